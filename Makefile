@@ -1,0 +1,44 @@
+# StreamStock: the two commands a newcomer needs are `make run` and `make test`.
+# Everything they need is installed by this file from PyPI into .venv (uv, with the lock file).
+
+PYTHON ?= python3.11
+UV := .tools/bin/uv
+VENV := .venv
+RUN := $(UV) run --frozen --no-sync
+SCENARIO ?=
+
+.PHONY: setup run test test-fast generate lint bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+setup: $(VENV)/.synced
+
+## run: start PostgreSQL, Redis and the four services on loopback (Ctrl-C stops everything)
+run: setup
+	$(RUN) python -m tools.devstack up $(if $(SCENARIO),--scenario $(SCENARIO))
+
+## test: lint the contracts, check the generated code, run every test against real servers
+test: setup
+	$(RUN) buf lint
+	$(RUN) pytest -q
+
+## generate: regenerate gen/ from protos/
+generate: setup
+	$(RUN) python -m tools.contracts
+
+lint: setup
+	$(RUN) buf lint
+	$(RUN) ruff check .
+	$(RUN) lint-imports
+
+bench: setup
+	$(RUN) python -m bench
+
+clean:
+	rm -rf .local .pytest_cache .hypothesis

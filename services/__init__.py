@@ -1,0 +1,1 @@
+"""StreamStock services: one package per bounded context, plus the thin shared runtime."""

@@ -1,0 +1,1 @@
+"""Pure inventory logic: stock, reservations, sale policies, errors. Standard library only."""

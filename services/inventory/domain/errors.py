@@ -1,0 +1,85 @@
+"""Inventory's domain errors. Each carries the ErrorReason (without prefix) and its dynamic values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+
+class InventoryError(Exception):
+    """Base of every refusal the domain can explain to a caller."""
+
+    reason: ClassVar[str] = "INVALID_ARGUMENT"
+
+    def __init__(self, message: str, **metadata: object) -> None:
+        super().__init__(message)
+        self._metadata = {key: str(value) for key, value in metadata.items()}
+
+    @property
+    def metadata(self) -> Mapping[str, str]:
+        return self._metadata
+
+
+class InvalidArgument(InventoryError):
+    """A field is missing, malformed or out of range."""
+
+    reason = "INVALID_ARGUMENT"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}", field=field)
+
+
+class RequestIdReused(InventoryError):
+    reason = "REQUEST_ID_REUSED"
+
+
+class SkuNotFound(InventoryError):
+    reason = "SKU_NOT_FOUND"
+
+
+class SkuAlreadyExists(InventoryError):
+    reason = "SKU_ALREADY_EXISTS"
+
+
+class ReservationNotFound(InventoryError):
+    reason = "RESERVATION_NOT_FOUND"
+
+
+class InsufficientStock(InventoryError):
+    reason = "INSUFFICIENT_STOCK"
+
+
+class PurchaseLimitExceeded(InventoryError):
+    reason = "PURCHASE_LIMIT_EXCEEDED"
+
+
+class MaxPerOrderExceeded(InventoryError):
+    reason = "MAX_PER_ORDER_EXCEEDED"
+
+
+class SaleNotActive(InventoryError):
+    reason = "SALE_NOT_ACTIVE"
+
+
+class LockStageMismatch(InventoryError):
+    reason = "LOCK_STAGE_MISMATCH"
+
+
+class ReservationExpired(InventoryError):
+    reason = "RESERVATION_EXPIRED"
+
+
+class ReservationNotActive(InventoryError):
+    reason = "RESERVATION_NOT_ACTIVE"
+
+
+class ExtensionNotAllowed(InventoryError):
+    reason = "EXTENSION_NOT_ALLOWED"
+
+
+class WithheldExceedsAvailable(InventoryError):
+    reason = "WITHHELD_EXCEEDS_AVAILABLE"
+
+
+class OnHandBelowCommitted(InventoryError):
+    reason = "ON_HAND_BELOW_COMMITTED"

@@ -1,0 +1,67 @@
+"""Outbound gRPC channels: every unary call gets a deadline, the service's key and the trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+from opentelemetry import propagate
+
+from services.runtime.auth import API_KEY_HEADER
+
+
+def _with_metadata(details: grpc.aio.ClientCallDetails, api_key: str) -> list[tuple[str, str]]:
+    metadata = list(details.metadata or ())
+    if api_key and not any(key == API_KEY_HEADER for key, _ in metadata):
+        metadata.append((API_KEY_HEADER, api_key))
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    metadata.extend(carrier.items())
+    return metadata
+
+
+class _UnaryDefaults(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    def __init__(self, deadline: float, api_key: str) -> None:
+        self._deadline = deadline
+        self._api_key = api_key
+
+    async def intercept_unary_unary(
+        self, continuation: Callable[..., Any], details: grpc.aio.ClientCallDetails, request: Any
+    ) -> Any:
+        details = grpc.aio.ClientCallDetails(
+            details.method,
+            details.timeout if details.timeout is not None else self._deadline,
+            _with_metadata(details, self._api_key),
+            details.credentials,
+            details.wait_for_ready,
+        )
+        return await continuation(details, request)
+
+
+class _StreamDefaults(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[misc]
+    """Streams (event followers) are long-lived: a key and the trace, but no default deadline."""
+
+    def __init__(self, api_key: str) -> None:
+        self._api_key = api_key
+
+    async def intercept_unary_stream(
+        self, continuation: Callable[..., Any], details: grpc.aio.ClientCallDetails, request: Any
+    ) -> Any:
+        details = grpc.aio.ClientCallDetails(
+            details.method,
+            details.timeout,
+            _with_metadata(details, self._api_key),
+            details.credentials,
+            details.wait_for_ready,
+        )
+        return await continuation(details, request)
+
+
+def channel(target: str, api_key: str, deadline_seconds: float) -> grpc.aio.Channel:
+    """A channel to another StreamStock service (or a platform) with the defaults above."""
+    return grpc.aio.insecure_channel(
+        target,
+        interceptors=[_UnaryDefaults(deadline_seconds, api_key), _StreamDefaults(api_key)],
+        options=[("grpc.keepalive_time_ms", 20_000), ("grpc.enable_retries", 1)],
+    )

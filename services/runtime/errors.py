@@ -1,0 +1,98 @@
+"""One table from domain error reasons to gRPC status codes, and the rich status built from them.
+
+A domain error is any exception with a `reason` (an UPPER_SNAKE value of the service's
+`ErrorReason` enum without its prefix) and `metadata` (the dynamic values). Domain packages define
+their own errors with the standard library only; this module is the single place that turns them
+into `google.rpc.Status` + `ErrorInfo` (AIP-193), plus a `BadRequest` for invalid fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
+
+Code = grpc.StatusCode
+
+# Reasons every service may return; the runtime itself raises the auth ones.
+SHARED_REASONS: Mapping[str, Code] = {
+    "INVALID_ARGUMENT": Code.INVALID_ARGUMENT,
+    "REQUEST_ID_REUSED": Code.ALREADY_EXISTS,
+    "API_KEY_MISSING": Code.UNAUTHENTICATED,
+    "API_KEY_UNKNOWN": Code.UNAUTHENTICATED,
+    "TENANT_MISMATCH": Code.PERMISSION_DENIED,
+    "ROLE_NOT_ALLOWED": Code.PERMISSION_DENIED,
+}
+
+STATUS_CODE_BY_REASON: Mapping[str, Code] = {
+    **SHARED_REASONS,
+    # inventory
+    "SKU_NOT_FOUND": Code.NOT_FOUND,
+    "SKU_ALREADY_EXISTS": Code.ALREADY_EXISTS,
+    "RESERVATION_NOT_FOUND": Code.NOT_FOUND,
+    "INSUFFICIENT_STOCK": Code.FAILED_PRECONDITION,
+    "PURCHASE_LIMIT_EXCEEDED": Code.FAILED_PRECONDITION,
+    "MAX_PER_ORDER_EXCEEDED": Code.FAILED_PRECONDITION,
+    "SALE_NOT_ACTIVE": Code.FAILED_PRECONDITION,
+    "LOCK_STAGE_MISMATCH": Code.FAILED_PRECONDITION,
+    "RESERVATION_EXPIRED": Code.FAILED_PRECONDITION,
+    "RESERVATION_NOT_ACTIVE": Code.FAILED_PRECONDITION,
+    "EXTENSION_NOT_ALLOWED": Code.FAILED_PRECONDITION,
+    "WITHHELD_EXCEEDS_AVAILABLE": Code.FAILED_PRECONDITION,
+    "ON_HAND_BELOW_COMMITTED": Code.FAILED_PRECONDITION,
+    "RISK_BLOCKED": Code.PERMISSION_DENIED,
+    "RISK_CHALLENGE_REQUIRED": Code.FAILED_PRECONDITION,
+    "RISK_UNAVAILABLE": Code.UNAVAILABLE,
+}
+
+
+@runtime_checkable
+class DomainError(Protocol):
+    """What the runtime needs of a domain error."""
+
+    reason: str
+
+    @property
+    def metadata(self) -> Mapping[str, str]: ...
+
+
+def status_code(reason: str) -> Code:
+    """The gRPC code for a reason; a reason missing from the table is a bug, hence INTERNAL."""
+    return STATUS_CODE_BY_REASON.get(reason, Code.INTERNAL)
+
+
+def _packed(message: object) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)  # type: ignore[arg-type]
+    return packed
+
+
+def to_status(error: DomainError, domain: str) -> status_pb2.Status:
+    """The google.rpc.Status for a domain error, with ErrorInfo and, for bad input, BadRequest."""
+    code = status_code(error.reason)
+    metadata = {key: str(value) for key, value in error.metadata.items()}
+    details = [
+        _packed(error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=metadata))
+    ]
+    if code is Code.INVALID_ARGUMENT and "field" in metadata:
+        violation = error_details_pb2.BadRequest.FieldViolation(
+            field=metadata["field"], description=str(error)
+        )
+        details.append(_packed(error_details_pb2.BadRequest(field_violations=[violation])))
+    return status_pb2.Status(code=code.value[0], message=str(error), details=details)
+
+
+class AccessError(Exception):
+    """Raised by the runtime itself (authentication, tenancy, roles), shaped like a domain error."""
+
+    def __init__(self, reason: str, message: str, **metadata: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self._metadata = metadata
+
+    @property
+    def metadata(self) -> Mapping[str, str]:
+        return self._metadata

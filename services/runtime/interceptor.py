@@ -1,0 +1,141 @@
+"""The server interceptor: request scope, authentication, tenancy, errors, traces and metrics.
+
+Every RPC but health and reflection passes through `RequestPipeline.admit` (who is calling, may they
+call this, for this tenant) and then the handler; a domain error leaving the handler becomes a
+rich status through the one table in errors.py. Nothing a caller can send becomes INTERNAL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_status import rpc_status
+from opentelemetry import propagate, trace
+
+from services.runtime import auth, scope
+from services.runtime.errors import DomainError, status_code, to_status
+from services.runtime.telemetry import RpcMetrics
+
+log = logging.getLogger(__name__)
+
+UnaryBehavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+StreamBehavior = Callable[[Any, grpc.aio.ServicerContext], AsyncIterator[Any]]
+
+
+@dataclass
+class RequestPipeline:
+    """What happens around every RPC of one service."""
+
+    error_domain: str
+    keys: auth.ApiKeyRegistry
+    access: auth.AccessPolicy
+    tracer: trace.Tracer
+    metrics: RpcMetrics
+
+    def admit(self, method: str, request: object, context: grpc.aio.ServicerContext) -> None:
+        principal = self.keys.authenticate(context.invocation_metadata() or ())
+        scope.enter(principal, method)
+        self.access.check(principal, method.rsplit("/", 1)[-1])
+        auth.check_tenant(principal, request)
+
+    def code_of(self, error: BaseException, context: grpc.aio.ServicerContext) -> grpc.StatusCode:
+        if isinstance(error, DomainError):
+            return status_code(error.reason)
+        if isinstance(error, asyncio.CancelledError):
+            return grpc.StatusCode.CANCELLED
+        code = context.code()
+        return code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.INTERNAL
+
+    async def conclude(
+        self, error: BaseException, method: str, context: grpc.aio.ServicerContext
+    ) -> None:
+        """Turns a domain error into its rich status; anything else propagates unchanged."""
+        if isinstance(error, DomainError) and isinstance(error, Exception):
+            status = to_status(error, self.error_domain)
+            await context.abort_with_status(rpc_status.to_status(status))
+        if not isinstance(error, (grpc.aio.AbortError, asyncio.CancelledError, GeneratorExit)):
+            log.error("unexpected error in %s", method, exc_info=error)
+        raise error
+
+    def record(self, method: str, code: grpc.StatusCode, started: float) -> None:
+        self.metrics.handled.labels(method, code.name).inc()
+        self.metrics.latency.labels(method).observe(time.perf_counter() - started)
+
+
+class ServiceInterceptor(grpc.aio.ServerInterceptor):
+    """Wraps unary and server-streaming handlers in the request pipeline."""
+
+    def __init__(self, pipeline: RequestPipeline) -> None:
+        self._pipeline = pipeline
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        method: str = details.method  # type: ignore[attr-defined]
+        if handler is None or method.startswith(auth.PUBLIC_METHOD_PREFIXES):
+            return handler
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(method, handler.unary_unary),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                self._stream(method, handler.unary_stream),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+    def _span(self, method: str, context: grpc.aio.ServicerContext) -> Any:
+        carrier = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+        return self._pipeline.tracer.start_as_current_span(
+            method, context=propagate.extract(carrier), kind=trace.SpanKind.SERVER
+        )
+
+    def _unary(self, method: str, behavior: UnaryBehavior) -> UnaryBehavior:
+        pipeline = self._pipeline
+
+        async def serve(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            started = time.perf_counter()
+            code = grpc.StatusCode.OK
+            with self._span(method, context):
+                try:
+                    pipeline.admit(method, request, context)
+                    return await behavior(request, context)
+                except BaseException as error:
+                    code = pipeline.code_of(error, context)
+                    await pipeline.conclude(error, method, context)
+                finally:
+                    pipeline.record(method, code, started)
+
+        return serve
+
+    def _stream(self, method: str, behavior: StreamBehavior) -> StreamBehavior:
+        pipeline = self._pipeline
+
+        async def serve(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            started = time.perf_counter()
+            code = grpc.StatusCode.OK
+            with self._span(method, context):
+                try:
+                    pipeline.admit(method, request, context)
+                    async for response in behavior(request, context):
+                        yield response
+                except BaseException as error:
+                    code = pipeline.code_of(error, context)
+                    await pipeline.conclude(error, method, context)
+                finally:
+                    pipeline.record(method, code, started)
+
+        return serve

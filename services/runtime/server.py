@@ -1,0 +1,126 @@
+"""The gRPC host every service runs in: interceptors, health, reflection, metrics, graceful drain."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.runtime import auth
+from services.runtime.health import DependencyCheck, Readiness
+from services.runtime.interceptor import RequestPipeline, ServiceInterceptor
+from services.runtime.settings import ServiceSettings
+from services.runtime.telemetry import RpcMetrics, otlp_exporter, tracer, tracer_provider
+
+log = logging.getLogger(__name__)
+
+BackgroundTask = Callable[[], Awaitable[None]]
+Cleanup = Callable[[], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One gRPC service to expose: its full name and the generated add_*_to_server function."""
+
+    full_name: str
+    add_to_server: Callable[[Any, grpc.aio.Server], None]
+    servicer: Any
+
+
+@dataclass
+class ServiceParts:
+    """What a service's bootstrap hands to the host."""
+
+    registrations: Sequence[Registration]
+    access: auth.AccessPolicy = field(default_factory=auth.AccessPolicy)
+    checks: Mapping[str, DependencyCheck] = field(default_factory=dict)
+    background: Sequence[BackgroundTask] = ()
+    cleanups: Sequence[Cleanup] = ()
+
+
+class ServiceHost:
+    """Owns the server and the service's tasks from start to graceful stop."""
+
+    def __init__(self, settings: ServiceSettings, parts: ServiceParts) -> None:
+        self.settings = settings
+        self.parts = parts
+        self.metrics = RpcMetrics.create()
+        provider = tracer_provider(
+            settings.service_name,
+            settings.trace_sample_ratio,
+            otlp_exporter(settings.otlp_endpoint),
+        )
+        self._provider = provider
+        pipeline = RequestPipeline(
+            error_domain=f"{settings.service_name}.streamstock.dev",
+            keys=auth.ApiKeyRegistry.parse(settings.api_keys),
+            access=parts.access,
+            tracer=tracer(provider, settings.service_name),
+            metrics=self.metrics,
+        )
+        self.server = grpc.aio.server(
+            interceptors=[ServiceInterceptor(pipeline)],
+            options=[("grpc.so_reuseport", 0), ("grpc.max_concurrent_streams", 1000)],
+        )
+        self.health = health.aio.HealthServicer()
+        names = [r.full_name for r in parts.registrations]
+        self.readiness = Readiness(self.health, names, parts.checks)
+        self.port = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopped = asyncio.Event()
+
+    async def start(self) -> int:
+        for registration in self.parts.registrations:
+            registration.add_to_server(registration.servicer, self.server)
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection(
+            [r.full_name for r in self.parts.registrations]
+            + [health.SERVICE_NAME, reflection.SERVICE_NAME],
+            self.server,
+        )
+        address = f"{self.settings.grpc_host}:{self.settings.grpc_port}"
+        self.port = self.server.add_insecure_port(address)
+        await self.server.start()
+        await self.readiness.refresh()
+        self._tasks = [asyncio.create_task(self.readiness.run(), name="readiness")]
+        self._tasks += [
+            asyncio.create_task(task(), name=task.__qualname__) for task in self.parts.background
+        ]
+        self.metrics.serve(self.settings.grpc_host, self.settings.metrics_port)
+        log.info("serving", extra={"address": f"{self.settings.grpc_host}:{self.port}"})
+        return self.port
+
+    async def stop(self) -> None:
+        """Readiness off first, then stop taking calls and let running ones finish within grace."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        await self.readiness.drain()
+        await self.server.stop(self.settings.drain_grace_seconds)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for cleanup in self.parts.cleanups:
+            await cleanup()
+        self._provider.shutdown()
+        log.info("stopped")
+
+    async def serve_until_signalled(self) -> None:
+        loop = asyncio.get_running_loop()
+        stop_requested = asyncio.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop_requested.set)
+        await self.start()
+        await stop_requested.wait()
+        log.info("draining")
+        await self.stop()

@@ -1,0 +1,47 @@
+"""Connections to PostgreSQL (asyncpg) and Redis (redis-py asyncio), built by a bootstrap."""
+
+from __future__ import annotations
+
+import asyncpg
+import redis.asyncio as aioredis
+from redis.asyncio.cluster import RedisCluster
+
+from services.runtime.settings import ServiceSettings
+
+RedisClient = aioredis.Redis | RedisCluster
+
+
+async def postgres_pool(settings: ServiceSettings, schema: str) -> asyncpg.Pool:
+    """A pool whose connections resolve unqualified names in the service's own schema."""
+    pool = await asyncpg.create_pool(
+        settings.postgres_dsn,
+        min_size=1,
+        max_size=settings.postgres_pool_size,
+        command_timeout=10,
+        server_settings={
+            "application_name": f"streamstock-{settings.service_name}",
+            "search_path": schema,
+        },
+    )
+    assert pool is not None
+    return pool
+
+
+def redis_client(settings: ServiceSettings) -> RedisClient:
+    """A client that fails in milliseconds when Redis is down instead of hanging a request."""
+    options = {
+        "socket_timeout": 0.25,
+        "socket_connect_timeout": 0.25,
+        "health_check_interval": 5,
+    }
+    if settings.redis_cluster:
+        return RedisCluster.from_url(settings.redis_url, **options)
+    return aioredis.Redis.from_url(settings.redis_url, **options)
+
+
+async def ping_postgres(pool: asyncpg.Pool) -> None:
+    await pool.fetchval("SELECT 1")
+
+
+async def ping_redis(client: RedisClient) -> None:
+    await client.ping()

@@ -1,0 +1,1 @@
+"""Developer tooling: code generation and the local stack. Never imported by the services."""
