@@ -7,7 +7,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 SCENARIO ?=
 
-.PHONY: setup run test test-fast generate lint bench clean
+.PHONY: setup run test generate lint bench baseline clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,3 +42,7 @@ bench: setup
 
 clean:
 	rm -rf .local .pytest_cache .hypothesis
+
+## baseline: publish the current contracts as the baseline for `buf breaking` (its own commit)
+baseline: setup
+	$(RUN) buf build -o protos/baseline/streamstock.binpb

@@ -8,22 +8,15 @@ from services.runtime import storage
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
-SERVICE = inventory_service_pb2.DESCRIPTOR.services_by_name["InventoryService"].full_name
-
 
 async def build(settings: ServiceSettings) -> ServiceParts:
-    pool = await storage.postgres_pool(settings, schema="inventory")
-    redis = storage.redis_client(settings)
+    connections = await storage.connect_postgres_and_redis(settings, schema="inventory")
     servicer = inventory_service_pb2_grpc.InventoryServiceServicer()
+    registration = Registration.of(
+        inventory_service_pb2.DESCRIPTOR, inventory_service_pb2_grpc, servicer
+    )
     return ServiceParts(
-        registrations=[
-            Registration(
-                SERVICE, inventory_service_pb2_grpc.add_InventoryServiceServicer_to_server, servicer
-            )
-        ],
-        checks={
-            "postgres": lambda: storage.ping_postgres(pool),
-            "redis": lambda: storage.ping_redis(redis),
-        },
-        cleanups=[pool.close, redis.aclose],
+        registrations=[registration],
+        checks=connections.checks(),
+        cleanups=connections.cleanups(),
     )

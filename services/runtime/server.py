@@ -34,6 +34,13 @@ class Registration:
     add_to_server: Callable[[Any, grpc.aio.Server], None]
     servicer: Any
 
+    @classmethod
+    def of(cls, file_descriptor: Any, grpc_module: Any, servicer: Any) -> Registration:
+        """Reads the name and the add function of the file's only service from generated code."""
+        (service,) = file_descriptor.services_by_name.values()
+        add = getattr(grpc_module, f"add_{service.name}Servicer_to_server")
+        return cls(service.full_name, add, servicer)
+
 
 @dataclass
 class ServiceParts:

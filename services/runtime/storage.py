@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
 import asyncpg
 import redis.asyncio as aioredis
 from redis.asyncio.cluster import RedisCluster
@@ -9,6 +12,8 @@ from redis.asyncio.cluster import RedisCluster
 from services.runtime.settings import ServiceSettings
 
 RedisClient = aioredis.Redis | RedisCluster
+DependencyCheck = Callable[[], Awaitable[object]]
+Cleanup = Callable[[], Awaitable[object]]
 
 
 async def postgres_pool(settings: ServiceSettings, schema: str) -> asyncpg.Pool:
@@ -45,3 +50,32 @@ async def ping_postgres(pool: asyncpg.Pool) -> None:
 
 async def ping_redis(client: RedisClient) -> None:
     await client.ping()
+
+
+@dataclass
+class Storage:
+    """A service's connections, with the readiness checks and cleanups the host needs."""
+
+    pool: asyncpg.Pool
+    redis: RedisClient | None = None
+
+    def checks(self) -> dict[str, DependencyCheck]:
+        checks: dict[str, DependencyCheck] = {"postgres": lambda: ping_postgres(self.pool)}
+        if self.redis is not None:
+            redis = self.redis
+            checks["redis"] = lambda: ping_redis(redis)
+        return checks
+
+    def cleanups(self) -> list[Cleanup]:
+        cleanups: list[Cleanup] = [self.pool.close]
+        if self.redis is not None:
+            cleanups.append(self.redis.aclose)
+        return cleanups
+
+
+async def connect_postgres(settings: ServiceSettings, schema: str) -> Storage:
+    return Storage(await postgres_pool(settings, schema))
+
+
+async def connect_postgres_and_redis(settings: ServiceSettings, schema: str) -> Storage:
+    return Storage(await postgres_pool(settings, schema), redis_client(settings))

@@ -1,0 +1,40 @@
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from typing import ClassVar as _ClassVar
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_REASON_UNSPECIFIED: _ClassVar[ErrorReason]
+    ERROR_REASON_INVALID_ARGUMENT: _ClassVar[ErrorReason]
+    ERROR_REASON_REQUEST_ID_REUSED: _ClassVar[ErrorReason]
+    ERROR_REASON_API_KEY_MISSING: _ClassVar[ErrorReason]
+    ERROR_REASON_API_KEY_UNKNOWN: _ClassVar[ErrorReason]
+    ERROR_REASON_TENANT_MISMATCH: _ClassVar[ErrorReason]
+    ERROR_REASON_ROLE_NOT_ALLOWED: _ClassVar[ErrorReason]
+    ERROR_REASON_SIGNAL_STORE_UNAVAILABLE: _ClassVar[ErrorReason]
+    ERROR_REASON_RULES_UNAVAILABLE: _ClassVar[ErrorReason]
+    ERROR_REASON_DECISION_NOT_FOUND: _ClassVar[ErrorReason]
+    ERROR_REASON_CHALLENGE_NOT_FOUND: _ClassVar[ErrorReason]
+    ERROR_REASON_CHALLENGE_EXPIRED: _ClassVar[ErrorReason]
+    ERROR_REASON_CHALLENGE_ALREADY_COMPLETED: _ClassVar[ErrorReason]
+    ERROR_REASON_ACCESS_LIST_ENTRY_NOT_FOUND: _ClassVar[ErrorReason]
+    ERROR_REASON_ACCESS_LIST_CONFLICT: _ClassVar[ErrorReason]
+    ERROR_REASON_OUTCOME_DECISION_MISMATCH: _ClassVar[ErrorReason]
+ERROR_REASON_UNSPECIFIED: ErrorReason
+ERROR_REASON_INVALID_ARGUMENT: ErrorReason
+ERROR_REASON_REQUEST_ID_REUSED: ErrorReason
+ERROR_REASON_API_KEY_MISSING: ErrorReason
+ERROR_REASON_API_KEY_UNKNOWN: ErrorReason
+ERROR_REASON_TENANT_MISMATCH: ErrorReason
+ERROR_REASON_ROLE_NOT_ALLOWED: ErrorReason
+ERROR_REASON_SIGNAL_STORE_UNAVAILABLE: ErrorReason
+ERROR_REASON_RULES_UNAVAILABLE: ErrorReason
+ERROR_REASON_DECISION_NOT_FOUND: ErrorReason
+ERROR_REASON_CHALLENGE_NOT_FOUND: ErrorReason
+ERROR_REASON_CHALLENGE_EXPIRED: ErrorReason
+ERROR_REASON_CHALLENGE_ALREADY_COMPLETED: ErrorReason
+ERROR_REASON_ACCESS_LIST_ENTRY_NOT_FOUND: ErrorReason
+ERROR_REASON_ACCESS_LIST_CONFLICT: ErrorReason
+ERROR_REASON_OUTCOME_DECISION_MISMATCH: ErrorReason

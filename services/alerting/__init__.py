@@ -1,0 +1,1 @@
+"""alerting: tiered, forecast-aware stock alerts and their delivery (DESIGN.md section 3)."""

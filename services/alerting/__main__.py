@@ -1,0 +1,4 @@
+from services.alerting.bootstrap import build
+from services.runtime.main import run
+
+run("alerting", build)

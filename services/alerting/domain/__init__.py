@@ -1,0 +1,1 @@
+"""Pure alerting logic. Standard library only."""

@@ -1,0 +1,1 @@
+"""alerting use cases over ports."""

@@ -1,0 +1,120 @@
+"""Row ↔ domain conversions for inventory's tables (policies are stored as JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from services.inventory.domain.events import WithholdKind
+from services.inventory.domain.policy import (
+    LockStage,
+    RiskFailMode,
+    RiskMode,
+    SaleMode,
+    SalePolicy,
+    SaleStatus,
+)
+from services.inventory.domain.reservation import (
+    BuyerContext,
+    ReleaseReason,
+    Reservation,
+    ReservationLine,
+    ReservationPurpose,
+    ReservationState,
+)
+from services.inventory.domain.sku import Sku
+from services.inventory.domain.stock import StockLevels
+
+
+def policy_to_json(policy: SalePolicy) -> str:
+    return json.dumps(
+        {
+            "lock_stage": policy.lock_stage.name,
+            "sale_mode": policy.sale_mode.name,
+            "hold_ttl": policy.hold_ttl.total_seconds(),
+            "refresh_ttl_on_restock": policy.refresh_ttl_on_restock,
+            "allow_extension": policy.allow_extension,
+            "max_extension": policy.max_extension.total_seconds(),
+            "max_extensions": policy.max_extensions,
+            "per_user_limit": policy.per_user_limit,
+            "max_per_order": policy.max_per_order,
+            "expiring_soon_lead": policy.expiring_soon_lead.total_seconds(),
+            "risk_mode": policy.risk_mode.name,
+            "risk_fail_mode": policy.risk_fail_mode.name,
+            "risk_deadline": policy.risk_deadline.total_seconds(),
+            "presale_balance_due": (
+                policy.presale_balance_due.isoformat() if policy.presale_balance_due else None
+            ),
+        }
+    )
+
+
+def policy_from_json(raw: str | Mapping[str, Any]) -> SalePolicy:
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    due = data["presale_balance_due"]
+    return SalePolicy(
+        lock_stage=LockStage[data["lock_stage"]],
+        sale_mode=SaleMode[data["sale_mode"]],
+        hold_ttl=timedelta(seconds=data["hold_ttl"]),
+        refresh_ttl_on_restock=data["refresh_ttl_on_restock"],
+        allow_extension=data["allow_extension"],
+        max_extension=timedelta(seconds=data["max_extension"]),
+        max_extensions=data["max_extensions"],
+        per_user_limit=data["per_user_limit"],
+        max_per_order=data["max_per_order"],
+        expiring_soon_lead=timedelta(seconds=data["expiring_soon_lead"]),
+        risk_mode=RiskMode[data["risk_mode"]],
+        risk_fail_mode=RiskFailMode[data["risk_fail_mode"]],
+        risk_deadline=timedelta(seconds=data["risk_deadline"]),
+        presale_balance_due=datetime.fromisoformat(due) if due else None,
+    )
+
+
+def withheld_to_json(withheld: Mapping[WithholdKind, int]) -> str:
+    return json.dumps({kind.name: quantity for kind, quantity in withheld.items()})
+
+
+def sku_from_row(row: Mapping[str, Any], due_reserved: int = 0) -> Sku:
+    """A SKU from its row; due_reserved (units of holds past their deadline) is not counted."""
+    withheld = row["withheld_by_kind"]
+    withheld = json.loads(withheld) if isinstance(withheld, str) else withheld
+    return Sku(
+        tenant_id=row["tenant_id"],
+        sku_id=row["sku_id"],
+        title=row["title"],
+        stock=StockLevels(
+            row["on_hand"], row["withheld"], row["reserved"] - due_reserved, row["sold"]
+        ),
+        policy=policy_from_json(row["policy"]),
+        status=SaleStatus(row["sale_status"]),
+        withheld_by_kind={WithholdKind[k]: v for k, v in withheld.items()},
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def reservation_from_rows(row: Mapping[str, Any], lines: list[Mapping[str, Any]]) -> Reservation:
+    return Reservation(
+        tenant_id=row["tenant_id"],
+        reservation_id=row["reservation_id"],
+        user_id=row["user_id"],
+        order_id=row["order_id"],
+        lines=[ReservationLine(ln["sku_id"], ln["quantity"], ln["consumed"]) for ln in lines],
+        lock_stage=LockStage(row["lock_stage"]),
+        purpose=ReservationPurpose(row["purpose"]),
+        buyer=BuyerContext(row["platform_id"], row["ip"], row["device_id"]),
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        state=ReservationState(row["state"]),
+        settled_at=row["settled_at"],
+        extension_count=row["extension_count"],
+        payment_reference=row["payment_reference"],
+        release_reason=(
+            ReleaseReason(row["release_reason"]) if row["release_reason"] is not None else None
+        ),
+        risk_decision_id=row["risk_decision_id"],
+        expiring_soon_sent=row["expiring_soon_sent"],
+    )

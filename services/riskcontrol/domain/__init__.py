@@ -1,0 +1,1 @@
+"""Pure riskcontrol logic. Standard library only."""

@@ -1,0 +1,1 @@
+"""riskcontrol use cases over ports."""

@@ -1,0 +1,1 @@
+"""PostgreSQL, Redis and outbound adapters of sync."""

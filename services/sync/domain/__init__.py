@@ -1,0 +1,1 @@
+"""Pure sync logic. Standard library only."""

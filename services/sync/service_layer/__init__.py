@@ -1,0 +1,1 @@
+"""sync use cases over ports."""
