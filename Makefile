@@ -1,13 +1,12 @@
 # StreamStock: the two commands a newcomer needs are `make run` and `make test`.
 # Everything they need is installed by this file from PyPI into .venv (uv, with the lock file).
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV := .tools/bin/uv
 VENV := .venv
 RUN := $(UV) run --frozen --no-sync
-SCENARIO ?=
 
-.PHONY: setup run test generate lint bench baseline clean
+.PHONY: setup run status down test generate lint bench baseline clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -21,7 +20,14 @@ setup: $(VENV)/.synced
 
 ## run: start PostgreSQL, Redis and the four services on loopback (Ctrl-C stops everything)
 run: setup
-	$(RUN) python -m tools.devstack up $(if $(SCENARIO),--scenario $(SCENARIO))
+	$(RUN) python -m tools.devstack up
+
+## status / down: inspect or stop a stack started by `make run` from another shell
+status: setup
+	$(RUN) python -m tools.devstack status
+
+down: setup
+	$(RUN) python -m tools.devstack down
 
 ## test: lint the contracts, check the generated code, run every test against real servers
 test: setup

@@ -2,13 +2,17 @@
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Final
 
 import psutil
 
+from tools.devstack import dev_keys
+from tools.devstack.grpc_probe import SERVING
 from tools.devstack.ports import POSTGRES_PORT_VARIABLE, REDIS_PORT_VARIABLE, StackPorts, is_free
 from tools.devstack.runstate import RunState
 from tools.devstack.stack import POSTGRES_DIR, REDIS_DIR, LocalStack, format_table, service_statuses
@@ -87,9 +91,17 @@ async def _serve(data_dir: Path, ports: StackPorts) -> int:
     stack = LocalStack(data_dir, ports, supervisor)
 
     async def bring_up() -> None:
+        started = time.monotonic()
         statuses = await stack.bring_up()
+        print(f"stack up in {time.monotonic() - started:.1f} s\n")
         print(format_table(statuses))
-        print(f"\nlogs: {data_dir}/*.log    stop: Ctrl-C", flush=True)
+        if "STREAMSTOCK_API_KEYS" not in os.environ:
+            print(
+                f"\nAPI keys (metadata x-api-key), tenant {dev_keys.DEMO_TENANT!r}: "
+                f"{dev_keys.ADMIN_KEY}, {dev_keys.OPERATOR_KEY}, {dev_keys.PLATFORM_KEY}, "
+                f"{dev_keys.VIEWER_KEY}"
+            )
+        print(f"logs: {data_dir}/*.log    stop: Ctrl-C", flush=True)
 
     return await run_until_stopped(supervisor, bring_up)
 
@@ -115,7 +127,7 @@ def _status(data_dir: Path) -> int:
         print(f"{name}: {'listening' if not is_free(port) else 'DOWN'} on port {port} ({variable})")
     statuses = asyncio.run(service_statuses(ports))
     print(format_table(statuses))
-    return 0 if all(status.health == "SERVING" for status in statuses) else 1
+    return 0 if all(status.health == SERVING for status in statuses) else 1
 
 
 def _down(data_dir: Path) -> int:

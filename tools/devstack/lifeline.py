@@ -12,7 +12,7 @@ from collections.abc import Callable
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(death_signal: signal.Signals = signal.SIGTERM) -> Callable[[], None]:
+def die_with_parent(death_signal: signal.Signals) -> Callable[[], None]:
     """Returns a `preexec_fn` that makes the child receive `death_signal` when its parent dies.
 
     Linux fires the signal when the *thread* that forked the child exits, so start children from a

