@@ -41,7 +41,7 @@ generate: setup
 lint: setup
 	$(RUN) buf lint
 	$(RUN) ruff check .
-	$(RUN) lint-imports
+	$(RUN) lint-imports --no-cache
 
 bench: setup
 	$(RUN) python -m bench

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamstock.inventory.v1 import inventory_service_pb2, inventory_service_pb2_grpc
 
+from services.inventory.entrypoints.access import ACCESS
 from services.runtime import storage
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
@@ -17,6 +18,7 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     )
     return ServiceParts(
         registrations=[registration],
+        access=ACCESS,
         checks=connections.checks(),
         cleanups=connections.cleanups(),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ API_KEY_HEADER = "x-api-key"
 
 # Health checks and reflection must answer probes and tools that carry no key.
 PUBLIC_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def digest(api_key: str) -> str:
@@ -43,11 +45,16 @@ class ApiKeyRegistry:
                 raise ApiKeyConfigError(
                     f"entry {position + 1} must be <sha256>:<tenant>:<role>, got {entry!r}"
                 )
-            key_digest, tenant, role = parts
-            if len(key_digest) != 64 or not tenant:
+            key_digest, tenant, role = parts[0].lower(), parts[1], parts[2]
+            if not _HEX_DIGEST.fullmatch(key_digest) or not tenant:
                 raise ApiKeyConfigError(f"entry {position + 1} has a bad digest or empty tenant")
+            if key_digest in principals:
+                raise ApiKeyConfigError(
+                    f"entry {position + 1} repeats the key of an earlier entry "
+                    f"(tenant {principals[key_digest].tenant_id!r})"
+                )
             try:
-                principals[key_digest.lower()] = Principal(tenant, Role(role), key_digest[:8])
+                principals[key_digest] = Principal(tenant, Role(role), key_digest[:8])
             except ValueError as exc:
                 raise ApiKeyConfigError(f"entry {position + 1} has unknown role {role!r}") from exc
         return cls(principals)

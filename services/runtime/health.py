@@ -65,8 +65,13 @@ class Readiness:
                 await self._servicer.set(name, status)
         return ready
 
-    async def run(self) -> None:
+    async def prime(self) -> None:
+        """Liveness on and readiness decided before the server takes its first call: the health
+        servicer starts out SERVING, which would let a probe in before any check ran."""
         await self._servicer.set(LIVENESS, SERVING)
+        await self.refresh()
+
+    async def run(self) -> None:
         while not self._draining:
             await self.refresh()
             await asyncio.sleep(self._interval)

@@ -95,7 +95,8 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
-        return handler
+        # No contract has client-streaming RPCs; one added later must not bypass the pipeline.
+        return grpc.unary_unary_rpc_method_handler(_refuse_unsupported)
 
     def _span(self, method: str, context: grpc.aio.ServicerContext) -> Any:
         carrier = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
@@ -139,3 +140,7 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                     pipeline.record(method, code, started)
 
         return serve
+
+
+async def _refuse_unsupported(request: Any, context: grpc.aio.ServicerContext) -> None:
+    await context.abort(grpc.StatusCode.UNIMPLEMENTED, "client-streaming RPCs are not served")

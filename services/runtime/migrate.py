@@ -68,11 +68,14 @@ async def _applied(conn: asyncpg.Connection, service: str) -> dict[int, str]:
     return {row["version"]: row["checksum"] for row in rows}
 
 
-async def migrate_service(conn: asyncpg.Connection, service: str) -> list[Migration]:
+async def migrate_service(
+    conn: asyncpg.Connection, service: str, root: Path = SERVICES_ROOT
+) -> list[Migration]:
     """Applies the pending migrations of one service; returns what it applied."""
+    migrations = discover(service, root)
     applied = await _applied(conn, service)
     done: list[Migration] = []
-    for migration in discover(service):
+    for migration in migrations:
         recorded = applied.get(migration.version)
         if recorded is not None:
             if recorded != migration.checksum:
@@ -95,14 +98,16 @@ async def migrate_service(conn: asyncpg.Connection, service: str) -> list[Migrat
     return done
 
 
-async def migrate(dsn: str, services: tuple[str, ...] = SERVICES) -> list[Migration]:
+async def migrate(
+    dsn: str, services: tuple[str, ...] = SERVICES, root: Path = SERVICES_ROOT
+) -> list[Migration]:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("SELECT pg_advisory_lock($1)", ADVISORY_LOCK)
         try:
             applied: list[Migration] = []
             for service in services:
-                applied += await migrate_service(conn, service)
+                applied += await migrate_service(conn, service, root)
             return applied
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", ADVISORY_LOCK)

@@ -95,8 +95,8 @@ class ServiceHost:
         )
         address = f"{self.settings.grpc_host}:{self.settings.grpc_port}"
         self.port = self.server.add_insecure_port(address)
+        await self.readiness.prime()
         await self.server.start()
-        await self.readiness.refresh()
         self._tasks = [asyncio.create_task(self.readiness.run(), name="readiness")]
         self._tasks += [
             asyncio.create_task(task(), name=task.__qualname__) for task in self.parts.background

@@ -414,4 +414,3 @@ class PostgresStore:
             list(sku_ids),
         )
         return {row["sku_id"]: StockLevels(row["oh"], row["w"], row["r"], row["s"]) for row in rows}
-

@@ -1,0 +1,155 @@
+"""Real PostgreSQL and Redis for the whole run, and services started in-process against them.
+
+One PostgreSQL and one Redis serve every test (fsync off: a lost test database is simply made
+again); the schema is migrated once. `start_service` builds a service exactly as its process would
+(`services.<name>.bootstrap.build`) and hosts it on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+import pytest
+
+from services.runtime.migrate import migrate
+from services.runtime.server import ServiceHost
+from services.runtime.settings import ServiceSettings
+from tools.devstack.ports import LOOPBACK, free_port
+from tools.devstack.postgres import LocalPostgres
+from tools.devstack.redis import LocalRedis
+
+# The full name of each context's gRPC service (protos/README.md).
+SERVICE_FULL_NAMES = {
+    "inventory": "streamstock.inventory.v1.InventoryService",
+    "riskcontrol": "streamstock.riskcontrol.v1.RiskControlService",
+    "alerting": "streamstock.alerting.v1.AlertingService",
+    "sync": "streamstock.sync.v1.SyncService",
+}
+
+
+@dataclass(frozen=True)
+class ApiKeys:
+    """The plain API keys the test callers present; the services only know their digests."""
+
+    acme_admin: str = "test-acme-admin-key"
+    acme_viewer: str = "test-acme-viewer-key"
+    globex_admin: str = "test-globex-admin-key"
+    service: str = "test-streamstock-service-key"
+    # Never configured: a well-formed key that no service knows.
+    unknown: str = "test-nobody-knows-this-key"
+
+    def spec(self) -> str:
+        """STREAMSTOCK_API_KEYS for these keys: `<sha256 hex>:<tenant>:<role>,...`."""
+        entries = [
+            (self.acme_admin, "acme", "admin"),
+            (self.acme_viewer, "acme", "viewer"),
+            (self.globex_admin, "globex", "admin"),
+            (self.service, "streamstock", "service"),
+        ]
+        return ",".join(
+            f"{hashlib.sha256(key.encode()).hexdigest()}:{tenant}:{role}"
+            for key, tenant, role in entries
+        )
+
+
+API_KEYS = ApiKeys()
+
+
+@pytest.fixture(scope="session")
+def api_keys() -> ApiKeys:
+    return API_KEYS
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPostgres]:
+    server = LocalPostgres(
+        tmp_path_factory.mktemp("postgres") / "data",
+        free_port(),
+        fsync=False,
+        synchronous_commit=False,
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+async def postgres_dsn(postgres_server: LocalPostgres) -> str:
+    """The shared database, with every service's migrations applied."""
+    dsn = postgres_server.dsn()
+    await migrate(dsn)
+    return dsn
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
+    server = LocalRedis(tmp_path_factory.mktemp("redis") / "data", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server: LocalRedis) -> str:
+    return redis_server.url
+
+
+@dataclass
+class RunningService:
+    """A service hosted in this process, and a channel to it that carries no API key."""
+
+    name: str
+    host: ServiceHost
+    channel: grpc.aio.Channel
+
+    @property
+    def full_name(self) -> str:
+        return SERVICE_FULL_NAMES[self.name]
+
+
+StartService = Callable[..., Awaitable[RunningService]]
+
+
+@pytest.fixture
+async def start_service(postgres_dsn: str, redis_url: str) -> AsyncIterator[StartService]:
+    """`await start_service(name, **settings_overrides)`; every service started is stopped after."""
+    running: list[RunningService] = []
+
+    async def start(name: str, **overrides: Any) -> RunningService:
+        values: dict[str, Any] = {
+            "service_name": name,
+            "grpc_host": LOOPBACK,
+            "grpc_port": 0,
+            "metrics_port": 0,
+            "postgres_dsn": postgres_dsn,
+            "postgres_pool_size": 2,
+            "redis_url": redis_url,
+            "api_keys": API_KEYS.spec(),
+            "service_api_key": API_KEYS.service,
+            "drain_grace_seconds": 1,
+        }
+        settings = ServiceSettings(**{**values, **overrides})
+        bootstrap = importlib.import_module(f"services.{name}.bootstrap")
+        host = ServiceHost(settings, await bootstrap.build(settings))
+        try:
+            port = await host.start()
+        except BaseException:
+            await host.stop()
+            raise
+        service = RunningService(name, host, grpc.aio.insecure_channel(f"{LOOPBACK}:{port}"))
+        running.append(service)
+        return service
+
+    yield start
+    for service in reversed(running):
+        await service.channel.close()
+        await service.host.stop()
