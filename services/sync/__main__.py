@@ -1,4 +1,4 @@
-from services.sync.bootstrap import build
 from services.runtime.main import run
+from services.sync.bootstrap import build
 
 run("sync", build)
