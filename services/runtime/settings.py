@@ -5,30 +5,25 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+N = TypeVar("N", int, float)
 
 
 class SettingsError(ValueError):
     """An environment variable is missing or malformed; the message names it."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _number(env: Mapping[str, str], name: str, default: N) -> N:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        return type(default)(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+        raise SettingsError(
+            f"{name} must be of type {type(default).__name__}, got {raw!r}"
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -63,19 +58,19 @@ class ServiceSettings:
         return cls(
             service_name=service_name,
             grpc_host=env.get("STREAMSTOCK_GRPC_HOST", "127.0.0.1"),
-            grpc_port=_int(env, "STREAMSTOCK_GRPC_PORT", 0),
-            metrics_port=_int(env, "STREAMSTOCK_METRICS_PORT", 0),
+            grpc_port=_number(env, "STREAMSTOCK_GRPC_PORT", 0),
+            metrics_port=_number(env, "STREAMSTOCK_METRICS_PORT", 0),
             postgres_dsn=env.get("STREAMSTOCK_POSTGRES_DSN", ""),
-            postgres_pool_size=_int(env, "STREAMSTOCK_POSTGRES_POOL_SIZE", 10),
+            postgres_pool_size=_number(env, "STREAMSTOCK_POSTGRES_POOL_SIZE", 10),
             redis_url=env.get("STREAMSTOCK_REDIS_URL", ""),
             redis_cluster=env.get("STREAMSTOCK_REDIS_CLUSTER", "") in ("1", "true", "yes"),
             api_keys=env.get("STREAMSTOCK_API_KEYS", ""),
             service_api_key=env.get("STREAMSTOCK_SERVICE_API_KEY", ""),
-            drain_grace_seconds=_float(env, "STREAMSTOCK_DRAIN_GRACE_SECONDS", 10.0),
-            outbound_deadline_seconds=_float(env, "STREAMSTOCK_OUTBOUND_DEADLINE_SECONDS", 2.0),
+            drain_grace_seconds=_number(env, "STREAMSTOCK_DRAIN_GRACE_SECONDS", 10.0),
+            outbound_deadline_seconds=_number(env, "STREAMSTOCK_OUTBOUND_DEADLINE_SECONDS", 2.0),
             log_level=env.get("STREAMSTOCK_LOG_LEVEL", "INFO"),
             otlp_endpoint=env.get("STREAMSTOCK_OTLP_ENDPOINT", ""),
-            trace_sample_ratio=_float(env, "STREAMSTOCK_TRACE_SAMPLE_RATIO", 0.1),
+            trace_sample_ratio=_number(env, "STREAMSTOCK_TRACE_SAMPLE_RATIO", 0.1),
             peers=peers,
         )
 

@@ -151,7 +151,7 @@ class PostgresTransaction:
         entries = [c for c in changes if c.ledger is not None]
         if not entries:
             return
-        columns: list[list[Any]] = [[] for _ in range(11)]
+        columns: list[list[Any]] = [[] for _ in range(10)]
         for c in entries:
             assert c.ledger is not None
             d = c.ledger.delta
@@ -167,14 +167,14 @@ class PostgresTransaction:
                 c.ledger.note,
                 c.occurred_at,
             )
-            for column, value in zip(columns, row, strict=False):
+            for column, value in zip(columns, row, strict=True):
                 column.append(value)
         await self._conn.execute(
             "INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta, withheld_delta,"
             " reserved_delta, sold_delta, reference, note, created_at)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[],"
             " $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[])",
-            *columns[:10],
+            *columns,
         )
 
     async def _write_events(self, changes: Sequence[Change]) -> None:

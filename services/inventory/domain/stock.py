@@ -36,22 +36,6 @@ class Delta:
     reserved: int = 0
     sold: int = 0
 
-    def __add__(self, other: Delta) -> Delta:
-        return Delta(
-            self.on_hand + other.on_hand,
-            self.withheld + other.withheld,
-            self.reserved + other.reserved,
-            self.sold + other.sold,
-        )
-
-    def scaled(self, factor: int) -> Delta:
-        return Delta(
-            self.on_hand * factor,
-            self.withheld * factor,
-            self.reserved * factor,
-            self.sold * factor,
-        )
-
 
 def hold_delta(quantity: int) -> Delta:
     return Delta(reserved=quantity)

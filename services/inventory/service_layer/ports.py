@@ -38,8 +38,8 @@ class Transaction(Protocol):
         """False when the SKU exists already."""
         ...
 
-    async def lock_skus(self, tenant_id: str, sku_ids: Sequence[str]) -> dict[str, Sku]:
-        """Locks the SKUs (in id order, so transactions never deadlock) and loads them."""
+    async def lock_skus(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Sku]:
+        """Locks the SKUs by (tenant, sku) in sorted order, so transactions never deadlock."""
         ...
 
     async def save_skus(self, skus: Sequence[Sku]) -> None:
