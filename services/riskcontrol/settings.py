@@ -18,7 +18,7 @@ DEVELOPMENT_KEY_SECRET = "streamstock-development-only-risk-key-secret"
 class RiskSettings:
     rules_file: Path = DEFAULT_RULES_FILE
     key_secret: str = DEVELOPMENT_KEY_SECRET
-    assess_budget_seconds: float = 0.05
+    assess_budget_seconds: float = 0.1
     rules_poll_seconds: float = 1.0
     follow_inventory: bool = True
 
@@ -26,7 +26,7 @@ class RiskSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> RiskSettings:
         env = os.environ if env is None else env
         try:
-            budget_ms = float(env.get("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "50"))
+            budget_ms = float(env.get("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "100"))
             poll = float(env.get("STREAMSTOCK_RISKCONTROL_RULES_POLL_SECONDS", "1"))
         except ValueError as exc:
             raise SettingsError(f"riskcontrol number setting is malformed: {exc}") from exc

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import grpc
 from grpc_status import rpc_status
@@ -15,6 +17,7 @@ from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as pb_grpc
 
 from tests.conftest import API_KEYS
 
+T = TypeVar("T")
 SERVICE_KEY = (("x-api-key", API_KEYS.service),)
 ALLOW = assessment_pb2.DECISION_ALLOW
 CHALLENGE = assessment_pb2.DECISION_CHALLENGE
@@ -90,6 +93,17 @@ class Risk:
 
     async def call(self, method: str, request: object, timeout: float = 5.0) -> object:
         return await getattr(self.stub, method)(request, metadata=SERVICE_KEY, timeout=timeout)
+
+
+async def bounded(calls: Sequence[Awaitable[T]], concurrency: int = 32) -> list[T]:
+    """Runs the calls with at most `concurrency` in flight, as inventory's hold path would."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(call: Awaitable[T]) -> T:
+        async with gate:
+            return await call
+
+    return await asyncio.gather(*(one(call) for call in calls))
 
 
 def reason_ids(response: pb.AssessResponse) -> set[str]:

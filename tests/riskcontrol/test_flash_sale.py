@@ -15,7 +15,7 @@ from streamstock.riskcontrol.v1 import signals_pb2
 
 from tests.riskcontrol.conftest import StartRisk
 from tests.riskcontrol.fake_inventory import FakeInventoryEvents
-from tests.riskcontrol.helpers import ALLOW, Risk
+from tests.riskcontrol.helpers import ALLOW, Risk, bounded
 
 UNITS = 300
 GENUINE = 500
@@ -88,14 +88,14 @@ async def test_hoarders_are_stopped_after_the_first_wave_and_genuine_buyers_are_
     for wave in range(WAVES):
         arrivals = genuine[wave::WAVES] + hoarders
         rng.shuffle(arrivals)
-        responses = await asyncio.gather(
-            *(
+        responses = await bounded(
+            [
                 risk.assess(
                     b.user, f"{b.user}-w{wave}", SKU, LIMIT if b.hoarder else 1 + (i % 2),
                     ip=b.ip, device=b.device, limit=LIMIT,
                 )
                 for i, b in enumerate(arrivals)
-            )
+            ]
         )  # fmt: skip
         for buyer, response in zip(arrivals, responses, strict=True):
             held = response.decision == ALLOW
