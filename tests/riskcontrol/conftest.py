@@ -3,6 +3,7 @@ the test's own (hot reload is watched every 50 ms)."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as pb_grpc
 
 from services.riskcontrol.settings import DEFAULT_RULES_FILE
+from tests.conftest import API_KEYS
 from tests.riskcontrol.helpers import Risk, new_tenant
 
 StartRisk = Callable[..., Awaitable[Risk]]
@@ -31,8 +33,12 @@ def start_risk(
     async def start(**overrides: Any) -> Risk:
         monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_RULES_FILE", str(rules_file))
         monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_RULES_POLL_SECONDS", "0.05")
-        service = await start_service("riskcontrol", **overrides)
-        return Risk(pb_grpc.RiskControlServiceStub(service.channel), new_tenant())
+        tenant = new_tenant()
+        admin_key = f"admin-of-{tenant}"
+        digest = hashlib.sha256(admin_key.encode()).hexdigest()
+        api_keys = f"{API_KEYS.spec()},{digest}:{tenant}:admin"
+        service = await start_service("riskcontrol", **{"api_keys": api_keys, **overrides})
+        return Risk(pb_grpc.RiskControlServiceStub(service.channel), tenant, admin_key)
 
     return start
 

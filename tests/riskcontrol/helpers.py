@@ -7,7 +7,7 @@ import itertools
 import uuid
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from grpc_status import rpc_status
@@ -47,6 +47,7 @@ class Risk:
 
     stub: pb_grpc.RiskControlServiceStub
     tenant_id: str
+    admin_key: str = ""
 
     async def assess(
         self,
@@ -91,8 +92,12 @@ class Risk:
         )
         return await self.stub.Assess(request, metadata=SERVICE_KEY, timeout=timeout)
 
-    async def call(self, method: str, request: object, timeout: float = 5.0) -> object:
-        return await getattr(self.stub, method)(request, metadata=SERVICE_KEY, timeout=timeout)
+    async def call(
+        self, method: str, request: object, timeout: float = 5.0, *, admin: bool = False
+    ) -> Any:
+        """Calls as the internal service, or as the tenant's admin (SetShadowMode, lists)."""
+        metadata = (("x-api-key", self.admin_key),) if admin else SERVICE_KEY
+        return await getattr(self.stub, method)(request, metadata=metadata, timeout=timeout)
 
 
 async def bounded(calls: Sequence[Awaitable[T]], concurrency: int = 32) -> list[T]:
