@@ -38,7 +38,7 @@ def start_risk(
         digest = hashlib.sha256(admin_key.encode()).hexdigest()
         api_keys = f"{API_KEYS.spec()},{digest}:{tenant}:admin"
         service = await start_service("riskcontrol", **{"api_keys": api_keys, **overrides})
-        return Risk(pb_grpc.RiskControlServiceStub(service.channel), tenant, admin_key)
+        return Risk(pb_grpc.RiskControlServiceStub(service.channel), tenant, admin_key, service.host)
 
     return start
 

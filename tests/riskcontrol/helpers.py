@@ -48,6 +48,7 @@ class Risk:
     stub: pb_grpc.RiskControlServiceStub
     tenant_id: str
     admin_key: str = ""
+    host: Any = None
 
     async def assess(
         self,
