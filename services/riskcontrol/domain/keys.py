@@ -84,25 +84,29 @@ class Identity:
     ip_hash: str
     device_hash: str
 
-    def value(self, attribute: str, sku_id: str) -> str:
-        return {
-            "sku": sku_id,
-            "order": self.order_id,
-            "user": self.user_id,
-            "ip": self.ip_hash,
-            "device": self.device_hash,
-        }[attribute]
+
+
+_PARTS: dict[int, tuple[tuple[str, str], ...]] = {
+    level.value: tuple((a, "#" if a in _HASHED else ":") for a in attributes)
+    for level, attributes in _ATTRIBUTES.items()
+}
 
 
 def canonical_key(level: KeyLevel, identity: Identity, sku_id: str = "") -> str | None:
     """The key in canonical text form, e.g. `sku:s1|user:u7|ip#3f9a0c`; None when the attempt
     lacks an attribute of the level (no device id given, for example)."""
+    values = {
+        "sku": sku_id,
+        "order": identity.order_id,
+        "user": identity.user_id,
+        "ip": identity.ip_hash,
+        "device": identity.device_hash,
+    }
     parts = []
-    for attribute in level.attributes:
-        value = identity.value(attribute, sku_id)
+    for attribute, separator in _PARTS[level.value]:
+        value = values[attribute]
         if not value:
             return None
-        separator = "#" if attribute in _HASHED else ":"
         parts.append(f"{attribute}{separator}{value}")
     return "|".join(parts)
 

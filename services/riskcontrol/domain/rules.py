@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from enum import Enum
 
 from services.riskcontrol.domain.keys import KeyLevel
@@ -106,6 +107,11 @@ class RuleSet:
     rules: tuple[Rule, ...]
     thresholds: ScoreThresholds
     shadow: bool = False
+
+    @cached_property
+    def memo(self) -> dict[str, object]:
+        """Values derived once per rule set by the planners of the Assess path."""
+        return {}
 
     def rules_for(self, stage: LockStage) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.applies_to(stage))
