@@ -10,9 +10,8 @@ import itertools
 import random
 
 import grpc
-from streamstock.riskcontrol.v1 import assessment_pb2
+from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2_grpc
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as api
-from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc
 
 from bench import echo
 from bench.harness import ADMIN_KEY, Load, closed_loop, servers, start_process
@@ -109,7 +108,11 @@ def run() -> str:
             for process in processes:
                 process.stop()
     checks = [
-        ("Assess throughput ≥ 0.8 x A", r.per_second / a.per_second, r.per_second >= 0.8 * a.per_second),
+        (
+            "Assess throughput ≥ 0.8 x A",
+            r.per_second / a.per_second,
+            r.per_second >= 0.8 * a.per_second,
+        ),
         ("Assess p99 ≤ 1.5 x A p99", r.p99_ms / a.p99_ms, r.p99_ms <= 1.5 * a.p99_ms),
     ]
     lines = [

@@ -27,9 +27,7 @@ def rules_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def start_risk(
-    start_service: Any, rules_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> StartRisk:
+def start_risk(start_service: Any, rules_file: Path, monkeypatch: pytest.MonkeyPatch) -> StartRisk:
     async def start(**overrides: Any) -> Risk:
         monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_RULES_FILE", str(rules_file))
         monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_RULES_POLL_SECONDS", "0.05")
@@ -38,7 +36,9 @@ def start_risk(
         digest = hashlib.sha256(admin_key.encode()).hexdigest()
         api_keys = f"{API_KEYS.spec()},{digest}:{tenant}:admin"
         service = await start_service("riskcontrol", **{"api_keys": api_keys, **overrides})
-        return Risk(pb_grpc.RiskControlServiceStub(service.channel), tenant, admin_key, service.host)
+        return Risk(
+            pb_grpc.RiskControlServiceStub(service.channel), tenant, admin_key, service.host
+        )
 
     return start
 

@@ -65,8 +65,11 @@ class FakeInventoryEvents(inventory_service_pb2_grpc.InventoryServiceServicer):
         self.watch_requests.append(request.after_sequence)
         sent = request.after_sequence
         while True:
-            async with self._appended:
-                await self._appended.wait_for(lambda: len(self.log) > sent)
-                batch = self.log[sent:]
+            batch = await self._after(sent)
             sent += len(batch)
             yield inventory_service_pb2.WatchEventsResponse(events=batch, head_sequence=sent)
+
+    async def _after(self, sequence: int) -> list[events_pb2.InventoryEvent]:
+        async with self._appended:
+            await self._appended.wait_for(lambda: len(self.log) > sequence)
+            return self.log[sequence:]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import grpc
-from grpc_status import rpc_status
 from google.rpc import error_details_pb2
-from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2 as pb
+from grpc_status import rpc_status
+from streamstock.riskcontrol.v1 import assessment_pb2
+from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as pb_grpc
 
 from tests.conftest import API_KEYS
@@ -110,6 +112,11 @@ async def bounded(calls: Sequence[Awaitable[T]], concurrency: int = 32) -> list[
             return await call
 
     return await asyncio.gather(*(one(call) for call in calls))
+
+
+def rewrite(path: Path, change: Callable[[str], str]) -> None:
+    """Edits a rules file as an operator would (a small file: a blocking write is harmless)."""
+    path.write_text(change(path.read_text()))
 
 
 def reason_ids(response: pb.AssessResponse) -> set[str]:

@@ -12,7 +12,7 @@ from google.protobuf import duration_pb2
 from streamstock.riskcontrol.v1 import access_list_pb2, signals_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
-from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, error_reason
+from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, error_reason
 
 DENY = access_list_pb2.ACCESS_LIST_DENY
 ALLOW_LIST = access_list_pb2.ACCESS_LIST_ALLOW
@@ -46,7 +46,12 @@ async def test_a_denied_device_is_blocked_whoever_uses_it(risk: Risk) -> None:
 
 
 async def test_an_allowed_user_passes_rules_that_would_challenge(risk: Risk) -> None:
-    await add(risk, "allow-1", ALLOW_LIST, signals_pb2.RiskKey(level=signals_pb2.KEY_LEVEL_USER, user_id="staff-7"))
+    await add(
+        risk,
+        "allow-1",
+        ALLOW_LIST,
+        signals_pb2.RiskKey(level=signals_pb2.KEY_LEVEL_USER, user_id="staff-7"),
+    )
     for i in range(4):
         await risk.assess(f"other-{i}", f"o{i}", device="test-bench")
 
@@ -64,12 +69,16 @@ async def test_an_entry_expires(risk: Risk) -> None:
     # expiry is the device's first account.
     deadline = time.monotonic() + 5
     for attempt in itertools.count(1):
-        if (await risk.assess(f"u{attempt}", f"o{attempt}", device="briefly-bad")).decision == ALLOW:
+        if (
+            await risk.assess(f"u{attempt}", f"o{attempt}", device="briefly-bad")
+        ).decision == ALLOW:
             break
         assert time.monotonic() < deadline, "the deny entry did not expire"
         await asyncio.sleep(0.05)
     listed = await risk.call(
-        "ListAccessListEntries", pb.ListAccessListEntriesRequest(tenant_id=risk.tenant_id), admin=True
+        "ListAccessListEntries",
+        pb.ListAccessListEntriesRequest(tenant_id=risk.tenant_id),
+        admin=True,
     )
     assert list(listed.entries) == []
 
@@ -98,7 +107,9 @@ async def test_removal_lifts_the_entry_and_retries_are_idempotent(risk: Risk) ->
     with pytest.raises(grpc.aio.AioRpcError) as missing:
         await risk.call(
             "RemoveAccessListEntry",
-            pb.RemoveAccessListEntryRequest(tenant_id=risk.tenant_id, request_id="remove-x", entry_id="acl_nope"),
+            pb.RemoveAccessListEntryRequest(
+                tenant_id=risk.tenant_id, request_id="remove-x", entry_id="acl_nope"
+            ),
             admin=True,
         )
 
@@ -115,7 +126,9 @@ async def test_entries_are_listed_newest_first_in_pages(risk: Risk) -> None:
     while True:
         page = await risk.call(
             "ListAccessListEntries",
-            pb.ListAccessListEntriesRequest(tenant_id=risk.tenant_id, page_size=2, page_token=token),
+            pb.ListAccessListEntriesRequest(
+                tenant_id=risk.tenant_id, page_size=2, page_token=token
+            ),
             admin=True,
         )
         seen += [e.entry_id for e in page.entries]

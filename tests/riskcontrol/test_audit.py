@@ -27,7 +27,8 @@ async def test_a_decision_is_stored_with_reasons_and_hashed_identifiers_only(
     assert response.decision == CHALLENGE
 
     got = await risk.call(
-        "GetDecision", pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=response.decision_id)
+        "GetDecision",
+        pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=response.decision_id),
     )
 
     record = got.decision
@@ -38,7 +39,8 @@ async def test_a_decision_is_stored_with_reasons_and_hashed_identifiers_only(
     conn = await asyncpg.connect(postgres_dsn)
     try:
         rows = await conn.fetch(
-            "SELECT d::text AS row FROM riskcontrol.decisions d WHERE tenant_id = $1", risk.tenant_id
+            "SELECT d::text AS row FROM riskcontrol.decisions d WHERE tenant_id = $1",
+            risk.tenant_id,
         )
     finally:
         await conn.close()
@@ -53,7 +55,9 @@ async def test_decisions_are_listed_newest_first_in_pages_with_filters(risk: Ris
     for _ in range(10):
         page = await risk.call(
             "ListDecisions",
-            pb.ListDecisionsRequest(tenant_id=risk.tenant_id, user_id="pager", page_size=2, page_token=token),
+            pb.ListDecisionsRequest(
+                tenant_id=risk.tenant_id, user_id="pager", page_size=2, page_token=token
+            ),
             admin=True,
         )
         seen += list(page.decisions)
@@ -148,7 +152,15 @@ async def test_rule_metrics_count_hits_and_refusals(risk: Risk) -> None:
     await risk.assess("m", "o1", quantity=2, limit=2)
     await risk.assess("m", "o2", quantity=1, limit=2)
 
-    assert sample("streamstock_risk_rule_hits_total", rule_id="purchase-limit-exceeded") == hits_before + 1
-    assert sample(
-        "streamstock_risk_rule_refusals_total", rule_id="purchase-limit-exceeded", decision="BLOCK"
-    ) >= 1
+    assert (
+        sample("streamstock_risk_rule_hits_total", rule_id="purchase-limit-exceeded")
+        == hits_before + 1
+    )
+    assert (
+        sample(
+            "streamstock_risk_rule_refusals_total",
+            rule_id="purchase-limit-exceeded",
+            decision="BLOCK",
+        )
+        >= 1
+    )

@@ -22,7 +22,9 @@ async def challenged(risk: Risk, user: str = "late-account") -> pb.AssessRespons
     return response
 
 
-async def complete(risk: Risk, challenge_id: str, result: int, request_id: str) -> pb.CompleteChallengeResponse:
+async def complete(
+    risk: Risk, challenge_id: str, result: int, request_id: str
+) -> pb.CompleteChallengeResponse:
     request = pb.CompleteChallengeRequest(
         tenant_id=risk.tenant_id, request_id=request_id, challenge_id=challenge_id, result=result,
         evidence_reference="captcha-provider:abc",
@@ -35,8 +37,12 @@ async def test_a_pass_token_turns_the_challenge_into_allow_exactly_once(risk: Ri
     assert first.challenge.user_id == "late-account" and list(first.challenge.sku_ids) == ["sku-1"]
 
     passed = await complete(risk, first.challenge.challenge_id, PASSED, "cc-1")
-    retry = await risk.assess("late-account", "o-late", device="family-tablet", token=passed.pass_token)
-    again = await risk.assess("late-account", "o-late", device="family-tablet", token=passed.pass_token)
+    retry = await risk.assess(
+        "late-account", "o-late", device="family-tablet", token=passed.pass_token
+    )
+    again = await risk.assess(
+        "late-account", "o-late", device="family-tablet", token=passed.pass_token
+    )
 
     assert passed.challenge.state == assessment_pb2.CHALLENGE_STATE_PASSED and passed.pass_token
     assert retry.decision == ALLOW
@@ -49,8 +55,12 @@ async def test_a_token_is_bound_to_its_user_and_skus(risk: Risk) -> None:
     first = await challenged(risk)
     passed = await complete(risk, first.challenge.challenge_id, PASSED, "cc-2")
 
-    other_user = await risk.assess("someone-else", "o-x", device="family-tablet", token=passed.pass_token)
-    other_sku = await risk.assess("late-account", "o-y", sku="sku-2", device="family-tablet", token=passed.pass_token)
+    other_user = await risk.assess(
+        "someone-else", "o-x", device="family-tablet", token=passed.pass_token
+    )
+    other_sku = await risk.assess(
+        "late-account", "o-y", sku="sku-2", device="family-tablet", token=passed.pass_token
+    )
 
     assert other_user.pass_token_status == assessment_pb2.PASS_TOKEN_STATUS_INVALID
     assert other_sku.pass_token_status == assessment_pb2.PASS_TOKEN_STATUS_INVALID
@@ -76,8 +86,10 @@ async def test_completion_is_idempotent_and_happens_once(risk: Risk) -> None:
 
 async def test_failed_challenges_count_against_the_user(risk: Risk) -> None:
     for attempt in range(3):
-        response = await challenged(risk, "bot-account") if attempt == 0 else await risk.assess(
-            "bot-account", f"o-bot-{attempt}", device="family-tablet"
+        response = (
+            await challenged(risk, "bot-account")
+            if attempt == 0
+            else await risk.assess("bot-account", f"o-bot-{attempt}", device="family-tablet")
         )
         failed = await complete(risk, response.challenge.challenge_id, FAILED, f"cc-f{attempt}")
         assert failed.challenge.state == assessment_pb2.CHALLENGE_STATE_FAILED

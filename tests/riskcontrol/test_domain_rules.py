@@ -30,7 +30,9 @@ rule_strategy = st.sampled_from(sorted(SIGNAL_LEVELS, key=lambda s: s.value)).fl
 
 def document(rules: list[dict[str, object]]) -> str:
     numbered = [{"id": f"rule-{i}", **r} for i, r in enumerate(rules)]
-    return yaml.safe_dump({"thresholds": {"challenge": 50, "block": 100}, "rules": numbered}, sort_keys=False)
+    return yaml.safe_dump(
+        {"thresholds": {"challenge": 50, "block": 100}, "rules": numbered}, sort_keys=False
+    )
 
 
 @given(st.lists(rule_strategy, max_size=8))
@@ -58,19 +60,26 @@ BAD_VALUES = {
 
 
 @given(st.lists(rule_strategy, min_size=1, max_size=6), st.data())
-def test_any_bad_field_is_reported_at_its_own_line(rules: list[dict[str, object]], data: st.DataObject) -> None:
+def test_any_bad_field_is_reported_at_its_own_line(
+    rules: list[dict[str, object]], data: st.DataObject
+) -> None:
     index = data.draw(st.integers(0, len(rules) - 1))
     field = data.draw(st.sampled_from(sorted(BAD_VALUES)))
     rules[index] = {**rules[index], field: BAD_VALUES[field]}
     text = document(rules)
     lines = text.splitlines()
     rule_line = lines.index(f"- id: rule-{index}")
-    expected = next(n for n in range(rule_line, len(lines)) if lines[n].lstrip().startswith(f"{field}:")) + 1
+    expected = (
+        next(n for n in range(rule_line, len(lines)) if lines[n].lstrip().startswith(f"{field}:"))
+        + 1
+    )
 
     with pytest.raises(RulesInvalid) as invalid:
         PARSER.parse(text, "test")
 
-    assert [(v.line, v.path) for v in invalid.value.violations] == [(expected, f"rules[{index}].{field}")]
+    assert [(v.line, v.path) for v in invalid.value.violations] == [
+        (expected, f"rules[{index}].{field}")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -79,11 +88,19 @@ def test_any_bad_field_is_reported_at_its_own_line(rules: list[dict[str, object]
         ("thresholds: {challenge: 50, block: 100}\nrules: []\nshadows: true\n", 3, "shadows"),
         ("thresholds: {challenge: 90, block: 10}\nrules: []\n", 1, "thresholds.block"),
         ("rules: []\n", 1, "thresholds"),
-        ("thresholds: {challenge: 50, block: 100}\nrules:\n  - id: a\n    signal: unpaid_expiries\n"
-         "    key: sku\n    window: 1h\n    threshold: 1\n    score: 1\n", 5, "rules[0].key"),
-        ("thresholds: {challenge: 50, block: 100}\nrules:\n  - {id: a, signal: attempt_velocity, key: user,"
-         " window: 1m, threshold: 1, score: 1}\n  - {id: a, signal: attempt_velocity, key: user,"
-         " window: 1m, threshold: 1, score: 1}\n", 4, "rules[1].id"),
+        (
+            "thresholds: {challenge: 50, block: 100}\nrules:\n  - id: a\n    signal: unpaid_expiries\n"
+            "    key: sku\n    window: 1h\n    threshold: 1\n    score: 1\n",
+            5,
+            "rules[0].key",
+        ),
+        (
+            "thresholds: {challenge: 50, block: 100}\nrules:\n  - {id: a, signal: attempt_velocity, key: user,"
+            " window: 1m, threshold: 1, score: 1}\n  - {id: a, signal: attempt_velocity, key: user,"
+            " window: 1m, threshold: 1, score: 1}\n",
+            4,
+            "rules[1].id",
+        ),
         ("thresholds:\n  challenge: 50\n  block: [100\n", 4, ""),
     ],
 )

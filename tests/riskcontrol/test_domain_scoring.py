@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from services.riskcontrol.domain.attempt import Attempt, AttemptKind, AttemptLine, EnforcementMode
 from services.riskcontrol.domain.keys import Identity, KeyLevel
-from services.riskcontrol.domain.rules import Decision, LockStage, Rule, RuleSet, ScoreThresholds, Signal
+from services.riskcontrol.domain.rules import (
+    Decision,
+    LockStage,
+    Rule,
+    RuleSet,
+    ScoreThresholds,
+    Signal,
+)
 from services.riskcontrol.domain.scoring import AccessList, ListHit, PassTokenStatus, score_attempt
 from services.riskcontrol.domain.signals import ProbeKind, plan_signals
 
@@ -24,7 +31,9 @@ def rule(rule_id: str, score: float, *, level: KeyLevel = KeyLevel.USER, floor: 
 
 
 def attempt(*lines: AttemptLine, kind: AttemptKind = AttemptKind.HOLD) -> Attempt:
-    return Attempt("t", "r1", kind, lines or (AttemptLine("s1", 1, 0, 2),), LockStage.CART, "u1", "o1")
+    return Attempt(
+        "t", "r1", kind, lines or (AttemptLine("s1", 1, 0, 2),), LockStage.CART, "u1", "o1"
+    )
 
 
 def verdict(rules: list[Rule], observed: list[float], *, lists: tuple[ListHit, ...] = (),
@@ -39,7 +48,9 @@ def verdict(rules: list[Rule], observed: list[float], *, lists: tuple[ListHit, .
 
 @given(st.floats(0, 1000), st.floats(0, 1000))
 def test_a_higher_score_never_gives_a_milder_decision(low: float, extra: float) -> None:
-    assert THRESHOLDS.decision_for(low + extra, None).value >= THRESHOLDS.decision_for(low, None).value
+    assert (
+        THRESHOLDS.decision_for(low + extra, None).value >= THRESHOLDS.decision_for(low, None).value
+    )
 
 
 @given(st.floats(0, 1000), st.sampled_from([None, Decision.CHALLENGE, Decision.BLOCK]))
@@ -67,7 +78,9 @@ def test_shadow_rules_count_only_in_the_shadow_score(rules: list[tuple[float, bo
     built = [rule(f"r{i}", score, level=list(KeyLevel)[i % 9], shadow=shadow)
              for i, (score, shadow) in enumerate(rules)]  # fmt: skip
     result = verdict(built, [5.0] * len(built))
-    fired = [r for r in built if result.reasons and any(x.rule_id == r.rule_id for x in result.reasons)]
+    fired = [
+        r for r in built if result.reasons and any(x.rule_id == r.rule_id for x in result.reasons)
+    ]
 
     assert result.score == sum(r.score for r in fired if not r.shadow)
     assert result.shadow_score == sum(r.score for r in fired)
@@ -75,7 +88,10 @@ def test_shadow_rules_count_only_in_the_shadow_score(rules: list[tuple[float, bo
 
 
 def test_global_shadow_and_caller_shadow_allow_and_keep_the_real_verdict() -> None:
-    for result in (verdict([rule("a", 100)], [5], global_shadow=True), verdict([rule("a", 100)], [5], mode=SHADOW)):
+    for result in (
+        verdict([rule("a", 100)], [5], global_shadow=True),
+        verdict([rule("a", 100)], [5], mode=SHADOW),
+    ):
         assert result.decision is Decision.ALLOW and result.shadow_decision is Decision.BLOCK
         assert result.enforcement is SHADOW and result.rejected_keys == frozenset()
 
@@ -105,7 +121,9 @@ def test_the_plan_shares_probes_and_keys_sku_levels_per_line() -> None:
     assert keys.count("user:u1") == 1, "rules a and b share one probe"
     assert {"sku:s1", "sku:s2"} <= set(keys)
     limits = [p for p in plan.probes if p.kind is ProbeKind.LIMIT]
-    assert [(p.key, p.amount, p.limit) for p in limits] == [("sku:s1|user:u1", 1, 2)], "no limit, no probe"
+    assert [(p.key, p.amount, p.limit) for p in limits] == [("sku:s1|user:u1", 1, 2)], (
+        "no limit, no probe"
+    )
 
 
 def test_a_resize_sets_the_order_units_and_counts_a_cart_edit() -> None:
@@ -121,7 +139,12 @@ def test_a_resize_sets_the_order_units_and_counts_a_cart_edit() -> None:
 
 def test_a_missing_device_skips_device_keys() -> None:
     no_device = Identity("u1", "o1", "iphash", "")
-    plan = plan_signals(RuleSet("v", "s", (rule("a", 1, level=KeyLevel.DEVICE),), THRESHOLDS), attempt(), no_device, "a1")
+    plan = plan_signals(
+        RuleSet("v", "s", (rule("a", 1, level=KeyLevel.DEVICE),), THRESHOLDS),
+        attempt(),
+        no_device,
+        "a1",
+    )
 
     assert plan.probes == ()
     assert all("device#" not in key for _, key in plan.list_keys)

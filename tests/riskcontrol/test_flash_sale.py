@@ -128,14 +128,22 @@ async def test_the_follower_resumes_after_a_restart_from_its_last_sequence(
     start_risk: StartRisk, inventory: FakeInventoryEvents
 ) -> None:
     first = await start_risk(peers={"inventory": inventory.address})
-    hold = {"reservation_id": "r1", "user": "u1", "order": "o1", "device": "dev-r", "ip": "192.0.2.1"}
+    hold = {
+        "reservation_id": "r1",
+        "user": "u1",
+        "order": "o1",
+        "device": "dev-r",
+        "ip": "192.0.2.1",
+    }
     await inventory.publish(first.tenant_id, SKU, "reservation_expired", hold)
     await wait_for_unpaid(first, "dev-r", 1)
     head = len(inventory.log)
 
     second = await start_risk(peers={"inventory": inventory.address})
     second.tenant_id = first.tenant_id
-    await inventory.publish(first.tenant_id, SKU, "reservation_expired", {**hold, "reservation_id": "r2"})
+    await inventory.publish(
+        first.tenant_id, SKU, "reservation_expired", {**hold, "reservation_id": "r2"}
+    )
     await wait_for_unpaid(second, "dev-r", 2)
 
     assert inventory.watch_requests[-1] >= head, "the new replica resumed after what was processed"

@@ -26,9 +26,14 @@ def cluster(tmp_path: Path) -> Iterator[LocalRedisCluster]:
     nodes.kill()
 
 
-async def test_riskcontrol_runs_on_a_redis_cluster(start_risk: StartRisk, cluster: LocalRedisCluster) -> None:
+async def test_riskcontrol_runs_on_a_redis_cluster(
+    start_risk: StartRisk, cluster: LocalRedisCluster
+) -> None:
     risk = await start_risk(redis_url=cluster.url, redis_cluster=True)
-    lines = [assessment_pb2.AttemptLine(sku_id=f"sku-{i}", quantity=1, purchase_limit=2) for i in range(5)]
+    lines = [
+        assessment_pb2.AttemptLine(sku_id=f"sku-{i}", quantity=1, purchase_limit=2)
+        for i in range(5)
+    ]
 
     first = await risk.assess("u1", "o1", lines=lines, ip="192.0.2.1", device="d1")
     for i in range(3):

@@ -12,7 +12,7 @@ from pathlib import Path
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from services.riskcontrol.settings import DEFAULT_RULES_FILE
-from tests.riskcontrol.helpers import ALLOW, CHALLENGE, Risk
+from tests.riskcontrol.helpers import ALLOW, CHALLENGE, Risk, rewrite
 
 BROKEN_LINE = 3
 
@@ -41,7 +41,7 @@ async def test_a_valid_edit_is_hot_reloaded(risk: Risk, rules_file: Path) -> Non
     assert (await risk.assess("a", "o1", device="shared")).decision == ALLOW
     assert (await risk.assess("b", "o2", device="shared")).decision == ALLOW
 
-    rules_file.write_text(tighter_device_rule(rules_file.read_text()))
+    rewrite(rules_file, tighter_device_rule)
     after = await wait_for_rule_set(risk, lambda r: r.rule_set.version != before.rule_set.version)
 
     assert after.rule_set.last_reload_error == ""
@@ -53,10 +53,16 @@ async def test_a_broken_file_is_rejected_with_its_line_and_the_old_rules_keep_ru
     risk: Risk, rules_file: Path
 ) -> None:
     before = await rule_set(risk)
-    lines = rules_file.read_text().splitlines()
-    broken_at = next(i for i, line in enumerate(lines) if "threshold: 3" in line)
-    lines[broken_at] = "    threshold: three"
-    rules_file.write_text("\n".join(lines) + "\n")
+    broken_at = 0
+
+    def break_threshold(text: str) -> str:
+        nonlocal broken_at
+        lines = text.splitlines()
+        broken_at = next(i for i, line in enumerate(lines) if "threshold: 3" in line)
+        lines[broken_at] = "    threshold: three"
+        return "\n".join(lines) + "\n"
+
+    rewrite(rules_file, break_threshold)
 
     after = await wait_for_rule_set(risk, lambda r: r.rule_set.last_reload_error != "")
 
@@ -69,10 +75,14 @@ async def test_a_broken_file_is_rejected_with_its_line_and_the_old_rules_keep_ru
 
 
 async def test_validate_rules_reports_every_violation_with_line_and_column(risk: Risk) -> None:
-    document = "thresholds:\n  challenge: 50\n  block: 10\nrules:\n  - id: Bad Id\n    signal: velocity\n"
+    document = (
+        "thresholds:\n  challenge: 50\n  block: 10\nrules:\n  - id: Bad Id\n    signal: velocity\n"
+    )
 
     response = await risk.call(
-        "ValidateRules", pb.ValidateRulesRequest(tenant_id=risk.tenant_id, document=document), admin=True
+        "ValidateRules",
+        pb.ValidateRulesRequest(tenant_id=risk.tenant_id, document=document),
+        admin=True,
     )
 
     assert not response.valid
@@ -84,7 +94,9 @@ async def test_validate_rules_reports_every_violation_with_line_and_column(risk:
 
 def test_the_validate_command_points_at_the_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
-    path.write_text("thresholds:\n  challenge: 50\n  block: 100\nrules:\n  - id: r1\n    signal: attempt_velocity\n    key: galaxy\n    window: 1m\n    threshold: 1\n    score: 1\n")
+    path.write_text(
+        "thresholds:\n  challenge: 50\n  block: 100\nrules:\n  - id: r1\n    signal: attempt_velocity\n    key: galaxy\n    window: 1m\n    threshold: 1\n    score: 1\n"
+    )
 
     result = subprocess.run(
         [sys.executable, "-m", "services.riskcontrol", "validate-rules", str(path)],

@@ -8,7 +8,7 @@ from streamstock.riskcontrol.v1 import assessment_pb2, rules_pb2, signals_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from tests.riskcontrol.conftest import StartRisk
-from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, bounded
+from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, bounded, rewrite
 
 SHADOW = assessment_pb2.ENFORCEMENT_MODE_SHADOW
 
@@ -16,7 +16,9 @@ SHADOW = assessment_pb2.ENFORCEMENT_MODE_SHADOW
 async def hoarding(risk: Risk, accounts: int = 10) -> list[pb.AssessResponse]:
     return await bounded(
         [
-            risk.assess(f"acct-{i}", f"ord-{i}", quantity=2, device="one-device", ip="192.0.2.9", limit=2)
+            risk.assess(
+                f"acct-{i}", f"ord-{i}", quantity=2, device="one-device", ip="192.0.2.9", limit=2
+            )
             for i in range(accounts)
         ],
         1,
@@ -33,7 +35,9 @@ async def device_accounts(risk: Risk) -> float:
     return response.values[0].value  # type: ignore[attr-defined,no-any-return]
 
 
-async def test_enforced_hoarding_is_challenged_and_refused_accounts_are_not_counted(risk: Risk) -> None:
+async def test_enforced_hoarding_is_challenged_and_refused_accounts_are_not_counted(
+    risk: Risk,
+) -> None:
     responses = await hoarding(risk)
 
     assert [r.decision for r in responses].count(CHALLENGE) == 7
@@ -78,10 +82,13 @@ async def test_the_caller_shadow_mode_records_without_enforcing(risk: Risk) -> N
 async def test_a_shadow_rule_is_reported_but_not_enforced(
     start_risk: StartRisk, rules_file: Path
 ) -> None:
-    text = rules_file.read_text().replace(
-        "    threshold: 3\n    score: 60\n", "    threshold: 3\n    score: 60\n    shadow: true\n"
+    rewrite(
+        rules_file,
+        lambda text: text.replace(
+            "    threshold: 3\n    score: 60\n",
+            "    threshold: 3\n    score: 60\n    shadow: true\n",
+        ),
     )
-    rules_file.write_text(text)
     risk = await start_risk()
 
     responses = await hoarding(risk, 5)

@@ -40,7 +40,9 @@ async def assess_timed(risk: object, user: str) -> tuple[float, grpc.aio.AioRpcE
     return time.monotonic() - started, None
 
 
-async def test_a_stopped_redis_costs_milliseconds(start_risk: StartRisk, own_redis: LocalRedis) -> None:
+async def test_a_stopped_redis_costs_milliseconds(
+    start_risk: StartRisk, own_redis: LocalRedis
+) -> None:
     risk = await start_risk(redis_url=own_redis.url)
     assert (await risk.assess("warm", "o-warm")).decision == ALLOW
 

@@ -48,6 +48,32 @@ def _page_after(token: str) -> list[str] | None:
     return [str(p) for p in parts]
 
 
+async def _newest_first(
+    pool: asyncpg.Pool,
+    table: str,
+    order: tuple[str, str],
+    clauses: list[str],
+    args: list[Any],
+    page: Page,
+) -> tuple[list[asyncpg.Record], str]:
+    """One page of rows, newest first by (time, id), with a keyset token for the next page."""
+    time_column, id_column = order
+    after = _page_after(page.token)
+    if after is not None:
+        args = [*args, datetime.fromisoformat(after[0]), after[1]]
+        clauses = [*clauses, f"({time_column}, {id_column}) < (${len(args) - 1}, ${len(args)})"]
+    rows = await pool.fetch(
+        f"SELECT * FROM {table} WHERE {' AND '.join(clauses)}"
+        f" ORDER BY {time_column} DESC, {id_column} DESC LIMIT {page.size + 1}",
+        *args,
+    )
+    token = ""
+    if len(rows) > page.size:
+        last = rows[page.size - 1]
+        token = _page_token(last[time_column].isoformat(), last[id_column])
+    return list(rows[: page.size]), token
+
+
 class PostgresAuditLog:
     """Decisions are queued and inserted in multi-row batches by one background task."""
 
@@ -59,20 +85,15 @@ class PostgresAuditLog:
         self._batch_size = batch_size
         self._interval = interval_seconds
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
 
     def record(self, record: DecisionRecord) -> None:
         self._queue.append(record)
-        if len(self._queue) >= self._batch_size:
-            self._wake.set()
 
     async def run(self) -> None:
+        # A plain sleep, not wait_for on an event: on Python 3.11 wait_for can swallow the
+        # cancellation that stops the service when its timeout fires at the same moment.
         while True:
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._interval)
-            except TimeoutError:
-                pass
-            self._wake.clear()
+            await asyncio.sleep(self._interval)
             try:
                 await self.flush()
             except (OSError, asyncpg.PostgresError):
@@ -329,21 +350,10 @@ class PostgresRegistry:
         if key:
             args.append(key)
             clauses.append(f"key = ${len(args)}")
-        after = _page_after(page.token)
-        if after is not None:
-            args.extend([datetime.fromisoformat(after[0]), after[1]])
-            clauses.append(f"(update_time, entry_id) < (${len(args) - 1}, ${len(args)})")
-        rows = await self._pool.fetch(
-            f"SELECT * FROM access_list_entries WHERE {' AND '.join(clauses)}"
-            f" ORDER BY update_time DESC, entry_id DESC LIMIT {page.size + 1}",
-            *args,
+        rows, token = await _newest_first(
+            self._pool, "access_list_entries", ("update_time", "entry_id"), clauses, args, page
         )
-        entries = [_entry(r) for r in rows[: page.size]]
-        token = ""
-        if len(rows) > page.size:
-            last = entries[-1]
-            token = _page_token(last.update_time.isoformat(), last.entry_id)
-        return entries, token
+        return [_entry(r) for r in rows], token
 
     async def live_entries(self, now: datetime) -> list[tuple[str, AccessListEntry]]:
         rows = await self._pool.fetch(

@@ -85,7 +85,6 @@ class Identity:
     device_hash: str
 
 
-
 _PARTS: dict[int, tuple[tuple[str, str], ...]] = {
     level.value: tuple((a, "#" if a in _HASHED else ":") for a in attributes)
     for level, attributes in _ATTRIBUTES.items()

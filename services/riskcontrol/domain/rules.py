@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 
 from services.riskcontrol.domain.keys import KeyLevel
 

@@ -174,5 +174,7 @@ def _probe(
     if kind is ProbeKind.LIMIT:
         if line is None or line.purchase_limit <= 0:
             return None
-        return probe(attempt.order_id, line.quantity if resize else units, True, line.purchase_limit)
+        return probe(
+            attempt.order_id, line.quantity if resize else units, True, line.purchase_limit
+        )
     return probe()

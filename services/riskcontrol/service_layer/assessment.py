@@ -70,7 +70,8 @@ class Assessor:
             challenge_expire_time=now + self.challenge_ttl,
         )
         try:
-            result = await asyncio.wait_for(self.store.assess(script), budget_seconds)
+            async with asyncio.timeout(budget_seconds):
+                result = await self.store.assess(script)
         except TimeoutError as exc:
             raise SignalStoreUnavailable(
                 "the signal store did not answer within the assessment budget",
