@@ -39,12 +39,21 @@ SHADOW_REFRESH_SECONDS = 2.0
 LIST_MIRROR_SECONDS = 30.0
 
 
+def _stopping() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
     async def repeat() -> None:
         while True:
             try:
                 await job()
             except Exception:
+                # A client library may turn the cancellation that stops the service into its
+                # own error; swallowing it would leave the host waiting for this task forever.
+                if _stopping():
+                    raise
                 log.warning("periodic job %s failed", job.__qualname__, exc_info=True)
             await asyncio.sleep(seconds)
 

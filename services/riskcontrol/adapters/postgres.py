@@ -97,6 +97,9 @@ class PostgresAuditLog:
             try:
                 await self.flush()
             except (OSError, asyncpg.PostgresError):
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # a cancelled query surfaced as a database error: the service stops
                 log.warning("decision audit write failed; retrying", exc_info=True)
 
     async def flush(self) -> None:

@@ -136,9 +136,10 @@ class EventFollower:
         while True:
             try:
                 await self.follow_once()
-            except asyncio.CancelledError:
-                raise
             except Exception:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # the stop of the service, turned into a client error: do not resume
                 log.warning("inventory event stream broke; resuming", exc_info=True)
             await asyncio.sleep(self.retry_seconds)
 
