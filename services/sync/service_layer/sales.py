@@ -1,0 +1,175 @@
+"""ReportSales: apply sale, cancellation and refund lines of one platform, idempotent per line.
+
+The quota rows of the batch's SKUs are locked in SKU order first, so two reports touching the same
+SKUs serialise instead of deadlocking, and each line is judged against what is stored for its key.
+inventory calls carry request ids derived from the line key, so a batch retried after a failure
+applies nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from services.sync.domain.errors import InvalidArgument
+from services.sync.domain.policy import DEFAULT_HALF_LIFE_SECONDS
+from services.sync.domain.quota import Quota
+from services.sync.domain.sales import (
+    LineOutcome,
+    LineRecord,
+    SaleKind,
+    SaleLine,
+    Verdict,
+    judge_return,
+    judge_sale,
+    validate_batch,
+)
+from services.sync.service_layer.deps import Ports, effective_policy, quota_platform
+from services.sync.service_layer.escrow import set_escrow
+from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LineResult:
+    line: SaleLine
+    verdict: Verdict
+
+
+@dataclass
+class _Batch:
+    ports: Ports
+    tx: SyncTransaction
+    tenant_id: str
+    platform_id: str
+    quotas: dict[str, Quota]
+    half_lives: dict[str, float]
+
+
+async def report_sales(
+    ports: Ports, tenant_id: str, platform_id: str, lines: list[SaleLine]
+) -> list[LineResult]:
+    if not platform_id:
+        raise InvalidArgument("platform_id", "is required")
+    validate_batch(lines)
+    async with ports.store.transaction() as tx:
+        await quota_platform(tx, tenant_id, platform_id)
+        batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
+        for sku_id in sorted({line.sku_id for line in lines}):
+            batch.quotas[sku_id] = await tx.lock_quota(tenant_id, sku_id, platform_id)
+            found = await effective_policy(tx, tenant_id, sku_id)
+            batch.half_lives[sku_id] = (
+                found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
+            )
+        results = [LineResult(line, await _apply(batch, line)) for line in lines]
+        now = ports.clock.now()
+        for quota in batch.quotas.values():
+            await tx.save_quota(quota, now)
+    return results
+
+
+async def _apply(batch: _Batch, line: SaleLine) -> Verdict:
+    if line.kind is SaleKind.SALE:
+        return await _apply_sale(batch, line)
+    return await _apply_return(batch, line)
+
+
+async def _stored(batch: _Batch, line: SaleLine, kind: SaleKind) -> LineRecord | None:
+    return await batch.tx.sale_line(
+        batch.tenant_id, batch.platform_id, line.order_id, line.line_id, kind
+    )
+
+
+async def _apply_sale(batch: _Batch, line: SaleLine) -> Verdict:
+    verdict = judge_sale(line, await _stored(batch, line, SaleKind.SALE))
+    if verdict.outcome is not LineOutcome.APPLIED:
+        return verdict
+    quota = batch.quotas[line.sku_id]
+    try:
+        quota = await _consume(batch, quota, line)
+    except EscrowRefused:
+        reason = (
+            "QUOTA_EXCEEDED" if quota.consumed_units or quota.quota_units else "SKU_NOT_ALLOCATED"
+        )
+        detail = f"quota {quota.quota_units}, sold {line.quantity}, and the pool cannot cover it"
+        log.warning("sale refused", extra={"platform": batch.platform_id, "sku": line.sku_id})
+        return Verdict(LineOutcome.REJECTED, reason=reason, detail=detail)
+    batch.quotas[line.sku_id] = quota
+    await _save(batch, line, SaleKind.SALE, LineRecord(line.sku_id, line.quantity, line.quantity))
+    for kind in (SaleKind.CANCEL, SaleKind.REFUND):
+        await _apply_deferred(batch, line, kind)
+    return verdict
+
+
+async def _consume(batch: _Batch, quota: Quota, line: SaleLine) -> Quota:
+    """Sells the line from the platform's escrow, first growing it from the pool if the platform
+    sold more than its quota (a late report after a timed-out shrink, for example)."""
+    ports = batch.ports
+    if quota.quota_units < line.quantity or not quota.reservation_id:
+        quota = await set_escrow(ports.escrow, quota, max(line.quantity, quota.quota_units))
+    await ports.escrow.consume(
+        batch.tenant_id,
+        f"sync:sale:{batch.platform_id}:{line.order_id}:{line.line_id}",
+        quota.reservation_id,
+        line.sku_id,
+        line.quantity,
+        line.order_id,
+    )
+    return quota.sold(line.quantity, ports.clock.now(), batch.half_lives[line.sku_id])
+
+
+async def _apply_return(batch: _Batch, line: SaleLine) -> Verdict:
+    other_kind = SaleKind.REFUND if line.kind is SaleKind.CANCEL else SaleKind.CANCEL
+    stored = await _stored(batch, line, line.kind)
+    sale = await _stored(batch, line, SaleKind.SALE)
+    other = await _stored(batch, line, other_kind)
+    verdict = judge_return(line, stored, sale, other.quantity if other else 0)
+    if verdict.outcome is LineOutcome.DEFERRED:
+        applied = stored.applied_units if stored else 0
+        await _save(batch, line, line.kind, LineRecord(line.sku_id, line.quantity, applied))
+    if verdict.outcome is LineOutcome.APPLIED:
+        await _return_units(
+            batch, line, kind=line.kind, totals=(line.quantity, line.quantity), units=verdict.units
+        )
+    return verdict
+
+
+async def _apply_deferred(batch: _Batch, sale_line: SaleLine, kind: SaleKind) -> None:
+    """Applies a return that arrived before its sale, up to the units the sale left."""
+    stored = await _stored(batch, sale_line, kind)
+    if stored is None or stored.applied_units >= stored.quantity:
+        return
+    other_kind = SaleKind.REFUND if kind is SaleKind.CANCEL else SaleKind.CANCEL
+    other = await _stored(batch, sale_line, other_kind)
+    room = sale_line.quantity - (other.applied_units if other else 0) - stored.applied_units
+    units = min(stored.quantity - stored.applied_units, max(0, room))
+    if units > 0:
+        totals = (stored.quantity, stored.applied_units + units)
+        await _return_units(batch, sale_line, kind=kind, totals=totals, units=units)
+
+
+async def _return_units(
+    batch: _Batch, line: SaleLine, *, kind: SaleKind, totals: tuple[int, int], units: int
+) -> None:
+    """Returns `units` to the pool; totals are the line's (reported, applied) running totals."""
+    reported, applied = totals
+    await batch.ports.escrow.return_sold(
+        batch.tenant_id,
+        f"sync:return:{batch.platform_id}:{line.order_id}:{line.line_id}:{kind.name}:{applied}",
+        line.sku_id,
+        units,
+        line.order_id,
+    )
+    batch.quotas[line.sku_id] = batch.quotas[line.sku_id].returned(units)
+    await _save(batch, line, kind, LineRecord(line.sku_id, reported, applied))
+
+
+async def _save(batch: _Batch, line: SaleLine, kind: SaleKind, record: LineRecord) -> None:
+    await batch.tx.save_sale_line(
+        batch.tenant_id,
+        batch.platform_id,
+        (line.order_id, line.line_id, kind),
+        record,
+        line.occur_time,
+    )
