@@ -97,7 +97,8 @@ class Quota:
             push_status=PushStatus.PUSHING,
             shrink_pending=shrinking,
             needs_push=False,
-            last_push_time=now,
+            # A deeper shrink over a pending one keeps the pending one's clock for the ack timeout.
+            last_push_time=self.last_push_time if self.shrink_pending and shrinking else now,
         )
         return quota, listing
 

@@ -28,7 +28,8 @@ class QuotaView:
     quota_units: int
     velocity_per_minute: float
     awaiting_ack: bool = False
-    eligible: bool = True  # False for a disabled platform or one the policy no longer names
+    eligible: bool = True
+    pushed_listed_units: int = 0  # the listing of the pending shrink, when awaiting_ack  # False for a disabled platform or one the policy no longer names
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,17 @@ def plan(view: SkuView) -> SkuPlan:
         velocities.setdefault(platform_id, 0.0)
     shrinks = {p: t for p, t in targets.items() if t < currents.get(p, 0)}
     grows = {p: t for p, t in targets.items() if t > currents.get(p, 0)}
+    pending = {q.platform_id: q.pushed_listed_units for q in view.quotas if q.awaiting_ack}
+    # While a shrink waits for its acknowledgement nothing grows; a deeper shrink (a platform that
+    # went down, say) may still be pushed over the pending one.
+    shrinks = {p: t for p, t in shrinks.items() if t < pending.get(p, currents.get(p, 0))}
+    if shrinks or pending:
+        grows = {}
     outcome = Outcome.APPLIED
-    if any(q.awaiting_ack for q in view.quotas):
-        outcome, shrinks, grows = Outcome.AWAITING_ACK, {}, {}
+    if not shrinks and pending:
+        outcome = Outcome.AWAITING_ACK
     elif not shrinks and not grows:
         outcome = Outcome.WITHIN_HYSTERESIS
-    elif shrinks:
-        grows = {}
     return SkuPlan(view.sku_id, outcome, currents, targets, velocities, shrinks, grows)
 
 

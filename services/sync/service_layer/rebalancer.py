@@ -15,7 +15,7 @@ from services.sync.domain.rebalance import Outcome, QuotaView, SkuPlan, SkuView,
 from services.sync.service_layer.deps import Ports, effective_policy, eligible
 from services.sync.service_layer.escrow import set_escrow
 from services.sync.service_layer.listings import push, settle_timed_out_shrink
-from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
+from services.sync.service_layer.ports import EscrowRefused, PlatformRecord, SyncTransaction
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,10 @@ async def _round(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> Sk
             sku_id,
             policy if stock is not None else _DISABLED,
             stock.sellable if stock else 0,
-            [_view_of(q, platforms, policy, ports.clock.now()) for q in quotas.values()],
+            [
+                _view_of(q, platforms, policy, ports.clock.now())
+                for q in _with_shares(quotas, policy, tenant_id, sku_id)
+            ],
         )
         result = plan(view)
         if dry_run:
@@ -77,9 +80,27 @@ async def _round(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> Sk
     return result
 
 
+def _with_shares(
+    quotas: dict[str, Quota], policy: AllocationPolicy, tenant_id: str, sku_id: str
+) -> list[Quota]:
+    """The stored quotas plus an empty one for every platform the policy names without one."""
+    missing = [s.platform_id for s in policy.shares if s.platform_id not in quotas]
+    return [*quotas.values(), *(Quota(tenant_id, sku_id, p) for p in missing)]
+
+
+def _platform(record: PlatformRecord | None) -> Platform | None:
+    return record.platform if record else None
+
+
+def _reachable(record: PlatformRecord | None) -> bool:
+    """A platform whose pushes fail gets no new quota and is shrunk to zero (after its ack
+    timeout) until a push succeeds again."""
+    return record is not None and record.health.reachable
+
+
 async def _platforms(
     tx: SyncTransaction, tenant_id: str, policy: AllocationPolicy, sku_id: str
-) -> dict[str, Platform]:
+) -> dict[str, PlatformRecord]:
     names = {s.platform_id for s in policy.shares} | {
         r.quota.platform_id for r in await tx.quotas_of_sku(tenant_id, sku_id)
     }
@@ -87,7 +108,7 @@ async def _platforms(
     for platform_id in sorted(names):
         record = await tx.platform(tenant_id, platform_id)
         if record is not None:
-            platforms[platform_id] = record.platform
+            platforms[platform_id] = record
     return platforms
 
 
@@ -96,14 +117,14 @@ async def _quotas(
     tx: SyncTransaction,
     tenant_id: str,
     sku_id: str,
-    platforms: dict[str, Platform],
+    platforms: dict[str, PlatformRecord],
     dry_run: bool,
 ) -> dict[str, Quota]:
     quotas = {r.quota.platform_id: r.quota for r in await tx.quotas_of_sku(tenant_id, sku_id)}
     now = ports.clock.now()
     for platform_id, quota in quotas.items():
-        platform = platforms.get(platform_id)
-        timeout = platform.ack_timeout_seconds if platform else 0.0
+        record = platforms.get(platform_id)
+        timeout = record.platform.ack_timeout_seconds if record else 0.0
         if not dry_run and quota.shrink_timed_out(now, timeout):
             locked = await tx.lock_quota(tenant_id, sku_id, platform_id)
             if locked.shrink_timed_out(now, timeout):
@@ -112,14 +133,16 @@ async def _quotas(
 
 
 def _view_of(
-    quota: Quota, platforms: dict[str, Platform], policy: AllocationPolicy, now: float
+    quota: Quota, platforms: dict[str, PlatformRecord], policy: AllocationPolicy, now: float
 ) -> QuotaView:
     return QuotaView(
         quota.platform_id,
         quota.quota_units,
         quota.velocity.per_minute(now, policy.half_life_seconds),
         awaiting_ack=quota.awaiting_ack,
-        eligible=eligible(platforms.get(quota.platform_id), policy),
+        eligible=_reachable(platforms.get(quota.platform_id))
+        and eligible(_platform(platforms.get(quota.platform_id)), policy),
+        pushed_listed_units=quota.pushed_listed_units,
     )
 
 
@@ -127,7 +150,7 @@ async def _move(
     ports: Ports,
     tenant_id: str,
     result: SkuPlan,
-    platforms: dict[str, Platform],
+    platforms: dict[str, PlatformRecord],
     quotas: dict[str, Quota],
 ) -> None:
     pushes: list[tuple[Platform, Quota, Listing]] = []
@@ -147,17 +170,18 @@ async def _move(
 
 
 def _with_platform(
-    platforms: dict[str, Platform], prepared: tuple[Quota, Listing] | None
+    platforms: dict[str, PlatformRecord], prepared: tuple[Quota, Listing] | None
 ) -> list[tuple[Platform, Quota, Listing]]:
     if prepared is None or prepared[0].platform_id not in platforms:
         return []
-    return [(platforms[prepared[0].platform_id], *prepared)]
+    return [(platforms[prepared[0].platform_id].platform, *prepared)]
 
 
 async def _prepare_shrink(ports: Ports, quota: Quota, units: int) -> tuple[Quota, Listing] | None:
     async with ports.store.transaction() as tx:
         locked = await tx.lock_quota(quota.tenant_id, quota.sku_id, quota.platform_id)
-        if locked.awaiting_ack or units >= locked.quota_units:
+        ceiling = locked.pushed_listed_units if locked.awaiting_ack else locked.quota_units
+        if units >= ceiling:
             return None
         locked, listing = locked.next_listing(units, ports.clock.now())
         await tx.save_quota(locked, ports.clock.now())

@@ -9,7 +9,7 @@ applies nothing twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.sync.domain.errors import InvalidArgument
 from services.sync.domain.policy import DEFAULT_HALF_LIFE_SECONDS
@@ -161,7 +161,7 @@ async def _return_units(
         units,
         line.order_id,
     )
-    batch.quotas[line.sku_id] = batch.quotas[line.sku_id].returned(units)
+    batch.quotas[line.sku_id] = await _keep_returned_listed(batch, line.sku_id, units)
     await _save(batch, line, kind, LineRecord(line.sku_id, reported, applied))
 
 
@@ -173,3 +173,15 @@ async def _save(batch: _Batch, line: SaleLine, kind: SaleKind, record: LineRecor
         record,
         line.occur_time,
     )
+
+
+async def _keep_returned_listed(batch: _Batch, sku_id: str, units: int) -> Quota:
+    """The platform's own net count drops with a return, so by the listing rule it lists the
+    returned units again: they go back into its escrow. When the pool was faster, the listing is
+    pushed again instead (the next pass does it) so it never exceeds the quota."""
+    quota = batch.quotas[sku_id]
+    try:
+        grown = await set_escrow(batch.ports.escrow, quota, quota.quota_units + units)
+    except EscrowRefused:
+        return quota.returned(units)
+    return replace(grown.returned(units), needs_push=False)
