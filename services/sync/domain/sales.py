@@ -8,12 +8,15 @@ deferred and applied when the sale arrives; returns never exceed the units sold 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 
 from services.sync.domain.errors import InvalidArgument
 
 MAX_LINES = 1000
+# inventory's business ids: the order id and SKU travel on to it.
+BUSINESS_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 
 
 class SaleKind(IntEnum):
@@ -42,8 +45,10 @@ class SaleLine:
         where = f"lines[{index}]"
         for name in ("order_id", "line_id", "sku_id"):
             value = getattr(self, name)
-            if not value or len(value) > 128:
-                raise InvalidArgument(f"{where}.{name}", "must be 1 to 128 characters")
+            if not BUSINESS_ID.fullmatch(value):
+                raise InvalidArgument(
+                    f"{where}.{name}", "1-128 characters of letters, digits and ._:@/+=-"
+                )
         if self.kind not in (SaleKind.SALE, SaleKind.CANCEL, SaleKind.REFUND):
             raise InvalidArgument(f"{where}.kind", "must be SALE, CANCEL or REFUND")
         if self.quantity <= 0 or self.quantity > 1_000_000:

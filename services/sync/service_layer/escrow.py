@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from services.sync.domain.quota import Quota
 from services.sync.service_layer.ports import Escrow, EscrowRefused
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def inventory_request_id(kind: str, *parts: object) -> str:
+    """A request id for inventory derived from a business key: readable when inventory's charset
+    and length allow it, otherwise a digest of the key (still stable across retries)."""
+    readable = ":".join(["sync", kind, *(str(p) for p in parts)])
+    if _REQUEST_ID.fullmatch(readable):
+        return readable
+    return f"sync:{kind}:" + hashlib.sha256(readable.encode()).hexdigest()
+
 
 HOLD_GONE = ("RESERVATION_NOT_ACTIVE", "RESERVATION_NOT_FOUND", "RESERVATION_EXPIRED")
 
 
 def escrow_request_id(quota: Quota, units: int) -> str:
     """Stable for a retry of the same change, new for every next change of the quota."""
-    return f"sync:escrow:{quota.platform_id}:{quota.sku_id}:{quota.escrow_seq}:{units}"
+    return inventory_request_id("escrow", quota.platform_id, quota.sku_id, quota.escrow_seq, units)
 
 
 async def set_escrow(escrow: Escrow, quota: Quota, units: int) -> Quota:

@@ -17,7 +17,7 @@ from services.sync.domain.reconcile import (
     find_drifts,
 )
 from services.sync.service_layer.deps import Ports, quota_platform
-from services.sync.service_layer.escrow import set_escrow
+from services.sync.service_layer.escrow import inventory_request_id, set_escrow
 from services.sync.service_layer.ports import EscrowRefused, ReconciliationRecord
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,9 @@ async def _check_pair(
 async def _compensate(ports: Ports, quota: Quota, drift: Drift) -> tuple[Quota, str]:
     """Books one compensation; returns the quota after it and the inventory request id."""
     escrow = ports.escrow
-    reference = f"sync:reconcile:{quota.platform_id}:{quota.sku_id}:{drift.kind.name}:{quota.escrow_seq}:{drift.units}"
+    reference = inventory_request_id(
+        "reconcile", quota.platform_id, quota.sku_id, drift.kind.name, quota.escrow_seq, drift.units
+    )
     try:
         if drift.compensation is CompensationKind.RELEASE_HOLD:
             await escrow.release_hold(quota.tenant_id, reference, drift.reservation_id)

@@ -25,7 +25,7 @@ from services.sync.domain.sales import (
     validate_batch,
 )
 from services.sync.service_layer.deps import Ports, effective_policy, quota_platform
-from services.sync.service_layer.escrow import set_escrow
+from services.sync.service_layer.escrow import inventory_request_id, set_escrow
 from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ async def _consume(batch: _Batch, quota: Quota, line: SaleLine) -> Quota:
         quota = await set_escrow(ports.escrow, quota, max(line.quantity, quota.quota_units))
     await ports.escrow.consume(
         batch.tenant_id,
-        f"sync:sale:{batch.platform_id}:{line.order_id}:{line.line_id}",
+        inventory_request_id("sale", batch.platform_id, line.order_id, line.line_id),
         quota.reservation_id,
         line.sku_id,
         line.quantity,
@@ -156,7 +156,9 @@ async def _return_units(
     reported, applied = totals
     await batch.ports.escrow.return_sold(
         batch.tenant_id,
-        f"sync:return:{batch.platform_id}:{line.order_id}:{line.line_id}:{kind.name}:{applied}",
+        inventory_request_id(
+            "return", batch.platform_id, line.order_id, line.line_id, kind.name, applied
+        ),
         line.sku_id,
         units,
         line.order_id,
