@@ -87,7 +87,9 @@ class Caller:
 
         async def call(**fields: Any) -> Any:
             fields.setdefault("tenant_id", self.tenant_id)
-            return await rpc(request_type(**fields), metadata=(("x-api-key", self.key),), timeout=10)
+            return await rpc(
+                request_type(**fields), metadata=(("x-api-key", self.key),), timeout=10
+            )
 
         return call
 
@@ -97,8 +99,7 @@ def _request_types(service: Any) -> dict[str, Any]:
 
     database = symbol_database.Default()
     return {
-        method.name: database.GetSymbol(method.input_type.full_name)
-        for method in service.methods
+        method.name: database.GetSymbol(method.input_type.full_name) for method in service.methods
     }
 
 
@@ -191,7 +192,9 @@ async def sync_stack(
     """`await sync_stack(rebalance_interval=...)`: the real inventory and sync, wired together."""
     stacks: list[SyncStack] = []
 
-    async def start(rebalance_interval: float = 3600.0, reconcile_interval: float = 0.0) -> SyncStack:
+    async def start(
+        rebalance_interval: float = 3600.0, reconcile_interval: float = 0.0
+    ) -> SyncStack:
         monkeypatch.setenv("STREAMSTOCK_SYNC_REBALANCE_INTERVAL_SECONDS", str(rebalance_interval))
         monkeypatch.setenv("STREAMSTOCK_SYNC_RECONCILE_INTERVAL_SECONDS", str(reconcile_interval))
         monkeypatch.setenv("STREAMSTOCK_SYNC_PUSH_ATTEMPTS", "2")
@@ -203,17 +206,23 @@ async def sync_stack(
             postgres_pool_size=6,
             peers={"inventory": f"127.0.0.1:{inventory.host.port}"},
         )
-        sync_requests = _request_types(
-            sync_service_pb2.DESCRIPTOR.services_by_name["SyncService"]
-        )
+        sync_requests = _request_types(sync_service_pb2.DESCRIPTOR.services_by_name["SyncService"])
         inventory_requests = _request_types(
             inventory_api.DESCRIPTOR.services_by_name["InventoryService"]
         )
         stack = SyncStack(
             inventory=inventory,
             sync=sync,
-            admin=Caller(sync_service_pb2_grpc.SyncServiceStub(sync.channel), API_KEYS.acme_admin, requests=sync_requests),
-            service=Caller(sync_service_pb2_grpc.SyncServiceStub(sync.channel), API_KEYS.service, requests=sync_requests),
+            admin=Caller(
+                sync_service_pb2_grpc.SyncServiceStub(sync.channel),
+                API_KEYS.acme_admin,
+                requests=sync_requests,
+            ),
+            service=Caller(
+                sync_service_pb2_grpc.SyncServiceStub(sync.channel),
+                API_KEYS.service,
+                requests=sync_requests,
+            ),
             stock=Caller(
                 inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel),
                 API_KEYS.acme_admin,

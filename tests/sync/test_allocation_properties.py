@@ -55,9 +55,7 @@ def test_sum_equals_the_pool_unless_every_claim_is_capped_or_idle(
     pool: int, platform_claims: list[Claim]
 ) -> None:
     targets = allocate(pool, platform_claims)
-    room = [
-        c for c in platform_claims if c.demand > 0 and targets[c.platform_id] < c.cap(pool)
-    ]
+    room = [c for c in platform_claims if c.demand > 0 and targets[c.platform_id] < c.cap(pool)]
     if room:
         assert sum(targets.values()) == pool
 

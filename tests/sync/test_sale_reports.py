@@ -20,7 +20,9 @@ SALE, CANCEL, REFUND = (
 
 
 def sale_line(order: str, sku_id: str, kind: int, quantity: int) -> sales_pb2.SaleLine:
-    return sales_pb2.SaleLine(order_id=order, line_id="1", sku_id=sku_id, kind=kind, quantity=quantity)
+    return sales_pb2.SaleLine(
+        order_id=order, line_id="1", sku_id=sku_id, kind=kind, quantity=quantity
+    )
 
 
 async def allocated(stack: SyncStack, on_hand: int) -> tuple[str, str]:
@@ -132,8 +134,12 @@ async def test_a_retried_batch_returns_the_first_answer_and_a_reused_id_is_refus
     sku_id, platform_id = await allocated(stack, on_hand=20)
     request_id = unique("report")
     lines = [sale_line("o1", sku_id, SALE, 2)]
-    first = await stack.service.ReportSales(request_id=request_id, platform_id=platform_id, lines=lines)
-    again = await stack.service.ReportSales(request_id=request_id, platform_id=platform_id, lines=lines)
+    first = await stack.service.ReportSales(
+        request_id=request_id, platform_id=platform_id, lines=lines
+    )
+    again = await stack.service.ReportSales(
+        request_id=request_id, platform_id=platform_id, lines=lines
+    )
     assert again == first
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await stack.service.ReportSales(

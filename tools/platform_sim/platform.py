@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import logging
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +62,7 @@ class Tally:
     cancelled: int = 0
     refused: int = 0  # lines sync refused (the platform cancels them)
     reports_sent: int = 0
-    max_over_listing: int = 0  # most units ever sold beyond what was listed (must stay 0)
+    sale_times: list[float] = field(default_factory=list)  # monotonic time of every sale
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
@@ -150,6 +151,18 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
             asyncio.create_task(self._report()),
         ]
 
+    async def stop_selling(self) -> None:
+        """Stops selling; reports keep going until the outbox is empty."""
+        seller = self._tasks[0] if self._tasks else None
+        if seller is not None:
+            seller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await seller
+
+    @property
+    def outbox_empty(self) -> bool:
+        return not self._outbox
+
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
@@ -172,6 +185,7 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
     def _sell_one(self, sku_id: str, listing: SkuListing) -> None:
         listing.sold_units += 1
         self.tally.sold += 1
+        self.tally.sale_times.append(time.monotonic())
         order_id = f"{self.platform_id}-o{next(self._orders)}"
         sale = sales_pb2.SaleLine(
             order_id=order_id, line_id="1", sku_id=sku_id, kind=sales_pb2.SALE_KIND_SALE, quantity=1

@@ -200,6 +200,19 @@ class PostgresTransaction:
             *rows.quota_values(quota),
         )
 
+    async def set_target(
+        self, tenant_id: str, sku_id: str, platform_id: str, target_units: int
+    ) -> None:
+        """Only the target: a pass reads quotas without locking them, so it writes nothing else."""
+        await self._db.execute(
+            "UPDATE quotas SET target_units = $4 "
+            "WHERE tenant_id = $1 AND sku_id = $2 AND platform_id = $3",
+            tenant_id,
+            sku_id,
+            platform_id,
+            target_units,
+        )
+
     async def quotas_of_sku(self, tenant_id: str, sku_id: str) -> list[QuotaRecord]:
         found = await self._db.fetch(
             "SELECT * FROM quotas WHERE tenant_id = $1 AND sku_id = $2 ORDER BY platform_id",

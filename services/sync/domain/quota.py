@@ -137,6 +137,3 @@ class Quota:
 
     def with_status(self, status: PushStatus) -> Quota:
         return replace(self, push_status=status)
-
-    def aimed_at(self, target_units: int) -> Quota:
-        return replace(self, target_units=target_units)

@@ -48,7 +48,7 @@ class SkuPlan:
     targets: dict[str, int]
     velocities: dict[str, float]
     shrinks: dict[str, int]  # platform -> new quota, to push now
-    grows: dict[str, int]  # platform -> new quota, to take now
+    grows: dict[str, int]  # platform -> new quota, once every shrink is acknowledged
 
     @property
     def differs(self) -> bool:
@@ -88,7 +88,7 @@ def plan(view: SkuView) -> SkuPlan:
     # While a shrink waits for its acknowledgement nothing grows; a deeper shrink (a platform that
     # went down, say) may still be pushed over the pending one.
     shrinks = {p: t for p, t in shrinks.items() if t < pending.get(p, currents.get(p, 0))}
-    if shrinks or pending:
+    if pending:
         grows = {}
     outcome = Outcome.APPLIED
     if not shrinks and pending:

@@ -74,9 +74,9 @@ async def _round(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> Sk
         for quota in quotas.values():
             target = result.targets.get(quota.platform_id, 0)
             if target != quota.target_units:
-                await tx.save_quota(quota.aimed_at(target), ports.clock.now())
+                await tx.set_target(tenant_id, sku_id, quota.platform_id, target)
         await tx.mark_rebalanced(tenant_id, sku_id, ports.clock.now())
-    await _move(ports, tenant_id, result, platforms, quotas)
+    await _move(ports, tenant_id, result, platforms, quotas, policy.pool_reserve_units)
     return result
 
 
@@ -152,21 +152,36 @@ async def _move(
     result: SkuPlan,
     platforms: dict[str, PlatformRecord],
     quotas: dict[str, Quota],
+    reserve: int,
 ) -> None:
-    pushes: list[tuple[Platform, Quota, Listing]] = []
+    """Shrinks are pushed first; the grows follow only once no shrink of the SKU awaits its
+    acknowledgement (platforms that answer at once let them follow in the same pass)."""
+    shrinks: list[tuple[Platform, Quota, Listing]] = []
     for platform_id, units in sorted(result.shrinks.items()):
         prepared = await _prepare_shrink(ports, quotas[platform_id], units)
-        pushes += _with_platform(platforms, prepared)
-    for platform_id, units in sorted(result.grows.items()):
-        quota = quotas.get(platform_id) or Quota(tenant_id, result.sku_id, platform_id)
-        prepared = await _prepare_grow(ports, quota, units)
-        pushes += _with_platform(platforms, prepared)
-    moved = {platform.platform_id for platform, _, _ in pushes}
+        shrinks += _with_platform(platforms, prepared)
+    await _push_all(ports, shrinks)
+    grows: list[tuple[Platform, Quota, Listing]] = []
+    if result.grows and not await _shrink_pending(ports, tenant_id, result.sku_id):
+        for platform_id, units in sorted(result.grows.items()):
+            quota = quotas.get(platform_id) or Quota(tenant_id, result.sku_id, platform_id)
+            prepared = await _prepare_grow(ports, quota, units, reserve)
+            grows += _with_platform(platforms, prepared)
+    moved = {platform.platform_id for platform, _, _ in shrinks + grows}
     for platform_id, quota in sorted(quotas.items()):
         if platform_id not in moved and (quota.needs_push or quota.push_status in _RETRYING):
-            prepared = await _prepare_repush(ports, quota)
-            pushes += _with_platform(platforms, prepared)
+            grows += _with_platform(platforms, await _prepare_repush(ports, quota))
+    await _push_all(ports, grows)
+
+
+async def _push_all(ports: Ports, pushes: list[tuple[Platform, Quota, Listing]]) -> None:
     await asyncio.gather(*(push(ports, p, q, listing) for p, q, listing in pushes))
+
+
+async def _shrink_pending(ports: Ports, tenant_id: str, sku_id: str) -> bool:
+    async with ports.store.transaction() as tx:
+        records = await tx.quotas_of_sku(tenant_id, sku_id)
+    return any(r.quota.shrink_pending for r in records)
 
 
 def _with_platform(
@@ -188,7 +203,9 @@ async def _prepare_shrink(ports: Ports, quota: Quota, units: int) -> tuple[Quota
         return locked, listing
 
 
-async def _prepare_grow(ports: Ports, quota: Quota, units: int) -> tuple[Quota, Listing] | None:
+async def _prepare_grow(
+    ports: Ports, quota: Quota, units: int, reserve: int
+) -> tuple[Quota, Listing] | None:
     async with ports.store.transaction() as tx:
         locked = await tx.lock_quota(quota.tenant_id, quota.sku_id, quota.platform_id)
         if locked.awaiting_ack or units <= locked.quota_units:
@@ -196,10 +213,13 @@ async def _prepare_grow(ports: Ports, quota: Quota, units: int) -> tuple[Quota, 
         try:
             locked = await set_escrow(ports.escrow, locked, units)
         except EscrowRefused as refused:
-            log.info(
-                "grow refused by inventory", extra={"sku": quota.sku_id, "why": refused.reason}
-            )
-            return None
+            # Buyers of SHARED platforms took units since the plan: grow by what is still free.
+            stock = await ports.escrow.stock(quota.tenant_id, quota.sku_id)
+            free = stock.sellable - reserve if stock else 0
+            log.info("grow cut short", extra={"sku": quota.sku_id, "why": refused.reason})
+            if refused.reason != "INSUFFICIENT_STOCK" or free <= 0:
+                return None
+            locked = await set_escrow(ports.escrow, locked, locked.quota_units + min(free, units))
         locked, listing = locked.next_listing(locked.quota_units, ports.clock.now())
         await tx.save_quota(locked, ports.clock.now())
         return locked, listing
