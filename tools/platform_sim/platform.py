@@ -61,6 +61,7 @@ class Tally:
     sold: int = 0
     cancelled: int = 0
     refused: int = 0  # lines sync refused (the platform cancels them)
+    refusals: list[str] = field(default_factory=list)  # why, as sync said
     reports_sent: int = 0
     sale_times: list[float] = field(default_factory=list)  # monotonic time of every sale
     outcomes: dict[str, int] = field(default_factory=dict)
@@ -93,6 +94,7 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
         self._token = token
         self._orders = itertools.count(1)
         self._outbox: list[tuple[int, sales_pb2.SaleLine]] = []  # (rounds to wait, line)
+        self._in_flight = 0
         self._up = asyncio.Event()
         self._up.set()
         self._server: grpc.aio.Server | None = None
@@ -161,7 +163,8 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
 
     @property
     def outbox_empty(self) -> bool:
-        return not self._outbox
+        """True when every sale so far was reported and answered."""
+        return not self._outbox and not self._in_flight
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -219,7 +222,11 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
                 continue
             if self._misbehaviour.shuffle:
                 self._random.shuffle(due)
-            await self._send(due, round_number)
+            self._in_flight = len(due)
+            try:
+                await self._send(due, round_number)
+            finally:
+                self._in_flight = 0
 
     async def _send(self, lines: list[sales_pb2.SaleLine], round_number: int) -> None:
         request = sales_pb2.ReportSalesRequest(
@@ -242,11 +249,12 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
                 result.outcome == sales_pb2.SALE_LINE_OUTCOME_REJECTED
                 and line.kind == sales_pb2.SALE_KIND_SALE
             ):
-                self._refuse(line)
+                self._refuse(line, result.detail)
 
-    def _refuse(self, line: sales_pb2.SaleLine) -> None:
+    def _refuse(self, line: sales_pb2.SaleLine, detail: str) -> None:
         """sync could not cover the sale: the platform cancels the order with the buyer."""
         self.tally.refused += line.quantity
+        self.tally.refusals.append(f"{line.order_id}: {detail}")
         listing = self.listings.get(line.sku_id)
         if listing is not None:
             listing.sold_units -= line.quantity
