@@ -99,9 +99,14 @@ class Transaction(Protocol):
     async def save_reservations(self, reservations: Sequence[Reservation]) -> None: ...
 
     async def lock_due_reservations(
-        self, now: datetime, limit: int, tenant_id: str | None = None
+        self,
+        now: datetime,
+        limit: int,
+        tenant_id: str | None = None,
+        since: datetime | None = None,
     ) -> list[Reservation]:
-        """Locks ACTIVE holds past their deadline, skipping rows other transactions hold."""
+        """Locks ACTIVE holds past their deadline (and not before `since`), earliest first,
+        skipping rows other transactions hold."""
         ...
 
     async def lock_due_single_sku_holds(

@@ -121,13 +121,13 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
         buyer = reservation.purpose is ReservationPurpose.BUYER
         if cmd.quantity > old:
             held = 0
-            if buyer and sku.policy.per_user_limit:
+            if buyer and sku.tracks_holdings:
                 holdings = await txn.holdings(cmd.tenant_id, cmd.sku_id, [reservation.user_id])
                 held = holdings.get(reservation.user_id, 0)
             sku.check_can_hold(reservation, old, cmd.quantity - old, held)
         reservation.line(cmd.sku_id).quantity = cmd.quantity
         sku.resize(reservation, old, cmd.quantity, now)
-        if buyer:
+        if buyer and sku.tracks_holdings:
             await txn.add_holdings(
                 cmd.tenant_id, cmd.sku_id, {reservation.user_id: cmd.quantity - old}
             )
