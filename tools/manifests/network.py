@@ -92,12 +92,13 @@ def overlay_pods(manifests: Sequence[Manifest]) -> list[Peer]:
 def allowed_connections(manifests: Sequence[Manifest], outside: Sequence[Peer]) -> set[Connection]:
     """Every (from, to, port) that the overlay's policies let through."""
     policies = by_kind(manifests, "NetworkPolicy")
-    pods = overlay_pods(manifests)
+    governed = {p["metadata"].get("namespace", "default") for p in policies}
+    peers = [*overlay_pods(manifests), *outside]
     allowed = set()
-    for source in [*pods, *outside]:
-        for target in [*pods, *outside]:
-            if source is target or (source in outside and target in outside):
-                continue
+    for source in peers:
+        for target in peers:
+            if source is target or not {source.namespace, target.namespace} & governed:
+                continue  # a connection the overlay's policies have no say in
             for port in target.ports:
                 egress = _allows(policies, source, "Egress", target, port)
                 ingress = _allows(policies, target, "Ingress", source, port)
@@ -114,8 +115,7 @@ def _allows(
     port: Port,
 ) -> bool:
     """Whether `pod`'s policies of `direction` let it talk with `other` on `port`."""
-    namespaces = {p["metadata"].get("namespace", "default") for p in policies}
-    if pod.namespace not in namespaces:
+    if pod.namespace not in {p["metadata"].get("namespace", "default") for p in policies}:
         return True  # outside the overlay's namespace: its own policies decide, not these
     selecting = [
         p
