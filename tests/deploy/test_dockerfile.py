@@ -65,7 +65,7 @@ def test_the_build_context_leaves_local_state_out() -> None:
         (("USER 10001:10001", "USER streamstock"), "numeric non-root"),
         (("USER 10001:10001", "USER 0"), "numeric non-root"),
         (
-            ("uv sync --frozen --no-dev --no-install-project", "uv pip install -r pyproject.toml"),
+            ("uv sync --frozen --no-dev", "uv sync --no-dev"),
             "uv sync --frozen",
         ),
         (('ENTRYPOINT ["python", "-m"]', "ENTRYPOINT python -m"), "exec (JSON) form"),
