@@ -8,6 +8,7 @@ import pytest
 from rendered_overlays import find, rendered
 
 from services.runtime.settings import ServiceSettings
+from services.runtime.telemetry import otlp_exporter
 from tools.manifests.pods import Workload, by_kind, environment, services, workloads
 from tools.manifests.render import Manifest
 
@@ -84,6 +85,7 @@ def test_prod_exports_traces_to_the_collector() -> None:
     for workload in services(manifests):
         endpoint = settings_of(workload, manifests).otlp_endpoint
         assert endpoint.startswith("otel-collector.observability.svc")
+        assert otlp_exporter(endpoint) is not None, "the image cannot export to it"
 
 
 def test_prod_runs_more_replicas_than_dev() -> None:
