@@ -106,6 +106,20 @@ def _tcp_readiness(m: list[Manifest]) -> None:
     service_container("sync")(m)["readinessProbe"] = {"tcpSocket": {"port": 50051}}
 
 
+def _two_bad_services(m: list[Manifest]) -> None:
+    """A violation in one service must not hide one in the next."""
+    _no_startup_probe(m)
+    service_container("sync")(m)["livenessProbe"]["grpc"]["service"] = ""
+
+
+def _impatient_startup(m: list[Manifest]) -> None:
+    service_container("inventory")(m)["startupProbe"]["failureThreshold"] = 1
+
+
+def _probe_on_metrics_port(m: list[Manifest]) -> None:
+    service_container("riskcontrol")(m)["livenessProbe"]["grpc"]["port"] = 9464
+
+
 def _short_grace(m: list[Manifest]) -> None:
     pod(m, "Deployment", "inventory")["terminationGracePeriodSeconds"] = 12
 
@@ -204,6 +218,9 @@ PLANTED = [
         "dev", "probes", _no_startup_probe, "Deployment/alerting: no native gRPC startup probe"
     ),
     Planted("prod", "probes", _tcp_readiness, "Deployment/sync: no native gRPC readiness probe"),
+    Planted("dev", "probes", _two_bad_services, "Deployment/sync: liveness must ask"),
+    Planted("prod", "probes", _impatient_startup, "Deployment/inventory: the startup probe"),
+    Planted("dev", "probes", _probe_on_metrics_port, "riskcontrol: liveness probe is not on port"),
     Planted(
         "prod", "grace", _short_grace, "Deployment/inventory: terminationGracePeriodSeconds 12"
     ),

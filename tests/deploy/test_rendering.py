@@ -76,3 +76,13 @@ def test_the_base_alone_names_no_datastore() -> None:
     config = find(render_directory(DEPLOY_ROOT / "base"), "ConfigMap", "streamstock-config")
     assert "STREAMSTOCK_POSTGRES_DSN" not in config["data"]
     assert "STREAMSTOCK_REDIS_ENDPOINT" not in config["data"]
+
+
+def test_a_kind_without_a_bundled_schema_is_a_violation_not_a_pass() -> None:
+    monitor = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PodMonitor",
+        "metadata": {"name": "x"},
+    }
+
+    assert len(schema_violations([monitor])) == len(KUBERNETES_VERSIONS)

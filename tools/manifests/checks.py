@@ -94,27 +94,33 @@ def resource_violations(manifests: Sequence[Manifest]) -> list[str]:
 
 def probe_violations(manifests: Sequence[Manifest]) -> list[str]:
     """Native gRPC startup, readiness ("") and liveness ("liveness") probes: not the same check."""
-    violations = []
-    for workload in services(manifests):
-        container = workload.container(SERVICE_CONTAINER)
-        probes = {
-            kind: container.get(f"{kind}Probe") for kind in ("startup", "readiness", "liveness")
-        }
-        for kind, probe in probes.items():
-            if not probe or "grpc" not in probe:
-                violations.append(f"{workload}: no native gRPC {kind} probe")
-            elif probe["grpc"].get("port") != GRPC_PORT:
-                violations.append(f"{workload}: {kind} probe is not on port {GRPC_PORT}")
-        if violations:
-            continue
-        health = {kind: probe["grpc"].get("service", "") for kind, probe in probes.items()}
-        if health["readiness"] != "" or health["startup"] != "":
-            violations.append(f"{workload}: startup and readiness must ask readiness (service '')")
-        if health["liveness"] != "liveness":
-            violations.append(f"{workload}: liveness must ask service 'liveness', not readiness")
-        if _probe_budget(probes["startup"]) <= _probe_budget(probes["readiness"]):
-            violations.append(f"{workload}: the startup probe gives no more time than readiness")
-    return violations
+    return [
+        f"{workload}: {problem}"
+        for workload in services(manifests)
+        for problem in _probe_problems(workload.container(SERVICE_CONTAINER))
+    ]
+
+
+def _probe_problems(container: Mapping[str, Any]) -> list[str]:
+    probes: dict[str, dict[str, Any]] = {
+        kind: container.get(f"{kind}Probe") or {} for kind in ("startup", "readiness", "liveness")
+    }
+    missing = [kind for kind, probe in probes.items() if "grpc" not in probe]
+    if missing:
+        return [f"no native gRPC {kind} probe" for kind in missing]
+    problems = [
+        f"{kind} probe is not on port {GRPC_PORT}"
+        for kind, probe in probes.items()
+        if probe["grpc"].get("port") != GRPC_PORT
+    ]
+    health = {kind: probe["grpc"].get("service", "") for kind, probe in probes.items()}
+    if health["readiness"] != "" or health["startup"] != "":
+        problems.append("startup and readiness must ask readiness (service '')")
+    if health["liveness"] != "liveness":
+        problems.append("liveness must ask service 'liveness', not readiness")
+    if _probe_budget(probes["startup"]) <= _probe_budget(probes["readiness"]):
+        problems.append("the startup probe gives no more time than readiness")
+    return problems
 
 
 def _probe_budget(probe: Mapping[str, Any]) -> int:
