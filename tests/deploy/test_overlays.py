@@ -127,3 +127,45 @@ def test_dev_services_use_the_in_cluster_datastores() -> None:
         assert urlsplit(settings.redis_url).hostname == "redis"
         assert settings.redis_cluster is False
         assert settings.otlp_endpoint == ""
+
+
+def postgres_clients(manifests: list[Manifest]) -> list[tuple[Workload, dict]]:
+    """Every container that connects to PostgreSQL (it is given the DSN)."""
+    return [
+        (workload, each)
+        for workload in workloads(manifests)
+        for each in workload.containers()
+        if "STREAMSTOCK_POSTGRES_DSN" in environment(each, manifests)
+    ]
+
+
+def unmounted_ca_bundles(manifests: list[Manifest]) -> list[str]:
+    problems = []
+    for workload, each in postgres_clients(manifests):
+        dsn = environment(each, manifests)["STREAMSTOCK_POSTGRES_DSN"].value or ""
+        query = dict(part.split("=", 1) for part in urlsplit(dsn).query.split("&") if part)
+        bundle = query.get("sslrootcert")
+        mounts = [m["mountPath"] for m in each.get("volumeMounts", [])]
+        if bundle and not any(bundle.startswith(f"{mount}/") for mount in mounts):
+            problems.append(f"{workload} container {each['name']}")
+    return problems
+
+
+def test_every_postgres_client_can_verify_the_server_certificate(overlay: str) -> None:
+    manifests = rendered(overlay)
+    clients = {(w.kind, c["name"]) for w, c in postgres_clients(manifests)}
+
+    assert {
+        ("Deployment", "service"),
+        ("Deployment", "wait-for-migrations"),
+        ("Job", "migrate"),
+    } <= clients
+    assert unmounted_ca_bundles(manifests) == []
+
+
+def test_a_client_without_the_ca_bundle_is_caught() -> None:
+    manifests = rendered("prod")
+    job = find(manifests, "Job", "streamstock-migrate")
+    job["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = []
+
+    assert unmounted_ca_bundles(manifests) == ["Job/streamstock-migrate container migrate"]
