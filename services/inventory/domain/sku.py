@@ -141,6 +141,21 @@ class Sku:
         )
         self._record(EventType.SOLD_RETURNED, now, SoldReturned(quantity, order_id, note), ledger)
 
+    def repair(
+        self, ledger: StockLevels, recomputed: StockLevels, now: datetime, reference: str
+    ) -> None:
+        """Sets the counters to what the ledger says; where live holds disagree with the
+        ledger's reserved units, a REPAIR entry books the difference (holds are the truth)."""
+        self.stock = ledger
+        delta = Delta(reserved=recomputed.reserved - ledger.reserved)
+        entry = LedgerEntry(LedgerReason.REPAIR, delta, reference, "reconcile")
+        self._record(
+            EventType.STOCK_ADJUSTED,
+            now,
+            StockAdjusted(0, LedgerReason.REPAIR, None, "reconcile"),
+            entry if delta != Delta() else None,
+        )
+
     # Holds.
 
     def check_can_hold(
