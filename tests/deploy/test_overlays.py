@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from rendered_overlays import find, rendered
 
+from services.inventory.settings import InventorySettings
 from services.runtime.settings import ServiceSettings
 from services.runtime.telemetry import otlp_exporter
 from tools.manifests.pods import Workload, by_kind, environment, services, workloads
@@ -169,3 +170,15 @@ def test_a_client_without_the_ca_bundle_is_caught() -> None:
     job["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = []
 
     assert unmounted_ca_bundles(manifests) == ["Job/streamstock-migrate container migrate"]
+
+
+def test_inventory_reads_its_own_settings_from_its_config(manifests: list[Manifest]) -> None:
+    inventory = next(w for w in services(manifests) if w.name == "inventory")
+    env = environment(inventory.container("service"), manifests)
+
+    settings = InventorySettings.from_env({k: v.value for k, v in env.items() if v.value})
+
+    assert (settings.sweep_interval_seconds, settings.max_hold_batch) == (
+        float(env["STREAMSTOCK_SWEEP_INTERVAL_SECONDS"].value or "nan"),
+        int(env["STREAMSTOCK_MAX_HOLD_BATCH"].value or "-1"),
+    )
