@@ -102,6 +102,7 @@ class HoldBook:
             self._now,
             _strictest(sku.policy for sku in skus),
         )
+        reservation.risk_decision_id = request.risk_decision_id
         for sku, line in zip(skus, request.lines, strict=True):
             await self._check(sku, reservation, line.quantity)
         for sku, line in zip(skus, request.lines, strict=True):

@@ -11,8 +11,10 @@ from typing import Literal, NamedTuple, Protocol
 from services.inventory.domain.events import EventType, LedgerEntry
 from services.inventory.domain.policy import SalePolicy
 from services.inventory.domain.reservation import Reservation, ReservationState
+from services.inventory.domain.risk import RiskCheck, RiskVerdict
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
+from services.inventory.service_layer.commands import Reserve
 
 
 class Clock(Protocol):
@@ -187,4 +189,17 @@ class EventSignal(Protocol):
 
     async def wait(self, after: int, timeout: float) -> bool:
         """Returns True once an event after `after` may have committed, False on timeout."""
+        ...
+
+
+class RiskAssessorUnavailable(Exception):
+    """riskcontrol could not answer within the deadline (down, slow or Redis out)."""
+
+
+class RiskAssessor(Protocol):
+    async def assess(
+        self, attempt: Reserve, check: RiskCheck, limits: Mapping[str, int]
+    ) -> RiskVerdict:
+        """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
+        Raises RiskAssessorUnavailable when no answer comes within check.deadline."""
         ...
