@@ -196,9 +196,13 @@ class RiskAssessorUnavailable(Exception):
     """riskcontrol could not answer within the deadline (down, slow or Redis out)."""
 
 
+# The attempt riskcontrol scores is the hold request itself.
+HoldAttempt = Reserve
+
+
 class RiskAssessor(Protocol):
     async def assess(
-        self, attempt: Reserve, check: RiskCheck, limits: Mapping[str, int]
+        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
     ) -> RiskVerdict:
         """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
         Raises RiskAssessorUnavailable when no answer comes within check.deadline."""
