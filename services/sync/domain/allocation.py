@@ -7,11 +7,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One platform's claim on a pool: its demand (velocity or weight), minimum and maximum."""
+class Claim(NamedTuple):
+    """One platform's claim on a pool: its demand (velocity or weight), minimum and maximum.
+    A named tuple: a rebalance pass builds tens of thousands of them."""
 
     platform_id: str
     demand: float
@@ -45,34 +46,34 @@ def allocate(pool: int, claims: Sequence[Claim]) -> dict[str, int]:
     """Targets per platform: the sum equals the pool unless every claim is capped or has no demand
     (then the rest stays unallocated); each target lies within [min, max] whenever the pool covers
     the minimums, and a pool short of the minimums is split in proportion to them."""
-    targets = {claim.platform_id: 0 for claim in claims}
     if pool <= 0 or not claims:
-        return targets
-    floors = {c.platform_id: min(c.min_units, c.cap(pool)) for c in claims}
-    if sum(floors.values()) >= pool:
-        return largest_remainder(pool, sorted(floors.items()))
-    targets.update(floors)
-    remaining = pool - sum(floors.values())
+        return {claim.platform_id: 0 for claim in claims}
+    caps = {c.platform_id: c.cap(pool) for c in claims}
+    targets = {c.platform_id: min(c.min_units, caps[c.platform_id]) for c in claims}
+    floors = sum(targets.values())
+    if floors >= pool:
+        return largest_remainder(pool, sorted(targets.items()))
+    remaining = pool - floors
     open_claims = sorted(
-        (c for c in claims if c.demand > 0 and targets[c.platform_id] < c.cap(pool)),
+        (c for c in claims if c.demand > 0 and targets[c.platform_id] < caps[c.platform_id]),
         key=lambda c: c.platform_id,
     )
     while open_claims and remaining > 0:
         weight = math.fsum(c.demand for c in open_claims)
-        capped = [
-            c
+        capped = {
+            c.platform_id
             for c in open_claims
-            if targets[c.platform_id] + remaining * c.demand / weight >= c.cap(pool)
-        ]
+            if targets[c.platform_id] + remaining * c.demand / weight >= caps[c.platform_id]
+        }
         if not capped:
             extra = largest_remainder(remaining, [(c.platform_id, c.demand) for c in open_claims])
             for platform_id, units in extra.items():
                 targets[platform_id] += units
             return targets
-        for claim in capped:
-            remaining -= claim.cap(pool) - targets[claim.platform_id]
-            targets[claim.platform_id] = claim.cap(pool)
-        open_claims = [c for c in open_claims if c not in capped]
+        for platform_id in capped:
+            remaining -= caps[platform_id] - targets[platform_id]
+            targets[platform_id] = caps[platform_id]
+        open_claims = [c for c in open_claims if c.platform_id not in capped]
     return targets
 
 
@@ -94,25 +95,23 @@ def damp(
     """Keeps quotas whose change is within the hysteresis, and grants grows only out of the units
     that are free (`grow_budget`), largest grow first, so the result never needs more stock than
     exists even when some platforms keep their quota."""
-    result = {
-        platform_id: target if hysteresis.moves(currents.get(platform_id, 0), target) else current
-        for platform_id, (current, target) in (
-            (p, (currents.get(p, 0), targets.get(p, 0))) for p in sorted({*currents, *targets})
-        )
-    }
-    budget = grow_budget + sum(
-        currents.get(p, 0) - units for p, units in result.items() if units < currents.get(p, 0)
-    )
-    grows = sorted(
-        (
-            (units - currents.get(p, 0), p)
-            for p, units in result.items()
-            if units > currents.get(p, 0)
-        ),
-        key=lambda item: (-item[0], item[1]),
-    )
+    result: dict[str, int] = {}
+    budget = grow_budget
+    grows: list[tuple[int, str]] = []
+    for platform_id in sorted(currents.keys() | targets.keys()):
+        current = currents.get(platform_id, 0)
+        target = targets.get(platform_id, 0)
+        if not hysteresis.moves(current, target):
+            result[platform_id] = current
+        elif target < current:
+            result[platform_id] = target
+            budget += current - target
+        else:
+            result[platform_id] = current
+            grows.append((target - current, platform_id))
+    grows.sort(key=lambda item: (-item[0], item[1]))
     for wanted, platform_id in grows:
-        granted = max(0, min(wanted, budget))
-        result[platform_id] = currents.get(platform_id, 0) + granted
+        granted = min(wanted, budget)
+        result[platform_id] += granted
         budget -= granted
     return result

@@ -58,38 +58,52 @@ class SkuPlan:
 def claims_of(view: SkuView) -> list[Claim]:
     """Velocity decides once any eligible platform sells; before that, the policy's weights."""
     by_platform = {q.platform_id: q for q in view.quotas}
-    shares = [s for s in view.policy.shares if by_platform.get(s.platform_id, _IDLE).eligible]
-    total_velocity = sum(by_platform.get(s.platform_id, _IDLE).velocity_per_minute for s in shares)
-    claims = []
-    for share in shares:
-        velocity = by_platform.get(share.platform_id, _IDLE).velocity_per_minute
-        demand = velocity if total_velocity > 0 else share.weight
-        claims.append(Claim(share.platform_id, demand, share.min_units, share.max_units))
-    return claims
-
-
-_IDLE = QuotaView("", 0, 0.0)
+    shares = []
+    total_velocity = 0.0
+    for share in view.policy.shares:
+        quota = by_platform.get(share.platform_id)
+        velocity = quota.velocity_per_minute if quota is not None else 0.0
+        if quota is None or quota.eligible:
+            shares.append((share, velocity))
+            total_velocity += velocity
+    use_velocity = total_velocity > 0
+    return [
+        Claim(
+            share.platform_id,
+            velocity if use_velocity else share.weight,
+            share.min_units,
+            share.max_units,
+        )
+        for share, velocity in shares
+    ]
 
 
 def plan(view: SkuView) -> SkuPlan:
-    currents = {q.platform_id: q.quota_units for q in view.quotas}
-    velocities = {q.platform_id: q.velocity_per_minute for q in view.quotas}
+    currents: dict[str, int] = {}
+    velocities: dict[str, float] = {}
+    pending: dict[str, int] = {}
+    for quota in view.quotas:
+        currents[quota.platform_id] = quota.quota_units
+        velocities[quota.platform_id] = quota.velocity_per_minute
+        if quota.awaiting_ack:
+            pending[quota.platform_id] = quota.pushed_listed_units
     policy = view.policy
-    pool = view.unallocated_units + sum(currents.values()) - policy.pool_reserve_units
-    raw = allocate(max(0, pool), claims_of(view)) if policy.enabled else {}
-    wanted = {p: raw.get(p, 0) for p in {*currents, *raw}}
-    grow_budget = max(0, view.unallocated_units - policy.pool_reserve_units)
+    unallocated = view.unallocated_units
+    pool = unallocated + sum(currents.values()) - policy.pool_reserve_units
+    wanted = allocate(max(0, pool), claims_of(view)) if policy.enabled else {}
+    grow_budget = max(0, unallocated - policy.pool_reserve_units)
     targets = damp(currents, wanted, grow_budget, policy.hysteresis)
-    for platform_id in targets:
+    shrinks: dict[str, int] = {}
+    grows: dict[str, int] = {}
+    for platform_id, target in targets.items():
+        current = currents.get(platform_id, 0)
         velocities.setdefault(platform_id, 0.0)
-    shrinks = {p: t for p, t in targets.items() if t < currents.get(p, 0)}
-    grows = {p: t for p, t in targets.items() if t > currents.get(p, 0)}
-    pending = {q.platform_id: q.pushed_listed_units for q in view.quotas if q.awaiting_ack}
-    # While a shrink waits for its acknowledgement nothing grows; a deeper shrink (a platform that
-    # went down, say) may still be pushed over the pending one.
-    shrinks = {p: t for p, t in shrinks.items() if t < pending.get(p, currents.get(p, 0))}
-    if pending:
-        grows = {}
+        # While a shrink waits for its acknowledgement nothing grows; a deeper shrink (a platform
+        # that went down, say) may still be pushed over the pending one.
+        if target < pending.get(platform_id, current):
+            shrinks[platform_id] = target
+        elif target > current and not pending:
+            grows[platform_id] = target
     outcome = Outcome.APPLIED
     if not shrinks and pending:
         outcome = Outcome.AWAITING_ACK
