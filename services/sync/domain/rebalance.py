@@ -40,8 +40,10 @@ class SkuView:
     quotas: Sequence[QuotaView]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SkuPlan:
+    """Not frozen: a pass builds one per SKU, and a frozen init costs a tenth of the pass."""
+
     sku_id: str
     outcome: Outcome
     currents: dict[str, int]
