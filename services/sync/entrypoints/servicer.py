@@ -58,6 +58,7 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
         self, ports: Ports, requests: RequestLog, secret_exists: Callable[[str], bool]
     ) -> None:
         self._ports = ports
+        self._sales = sales.SaleReports(ports)
         self._requests = requests
         self._secret_exists = secret_exists
 
@@ -258,9 +259,7 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
         lines = codec.sale_lines_of(list(request.lines))
 
         async def compute() -> Any:
-            results = await sales.report_sales(
-                self._ports, request.tenant_id, request.platform_id, lines
-            )
+            results = await self._sales.report(request.tenant_id, request.platform_id, lines)
             return sales_pb2.ReportSalesResponse(
                 results=[
                     sales_pb2.SaleLineResult(

@@ -8,6 +8,8 @@ applies nothing twice.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 
@@ -24,11 +26,14 @@ from services.sync.domain.sales import (
     judge_sale,
     validate_batch,
 )
+from services.sync.service_layer.coalescer import Coalescer
 from services.sync.service_layer.deps import Ports, effective_policy, quota_platform
 from services.sync.service_layer.escrow import inventory_request_id, set_escrow
 from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
 
 log = logging.getLogger(__name__)
+
+_PENDING = Verdict(LineOutcome.REJECTED, reason="INVALID_ARGUMENT", detail="not judged")
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,42 @@ class _Batch:
     half_lives: dict[str, float]
 
 
+class SaleReports:
+    """ReportSales. Concurrent reports of one platform are merged into one transaction (the quota
+    rows are locked once per batch instead of once per report), and the batch's sales consume
+    the escrow concurrently, each line under its own inventory request id."""
+
+    def __init__(self, ports: Ports, max_batch: int = 64) -> None:
+        self._ports = ports
+        self._batches: Coalescer[tuple[str, str], list[SaleLine], list[LineResult]] = Coalescer(
+            self._decide, max_batch
+        )
+
+    async def report(
+        self, tenant_id: str, platform_id: str, lines: list[SaleLine]
+    ) -> list[LineResult]:
+        if not platform_id:
+            raise InvalidArgument("platform_id", "is required")
+        validate_batch(lines)
+        return await self._batches.submit((tenant_id, platform_id), lines)
+
+    async def _decide(
+        self, key: tuple[str, str], reports: list[list[SaleLine]]
+    ) -> list[list[LineResult]]:
+        merged = [line for lines in reports for line in lines]
+        results = await report_sales(self._ports, *key, merged)
+        split, start = [], 0
+        for lines in reports:
+            split.append(results[start : start + len(lines)])
+            start += len(lines)
+        return split
+
+
 async def report_sales(
     ports: Ports, tenant_id: str, platform_id: str, lines: list[SaleLine]
 ) -> list[LineResult]:
-    if not platform_id:
-        raise InvalidArgument("platform_id", "is required")
-    validate_batch(lines)
+    """Applies the lines in one transaction: sales first (judged in order, consumed together),
+    then returns in order, so a return reported with its sale finds the sale applied."""
     async with ports.store.transaction() as tx:
         await quota_platform(tx, tenant_id, platform_id)
         batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
@@ -62,17 +97,113 @@ async def report_sales(
             batch.half_lives[sku_id] = (
                 found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
             )
-        results = [LineResult(line, await _apply(batch, line)) for line in lines]
+        verdicts = await _apply_sales(batch, lines)
+        for index, line in enumerate(lines):
+            if line.kind is not SaleKind.SALE:
+                verdicts[index] = await _apply_return(batch, line)
         now = ports.clock.now()
         for quota in batch.quotas.values():
             await tx.save_quota(quota, now)
-    return results
+    return [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
 
 
-async def _apply(batch: _Batch, line: SaleLine) -> Verdict:
-    if line.kind is SaleKind.SALE:
-        return await _apply_sale(batch, line)
-    return await _apply_return(batch, line)
+async def _apply_sales(batch: _Batch, lines: list[SaleLine]) -> list[Verdict]:
+    verdicts = [_PENDING] * len(lines)
+    first: dict[tuple[str, str], int] = {}  # a line key's first new sale in this batch
+    repeats: dict[int, int] = {}
+    new_sales: list[int] = []
+    for index, line in enumerate(lines):
+        if line.kind is not SaleKind.SALE:
+            continue
+        key = (line.order_id, line.line_id)
+        if key in first:
+            repeats[index] = first[key]
+            continue
+        verdict = judge_sale(line, await _stored(batch, line, SaleKind.SALE))
+        verdicts[index] = verdict
+        if verdict.outcome is LineOutcome.APPLIED:
+            first[key] = index
+            new_sales.append(index)
+    for sku_id in sorted({lines[i].sku_id for i in new_sales}):
+        of_sku = [i for i in new_sales if lines[i].sku_id == sku_id]
+        sold = await _sell(batch, [lines[i] for i in of_sku])
+        for index, verdict in zip(of_sku, sold, strict=True):
+            verdicts[index] = verdict
+    for index, original in repeats.items():
+        verdicts[index] = _repeat_of(lines[index], lines[original], verdicts[original])
+    return verdicts
+
+
+def _repeat_of(line: SaleLine, original: SaleLine, verdict: Verdict) -> Verdict:
+    """A line sent twice in one batch: judged against the first, once that one was applied."""
+    if verdict.outcome is not LineOutcome.APPLIED:
+        return verdict
+    return judge_sale(line, LineRecord(original.sku_id, original.quantity, original.quantity))
+
+
+async def _sell(batch: _Batch, sales: list[SaleLine]) -> list[Verdict]:
+    """Consumes the escrow for new sales of one SKU: those the quota covers (grown from the pool
+    first when it can) together, the rest one by one, each growing the escrow if it can."""
+    sku_id = sales[0].sku_id
+    needed = sum(line.quantity for line in sales)
+    quota = batch.quotas[sku_id]
+    if quota.quota_units < needed or not quota.reservation_id:
+        with contextlib.suppress(EscrowRefused):
+            quota = await set_escrow(batch.ports.escrow, quota, max(needed, quota.quota_units))
+    batch.quotas[sku_id] = quota
+    covered: list[SaleLine] = []
+    room = quota.quota_units if quota.reservation_id else 0
+    for line in sales:
+        if line.quantity > room:
+            break
+        covered.append(line)
+        room -= line.quantity
+    outcomes = await asyncio.gather(
+        *(_consume_covered(batch, line) for line in covered), return_exceptions=True
+    )
+    verdicts = [
+        await _settle_sale(batch, line, outcome)
+        for line, outcome in zip(covered, outcomes, strict=True)
+    ]
+    for line in sales[len(covered) :]:
+        verdicts.append(await _apply_sale(batch, line))
+    return verdicts
+
+
+async def _consume_covered(batch: _Batch, line: SaleLine) -> None:
+    await batch.ports.escrow.consume(
+        batch.tenant_id,
+        inventory_request_id("sale", batch.platform_id, line.order_id, line.line_id),
+        batch.quotas[line.sku_id].reservation_id,
+        line.sku_id,
+        line.quantity,
+        line.order_id,
+    )
+
+
+async def _settle_sale(batch: _Batch, line: SaleLine, outcome: object) -> Verdict:
+    if isinstance(outcome, EscrowRefused):
+        return _refusal(batch.quotas[line.sku_id], line)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    quota = batch.quotas[line.sku_id]
+    half_life = batch.half_lives[line.sku_id]
+    batch.quotas[line.sku_id] = quota.sold(line.quantity, batch.ports.clock.now(), half_life)
+    return await _record_sale(batch, line)
+
+
+async def _record_sale(batch: _Batch, line: SaleLine) -> Verdict:
+    await _save(batch, line, SaleKind.SALE, LineRecord(line.sku_id, line.quantity, line.quantity))
+    for kind in (SaleKind.CANCEL, SaleKind.REFUND):
+        await _apply_deferred(batch, line, kind)
+    return Verdict(LineOutcome.APPLIED, line.quantity)
+
+
+def _refusal(quota: Quota, line: SaleLine) -> Verdict:
+    reason = "QUOTA_EXCEEDED" if quota.consumed_units or quota.quota_units else "SKU_NOT_ALLOCATED"
+    detail = f"quota {quota.quota_units}, sold {line.quantity}, and the pool cannot cover it"
+    log.warning("sale refused", extra={"platform": quota.platform_id, "sku": line.sku_id})
+    return Verdict(LineOutcome.REJECTED, reason=reason, detail=detail)
 
 
 async def _stored(batch: _Batch, line: SaleLine, kind: SaleKind) -> LineRecord | None:
@@ -82,24 +213,13 @@ async def _stored(batch: _Batch, line: SaleLine, kind: SaleKind) -> LineRecord |
 
 
 async def _apply_sale(batch: _Batch, line: SaleLine) -> Verdict:
-    verdict = judge_sale(line, await _stored(batch, line, SaleKind.SALE))
-    if verdict.outcome is not LineOutcome.APPLIED:
-        return verdict
+    """One new sale the quota does not cover: grow the escrow from the pool, then consume."""
     quota = batch.quotas[line.sku_id]
     try:
-        quota = await _consume(batch, quota, line)
+        batch.quotas[line.sku_id] = await _consume(batch, quota, line)
     except EscrowRefused:
-        reason = (
-            "QUOTA_EXCEEDED" if quota.consumed_units or quota.quota_units else "SKU_NOT_ALLOCATED"
-        )
-        detail = f"quota {quota.quota_units}, sold {line.quantity}, and the pool cannot cover it"
-        log.warning("sale refused", extra={"platform": batch.platform_id, "sku": line.sku_id})
-        return Verdict(LineOutcome.REJECTED, reason=reason, detail=detail)
-    batch.quotas[line.sku_id] = quota
-    await _save(batch, line, SaleKind.SALE, LineRecord(line.sku_id, line.quantity, line.quantity))
-    for kind in (SaleKind.CANCEL, SaleKind.REFUND):
-        await _apply_deferred(batch, line, kind)
-    return verdict
+        return _refusal(quota, line)
+    return await _record_sale(batch, line)
 
 
 async def _consume(batch: _Batch, quota: Quota, line: SaleLine) -> Quota:
