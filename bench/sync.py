@@ -172,7 +172,12 @@ async def _report_load(name: str, sync_address: str, inventory_address: str, lin
                     for k in range(lines)
                 ],
             )
-            reply = await stub.ReportSales(request, metadata=PLATFORM, timeout=30)
+            try:
+                reply = await stub.ReportSales(request, metadata=PLATFORM, timeout=30)
+            except grpc.aio.AioRpcError as error:
+                if error.code() is not grpc.StatusCode.UNAVAILABLE:
+                    raise
+                return False  # INVENTORY_UNAVAILABLE: nothing applied, the platform retries
             return all(r.outcome == sales_pb2.SALE_LINE_OUTCOME_APPLIED for r in reply.results)
 
         await closed_loop("warm-up", report, CONCURRENCY, 1.0)
@@ -204,6 +209,7 @@ def _measure(stack: Servers) -> list[str]:
     )
     try:
         a = asyncio.run(_echo_load(echo_p.address))
+        print(_row(a, 1), flush=True)
         one = asyncio.run(
             _report_load("B: ReportSales, 1 line", sync_p.address, inventory_p.address, 1)
         )

@@ -33,6 +33,9 @@ from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
 
 log = logging.getLogger(__name__)
 
+# Consumptions of one batch in flight at once: inventory takes each on the SKU's row, so more
+# only queue there (and run into the outbound deadline).
+CONSUME_LANES = 4
 _PENDING = Verdict(LineOutcome.REJECTED, reason="INVALID_ARGUMENT", detail="not judged")
 
 
@@ -158,9 +161,13 @@ async def _sell(batch: _Batch, sales: list[SaleLine]) -> list[Verdict]:
             break
         covered.append(line)
         room -= line.quantity
-    outcomes = await asyncio.gather(
-        *(_consume_covered(batch, line) for line in covered), return_exceptions=True
-    )
+    lanes = asyncio.Semaphore(CONSUME_LANES)
+
+    async def consume(line: SaleLine) -> None:
+        async with lanes:
+            await _consume_covered(batch, line)
+
+    outcomes = await asyncio.gather(*(consume(line) for line in covered), return_exceptions=True)
     verdicts = [
         await _settle_sale(batch, line, outcome)
         for line, outcome in zip(covered, outcomes, strict=True)
