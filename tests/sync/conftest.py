@@ -13,8 +13,6 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import duration_pb2
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
 from streamstock.inventory.v1 import inventory_service_pb2_grpc, stock_pb2
 from streamstock.sync.v1 import (
@@ -25,6 +23,7 @@ from streamstock.sync.v1 import (
 )
 
 from tests.conftest import API_KEYS, RunningService, StartService
+from tests.inventory.conftest import metadata_of, reason_of  # noqa: F401 - re-exported to the sync tests
 from tools.platform_sim.platform import Misbehaviour, SimulatedPlatform
 
 TENANT = "acme"
@@ -38,26 +37,6 @@ def seconds(value: float) -> duration_pb2.Duration:
     span = duration_pb2.Duration()
     span.FromTimedelta(timedelta(seconds=value))
     return span
-
-
-def reason_of(error: grpc.aio.AioRpcError) -> str:
-    status = rpc_status.from_call(error)
-    assert status is not None, error
-    for detail in status.details:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            return str(info.reason)
-    raise AssertionError(f"no ErrorInfo in {error}")
-
-
-def metadata_of(error: grpc.aio.AioRpcError) -> dict[str, str]:
-    status = rpc_status.from_call(error)
-    assert status is not None
-    for detail in status.details:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            return dict(info.metadata)
-    return {}
 
 
 async def eventually(

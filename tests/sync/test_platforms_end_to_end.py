@@ -66,10 +66,7 @@ async def test_three_platforms_at_ten_three_one_sell_out_without_oversell(
     slow = await stack.add_platform(rate=4, seed=3)
     platforms = [fast, medium, slow]
     # Equal weights at first: only the observed velocities can give the fast platform more.
-    await stack.set_policy(sku_id, [(p.platform_id, 1.0) for p in platforms])
-    await eventually(lambda: _listed_everywhere(platforms, sku_id), timeout=5)
-    for platform in platforms:
-        platform.run([sku_id])
+    await _start_selling(stack, sku_id, platforms)
 
     async with watching(ListingWatch(stack, sku_id, platforms)) as watch:
 
@@ -108,10 +105,7 @@ async def test_a_platform_down_mid_sale_loses_its_quota_after_the_timeout_and_no
     steady = await stack.add_platform(rate=20, ack_timeout=1.0, seed=4)
     flaky = await stack.add_platform(rate=20, ack_timeout=1.0, seed=5)
     platforms = [steady, flaky]
-    await stack.set_policy(sku_id, [(p.platform_id, 1.0) for p in platforms])
-    await eventually(lambda: _listed_everywhere(platforms, sku_id), timeout=5)
-    for platform in platforms:
-        platform.run([sku_id])
+    await _start_selling(stack, sku_id, platforms)
 
     async def sold_some() -> bool:
         return (await stack.sku_stock(sku_id)).sold >= 60
@@ -140,6 +134,14 @@ async def test_a_platform_down_mid_sale_loses_its_quota_after_the_timeout_and_no
     assert recovered_after < 8
     reply = await stack.admin.GetPlatform(platform_id=flaky.platform_id)
     assert reply.platform.health.consecutive_failures >= 1 or reply.platform.health.reachable
+
+
+async def _start_selling(stack: SyncStack, sku_id: str, platforms: list[SimulatedPlatform]) -> None:
+    """Equal weights for every platform; selling starts once each lists the SKU."""
+    await stack.set_policy(sku_id, [(p.platform_id, 1.0) for p in platforms])
+    await eventually(lambda: _listed_everywhere(platforms, sku_id), timeout=5)
+    for platform in platforms:
+        platform.run([sku_id])
 
 
 async def _listed_everywhere(platforms: list[SimulatedPlatform], sku_id: str) -> bool:
