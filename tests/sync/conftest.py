@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import grpc
 import pytest
 from google.protobuf import duration_pb2
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
