@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
@@ -10,14 +11,17 @@ from streamstock.sync.v1 import sync_service_pb2, sync_service_pb2_grpc
 from services.runtime import clients, storage
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
-from services.sync.adapters.inventory_client import InventoryEscrow
+from services.sync.adapters.inventory_client import InventoryEscrow, UnconfiguredEscrow
 from services.sync.adapters.platform_pusher import PlatformPusher
 from services.sync.adapters.postgres_store import PostgresRequestLog, PostgresStore
 from services.sync.entrypoints.access import ACCESS
 from services.sync.entrypoints.servicer import SyncServicer
 from services.sync.service_layer import schedule
 from services.sync.service_layer.deps import Ports
+from services.sync.service_layer.ports import Escrow
 from services.sync.settings import SyncSettings
+
+log = logging.getLogger(__name__)
 
 
 class SystemClock:
@@ -30,9 +34,17 @@ async def build(
 ) -> ServiceParts:
     options = sync_settings or SyncSettings.from_env()
     connections = await storage.connect_postgres(settings, schema="sync")
-    inventory = clients.channel(
-        settings.peer("inventory"), settings.service_api_key, settings.outbound_deadline_seconds
-    )
+    inventory = None
+    escrow: Escrow = UnconfiguredEscrow()
+    if "inventory" in settings.peers:
+        inventory = clients.channel(
+            settings.peer("inventory"),
+            settings.service_api_key,
+            settings.outbound_deadline_seconds,
+        )
+        escrow = InventoryEscrow(inventory)
+    else:
+        log.error("STREAMSTOCK_INVENTORY_ADDR is not set: quotas cannot change")
     pusher = PlatformPusher(
         options.secret,
         attempts=options.push_attempts,
@@ -40,7 +52,7 @@ async def build(
     )
     ports = Ports(
         store=PostgresStore(connections.pool),
-        escrow=InventoryEscrow(inventory),
+        escrow=escrow,
         pusher=pusher,
         clock=SystemClock(),
         new_id=lambda: uuid.uuid4().hex,
@@ -63,5 +75,5 @@ async def build(
         access=ACCESS,
         checks=connections.checks(),
         background=background,
-        cleanups=[*connections.cleanups(), pusher.close, inventory.close],
+        cleanups=[*connections.cleanups(), pusher.close, *([inventory.close] if inventory else [])],
     )

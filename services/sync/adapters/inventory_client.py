@@ -185,3 +185,14 @@ def _hold_of(reservation: Any, sku_id: str) -> HoldView:
         line.consumed_quantity if line else 0,
         reservation.state == reservation_pb2.RESERVATION_STATE_ACTIVE,
     )
+
+
+class UnconfiguredEscrow:
+    """Stands in when STREAMSTOCK_INVENTORY_ADDR is not set: sync serves its reads and health, and
+    every quota change answers INVENTORY_UNAVAILABLE naming the missing setting."""
+
+    def __getattr__(self, name: str) -> Any:
+        async def unavailable(*args: object) -> Any:
+            raise InventoryUnavailable("inventory is not configured (STREAMSTOCK_INVENTORY_ADDR)")
+
+        return unavailable
