@@ -306,3 +306,39 @@ async def test_viewers_read_but_may_not_change(sync_stack: SyncFactory) -> None:
         viewer.RegisterPlatform(request_id=unique("r"), platform=grpc_platform("v"))
     )
     assert reason_of(error) == "ROLE_NOT_ALLOWED"
+
+
+async def test_restocked_units_are_split_by_the_weights_before_any_sale(
+    sync_stack: SyncFactory,
+) -> None:
+    stack = await sync_stack()
+    sku_id = await stack.create_sku(on_hand=40)
+    big = await stack.add_platform(rate=1)
+    small = await stack.add_platform(rate=1)
+    await stack.set_policy(sku_id, [(big.platform_id, 3.0), (small.platform_id, 1.0)])
+    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    quotas = await stack.quotas(sku_id)
+    assert (quotas[big.platform_id].quota_units, quotas[small.platform_id].quota_units) == (30, 10)
+    await stack.stock.Restock(request_id=unique("restock"), sku_id=sku_id, quantity=40)
+    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    quotas = await stack.quotas(sku_id)
+    assert (quotas[big.platform_id].quota_units, quotas[small.platform_id].quota_units) == (60, 20)
+    assert big.listings[sku_id].listed_units == 60
+    assert (await stack.sku_stock(sku_id)).sellable == 0
+
+
+async def test_a_tenant_default_policy_covers_skus_without_their_own(
+    sync_stack: SyncFactory,
+) -> None:
+    stack = await sync_stack()
+    sku_id = await stack.create_sku(on_hand=7)
+    platform = await stack.add_platform(rate=1)
+    await stack.set_policy("", [(platform.platform_id, 1.0)])
+    try:
+        await stack.admin.Rebalance(request_id=unique("pass"))
+        quotas = await stack.quotas(sku_id)
+        assert quotas[platform.platform_id].quota_units == 7
+    finally:
+        await stack.admin.UpsertAllocationPolicy(
+            request_id=unique("policy"), policy=allocation_pb2.AllocationPolicy(enabled=False)
+        )

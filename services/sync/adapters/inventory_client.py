@@ -156,6 +156,21 @@ class InventoryEscrow:
             )
         )
 
+    async def sku_ids(self, tenant_id: str) -> list[str]:
+        ids: list[str] = []
+        token = ""
+        for _ in range(10_000):  # bounded: at most ten million SKUs per tenant
+            reply: Any = await _call(
+                self._stub.ListSkus(
+                    api.ListSkusRequest(tenant_id=tenant_id, page_size=1000, page_token=token)
+                )
+            )
+            ids += [sku.sku_id for sku in reply.skus]
+            token = reply.next_page_token
+            if not token:
+                break
+        return ids
+
     async def holds_of(self, tenant_id: str, platform_id: str, sku_id: str) -> list[HoldView]:
         holds: list[HoldView] = []
         token = ""

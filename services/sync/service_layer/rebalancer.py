@@ -37,10 +37,20 @@ async def rebalance(
         if not sku_id:
             raise InvalidArgument(f"sku_ids[{index}]", "must not be empty")
     if not sku_ids:
-        async with ports.store.transaction() as tx:
-            sku_ids = await tx.skus_to_rebalance(tenant_id)
+        sku_ids = await _skus_of(ports, tenant_id)
     plans = [await rebalance_sku(ports, tenant_id, sku_id, dry_run) for sku_id in sku_ids]
     return PassResult(len(sku_ids), plans)
+
+
+async def _skus_of(ports: Ports, tenant_id: str) -> list[str]:
+    """SKUs with a policy of their own or a quota, and, under an enabled tenant default, every
+    SKU inventory knows for the tenant."""
+    async with ports.store.transaction() as tx:
+        known = await tx.skus_to_rebalance(tenant_id)
+        default = await tx.policy(tenant_id, "")
+    if default is None or not default.policy.enabled:
+        return known
+    return sorted({*known, *await ports.escrow.sku_ids(tenant_id)})
 
 
 async def rebalance_sku(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> SkuPlan:
