@@ -168,12 +168,15 @@ async def test_policies_inherit_the_default_and_name_only_quota_platforms(
             shares=[allocation_pb2.PlatformShare(platform_id=quota_platform, weight=2)],
         ),
     )
-    inherited = await stack.admin.GetAllocationPolicy(sku_id="any-sku")
-    assert inherited.policy.inherited and inherited.policy.pool_reserve_units == 3
-    not_own = await refused(
-        stack.admin.DeleteAllocationPolicy(request_id=unique("d"), sku_id="any-sku")
-    )
-    assert reason_of(not_own) == "ALLOCATION_POLICY_NOT_FOUND"
+    try:
+        inherited = await stack.admin.GetAllocationPolicy(sku_id="any-sku")
+        assert inherited.policy.inherited and inherited.policy.pool_reserve_units == 3
+        not_own = await refused(
+            stack.admin.DeleteAllocationPolicy(request_id=unique("d"), sku_id="any-sku")
+        )
+        assert reason_of(not_own) == "ALLOCATION_POLICY_NOT_FOUND"
+    finally:
+        await disable_default(stack)
 
 
 async def _one_platform(stack: SyncStack, on_hand: int) -> tuple[str, str]:
@@ -339,6 +342,11 @@ async def test_a_tenant_default_policy_covers_skus_without_their_own(
         quotas = await stack.quotas(sku_id)
         assert quotas[platform.platform_id].quota_units == 7
     finally:
-        await stack.admin.UpsertAllocationPolicy(
-            request_id=unique("policy"), policy=allocation_pb2.AllocationPolicy(enabled=False)
-        )
+        await disable_default(stack)
+
+
+async def disable_default(stack: SyncStack) -> None:
+    """The tenant default reaches every SKU of the tenant: later tests must not inherit it."""
+    await stack.admin.UpsertAllocationPolicy(
+        request_id=unique("policy"), policy=allocation_pb2.AllocationPolicy(enabled=False)
+    )
