@@ -8,7 +8,6 @@ applies nothing twice.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, replace
@@ -33,9 +32,6 @@ from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
 
 log = logging.getLogger(__name__)
 
-# Consumptions of one batch in flight at once: inventory takes each on the SKU's row, so more
-# only queue there (and run into the outbound deadline).
-CONSUME_LANES = 4
 _PENDING = Verdict(LineOutcome.REJECTED, reason="INVALID_ARGUMENT", detail="not judged")
 
 
@@ -57,8 +53,8 @@ class _Batch:
 
 class SaleReports:
     """ReportSales. Concurrent reports of one platform are merged into one transaction (the quota
-    rows are locked once per batch instead of once per report), and the batch's sales consume
-    the escrow concurrently, each line under its own inventory request id."""
+    rows are locked once per batch instead of once per report), and the batch's sales of a SKU
+    consume the escrow in one inventory call."""
 
     def __init__(self, ports: Ports, max_batch: int = 64) -> None:
         self._ports = ports
@@ -146,7 +142,8 @@ def _repeat_of(line: SaleLine, original: SaleLine, verdict: Verdict) -> Verdict:
 
 async def _sell(batch: _Batch, sales: list[SaleLine]) -> list[Verdict]:
     """Consumes the escrow for new sales of one SKU: those the quota covers (grown from the pool
-    first when it can) together, the rest one by one, each growing the escrow if it can."""
+    first when it can) in one consumption, the rest one by one, each growing the escrow if it
+    can."""
     sku_id = sales[0].sku_id
     needed = sum(line.quantity for line in sales)
     quota = batch.quotas[sku_id]
@@ -161,42 +158,38 @@ async def _sell(batch: _Batch, sales: list[SaleLine]) -> list[Verdict]:
             break
         covered.append(line)
         room -= line.quantity
-    lanes = asyncio.Semaphore(CONSUME_LANES)
-
-    async def consume(line: SaleLine) -> None:
-        async with lanes:
-            await _consume_covered(batch, line)
-
-    outcomes = await asyncio.gather(*(consume(line) for line in covered), return_exceptions=True)
-    verdicts = [
-        await _settle_sale(batch, line, outcome)
-        for line, outcome in zip(covered, outcomes, strict=True)
-    ]
-    for line in sales[len(covered) :]:
+    verdicts = await _consume_together(batch, covered) if len(covered) > 1 else []
+    for line in sales[len(verdicts) :]:
         verdicts.append(await _apply_sale(batch, line))
     return verdicts
 
 
-async def _consume_covered(batch: _Batch, line: SaleLine) -> None:
-    await batch.ports.escrow.consume(
-        batch.tenant_id,
-        inventory_request_id("sale", batch.platform_id, line.order_id, line.line_id),
-        batch.quotas[line.sku_id].reservation_id,
-        line.sku_id,
-        line.quantity,
-        line.order_id,
-    )
-
-
-async def _settle_sale(batch: _Batch, line: SaleLine, outcome: object) -> Verdict:
-    if isinstance(outcome, EscrowRefused):
-        return _refusal(batch.quotas[line.sku_id], line)
-    if isinstance(outcome, BaseException):
-        raise outcome
-    quota = batch.quotas[line.sku_id]
-    half_life = batch.half_lives[line.sku_id]
-    batch.quotas[line.sku_id] = quota.sold(line.quantity, batch.ports.clock.now(), half_life)
-    return await _record_sale(batch, line)
+async def _consume_together(batch: _Batch, covered: list[SaleLine]) -> list[Verdict]:
+    """One ConsumeReservation for all the covered sales of a SKU: one inventory commit per batch
+    instead of one per line. Its request id is numbered by the quota (escrow_seq), not by the
+    lines: if sync failed to commit after inventory did, the next batch reuses the number with
+    other content and inventory refuses it, and the consumption sync missed shows up as ledger
+    and escrow drift that reconciliation books back. Refused, the lines go one by one."""
+    quota = batch.quotas[covered[0].sku_id]
+    units = sum(line.quantity for line in covered)
+    number = inventory_request_id("consume", batch.platform_id, quota.sku_id, quota.escrow_seq)
+    try:
+        await batch.ports.escrow.consume(
+            batch.tenant_id, number, quota.reservation_id, quota.sku_id, units, number
+        )
+    except EscrowRefused as refused:
+        log.warning("batch consumption refused", extra={"why": refused.reason})
+        batch.quotas[quota.sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
+        return []
+    sku_id = quota.sku_id
+    batch.quotas[sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
+    now, half_life = batch.ports.clock.now(), batch.half_lives[sku_id]
+    verdicts = []
+    for line in covered:
+        # Read back every time: a deferred return applied with a sale changes the quota too.
+        batch.quotas[sku_id] = batch.quotas[sku_id].sold(line.quantity, now, half_life)
+        verdicts.append(await _record_sale(batch, line))
+    return verdicts
 
 
 async def _record_sale(batch: _Batch, line: SaleLine) -> Verdict:
