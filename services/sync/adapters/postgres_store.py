@@ -295,37 +295,34 @@ class PostgresTransaction:
 
     # sale lines
 
-    async def sale_line(
-        self, tenant_id: str, platform_id: str, order_id: str, line_id: str, kind: SaleKind
-    ) -> LineRecord | None:
-        row = await self._db.fetchrow(
+    async def sale_lines(
+        self, tenant_id: str, platform_id: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str, SaleKind], LineRecord]:
+        found = await self._db.fetch(
             """
-            SELECT sku_id, quantity, applied_units FROM sale_lines
-            WHERE tenant_id = $1 AND platform_id = $2 AND order_id = $3 AND line_id = $4
-              AND kind = $5
+            SELECT order_id, line_id, kind, sku_id, quantity, applied_units FROM sale_lines
+            WHERE tenant_id = $1 AND platform_id = $2
+              AND (order_id, line_id) IN (SELECT * FROM unnest($3::text[], $4::text[]))
             """,
             tenant_id,
             platform_id,
-            order_id,
-            line_id,
-            int(kind),
+            [order_id for order_id, _ in keys],
+            [line_id for _, line_id in keys],
         )
-        return (
-            None
-            if row is None
-            else LineRecord(row["sku_id"], row["quantity"], row["applied_units"])
-        )
+        return {
+            (row["order_id"], row["line_id"], SaleKind(row["kind"])): LineRecord(
+                row["sku_id"], row["quantity"], row["applied_units"]
+            )
+            for row in found
+        }
 
-    async def save_sale_line(
+    async def save_sale_lines(
         self,
         tenant_id: str,
         platform_id: str,
-        key: tuple[str, str, SaleKind],
-        record: LineRecord,
-        occur_time: float,
+        rows_to_save: Sequence[tuple[tuple[str, str, SaleKind], LineRecord, float]],
     ) -> None:
-        order_id, line_id, kind = key
-        await self._db.execute(
+        await self._db.executemany(
             """
             INSERT INTO sale_lines (tenant_id, platform_id, order_id, line_id, kind, sku_id,
                 quantity, applied_units, occur_time)
@@ -334,15 +331,20 @@ class PostgresTransaction:
                 quantity = excluded.quantity, applied_units = excluded.applied_units,
                 report_time = now()
             """,
-            tenant_id,
-            platform_id,
-            order_id,
-            line_id,
-            int(kind),
-            record.sku_id,
-            record.quantity,
-            record.applied_units,
-            rows.stamp(occur_time) if occur_time else None,
+            [
+                (
+                    tenant_id,
+                    platform_id,
+                    order_id,
+                    line_id,
+                    int(kind),
+                    record.sku_id,
+                    record.quantity,
+                    record.applied_units,
+                    rows.stamp(occur_time) if occur_time else None,
+                )
+                for (order_id, line_id, kind), record, occur_time in rows_to_save
+            ],
         )
 
     # reconciliations

@@ -104,17 +104,20 @@ class SyncTransaction(Protocol):
     async def mark_rebalanced(self, tenant_id: str, sku_id: str, now: float) -> None: ...
     async def last_rebalance(self, tenant_id: str, sku_id: str) -> float | None: ...
 
-    async def sale_line(
-        self, tenant_id: str, platform_id: str, order_id: str, line_id: str, kind: SaleKind
-    ) -> LineRecord | None: ...
-    async def save_sale_line(
+    async def sale_lines(
+        self, tenant_id: str, platform_id: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str, SaleKind], LineRecord]:
+        """Every stored kind of the given (order id, line id) lines."""
+        ...
+
+    async def save_sale_lines(
         self,
         tenant_id: str,
         platform_id: str,
-        key: tuple[str, str, SaleKind],
-        record: LineRecord,
-        occur_time: float,
-    ) -> None: ...
+        rows_to_save: Sequence[tuple[tuple[str, str, SaleKind], LineRecord, float]],
+    ) -> None:
+        """Inserts or updates lines: (order id, line id, kind), the record, the occur time."""
+        ...
 
     async def insert_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None: ...
     async def reconciliation(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from services.sync.domain.errors import InvalidArgument
 from services.sync.domain.policy import DEFAULT_HALF_LIFE_SECONDS
@@ -49,6 +49,8 @@ class _Batch:
     platform_id: str
     quotas: dict[str, Quota]
     half_lives: dict[str, float]
+    lines: dict[tuple[str, str, SaleKind], LineRecord] = field(default_factory=dict)
+    changed: dict[tuple[str, str, SaleKind], tuple[LineRecord, float]] = field(default_factory=dict)
 
 
 class SaleReports:
@@ -96,6 +98,8 @@ async def report_sales(
             batch.half_lives[sku_id] = (
                 found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
             )
+        keys = sorted({(line.order_id, line.line_id) for line in lines})
+        batch.lines = await tx.sale_lines(tenant_id, platform_id, keys)
         verdicts = await _apply_sales(batch, lines)
         for index, line in enumerate(lines):
             if line.kind is not SaleKind.SALE:
@@ -103,6 +107,8 @@ async def report_sales(
         now = ports.clock.now()
         for quota in batch.quotas.values():
             await tx.save_quota(quota, now)
+        changed = [(key, record, occur) for key, (record, occur) in batch.changed.items()]
+        await tx.save_sale_lines(tenant_id, platform_id, changed)
     return [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
 
 
@@ -207,9 +213,7 @@ def _refusal(quota: Quota, line: SaleLine) -> Verdict:
 
 
 async def _stored(batch: _Batch, line: SaleLine, kind: SaleKind) -> LineRecord | None:
-    return await batch.tx.sale_line(
-        batch.tenant_id, batch.platform_id, line.order_id, line.line_id, kind
-    )
+    return batch.lines.get((line.order_id, line.line_id, kind))
 
 
 async def _apply_sale(batch: _Batch, line: SaleLine) -> Verdict:
@@ -288,13 +292,10 @@ async def _return_units(
 
 
 async def _save(batch: _Batch, line: SaleLine, kind: SaleKind, record: LineRecord) -> None:
-    await batch.tx.save_sale_line(
-        batch.tenant_id,
-        batch.platform_id,
-        (line.order_id, line.line_id, kind),
-        record,
-        line.occur_time,
-    )
+    """Kept in the batch and written with the others before the commit."""
+    key = (line.order_id, line.line_id, kind)
+    batch.lines[key] = record
+    batch.changed[key] = (record, line.occur_time)
 
 
 async def _keep_returned_listed(batch: _Batch, sku_id: str, units: int) -> Quota:
