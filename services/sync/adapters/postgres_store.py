@@ -347,6 +347,15 @@ class PostgresTransaction:
             ],
         )
 
+    async def remember_results(
+        self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]
+    ) -> None:
+        await self._db.executemany(
+            "INSERT INTO request_results (tenant_id, method, request_id, fingerprint, response) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            [(tenant_id, method, *answer) for answer in answers],
+        )
+
     # reconciliations
 
     async def insert_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None:

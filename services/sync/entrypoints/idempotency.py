@@ -15,6 +15,28 @@ from services.sync.service_layer.ports import RequestLog
 Reply = TypeVar("Reply", bound=Message)
 
 
+def fingerprint(request: Message) -> str:
+    request_id: str = request.request_id  # type: ignore[attr-defined]
+    if not request_id or len(request_id) > 128:
+        raise InvalidArgument("request_id", "must be 1 to 128 characters")
+    return hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
+
+
+async def replay(
+    log: RequestLog, method: str, request: Message, reply_type: type[Reply]
+) -> Reply | None:
+    """The answer given before under this request id, or None; a reused id is refused."""
+    tenant_id: str = request.tenant_id  # type: ignore[attr-defined]
+    request_id: str = request.request_id  # type: ignore[attr-defined]
+    expected = fingerprint(request)
+    prior = await log.recall(tenant_id, method, request_id)
+    if prior is None:
+        return None
+    if prior[0] != expected:
+        raise RequestIdReused("request_id was used with different content", request_id=request_id)
+    return reply_type.FromString(prior[1])
+
+
 async def once(
     log: RequestLog,
     method: str,
@@ -22,18 +44,15 @@ async def once(
     reply_type: type[Reply],
     compute: Callable[[], Awaitable[Reply]],
 ) -> Reply:
-    tenant_id: str = request.tenant_id
-    request_id: str = request.request_id
-    if not request_id or len(request_id) > 128:
-        raise InvalidArgument("request_id", "must be 1 to 128 characters")
-    fingerprint = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
-    prior = await log.recall(tenant_id, method, request_id)
+    prior = await replay(log, method, request, reply_type)
     if prior is not None:
-        if prior[0] != fingerprint:
-            raise RequestIdReused(
-                "request_id was used with different content", request_id=request_id
-            )
-        return reply_type.FromString(prior[1])
+        return prior
     reply = await compute()
-    await log.remember(tenant_id, method, request_id, fingerprint, reply.SerializeToString())
+    await log.remember(
+        request.tenant_id,  # type: ignore[attr-defined]
+        method,
+        request.request_id,  # type: ignore[attr-defined]
+        fingerprint(request),
+        reply.SerializeToString(),
+    )
     return reply

@@ -22,7 +22,7 @@ from services.sync.domain.errors import InvalidArgument
 from services.sync.domain.policy import PlatformMode
 from services.sync.domain.quota import PushStatus
 from services.sync.entrypoints import codec, update_mask
-from services.sync.entrypoints.idempotency import once
+from services.sync.entrypoints.idempotency import fingerprint, once, replay
 from services.sync.service_layer import (
     listings,
     platforms,
@@ -257,27 +257,17 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
 
     async def ReportSales(self, request: Any, context: Context) -> Any:
         lines = codec.sale_lines_of(list(request.lines))
-
-        async def compute() -> Any:
-            results = await self._sales.report(request.tenant_id, request.platform_id, lines)
-            return sales_pb2.ReportSalesResponse(
-                results=[
-                    sales_pb2.SaleLineResult(
-                        order_id=r.line.order_id,
-                        line_id=r.line.line_id,
-                        kind=int(r.line.kind),
-                        outcome=int(r.verdict.outcome),
-                        applied_units=r.verdict.units if r.verdict.outcome == 1 else 0,
-                        reason=_reason_number(r.verdict.reason),
-                        detail=r.verdict.detail,
-                    )
-                    for r in results
-                ]
-            )
-
-        return await once(
-            self._requests, "ReportSales", request, sales_pb2.ReportSalesResponse, compute
+        reply_type = sales_pb2.ReportSalesResponse
+        prior = await replay(self._requests, "ReportSales", request, reply_type)
+        if prior is not None:
+            return prior
+        receipt = sales.Receipt(
+            request.request_id,
+            fingerprint(request),
+            lambda results: _sales_reply(results).SerializeToString(),
         )
+        results = await self._sales.report(request.tenant_id, request.platform_id, lines, receipt)
+        return _sales_reply(results)
 
     # rebalancing
 
@@ -376,6 +366,23 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
         return reconciliation_pb2.GetReconciliationResponse(
             reconciliation=codec.reconciliation_message(run, with_drifts=True)
         )
+
+
+def _sales_reply(results: list[sales.LineResult]) -> Any:
+    return sales_pb2.ReportSalesResponse(
+        results=[
+            sales_pb2.SaleLineResult(
+                order_id=r.line.order_id,
+                line_id=r.line.line_id,
+                kind=int(r.line.kind),
+                outcome=int(r.verdict.outcome),
+                applied_units=r.verdict.units if r.verdict.outcome == 1 else 0,
+                reason=_reason_number(r.verdict.reason),
+                detail=r.verdict.detail,
+            )
+            for r in results
+        ]
+    )
 
 
 def _reason_number(reason: str) -> int:

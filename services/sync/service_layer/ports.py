@@ -119,6 +119,12 @@ class SyncTransaction(Protocol):
         """Inserts or updates lines: (order id, line id, kind), the record, the occur time."""
         ...
 
+    async def remember_results(
+        self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]
+    ) -> None:
+        """Stores answers (request id, fingerprint, response) with the transaction's changes."""
+        ...
+
     async def insert_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None: ...
     async def reconciliation(
         self, tenant_id: str, reconciliation_id: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from services.sync.domain.errors import InvalidArgument
@@ -53,39 +54,68 @@ class _Batch:
     changed: dict[tuple[str, str, SaleKind], tuple[LineRecord, float]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """How to remember a report's answer under its request id, in the batch's own transaction
+    (a retry then returns it; the caller checked for an earlier answer before submitting)."""
+
+    request_id: str
+    fingerprint: str
+    encode: Callable[[list[LineResult]], bytes]
+
+
+Report = tuple[list[SaleLine], Receipt | None]
+
+
 class SaleReports:
     """ReportSales. Concurrent reports of one platform are merged into one transaction (the quota
-    rows are locked once per batch instead of once per report), and the batch's sales of a SKU
-    consume the escrow in one inventory call."""
+    rows are locked once per batch instead of once per report, and the answers are remembered in
+    the same commit), and the batch's sales of a SKU consume the escrow in one inventory call."""
 
     def __init__(self, ports: Ports, max_batch: int = 64) -> None:
         self._ports = ports
-        self._batches: Coalescer[tuple[str, str], list[SaleLine], list[LineResult]] = Coalescer(
+        self._batches: Coalescer[tuple[str, str], Report, list[LineResult]] = Coalescer(
             self._decide, max_batch
         )
 
     async def report(
-        self, tenant_id: str, platform_id: str, lines: list[SaleLine]
+        self,
+        tenant_id: str,
+        platform_id: str,
+        lines: list[SaleLine],
+        receipt: Receipt | None = None,
     ) -> list[LineResult]:
         if not platform_id:
             raise InvalidArgument("platform_id", "is required")
         validate_batch(lines)
-        return await self._batches.submit((tenant_id, platform_id), lines)
+        return await self._batches.submit((tenant_id, platform_id), (lines, receipt))
 
-    async def _decide(
-        self, key: tuple[str, str], reports: list[list[SaleLine]]
-    ) -> list[list[LineResult]]:
-        merged = [line for lines in reports for line in lines]
-        results = await report_sales(self._ports, *key, merged)
-        split, start = [], 0
-        for lines in reports:
-            split.append(results[start : start + len(lines)])
-            start += len(lines)
+    async def _decide(self, key: tuple[str, str], reports: list[Report]) -> list[list[LineResult]]:
+        merged = [line for lines, _ in reports for line in lines]
+        split: list[list[LineResult]] = []
+
+        async def remember(tx: SyncTransaction, results: list[LineResult]) -> None:
+            start = 0
+            for lines, _ in reports:
+                split.append(results[start : start + len(lines)])
+                start += len(lines)
+            answers = [
+                (receipt.request_id, receipt.fingerprint, receipt.encode(answer))
+                for (_, receipt), answer in zip(reports, split, strict=True)
+                if receipt is not None
+            ]
+            await tx.remember_results(key[0], "ReportSales", answers)
+
+        await report_sales(self._ports, *key, merged, remember)
         return split
 
 
 async def report_sales(
-    ports: Ports, tenant_id: str, platform_id: str, lines: list[SaleLine]
+    ports: Ports,
+    tenant_id: str,
+    platform_id: str,
+    lines: list[SaleLine],
+    before_commit: Callable[[SyncTransaction, list[LineResult]], Awaitable[None]] | None = None,
 ) -> list[LineResult]:
     """Applies the lines in one transaction: sales first (judged in order, consumed together),
     then returns in order, so a return reported with its sale finds the sale applied."""
@@ -109,7 +139,10 @@ async def report_sales(
             await tx.save_quota(quota, now)
         changed = [(key, record, occur) for key, (record, occur) in batch.changed.items()]
         await tx.save_sale_lines(tenant_id, platform_id, changed)
-    return [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
+        results = [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
+        if before_commit is not None:
+            await before_commit(tx, results)
+    return results
 
 
 async def _apply_sales(batch: _Batch, lines: list[SaleLine]) -> list[Verdict]:
