@@ -13,7 +13,11 @@ from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 from services.sync.adapters.inventory_client import InventoryEscrow, UnconfiguredEscrow
 from services.sync.adapters.platform_pusher import PlatformPusher
-from services.sync.adapters.postgres_store import PostgresRequestLog, PostgresStore
+from services.sync.adapters.postgres_store import (
+    PostgresReconciliationLocks,
+    PostgresRequestLog,
+    PostgresStore,
+)
 from services.sync.entrypoints.access import ACCESS
 from services.sync.entrypoints.servicer import SyncServicer
 from services.sync.service_layer import schedule
@@ -56,6 +60,7 @@ async def build(
         pusher=pusher,
         clock=SystemClock(),
         new_id=lambda: uuid.uuid4().hex,
+        locks=PostgresReconciliationLocks(connections.pool),
     )
     servicer = SyncServicer(
         ports, PostgresRequestLog(connections.pool), lambda ref: options.secret(ref) is not None

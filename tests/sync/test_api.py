@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncpg
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
@@ -15,8 +16,17 @@ from streamstock.sync.v1 import (
     sales_pb2,
 )
 
+from services.sync.adapters.postgres_store import PostgresReconciliationLocks
 from tests.conftest import API_KEYS
-from tests.sync.conftest import SyncFactory, SyncStack, metadata_of, reason_of, seconds, unique
+from tests.sync.conftest import (
+    TENANT,
+    SyncFactory,
+    SyncStack,
+    metadata_of,
+    reason_of,
+    seconds,
+    unique,
+)
 
 
 def grpc_platform(platform_id: str, **changes: object) -> platforms_pb2.Platform:
@@ -350,3 +360,31 @@ async def disable_default(stack: SyncStack) -> None:
     await stack.admin.UpsertAllocationPolicy(
         request_id=unique("policy"), policy=allocation_pb2.AllocationPolicy(enabled=False)
     )
+
+
+async def test_overlapping_reconciliations_do_not_run_at_once(
+    sync_stack: SyncFactory, postgres_dsn: str
+) -> None:
+    stack = await sync_stack()
+    _, platform_id = await _one_platform(stack, on_hand=3)
+    pool = await asyncpg.create_pool(postgres_dsn, min_size=1, max_size=2)
+    assert pool is not None
+    locks = PostgresReconciliationLocks(pool)
+    try:
+        async with locks.reconciling(TENANT, "") as whole_tenant:
+            assert whole_tenant
+            async with locks.reconciling(TENANT, platform_id) as one_platform:
+                assert not one_platform
+            busy = await refused(
+                stack.admin.Reconcile(request_id=unique("rec"), platform_id=platform_id)
+            )
+            assert busy.code() is grpc.StatusCode.ABORTED
+            assert reason_of(busy) == "RECONCILIATION_IN_PROGRESS"
+        async with locks.reconciling(TENANT, platform_id) as one_platform:
+            assert one_platform
+            async with locks.reconciling(TENANT, "another") as other_platform:
+                assert other_platform
+        done = await stack.admin.Reconcile(request_id=unique("rec"), platform_id=platform_id)
+        assert done.reconciliation.state == reconciliation_pb2.RECONCILIATION_STATE_SUCCEEDED
+    finally:
+        await pool.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -358,13 +359,18 @@ class PostgresTransaction:
 
     # reconciliations
 
-    async def insert_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None:
+    async def save_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None:
         await self._db.execute(
             """
             INSERT INTO reconciliations (tenant_id, reconciliation_id, trigger, state, platform_id,
                 sku_ids, repair, start_time, finish_time, checked_pair_count, drift_count, drifts,
                 error)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)
+            ON CONFLICT (tenant_id, reconciliation_id) DO UPDATE SET state = excluded.state,
+                finish_time = excluded.finish_time,
+                checked_pair_count = excluded.checked_pair_count,
+                drift_count = excluded.drift_count, drifts = excluded.drifts,
+                error = excluded.error
             """,
             tenant_id,
             run.reconciliation_id,
@@ -461,3 +467,41 @@ class PostgresRequestLog:
             fingerprint,
             response,
         )
+
+
+def _lock_key(*parts: str) -> int:
+    """A signed 64-bit advisory lock key for a scope."""
+    digest = hashlib.sha256("\x1f".join(("sync-reconcile", *parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class PostgresReconciliationLocks:
+    """Session advisory locks on a connection held for the run: every-platform runs take the
+    tenant's key exclusively, one-platform runs take it shared plus the platform's key."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @asynccontextmanager
+    async def reconciling(self, tenant_id: str, platform_id: str) -> AsyncIterator[bool]:
+        tenant_key = _lock_key(tenant_id)
+        async with self._pool.acquire() as connection:
+            if not platform_id:
+                held = await connection.fetchval("SELECT pg_try_advisory_lock($1)", tenant_key)
+                keys = [("pg_advisory_unlock", tenant_key)] if held else []
+            else:
+                platform_key = _lock_key(tenant_id, platform_id)
+                shared = await connection.fetchval(
+                    "SELECT pg_try_advisory_lock_shared($1)", tenant_key
+                )
+                own = shared and await connection.fetchval(
+                    "SELECT pg_try_advisory_lock($1)", platform_key
+                )
+                keys = [("pg_advisory_unlock_shared", tenant_key)] if shared else []
+                keys += [("pg_advisory_unlock", platform_key)] if own else []
+                held = bool(shared and own)
+            try:
+                yield bool(held)
+            finally:
+                for unlock, key in keys:
+                    await connection.fetchval(f"SELECT {unlock}($1)", key)

@@ -12,6 +12,7 @@ from services.sync.service_layer.ports import (
     Escrow,
     ListingPusher,
     PlatformRecord,
+    ReconciliationLocks,
     SyncStore,
     SyncTransaction,
 )
@@ -24,6 +25,7 @@ class Ports:
     pusher: ListingPusher
     clock: Clock
     new_id: Callable[[], str]
+    locks: ReconciliationLocks
 
 
 async def quota_platform(tx: SyncTransaction, tenant_id: str, platform_id: str) -> PlatformRecord:

@@ -125,7 +125,7 @@ class SyncTransaction(Protocol):
         """Stores answers (request id, fingerprint, response) with the transaction's changes."""
         ...
 
-    async def insert_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None: ...
+    async def save_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None: ...
     async def reconciliation(
         self, tenant_id: str, reconciliation_id: str
     ) -> ReconciliationRecord | None: ...
@@ -142,6 +142,15 @@ class SyncTransaction(Protocol):
 
 class SyncStore(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[SyncTransaction]: ...
+
+
+class ReconciliationLocks(Protocol):
+    """Keeps two reconciliations of overlapping scopes (the same platform, or any platform and
+    every platform of the tenant) from running at once, across replicas."""
+
+    def reconciling(self, tenant_id: str, platform_id: str) -> AbstractAsyncContextManager[bool]:
+        """Yields whether the scope was free (and is now held until the block ends)."""
+        ...
 
 
 class RequestLog(Protocol):

@@ -7,7 +7,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 
-from services.sync.domain.errors import InvalidArgument, ReconciliationNotFound
+from services.sync.domain.errors import (
+    InvalidArgument,
+    ReconciliationInProgress,
+    ReconciliationNotFound,
+)
 from services.sync.domain.quota import Quota
 from services.sync.domain.reconcile import (
     CompensationKind,
@@ -34,10 +38,47 @@ async def reconcile(
     counts: dict[str, PlatformCount],
     trigger: int = REQUESTED,
 ) -> ReconciliationRecord:
-    platform_id, sku_ids = scope
+    platform_id = scope[0]
     if counts and not platform_id:
         raise InvalidArgument("platform_counts", "require platform_id")
-    started = ports.clock.now()
+    async with ports.locks.reconciling(tenant_id, platform_id) as running:
+        if not running:
+            raise ReconciliationInProgress(
+                "a reconciliation of an overlapping scope is running",
+                reconciliation_id=await _running_id(ports, tenant_id),
+            )
+        return await _run(ports, tenant_id, scope, repair, counts, trigger)
+
+
+async def _running_id(ports: Ports, tenant_id: str) -> str:
+    async with ports.store.transaction() as tx:
+        runs = await tx.list_reconciliations(tenant_id, "", False, (None, None), None, 20)
+    return next((run.reconciliation_id for run in runs if run.state == RUNNING), "")
+
+
+async def _run(
+    ports: Ports,
+    tenant_id: str,
+    scope: tuple[str, Sequence[str]],
+    repair: bool,
+    counts: dict[str, PlatformCount],
+    trigger: int,
+) -> ReconciliationRecord:
+    platform_id, sku_ids = scope
+    run = ReconciliationRecord(
+        reconciliation_id=ports.new_id(),
+        trigger=trigger,
+        state=RUNNING,
+        platform_id=platform_id,
+        sku_ids=tuple(sku_ids),
+        repair=repair,
+        start_time=ports.clock.now(),
+        finish_time=None,
+        checked_pair_count=0,
+        drifts=(),
+    )
+    async with ports.store.transaction() as tx:
+        await tx.save_reconciliation(tenant_id, run)
     pairs = await _pairs(ports, tenant_id, platform_id, sku_ids)
     drifts: list[dict[str, object]] = []
     state, error = SUCCEEDED, ""
@@ -51,21 +92,16 @@ async def reconcile(
             log.exception("reconciliation stopped")
             break
         drifts += found
-    run = ReconciliationRecord(
-        reconciliation_id=ports.new_id(),
-        trigger=trigger,
+    run = replace(
+        run,
         state=state,
-        platform_id=platform_id,
-        sku_ids=tuple(sku_ids),
-        repair=repair,
-        start_time=started,
         finish_time=ports.clock.now(),
         checked_pair_count=len(pairs),
         drifts=tuple(drifts),
         error=error,
     )
     async with ports.store.transaction() as tx:
-        await tx.insert_reconciliation(tenant_id, run)
+        await tx.save_reconciliation(tenant_id, run)
     if drifts:
         log.warning("drift found", extra={"tenant": tenant_id, "drifts": len(drifts)})
     return run
