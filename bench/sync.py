@@ -221,7 +221,8 @@ def _measure(stack: Servers) -> list[str]:
             process.stop()
     return [
         f"Concurrency {CONCURRENCY}, {SECONDS:.0f} s per load after 1 s of warm-up, one SKU whose",
-        "whole pool is one platform's quota; each line is one ConsumeReservation in inventory.",
+        "whole pool is one platform's quota. Concurrent reports of the platform are merged into one",
+        "sync transaction and one ConsumeReservation in inventory (PostgreSQL fsync on).",
         "",
         "| load | requests/s | lines/s | p50 ms | p99 ms | completed | all applied |",
         "|---|---|---|---|---|---|---|",
