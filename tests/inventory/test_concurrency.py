@@ -4,50 +4,29 @@ duplicate retries, and settlements racing each other and the expiry sweeper."""
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import grpc
 import pytest
-from streamstock.inventory.v1 import inventory_service_pb2 as api
-from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2
+from streamstock.inventory.v1 import reservation_pb2
 
-from tests.conftest import API_KEYS, RunningService, StartService
+from tests.conftest import RunningService, StartService
 from tests.inventory.books import assert_books_balance, ledger_of, reasons_by_reference
-from tests.inventory.conftest import Client, reason_of, seconds, unique
+from tests.inventory.conftest import Client, seconds, unique
+from tests.inventory.outcomes import acme_admin, answers, attempt, refusals
 from tools.devstack.ports import LOOPBACK
-
-T = TypeVar("T")
 
 # Channels the rush is spread over (a server takes 1,000 streams per connection).
 CHANNELS = 4
+T = TypeVar("T")
+ACTIVE = reservation_pb2.RESERVATION_STATE_ACTIVE
 CONFIRMED = reservation_pb2.RESERVATION_STATE_CONFIRMED
 EXPIRED = reservation_pb2.RESERVATION_STATE_EXPIRED
 RELEASED = reservation_pb2.RESERVATION_STATE_RELEASED
-
-
-async def attempt(call: Awaitable[T]) -> T | str:
-    """The call's answer, or the ErrorInfo reason it was refused with."""
-    try:
-        return await call
-    except grpc.aio.AioRpcError as error:
-        return reason_of(error)
-
-
-def answers(outcomes: Sequence[T | str]) -> list[T]:
-    return [outcome for outcome in outcomes if not isinstance(outcome, str)]
-
-
-def refusals(outcomes: Sequence[object]) -> Counter[str]:
-    return Counter(outcome for outcome in outcomes if isinstance(outcome, str))
-
-
-def acme_admin(channel: grpc.aio.Channel) -> Client:
-    return Client(
-        inventory_service_pb2_grpc.InventoryServiceStub(channel), "acme", API_KEYS.acme_admin
-    )
+# The ledger reason of the entry that settles a hold into each final state.
+SETTLED_BY = {CONFIRMED: "LEDGER_REASON_CONFIRM", EXPIRED: "LEDGER_REASON_EXPIRE"}
 
 
 @pytest.fixture
@@ -126,15 +105,13 @@ async def sweep_until(client: Client, done: asyncio.Event) -> None:
         await client.call("SweepExpired", limit=50)
 
 
-async def confirm_at(
-    client: Client, hold: reservation_pb2.Reservation, offset: float
-) -> api.ConfirmReservationResponse | str:
-    """ConfirmReservation sent `offset` seconds after the hold's deadline (before, if negative)."""
+async def after_deadline(
+    hold: reservation_pb2.Reservation, offset: float, call: Callable[[], Awaitable[T]]
+) -> T | str:
+    """Sends `call` `offset` seconds after the hold's deadline (before it, if negative)."""
     deadline = hold.expire_time.ToDatetime(tzinfo=UTC)
     await asyncio.sleep(max((deadline - datetime.now(UTC)).total_seconds() + offset, 0))
-    return await attempt(
-        client.call("ConfirmReservation", reservation_id=hold.reservation_id, payment_reference="p")
-    )
+    return await attempt(call())
 
 
 async def test_confirm_racing_expiry_settles_each_hold_exactly_once(
@@ -147,33 +124,57 @@ async def test_confirm_racing_expiry_settles_each_hold_exactly_once(
     count = 120
     sku = await client.create_sku(count, hold_ttl=seconds(1))
     holds = await asyncio.gather(*(client.hold(sku, 1) for _ in range(count)))
-    # Confirms spread from 250 ms before each hold's deadline to 250 ms after it.
-    offsets = [-0.25 + 0.5 * i / (count - 1) for i in range(count)]
+
+    def confirm(hold: reservation_pb2.Reservation) -> Callable[[], Awaitable[object]]:
+        return lambda: client.call(
+            "ConfirmReservation", reservation_id=hold.reservation_id, payment_reference="p"
+        )
+
+    # Confirms spread from 250 ms before each hold's deadline to 250 ms after it; late buyers
+    # from 50 to 300 ms after the last deadline, whose holds need expired units (swept, or
+    # expired by their own transaction when the sweepers have not got there yet).
+    confirms = [
+        after_deadline(hold, -0.25 + 0.5 * i / (count - 1), confirm(hold))
+        for i, hold in enumerate(holds)
+    ]
+    last = max(holds, key=lambda hold: hold.expire_time.ToDatetime())
+    late = [
+        after_deadline(last, 0.05 + 0.25 * i / 39, lambda: client.hold(sku, 1)) for i in range(40)
+    ]
     done = asyncio.Event()
     sweepers = [asyncio.create_task(sweep_until(client, done)) for _ in range(2)]
     try:
-        outcomes = await asyncio.gather(
-            *(confirm_at(client, h, o) for h, o in zip(holds, offsets, strict=True))
-        )
+        outcomes = await asyncio.gather(*confirms, *late)
     finally:
         done.set()
         await asyncio.gather(*sweepers)
 
-    assert set(refusals(outcomes)) <= {"RESERVATION_EXPIRED", "RESERVATION_NOT_ACTIVE"}
-    confirmed = {answer.reservation.reservation_id for answer in answers(outcomes)}
+    confirm_outcomes, late_outcomes = outcomes[:count], outcomes[count:]
+    assert set(refusals(confirm_outcomes)) <= {"RESERVATION_EXPIRED", "RESERVATION_NOT_ACTIVE"}
+    confirmed = {answer.reservation.reservation_id for answer in answers(confirm_outcomes)}
     assert 0 < len(confirmed) < count, "the confirms did not straddle the deadline"
+    assert set(refusals(late_outcomes)) <= {"INSUFFICIENT_STOCK"}
+    late_holds = answers(late_outcomes)
+    assert late_holds, "no late buyer got an expired unit"
+
     await client.call("SweepExpired", limit=1000)
-    for hold in holds:
-        settled = CONFIRMED if hold.reservation_id in confirmed else EXPIRED
-        assert await state_of(client, hold.reservation_id) == settled
     reasons = reasons_by_reference(await ledger_of(client, sku))
     for hold in holds:
-        settled = "CONFIRM" if hold.reservation_id in confirmed else "EXPIRE"
-        assert reasons[hold.reservation_id] == ["LEDGER_REASON_RESERVE", f"LEDGER_REASON_{settled}"]
+        state = CONFIRMED if hold.reservation_id in confirmed else EXPIRED
+        assert await state_of(client, hold.reservation_id) == state
+        assert reasons[hold.reservation_id] == ["LEDGER_REASON_RESERVE", SETTLED_BY[state]]
+    still_held = 0
+    for hold in late_holds:
+        state = await state_of(client, hold.reservation_id)
+        assert state in (ACTIVE, EXPIRED)
+        still_held += state == ACTIVE
+        settled = [SETTLED_BY[state]] if state == EXPIRED else []
+        assert reasons[hold.reservation_id] == ["LEDGER_REASON_RESERVE", *settled]
     stock = await assert_books_balance(client, sku)
     sold = len(confirmed)
-    assert (stock.sold, stock.reserved) == (sold, 0)
-    assert stock.on_hand == stock.sellable == count - sold
+    assert (stock.sold, stock.reserved) == (sold, still_held)
+    assert stock.on_hand == count - sold
+    assert stock.sellable == count - sold - still_held
 
 
 async def test_release_racing_confirm_lets_exactly_one_win(clients: list[Client]) -> None:
