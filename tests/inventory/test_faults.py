@@ -255,7 +255,13 @@ async def gate_entry(redis: Redis, client: Client, sku_id: str) -> tuple[int, in
     return version, sellable
 
 
-@pytest.mark.parametrize("fault", ["stopped", "flushed"])
+def pause_redis(server: LocalRedis, seconds: float) -> None:
+    """Redis takes connections but answers no command for `seconds`: a hung server."""
+    with server.client() as admin:
+        admin.execute_command("CLIENT", "PAUSE", int(seconds * 1000), "ALL")
+
+
+@pytest.mark.parametrize("fault", ["stopped", "flushed", "paused"])
 async def test_redis_fault_mid_load_oversells_nothing_and_the_gate_recovers(
     fault: str, own_redis: LocalRedis, start_service: StartService
 ) -> None:
@@ -267,8 +273,10 @@ async def test_redis_fault_mid_load_oversells_nothing_and_the_gate_recovers(
         await until(lambda: load.count(lambda a: a.held) >= 50, "50 holds acknowledged")
         if fault == "stopped":
             await asyncio.to_thread(own_redis.stop)
-        else:
+        elif fault == "flushed":
             await asyncio.to_thread(own_redis.client().flushall)
+        else:
+            await asyncio.to_thread(pause_redis, own_redis, 3.0)
         outage = time.monotonic()
         await until(lambda: load.count(refused_after(outage)) > 20, "sold out during the outage")
         # A restock during the outage: the gate must let its units be sold, and no more.
@@ -277,7 +285,7 @@ async def test_redis_fault_mid_load_oversells_nothing_and_the_gate_recovers(
         await until(
             lambda: load.count(refused_after(restocked)) > 20, "sold out again after the restock"
         )
-        if fault == "stopped":
+        if fault != "flushed":
             await assert_stays_serving(inventory.channel, seconds=1.5)
     finally:
         load.finish.set()
