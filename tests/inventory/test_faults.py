@@ -315,3 +315,27 @@ async def test_redis_fault_mid_load_oversells_nothing_and_the_gate_recovers(
         assert (await gate_entry(redis, client, load.sku_id))[1] == 0
     finally:
         await redis.aclose()
+
+
+async def test_units_restocked_while_redis_takes_no_writes_are_sold(
+    own_redis: LocalRedis, start_service: StartService
+) -> None:
+    """Redis answers reads but blocks writes (as during a failover): the gate must not keep
+    refusing with the sold-out entry Redis still has when this process knows newer stock."""
+    inventory = await start_service("inventory", redis_url=own_redis.url)
+    client = acme_admin(inventory.channel)
+    sku = await client.create_sku(1)
+    await client.hold(sku, 1)
+    redis = Redis.from_url(own_redis.url)
+    try:
+        assert (await gate_entry(redis, client, sku))[1] == 0
+        await redis.execute_command("CLIENT", "PAUSE", 6000, "WRITE")
+        await client.call("Restock", sku_id=sku, quantity=20)
+        # Paced over 3 s, past the gate's back-off from Redis after the failed write.
+        for _ in range(15):
+            await client.hold(sku, 1)
+            await asyncio.sleep(0.2)
+        assert (await client.stock(sku)).sellable == 5
+    finally:
+        await redis.execute_command("CLIENT", "UNPAUSE")
+        await redis.aclose()

@@ -72,7 +72,8 @@ class RedisSoldOutGate:
             return None
         version, sellable = (int(part) for part in raw.split(b":"))
         self._remember(key, version, sellable)
-        return sellable
+        # Redis may lag what this process committed (a write it refused): the newest wins.
+        return self._seen[key][1]
 
     async def publish(self, tenant_id: str, sku_id: str, version: int, sellable: int) -> None:
         self._remember((tenant_id, sku_id), version, sellable)
