@@ -13,7 +13,7 @@ from pathlib import Path
 
 import grpc
 
-from tests.conftest import API_KEYS
+from tests.conftest import API_KEYS, REDIS_CLUSTER_MODE
 from tools.devstack import grpc_probe
 from tools.devstack.ports import LOOPBACK, free_port
 from tools.devstack.stack import service_module_argv
@@ -43,6 +43,7 @@ def inventory_environment(postgres_dsn: str, redis_url: str, **settings: str) ->
     environment.update(
         STREAMSTOCK_POSTGRES_DSN=postgres_dsn,
         STREAMSTOCK_REDIS_URL=redis_url,
+        STREAMSTOCK_REDIS_CLUSTER="1" if REDIS_CLUSTER_MODE else "",
         STREAMSTOCK_API_KEYS=API_KEYS.spec(),
         STREAMSTOCK_SERVICE_API_KEY=API_KEYS.service,
         STREAMSTOCK_GRPC_HOST=LOOPBACK,
