@@ -14,9 +14,10 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 from redis.asyncio import Redis
-from streamstock.inventory.v1 import reservation_pb2
+from streamstock.inventory.v1 import inventory_service_pb2 as api
+from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2
 
-from tests.conftest import StartService
+from tests.conftest import API_KEYS, StartService
 from tests.inventory.books import assert_books_balance
 from tests.inventory.conftest import Client, reason_of, unique
 from tests.inventory.outcomes import acme_admin
@@ -148,6 +149,23 @@ async def states_of_sku(client: Client, sku_id: str) -> dict[str, int]:
     return {r.reservation_id: int(r.state) for r in page.reservations}
 
 
+async def logged_sequences(channel: grpc.aio.Channel) -> list[int]:
+    """The sequence number of every event of every tenant, up to the head when asked."""
+    stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
+    call = stub.WatchEvents(
+        api.WatchEventsRequest(after_sequence=0),
+        metadata=(("x-api-key", API_KEYS.service),),
+        timeout=WAIT_SECONDS,
+    )
+    sequences: list[int] = []
+    async for batch in call:
+        sequences += [event.sequence for event in batch.events]
+        if sequences and sequences[-1] >= batch.head_sequence:
+            break
+    call.cancel()
+    return sequences
+
+
 # SIGKILL.
 
 
@@ -203,6 +221,9 @@ async def test_sigkill_mid_load_keeps_every_acknowledged_hold_and_confirm(
                 assert retried.state == CONFIRMED
 
         stock = await assert_books_balance(client, load.sku_id)
+        # The event log has no hole where the killed process's transactions were cut.
+        sequences = await logged_sequences(channel)
+        assert sequences == list(range(1, len(sequences) + 1))
         states = list((await states_of_sku(client, load.sku_id)).values())
         assert stock.sold == states.count(CONFIRMED)
         assert stock.reserved == states.count(ACTIVE)
