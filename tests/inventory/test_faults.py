@@ -137,11 +137,6 @@ async def until(condition: Callable[[], bool], what: str, timeout: float = WAIT_
         await asyncio.sleep(0.01)
 
 
-async def state_of(client: Client, reservation_id: str) -> int:
-    answer = await client.call("GetReservation", reservation_id=reservation_id)
-    return int(answer.reservation.state)
-
-
 async def states_of_sku(client: Client, sku_id: str) -> dict[str, int]:
     """The state of every reservation of the SKU (fewer than one page in these tests)."""
     page = await client.call("ListReservations", sku_id=sku_id, page_size=1000)
@@ -196,13 +191,14 @@ async def test_sigkill_mid_load_keeps_every_acknowledged_hold_and_confirm(
     second = await processes.start()
     async with second.channel() as channel:
         client = acme_admin(channel)
+        found = await states_of_sku(client, load.sku_id)
         for hold in load.holds:
             if not hold.held:
                 continue
             assert isinstance(hold.outcome, reservation_pb2.Reservation)
             reservation_id = hold.outcome.reservation_id
             confirm = load.confirms.get(reservation_id)
-            state = await state_of(client, reservation_id)
+            state = found[reservation_id]
             if confirm is None:
                 assert state == ACTIVE
             elif confirm.held:
