@@ -95,6 +95,8 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
         self._orders = itertools.count(1)
         self._outbox: list[tuple[int, sales_pb2.SaleLine]] = []  # (rounds to wait, line)
         self._in_flight = 0
+        self._cancelled: set[str] = set()
+        self._refused: set[tuple[str, str]] = set()
         self._up = asyncio.Event()
         self._up.set()
         self._server: grpc.aio.Server | None = None
@@ -198,6 +200,7 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
         if self._random.random() < odd.cancel:
             listing.sold_units -= 1
             self.tally.cancelled += 1
+            self._cancelled.add(order_id)
             cancel = sales_pb2.SaleLine(
                 order_id=order_id,
                 line_id="1",
@@ -216,7 +219,12 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
         for round_number in itertools.count():
             await asyncio.sleep(self._report_interval)
             await self._up.wait()
-            due = [line for wait, line in self._outbox if wait <= 0]
+            # A line sync refused is never sent again: the platform cancelled its order.
+            due = [
+                line
+                for wait, line in self._outbox
+                if wait <= 0 and (line.order_id, line.line_id) not in self._refused
+            ]
             self._outbox = [(wait - 1, line) for wait, line in self._outbox if wait > 0]
             if not due:
                 continue
@@ -252,10 +260,18 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
                 self._refuse(line, result.detail)
 
     def _refuse(self, line: sales_pb2.SaleLine, detail: str) -> None:
-        """sync could not cover the sale: the platform cancels the order with the buyer."""
+        """sync could not cover the sale: the platform cancels the order with the buyer. An order
+        the buyer had cancelled already is simply forgotten."""
+        if (line.order_id, line.line_id) in self._refused:
+            return  # the same line refused again (it was sent twice)
+        self._refused.add((line.order_id, line.line_id))
         self.tally.refused += line.quantity
         self.tally.refusals.append(f"{line.order_id}: {detail}")
+        self.tally.sold -= line.quantity
+        if line.order_id in self._cancelled:
+            self._cancelled.discard(line.order_id)
+            self.tally.cancelled -= line.quantity
+            return
         listing = self.listings.get(line.sku_id)
         if listing is not None:
             listing.sold_units -= line.quantity
-        self.tally.sold -= line.quantity

@@ -106,9 +106,18 @@ class Quota:
         return Listing(self.pushed_version, self.pushed_listed_units, self.pushed_sold_applied)
 
     def escrow_after_shrink(self) -> int:
-        """The escrow the acknowledged shrink leaves: the pushed listing less the sales applied
-        since, never more than the quota already is."""
+        """The escrow an acknowledged shrink leaves, never more than the quota already is: what
+        the platform still lists plus what it sold and has not reported yet. By the pushed
+        version that is the listing less the sales applied since; when the platform's answer
+        carried its own sold count, what it lists plus its unreported sales may be more (a shrink
+        below its unreported sales), and the larger of the two is kept."""
         unsold = self.pushed_listed_units - (self.sold_units - self.pushed_sold_applied)
+        if (
+            self.platform_sold_units is not None
+            and self.acknowledged_version == self.pushed_version
+        ):
+            unreported = max(0, self.platform_sold_units - self.sold_units)
+            unsold = max(unsold, self.listed_units + unreported)
         return max(0, min(self.quota_units, unsold))
 
     def acknowledged(
