@@ -184,3 +184,12 @@ def test_drifts_name_the_booking_that_repairs_them() -> None:
     assert drifts[DriftKind.ORPHAN_HOLD].reservation_id == "r0"
     assert drifts[DriftKind.ESCROW_MISMATCH].difference_units == 2
     assert DriftKind.LISTED_OVER_QUOTA not in drifts
+
+
+def test_a_shrink_below_the_platforms_unreported_sales_keeps_escrow_for_them() -> None:
+    quota = Quota("t", "sku", "p", quota_units=40, sold_units=10)
+    quota, listing = quota.next_listing(0, now=1.0)
+    # The platform had sold 6 more that sync has not heard of; it now lists nothing.
+    acked = quota.acknowledged(listing.version, 0, 16, now=2.0)
+    assert acked.escrow_after_shrink() == 6
+    assert quota.escrow_after_shrink() == 0  # without the platform's count, only the push rule
