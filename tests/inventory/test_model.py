@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grpc
+import pytest
 from google.protobuf import duration_pb2
 from google.protobuf.descriptor import FieldDescriptor
 from hypothesis import HealthCheck, Phase, event, settings
@@ -35,9 +37,13 @@ from hypothesis.stateful import (
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import reservation_pb2 as rpb
 from streamstock.inventory.v1 import stock_pb2 as spb
+from streamstock.inventory.v1.inventory_service_pb2_grpc import InventoryServiceStub
 
+from tests.conftest import API_KEYS
 from tests.inventory import sync_api
+from tests.inventory.conftest import Client, seconds
 from tests.inventory.sync_api import ManualClock, Refusal, SyncInventory, fresh_id
+from tools.devstack.ports import LOOPBACK
 
 # The fixtures this module uses.
 manual_clock = sync_api.manual_clock
@@ -759,3 +765,24 @@ async def test_service_behaves_like_the_model(
         )
     finally:
         SERVICE.clear()
+
+
+@pytest.fixture
+async def clocked_client(manual_clock: ManualClock, inventory_port: int) -> AsyncIterator[Client]:
+    """The acme admin's client of an inventory on the manual clock, its sweeper asleep."""
+    channel = grpc.aio.insecure_channel(f"{LOOPBACK}:{inventory_port}")
+    yield Client(InventoryServiceStub(channel), "acme", API_KEYS.acme_admin)
+    await channel.close()
+
+
+async def test_an_expired_unswept_hold_no_longer_counts_against_the_purchase_limit(
+    manual_clock: ManualClock, clocked_client: Client
+) -> None:
+    sku = await clocked_client.create_sku(10, per_user_limit=2, hold_ttl=seconds(60))
+    await clocked_client.hold(sku, 2, user_id="buyer")
+    manual_clock.advance(timedelta(seconds=60))
+    assert (await clocked_client.stock(sku)).reserved == 0
+    again = await clocked_client.hold(sku, 2, user_id="buyer")
+    assert again.state == rpb.RESERVATION_STATE_ACTIVE
+    stock = await clocked_client.stock(sku)
+    assert (stock.reserved, stock.sellable) == (2, 8)
