@@ -43,8 +43,9 @@ lint: setup
 	$(RUN) ruff check .
 	$(RUN) lint-imports --no-cache
 
+## bench: the benchmarks (BENCH=inventory for one); figures go to bench/RESULTS.md
 bench: setup
-	$(RUN) python -m bench
+	$(RUN) python -m bench $(BENCH)
 
 clean:
 	rm -rf .local .pytest_cache .hypothesis

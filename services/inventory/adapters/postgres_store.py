@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -29,6 +29,7 @@ from services.inventory.service_layer.ports import (
 EncodeEvent = Callable[[int, Change], bytes]
 NOTIFY_CHANNEL = "inventory_events"
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SKU_COLUMNS = (
     "tenant_id, sku_id, title, on_hand, withheld, reserved, sold, withheld_by_kind, sale_status,"
     " policy, version, created_at, updated_at"
@@ -222,6 +223,20 @@ class PostgresTransaction:
                 [deltas[u] for u in shrunk],
             )
 
+    async def rebuild_holdings(self, tenant_id: str, sku_id: str) -> None:
+        await self._conn.execute(
+            "DELETE FROM user_holdings WHERE tenant_id = $1 AND sku_id = $2", tenant_id, sku_id
+        )
+        await self._conn.execute(
+            "INSERT INTO user_holdings (tenant_id, sku_id, user_id, quantity)"
+            " SELECT r.tenant_id, l.sku_id, r.user_id, sum(l.quantity)"
+            " FROM reservation_lines l JOIN reservations r USING (tenant_id, reservation_id)"
+            " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND r.purpose = 1 AND r.state IN (1, 2)"
+            " GROUP BY r.tenant_id, l.sku_id, r.user_id",
+            tenant_id,
+            sku_id,
+        )
+
     # Reservations.
 
     async def insert_reservations(self, reservations: Sequence[Reservation]) -> None:
@@ -306,25 +321,31 @@ class PostgresTransaction:
             *columns,
         )
         await self._conn.execute(
-            "INSERT INTO reservation_lines AS l (tenant_id, reservation_id, sku_id, quantity,"
-            " consumed, active, expires_at) SELECT * FROM unnest($1::text[], $2::text[],"
-            " $3::text[], $4::bigint[], $5::bigint[], $6::boolean[], $7::timestamptz[])"
-            " ON CONFLICT (tenant_id, reservation_id, sku_id) DO UPDATE SET"
-            " quantity = EXCLUDED.quantity, consumed = EXCLUDED.consumed,"
-            " active = EXCLUDED.active, expires_at = EXCLUDED.expires_at",
+            "UPDATE reservation_lines l SET quantity = u.quantity, consumed = u.consumed,"
+            " active = u.active, expires_at = u.expires_at"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],"
+            " $6::boolean[], $7::timestamptz[])"
+            " AS u(tenant_id, reservation_id, sku_id, quantity, consumed, active, expires_at)"
+            " WHERE l.tenant_id = u.tenant_id AND l.reservation_id = u.reservation_id"
+            " AND l.sku_id = u.sku_id",
             *_line_columns(reservations),
         )
 
     async def lock_due_reservations(
-        self, now: datetime, limit: int, tenant_id: str | None = None
+        self,
+        now: datetime,
+        limit: int,
+        tenant_id: str | None = None,
+        since: datetime | None = None,
     ) -> list[Reservation]:
         rows = await self._conn.fetch(
             "SELECT * FROM reservations WHERE state = 1 AND expires_at <= $1"
-            " AND ($3::text IS NULL OR tenant_id = $3)"
+            " AND expires_at >= $4 AND ($3::text IS NULL OR tenant_id = $3)"
             " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED",
             now,
             limit,
             tenant_id,
+            since or _EPOCH,
         )
         return await _with_lines(self._conn, rows) if rows else []
 

@@ -100,9 +100,17 @@ async def set_sale_status(unit: Unit, cmd: commands.SetSaleStatus) -> Sku:
 
 
 async def update_sale_policy(unit: Unit, cmd: commands.UpdateSalePolicy) -> Sku:
-    return await _change_sku(
-        unit, cmd.tenant_id, cmd.key, cmd.sku_id, lambda sku, now: sku.set_policy(cmd.policy, now)
-    )
+    async def work(txn: Transaction, now: datetime) -> tuple[Sku, list[Sku]]:
+        sku = await locked_sku(txn, cmd.tenant_id, cmd.sku_id)
+        tracked = sku.tracks_holdings
+        sku.set_policy(cmd.policy, now)
+        if sku.tracks_holdings and not tracked:
+            # A limit from now on counts what buyers already hold.
+            await txn.rebuild_holdings(cmd.tenant_id, cmd.sku_id)
+        await txn.save_skus([sku])
+        return sku, [sku]
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)
 
 
 async def return_sold(unit: Unit, cmd: commands.ReturnSold) -> Sku:

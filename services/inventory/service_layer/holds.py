@@ -51,6 +51,7 @@ class HoldBook:
         self, txn: Transaction, skus: dict[tuple[str, str], Sku], ids: IdFactory, now: datetime
     ) -> None:
         self._txn = txn
+        self._tenant_id = next(iter(skus))[0] if skus else ""
         self._skus = skus
         self._ids = ids
         self._now = now
@@ -69,7 +70,7 @@ class HoldBook:
                     users_by_sku[line.sku_id].add(request.user_id)
         for sku_id, users in sorted(users_by_sku.items()):
             sku = self._skus.get((requests[0].tenant_id, sku_id))
-            if sku is not None and sku.policy.per_user_limit:
+            if sku is not None and sku.tracks_holdings:
                 self._held[sku_id] = await self._txn.holdings(sku.tenant_id, sku_id, sorted(users))
 
     def _sku(self, tenant_id: str, sku_id: str) -> Sku:
@@ -81,10 +82,12 @@ class HoldBook:
     def held_by(self, sku_id: str, user_id: str) -> int:
         return self._held.get(sku_id, {}).get(user_id, 0)
 
-    def _add_held(self, sku_id: str, user_id: str, units: int) -> None:
-        if sku_id in self._held:
-            self._held[sku_id][user_id] = self.held_by(sku_id, user_id) + units
-        self._holding_deltas[sku_id][user_id] += units
+    def _add_held(self, sku: Sku, user_id: str, units: int) -> None:
+        if not sku.tracks_holdings:
+            return
+        if sku.sku_id in self._held:
+            self._held[sku.sku_id][user_id] = self.held_by(sku.sku_id, user_id) + units
+        self._holding_deltas[sku.sku_id][user_id] += units
 
     async def place(self, request: commands.Reserve) -> Reservation:
         skus = [self._sku(request.tenant_id, line.sku_id) for line in request.lines]
@@ -100,12 +103,13 @@ class HoldBook:
             self._now,
             _strictest(sku.policy for sku in skus),
         )
+        reservation.risk_decision_id = request.risk_decision_id
         for sku, line in zip(skus, request.lines, strict=True):
             await self._check(sku, reservation, line.quantity)
         for sku, line in zip(skus, request.lines, strict=True):
             sku.hold(reservation, line.quantity, self._now)
             if reservation.purpose is ReservationPurpose.BUYER:
-                self._add_held(sku.sku_id, reservation.user_id, line.quantity)
+                self._add_held(sku, reservation.user_id, line.quantity)
         if request.payment_reference is not None:
             reservation.confirm(self._now, request.payment_reference)
             for sku in skus:
@@ -138,15 +142,15 @@ class HoldBook:
             reservation.expire(self._now)
             sku.settle(reservation, LedgerReason.EXPIRE, self._now)
             if reservation.purpose is ReservationPurpose.BUYER:
-                self._add_held(sku.sku_id, reservation.user_id, -reservation.held_units)
+                self._add_held(sku, reservation.user_id, -reservation.held_units)
         self.expired.extend(due)
         return bool(due)
 
     async def write(self) -> None:
         await self._txn.insert_reservations(self.placed)
         await self._txn.save_reservations(self.expired)
-        for tenant_id, sku_id in sorted(self._skus):
-            await self._txn.add_holdings(tenant_id, sku_id, self._holding_deltas.get(sku_id, {}))
+        for sku_id, deltas in sorted(self._holding_deltas.items()):
+            await self._txn.add_holdings(self._tenant_id, sku_id, deltas)
         await self._txn.save_skus(list(self._skus.values()))
 
 

@@ -11,8 +11,10 @@ from typing import Literal, NamedTuple, Protocol
 from services.inventory.domain.events import EventType, LedgerEntry
 from services.inventory.domain.policy import SalePolicy
 from services.inventory.domain.reservation import Reservation, ReservationState
+from services.inventory.domain.risk import RiskCheck, RiskVerdict
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
+from services.inventory.service_layer.commands import Reserve
 
 
 class Clock(Protocol):
@@ -99,9 +101,14 @@ class Transaction(Protocol):
     async def save_reservations(self, reservations: Sequence[Reservation]) -> None: ...
 
     async def lock_due_reservations(
-        self, now: datetime, limit: int, tenant_id: str | None = None
+        self,
+        now: datetime,
+        limit: int,
+        tenant_id: str | None = None,
+        since: datetime | None = None,
     ) -> list[Reservation]:
-        """Locks ACTIVE holds past their deadline, skipping rows other transactions hold."""
+        """Locks ACTIVE holds past their deadline (and not before `since`), earliest first,
+        skipping rows other transactions hold."""
         ...
 
     async def lock_due_single_sku_holds(
@@ -182,4 +189,21 @@ class EventSignal(Protocol):
 
     async def wait(self, after: int, timeout: float) -> bool:
         """Returns True once an event after `after` may have committed, False on timeout."""
+        ...
+
+
+class RiskAssessorUnavailable(Exception):
+    """riskcontrol could not answer within the deadline (down, slow or Redis out)."""
+
+
+# The attempt riskcontrol scores is the hold request itself.
+HoldAttempt = Reserve
+
+
+class RiskAssessor(Protocol):
+    async def assess(
+        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
+    ) -> RiskVerdict:
+        """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
+        Raises RiskAssessorUnavailable when no answer comes within check.deadline."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from services.inventory.domain.errors import InsufficientStock
+from services.inventory.domain.errors import InsufficientStock, InventoryError
 from services.inventory.domain.events import EventType
 from services.inventory.domain.reservation import Reservation, ReservationPurpose
 from services.inventory.domain.sku import Sku
@@ -14,6 +14,7 @@ from services.inventory.service_layer import commands
 from services.inventory.service_layer.coalescer import Coalescer
 from services.inventory.service_layer.holds import Outcome, place_holds, replay
 from services.inventory.service_layer.ports import Transaction
+from services.inventory.service_layer.screening import RiskScreen
 from services.inventory.service_layer.settlement import (
     line_of,
     lock_skus_of,
@@ -30,13 +31,25 @@ class Holds:
     """Reserve and Purchase. One-line requests for the same SKU queue behind each other and are
     decided a batch per transaction; a SKU the gate knows is sold out costs no transaction."""
 
-    def __init__(self, unit: Unit, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, unit: Unit, screen: RiskScreen, max_batch: int = MAX_BATCH) -> None:
         self._unit = unit
+        self._screen = screen
         self._batches: Coalescer[tuple[str, str], commands.Reserve, Reservation] = Coalescer(
             self._decide, max_batch
         )
 
     async def reserve(self, cmd: commands.Reserve) -> Reservation:
+        try:
+            cmd = await self._screen.screen(cmd)
+        except InventoryError as refusal:
+            # A retry of a hold made before riskcontrol changed its mind gets the hold.
+            answered = await self._unit.store.answered(cmd.tenant_id, [cmd.key.request_id])
+            if cmd.key.request_id not in answered:
+                raise
+            outcome = replay(answered[cmd.key.request_id], cmd.key)
+            if isinstance(outcome, Exception):
+                raise outcome from refusal
+            return outcome
         if len(cmd.lines) == 1:
             return await self._batches.submit((cmd.tenant_id, cmd.lines[0].sku_id), cmd)
         (outcome,) = await self._in_transaction([cmd])
@@ -57,6 +70,7 @@ class Holds:
         async with self._unit.store.transaction() as txn:
             outcomes, skus = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
         await self._unit.publish(skus)
+        self._screen.remember(skus)
         return outcomes
 
     async def _refuse(
@@ -121,13 +135,13 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
         buyer = reservation.purpose is ReservationPurpose.BUYER
         if cmd.quantity > old:
             held = 0
-            if buyer and sku.policy.per_user_limit:
+            if buyer and sku.tracks_holdings:
                 holdings = await txn.holdings(cmd.tenant_id, cmd.sku_id, [reservation.user_id])
                 held = holdings.get(reservation.user_id, 0)
             sku.check_can_hold(reservation, old, cmd.quantity - old, held)
         reservation.line(cmd.sku_id).quantity = cmd.quantity
         sku.resize(reservation, old, cmd.quantity, now)
-        if buyer:
+        if buyer and sku.tracks_holdings:
             await txn.add_holdings(
                 cmd.tenant_id, cmd.sku_id, {reservation.user_id: cmd.quantity - old}
             )

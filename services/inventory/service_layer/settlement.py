@@ -43,13 +43,13 @@ async def settle(
     for CONFIRM, back to sellable for RELEASE and EXPIRE (and off the buyer's holdings)."""
     skus = await lock_skus_of(txn, reservations)
     unheld: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    returned = reason is not LedgerReason.CONFIRM
     for reservation in reservations:
+        buyer = reservation.purpose is ReservationPurpose.BUYER
         for line in reservation.lines:
-            skus[(reservation.tenant_id, line.sku_id)].settle(reservation, reason, now)
-            if (
-                reason is not LedgerReason.CONFIRM
-                and reservation.purpose is ReservationPurpose.BUYER
-            ):
+            sku = skus[(reservation.tenant_id, line.sku_id)]
+            sku.settle(reservation, reason, now)
+            if returned and buyer and sku.tracks_holdings:
                 unheld[(reservation.tenant_id, line.sku_id)][reservation.user_id] -= line.quantity
     await txn.save_reservations(reservations)
     for (tenant_id, sku_id), deltas in sorted(unheld.items()):
