@@ -41,7 +41,7 @@ from streamstock.inventory.v1.inventory_service_pb2_grpc import InventoryService
 
 from tests.conftest import API_KEYS
 from tests.inventory import sync_api
-from tests.inventory.conftest import Client, seconds
+from tests.inventory.conftest import Client, flash_policy, seconds, unique
 from tests.inventory.sync_api import ManualClock, Refusal, SyncInventory, fresh_id
 from tools.devstack.ports import LOOPBACK
 
@@ -786,3 +786,24 @@ async def test_an_expired_unswept_hold_no_longer_counts_against_the_purchase_lim
     assert again.state == rpb.RESERVATION_STATE_ACTIVE
     stock = await clocked_client.stock(sku)
     assert (stock.reserved, stock.sellable) == (2, 8)
+
+
+async def test_a_refused_purchase_of_a_presale_past_its_balance_deadline_changes_nothing(
+    client: Client,
+) -> None:
+    policy = flash_policy(sale_mode=spb.SALE_MODE_PRESALE)
+    policy.presale_balance_due_time.FromDatetime(datetime(2020, 1, 1, tzinfo=UTC))
+    sku = unique("sku")
+    await client.call("CreateSku", sku_id=sku, title="Presale", on_hand=5, policy=policy)
+    before = (await client.call("GetSku", sku_id=sku)).sku
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "Purchase",
+            user_id="buyer",
+            lines=[api.ReserveLine(sku_id=sku, quantity=1)],
+            payment_reference="pay-1",
+        )
+    assert refused.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    assert (await client.call("GetSku", sku_id=sku)).sku == before
+    reconciled = await client.call("Reconcile", sku_ids=[sku])
+    assert not reconciled.drifts

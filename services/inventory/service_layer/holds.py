@@ -106,6 +106,10 @@ class HoldBook:
         reservation.risk_decision_id = request.risk_decision_id
         for sku, line in zip(skus, request.lines, strict=True):
             await self._check(sku, reservation, line.quantity)
+        if request.payment_reference is not None:
+            # Refuse before the SKUs record anything: a presale past its balance deadline opens
+            # holds already due, which can no longer be confirmed.
+            reservation.require_active(self._now)
         for sku, line in zip(skus, request.lines, strict=True):
             sku.hold(reservation, line.quantity, self._now)
             if reservation.purpose is ReservationPurpose.BUYER:
