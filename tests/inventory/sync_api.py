@@ -71,11 +71,9 @@ class SyncInventory:
         except grpc.RpcError as error:
             return refusal_of(error)
 
-    def first_watch_batch(self, request: Any) -> Any:
+    def first_watch_batch(self, request: Any, timeout: float = CALL_TIMEOUT_SECONDS) -> Any:
         """The first batch of WatchEvents (it always comes: events or a heartbeat with the head)."""
-        stream = self._stub.WatchEvents(
-            request, metadata=self._metadata, timeout=CALL_TIMEOUT_SECONDS
-        )
+        stream = self._stub.WatchEvents(request, metadata=self._metadata, timeout=timeout)
         try:
             return next(stream)
         finally:
