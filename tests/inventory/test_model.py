@@ -234,7 +234,9 @@ class InventoryModel(RuleBasedStateMachine):
     def open_hold(self, response: Any, quota: bool, lines: list[tuple[str, int]]) -> HoldModel:
         reservation = response.reservation
         expires = None
-        if not quota:
+        if quota:
+            assert not reservation.HasField("expire_time"), "platform quotas never expire"
+        else:
             expires = reservation.expire_time.ToDatetime(tzinfo=UTC)
             created = reservation.create_time.ToDatetime(tzinfo=UTC)
             assert expires - created == min(self.skus[s].ttl for s, _ in lines), reservation
@@ -363,6 +365,29 @@ class InventoryModel(RuleBasedStateMachine):
         chosen = data.draw(st.permutations(list(self.skus)))[:count]
         return [(sku_id, data.draw(st.integers(1, 3), "quantity")) for sku_id in chosen]
 
+    def place(
+        self,
+        method: str,
+        lines: list[tuple[str, int]],
+        user_id: str,
+        stage: int | None,
+        quota: bool,
+        **fields: Any,
+    ) -> HoldModel | None:
+        """Reserve or Purchase, as the model predicts; the new hold if granted."""
+        reason = self.hold_refusal(lines, user_id, stage, quota)
+        request = self.request(
+            method,
+            user_id=user_id,
+            lines=[api.ReserveLine(sku_id=s, quantity=q) for s, q in lines],
+            **fields,
+        )
+        response = self.send(method, request, self.stock_refusals(lines, reason))
+        if not response:
+            return None
+        assert response.reservation.state == (CONFIRMED if method == "Purchase" else ACTIVE)
+        return self.open_hold(response, quota, lines)
+
     @rule(
         data=st.data(),
         user=st.sampled_from(USERS),
@@ -372,50 +397,41 @@ class InventoryModel(RuleBasedStateMachine):
         lines = self.hold_lines(data)
         if data.draw(st.integers(0, 9), "unknown sku") == 0:
             lines = [(fresh_id("nosku"), 1)]
-        reason = self.hold_refusal(lines, user, stage, quota=False)
-        request = self.request(
+        self.place(
             "Reserve",
-            user_id=user,
+            lines,
+            user,
+            stage,
+            quota=False,
             order_id=fresh_id("order"),
-            lines=[api.ReserveLine(sku_id=s, quantity=q) for s, q in lines],
             lock_stage=stage,
             purpose=rpb.RESERVATION_PURPOSE_BUYER,
         )
-        response = self.send("Reserve", request, self.stock_refusals(lines, reason))
-        if response:
-            self.open_hold(response, quota=False, lines=lines)
 
     @rule(data=st.data(), quantity=st.integers(1, 4))
     def reserve_quota(self, data: st.DataObject, quantity: int) -> None:
-        lines = [(self.choose_sku(data).sku_id, quantity)]
-        reason = self.hold_refusal(lines, "platform-douyin", None, quota=True)
-        request = self.request(
+        self.place(
             "Reserve",
-            user_id="platform-douyin",
-            lines=[api.ReserveLine(sku_id=s, quantity=q) for s, q in lines],
+            [(self.choose_sku(data).sku_id, quantity)],
+            "platform-douyin",
+            None,
+            quota=True,
             lock_stage=spb.LOCK_STAGE_CART,
             purpose=rpb.RESERVATION_PURPOSE_PLATFORM_QUOTA,
         )
-        response = self.send("Reserve", request, self.stock_refusals(lines, reason))
-        if response:
-            assert not response.reservation.HasField("expire_time")
-            self.open_hold(response, quota=True, lines=lines)
 
     @rule(data=st.data(), user=st.sampled_from(USERS))
     def purchase(self, data: st.DataObject, user: str) -> None:
-        lines = self.hold_lines(data)
-        reason = self.hold_refusal(lines, user, None, quota=False)
-        request = self.request(
+        hold = self.place(
             "Purchase",
-            user_id=user,
+            self.hold_lines(data),
+            user,
+            None,
+            quota=False,
             order_id=fresh_id("order"),
-            lines=[api.ReserveLine(sku_id=s, quantity=q) for s, q in lines],
             payment_reference="pay",
         )
-        response = self.send("Purchase", request, self.stock_refusals(lines, reason))
-        if response:
-            assert response.reservation.state == CONFIRMED
-            hold = self.open_hold(response, quota=False, lines=lines)
+        if hold:
             hold.state = CONFIRMED
             self.sell(hold)
 
@@ -606,18 +622,16 @@ class InventoryModel(RuleBasedStateMachine):
         sku_id = next(iter(hold.lines))
         if hold.quota or self.stored_sellable(sku_id) < 1:
             return
-        reason = self.hold_refusal([(sku_id, 1)], hold.user_id, spb.LOCK_STAGE_ORDER, quota=False)
-        request = self.request(
+        self.place(
             "Reserve",
-            user_id=hold.user_id,
+            [(sku_id, 1)],
+            hold.user_id,
+            spb.LOCK_STAGE_ORDER,
+            quota=False,
             order_id=fresh_id("order"),
-            lines=[api.ReserveLine(sku_id=sku_id, quantity=1)],
             lock_stage=spb.LOCK_STAGE_ORDER,
             purpose=rpb.RESERVATION_PURPOSE_BUYER,
         )
-        response = self.send("Reserve", request, {reason})
-        if response:
-            self.open_hold(response, quota=False, lines=[(sku_id, 1)])
 
     # What must hold after every step.
 
