@@ -7,6 +7,7 @@ worker talks to it over a plain (blocking) gRPC channel on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 from collections.abc import AsyncIterator
@@ -112,11 +113,15 @@ def manual_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
     return clock
 
 
+async def _no_sweeper(*_: object) -> None:
+    await asyncio.Event().wait()
+
+
 @pytest.fixture
 async def inventory_port(start_service: StartService, monkeypatch: pytest.MonkeyPatch) -> int:
-    """inventory in-process with its background sweeper asleep: the tests decide when due holds
-    are swept (SweepExpired), so what the service has swept is known at every step."""
-    monkeypatch.setenv("STREAMSTOCK_SWEEP_INTERVAL_SECONDS", "3600")
+    """inventory in-process without its background sweeper: the tests decide when due holds are
+    swept (SweepExpired), so what the service has swept is known at every step."""
+    monkeypatch.setattr(inventory_bootstrap, "run_sweeper", _no_sweeper)
     service = await start_service("inventory")
     return service.host.port
 
