@@ -87,13 +87,13 @@ def duration(span: timedelta) -> duration_pb2.Duration:
 class SkuModel:
     sku_id: str
     on_hand: int
-    lock_stage: int
-    ttl: timedelta
-    refresh_on_restock: bool
-    per_user_limit: int
-    max_per_order: int
-    allow_extension: bool
-    max_extensions: int
+    lock_stage: int = spb.LOCK_STAGE_CART
+    ttl: timedelta = timedelta(0)
+    refresh_on_restock: bool = False
+    per_user_limit: int = 0
+    max_per_order: int = 0
+    allow_extension: bool = False
+    max_extensions: int = 0
     status: int = spb.SALE_STATUS_ON_SALE
     sold: int = 0
     withheld: dict[int, int] = field(default_factory=dict)
@@ -262,22 +262,33 @@ class InventoryModel(RuleBasedStateMachine):
     @precondition(lambda self: len(self.skus) < 3)
     @rule(data=st.data())
     def create_sku(self, data: st.DataObject) -> None:
-        sku = SkuModel(
-            fresh_id("sku"),
-            on_hand=data.draw(st.integers(0, 10), "on_hand"),
-            lock_stage=data.draw(st.sampled_from([spb.LOCK_STAGE_CART, spb.LOCK_STAGE_ORDER])),
-            ttl=data.draw(st.sampled_from(TTLS), "ttl"),
-            refresh_on_restock=data.draw(st.booleans(), "refresh_ttl_on_restock"),
-            per_user_limit=data.draw(st.sampled_from([0, 0, 2, 3]), "per_user_limit"),
-            max_per_order=data.draw(st.sampled_from([0, 0, 2]), "max_per_order"),
-            allow_extension=data.draw(st.booleans(), "allow_extension"),
-            max_extensions=data.draw(st.integers(0, 2), "max_extensions"),
+        sku = SkuModel(fresh_id("sku"), on_hand=data.draw(st.integers(0, 10), "on_hand"))
+        request = self.request(
+            "CreateSku",
+            sku_id=sku.sku_id,
+            title="Lipstick",
+            on_hand=sku.on_hand,
+            policy=self.draw_policy(sku, data),
         )
+        created = self.send("CreateSku", request, {None}).sku
+        assert created.create_time.ToDatetime(tzinfo=UTC) == self.clock.now(), "not on our clock"
+        self.skus[sku.sku_id] = sku
+
+    def draw_policy(self, sku: SkuModel, data: st.DataObject) -> spb.SalePolicy:
+        """Draws a sale policy into the model's SKU; returns it as the service takes it."""
+        sku.lock_stage = data.draw(st.sampled_from([spb.LOCK_STAGE_CART, spb.LOCK_STAGE_ORDER]))
+        ttl = data.draw(st.sampled_from(TTLS), "ttl")
         mode = data.draw(st.sampled_from(sorted(DEFAULT_TTL)), "sale_mode")
-        policy = spb.SalePolicy(
+        sku.ttl = ttl or DEFAULT_TTL[mode]
+        sku.refresh_on_restock = data.draw(st.booleans(), "refresh_ttl_on_restock")
+        sku.per_user_limit = data.draw(st.sampled_from([0, 0, 2, 3]), "per_user_limit")
+        sku.max_per_order = data.draw(st.sampled_from([0, 0, 2]), "max_per_order")
+        sku.allow_extension = data.draw(st.booleans(), "allow_extension")
+        sku.max_extensions = data.draw(st.integers(0, 2), "max_extensions")
+        return spb.SalePolicy(
             lock_stage=sku.lock_stage,
             sale_mode=mode,
-            hold_ttl=duration(sku.ttl),
+            hold_ttl=duration(ttl),
             refresh_ttl_on_restock=sku.refresh_on_restock,
             allow_extension=sku.allow_extension,
             max_extension=duration(MAX_EXTENSION),
@@ -285,18 +296,31 @@ class InventoryModel(RuleBasedStateMachine):
             per_user_limit=sku.per_user_limit,
             max_per_order=sku.max_per_order,
         )
+
+    def update_sale_policy(self, sku: SkuModel, data: st.DataObject) -> None:
+        """A new policy applies to what comes next; holds keep their deadlines."""
+        drawn = SkuModel(sku.sku_id, sku.on_hand)
         request = self.request(
-            "CreateSku", sku_id=sku.sku_id, title="Lipstick", on_hand=sku.on_hand, policy=policy
+            "UpdateSalePolicy", sku_id=sku.sku_id, policy=self.draw_policy(drawn, data)
         )
-        created = self.send("CreateSku", request, {None}).sku
-        assert created.create_time.ToDatetime(tzinfo=UTC) == self.clock.now(), "not on our clock"
-        sku.ttl = sku.ttl or DEFAULT_TTL[mode]
-        self.skus[sku.sku_id] = sku
+        if self.send("UpdateSalePolicy", request, {None}):
+            for name in ("lock_stage", "ttl", "refresh_on_restock", "per_user_limit"):
+                setattr(sku, name, getattr(drawn, name))
+            for name in ("max_per_order", "allow_extension", "max_extensions"):
+                setattr(sku, name, getattr(drawn, name))
 
     @rule(
         data=st.data(),
         action=st.sampled_from(
-            ["restock", "adjust", "set_withheld", "set_sale_status", "return_sold", "create_again"]
+            [
+                "restock",
+                "adjust",
+                "set_withheld",
+                "set_sale_status",
+                "update_sale_policy",
+                "return_sold",
+                "create_again",
+            ]
         ),
     )
     def administer(self, data: st.DataObject, action: str) -> None:
@@ -754,6 +778,8 @@ def altered(request: Any) -> Any:
         copy.on_hand_delta += 1 if copy.on_hand_delta != -1 else 2
     elif "extension" in fields:
         copy.extension.seconds += 1
+    elif "policy" in fields:
+        copy.policy.per_user_limit += 1
     else:
         copy.reason = 2 if copy.reason == 1 else 1
     return copy
