@@ -247,7 +247,11 @@ class InventoryModel(RuleBasedStateMachine):
         return hold
 
     def choose_hold(self, data: st.DataObject, quota: bool | None = None) -> HoldModel:
+        """A hold, more often an ACTIVE one (settled ones only ever refuse)."""
         candidates = [h for h in self.holds.values() if quota is None or h.quota == quota]
+        active = [h for h in candidates if h.state == ACTIVE]
+        if active and data.draw(st.sampled_from([True, True, False]), "an active hold"):
+            candidates = active
         return data.draw(st.sampled_from(candidates))
 
     def choose_sku(self, data: st.DataObject) -> SkuModel:
@@ -794,7 +798,7 @@ async def test_service_behaves_like_the_model(
             run_state_machine_as_test,
             InventoryModel,
             settings=settings(
-                max_examples=25,
+                max_examples=30,
                 stateful_step_count=30,
                 deadline=None,
                 suppress_health_check=list(HealthCheck),
