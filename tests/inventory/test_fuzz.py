@@ -18,7 +18,7 @@ from typing import Any
 
 import grpc
 import pytest
-from google.protobuf import message_factory
+from google.protobuf import duration_pb2, message_factory, timestamp_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.message import Message
 from hypothesis import HealthCheck, given, settings
@@ -30,9 +30,10 @@ from streamstock.inventory.v1 import stock_pb2 as spb
 from tests.conftest import API_KEYS
 from tests.inventory import sync_api
 from tests.inventory.conftest import Client, metadata_of
-from tests.inventory.sync_api import Refusal, SyncInventory, fresh_id
+from tests.inventory.sync_api import ManualClock, Refusal, SyncInventory, fresh_id
 
-# The fixture this module uses.
+# The fixtures this module uses.
+manual_clock = sync_api.manual_clock
 inventory_port = sync_api.inventory_port
 
 SERVICE = api.DESCRIPTOR.services_by_name["InventoryService"]
@@ -53,7 +54,8 @@ JUNK_TEXT = st.one_of(
 )
 
 
-Strings = dict[str, st.SearchStrategy[str]]
+# Per field name (or well-known message type), values the service accepts.
+Goods = dict[str, st.SearchStrategy[Any]]
 
 
 @dataclass
@@ -62,6 +64,7 @@ class World:
 
     api: SyncInventory
     watcher: SyncInventory
+    clock: ManualClock
     tenant_id: str
     sku_id: str
     reservation_id: str
@@ -94,9 +97,17 @@ class World:
         return sku, hold, list(ledger.entries), self.head_sequence()
 
 
-def good_strings(world: World) -> Strings:
-    """Per field name, a value the service accepts."""
+def good_values(world: World) -> Goods:
+    """The fixture's ids; spans of minutes; times a day ahead of the service's (frozen) clock, so
+    that no hold the fuzzing grants is ever due (a due hold is swept lazily by a later refusal)."""
+    ahead = int(world.clock.now().timestamp()) + 86_400
     return {
+        "google.protobuf.Duration": st.builds(
+            lambda s: duration_pb2.Duration(seconds=s), st.integers(1, 600)
+        ),
+        "google.protobuf.Timestamp": st.builds(
+            lambda s: timestamp_pb2.Timestamp(seconds=s), st.integers(ahead, ahead + 86_400)
+        ),
         "tenant_id": st.just(world.tenant_id),
         "request_id": st.builds(fresh_id, st.just("fuzz")),
         "sku_id": st.just(world.sku_id),
@@ -134,11 +145,11 @@ def integers(field: FieldDescriptor, hostile: bool) -> st.SearchStrategy[int]:
     )
 
 
-def time_message(descriptor: Descriptor, hostile: bool) -> st.SearchStrategy[Message]:
-    """Durations and timestamps (a few minutes from the epoch when good: both pass as spans)."""
+def time_message(descriptor: Descriptor, goods: Goods, hostile: bool) -> st.SearchStrategy[Message]:
+    """Durations and timestamps, in or far out of their ranges."""
     cls = message_factory.GetMessageClass(descriptor)
     if not hostile:
-        return st.builds(lambda s: cls(seconds=s), st.integers(1, 600))
+        return goods[descriptor.full_name]
     seconds = st.one_of(
         st.sampled_from([253402300799, 253402300800, 315576000000, -1, 0, 2**40]),
         st.integers(*INT64),
@@ -147,11 +158,9 @@ def time_message(descriptor: Descriptor, hostile: bool) -> st.SearchStrategy[Mes
     return st.builds(lambda s, n: cls(seconds=s, nanos=n), seconds, nanos)
 
 
-def single_values(
-    field: FieldDescriptor, strings: Strings, hostile: bool
-) -> st.SearchStrategy[Any]:
+def single_values(field: FieldDescriptor, goods: Goods, hostile: bool) -> st.SearchStrategy[Any]:
     if field.type == FieldDescriptor.TYPE_STRING:
-        return JUNK_TEXT if hostile else strings.get(field.name, st.just("fuzz"))
+        return JUNK_TEXT if hostile else goods.get(field.name, st.just("fuzz"))
     if field.type == FieldDescriptor.TYPE_BOOL:
         return st.booleans()
     if field.type == FieldDescriptor.TYPE_ENUM:
@@ -159,14 +168,14 @@ def single_values(
         return st.integers(*INT32) if hostile else st.sampled_from(known[1:] or known)
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         if field.message_type.full_name.startswith("google.protobuf."):
-            return time_message(field.message_type, hostile)
-        nested = messages(field.message_type, strings)
+            return time_message(field.message_type, goods, hostile)
+        nested = messages(field.message_type, goods)
         return st.one_of(st.none(), nested) if hostile else nested
     return integers(field, hostile)
 
 
-def field_values(field: FieldDescriptor, strings: Strings, hostile: bool) -> st.SearchStrategy[Any]:
-    values = single_values(field, strings, hostile)
+def field_values(field: FieldDescriptor, goods: Goods, hostile: bool) -> st.SearchStrategy[Any]:
+    values = single_values(field, goods, hostile)
     if not field.is_repeated:
         return values
     if not hostile:
@@ -174,7 +183,7 @@ def field_values(field: FieldDescriptor, strings: Strings, hostile: bool) -> st.
     return st.one_of(st.just([]), st.lists(values, max_size=3), values.map(lambda v: [v] * 51))
 
 
-def messages(descriptor: Descriptor, strings: Strings) -> st.SearchStrategy[Message]:
+def messages(descriptor: Descriptor, goods: Goods) -> st.SearchStrategy[Message]:
     """Messages of this type whose fields all pass validation but for at most two hostile ones
     (nested messages likewise), so refusals come from every check and not only the first."""
     cls = message_factory.GetMessageClass(descriptor)
@@ -183,7 +192,7 @@ def messages(descriptor: Descriptor, strings: Strings) -> st.SearchStrategy[Mess
     def with_hostile(hostile: frozenset[str]) -> st.SearchStrategy[Message]:
         return st.fixed_dictionaries(
             {
-                field.name: field_values(field, strings, field.name in hostile)
+                field.name: field_values(field, goods, field.name in hostile)
                 for field in descriptor.fields
             }
         ).map(lambda drawn: built(cls, drawn))
@@ -224,7 +233,7 @@ def check_refusal(method: str, request: Message, refusal: Refusal) -> None:
 
 
 @pytest.fixture
-async def world(inventory_port: int) -> Any:
+async def world(manual_clock: ManualClock, inventory_port: int) -> Any:
     admin = SyncInventory(inventory_port, API_KEYS.acme_admin)
     watcher = SyncInventory(inventory_port, API_KEYS.service)
     policy = spb.SalePolicy(lock_stage=spb.LOCK_STAGE_CART, sale_mode=spb.SALE_MODE_FLASH_SALE)
@@ -252,7 +261,7 @@ async def world(inventory_port: int) -> Any:
                 purpose=rpb.RESERVATION_PURPOSE_BUYER,
             ),
         )
-        return World(admin, watcher, "acme", sku_id, held.reservation.reservation_id)
+        return World(admin, watcher, manual_clock, "acme", sku_id, held.reservation.reservation_id)
 
     yield await asyncio.to_thread(prepare)
     admin.close()
@@ -270,9 +279,9 @@ FUZZ_SETTINGS = settings(
 async def test_fuzzed_requests_never_fail_internally_and_refusals_change_nothing(
     world: World,
 ) -> None:
-    strings = good_strings(world)
+    goods = good_values(world)
     calls = st.sampled_from(UNARY_METHODS).flatmap(
-        lambda m: st.tuples(st.just(m.name), messages(m.input_type, strings))
+        lambda m: st.tuples(st.just(m.name), messages(m.input_type, goods))
     )
 
     @FUZZ_SETTINGS
@@ -292,11 +301,11 @@ async def test_fuzzed_requests_never_fail_internally_and_refusals_change_nothing
 
 
 async def test_fuzzed_watch_requests_never_fail_internally(world: World) -> None:
-    strings = good_strings(world)
+    goods = good_values(world)
     watch = api.DESCRIPTOR.message_types_by_name["WatchEventsRequest"]
 
     @settings(FUZZ_SETTINGS, max_examples=40)
-    @given(request=messages(watch, strings))
+    @given(request=messages(watch, goods))
     def fuzz(request: Message) -> None:
         if request.after_sequence > 0:
             request.after_sequence = 0  # a stream past the head only sends heartbeats
