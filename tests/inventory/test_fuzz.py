@@ -3,8 +3,9 @@
 Whatever a caller sends: no INTERNAL or UNKNOWN status, every refusal carries an ErrorInfo,
 INVALID_ARGUMENT carries a BadRequest naming a field of the request, and a refused request changes
 nothing (the fixture SKU, its hold, its ledger and the head of the event log stay as they were).
-Strings lean towards values that pass validation (the fixture's ids), so requests reach the use
-cases and not only the first check.
+Every field but at most two (per message) holds a value that passes validation (the fixture's ids,
+small quantities, known enums), so refusals come from every check and the use cases, not only the
+first check.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """The service against a simple in-memory model (hypothesis stateful testing).
 
 Random sequences of stock administration, holds (buyer and platform quota), purchases, settlements,
-extensions, resizes, consumptions, returns, retries and reused request ids, and the passing of time
-(holds with a sub-second TTL). After every step the model's counters, the state of each
+extensions, resizes, consumptions, returns, policy changes, retries and reused request ids, and the
+passing of time to, just before or well past a hold's deadline. After every step the model's counters, the state of each
 reservation and the refusal reasons must match the service, reconcile finds no drift, and the
 ledger sums to the counters with every settlement booked exactly once.
 
 Time: the service runs on a ManualClock that only the pass_time rule moves, so every deadline is
-exact and nothing races it; the background sweeper sleeps, so the model knows which expired holds
-are still unswept (SweepExpired, or a hold that lazily returns due units, sweeps them).
+exact and nothing races it; the background sweeper is off, so the model knows which expired holds
+are still unswept (pass_time probes them before its SweepExpired, whose count must be exact).
 """
 
 from __future__ import annotations
