@@ -112,12 +112,10 @@ class Quota:
         carried its own sold count, what it lists plus its unreported sales may be more (a shrink
         below its unreported sales), and the larger of the two is kept."""
         unsold = self.pushed_listed_units - (self.sold_units - self.pushed_sold_applied)
-        if (
-            self.platform_sold_units is not None
-            and self.acknowledged_version == self.pushed_version
-        ):
+        if self.platform_sold_units is not None:
             unreported = max(0, self.platform_sold_units - self.sold_units)
-            unsold = max(unsold, self.listed_units + unreported)
+            listed = self.listed_units if self.acknowledged_version == self.pushed_version else 0
+            unsold = max(unsold, listed + unreported)
         return max(0, min(self.quota_units, unsold))
 
     def acknowledged(
