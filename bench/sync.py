@@ -27,7 +27,15 @@ from streamstock.sync.v1 import (
 )
 
 from bench import echo
-from bench.harness import ADMIN_KEY, Load, Servers, closed_loop, servers, start_process
+from bench.harness import (
+    ADMIN_KEY,
+    Load,
+    Servers,
+    closed_loop,
+    servers,
+    start_process,
+    write_section,
+)
 from services.sync.domain.allocation import Hysteresis
 from services.sync.domain.policy import AllocationPolicy, Share
 from services.sync.domain.rebalance import QuotaView, SkuView, plan
