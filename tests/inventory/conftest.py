@@ -87,11 +87,17 @@ class Client:
     async def create_sku(self, on_hand: int, **policy: Any) -> str:
         sku_id = unique("sku")
         await self.call(
-            "CreateSku", sku_id=sku_id, title="Lipstick", on_hand=on_hand, policy=flash_policy(**policy)
+            "CreateSku",
+            sku_id=sku_id,
+            title="Lipstick",
+            on_hand=on_hand,
+            policy=flash_policy(**policy),
         )
         return sku_id
 
-    async def hold(self, sku_id: str, quantity: int = 1, **fields: Any) -> reservation_pb2.Reservation:
+    async def hold(
+        self, sku_id: str, quantity: int = 1, **fields: Any
+    ) -> reservation_pb2.Reservation:
         fields.setdefault("user_id", unique("user"))
         fields.setdefault("order_id", unique("order"))
         fields.setdefault("lock_stage", stock_pb2.LOCK_STAGE_CART)
@@ -115,5 +121,7 @@ async def client(inventory: RunningService) -> AsyncIterator[Client]:
     tenant = unique("tenant")
     del tenant
     yield Client(
-        inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel), "acme", API_KEYS.acme_admin
+        inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel),
+        "acme",
+        API_KEYS.acme_admin,
     )

@@ -57,6 +57,11 @@ class Sku:
     updated_at: datetime
     changes: list[Change] = field(default_factory=list)
 
+    @property
+    def tracks_holdings(self) -> bool:
+        """Units per buyer are only counted where a purchase limit needs them."""
+        return self.policy.per_user_limit > 0
+
     @classmethod
     def create(
         cls,

@@ -95,6 +95,8 @@ class Reserve:
     payment_reference: str | None = None
     # Proof that the buyer passed a risk challenge, accepted once by riskcontrol.
     challenge_pass_token: str = ""
+    # riskcontrol's decision on this attempt, recorded on the hold (set by the risk screen).
+    risk_decision_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from services.inventory.domain.events import EventType
 from services.inventory.domain.stock import LedgerReason
@@ -21,25 +22,30 @@ log = logging.getLogger(__name__)
 EXPIRY_BATCH = 2000
 
 
-async def expire_due(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
-    """Expires up to `limit` due holds in one transaction; returns how many."""
+async def expire_due(
+    unit: Unit, limit: int, tenant_id: str | None = None, since: datetime | None = None
+) -> tuple[int, datetime | None]:
+    """Expires up to `limit` due holds (deadline at or after `since`) in one transaction;
+    returns how many and the latest deadline among them."""
     async with unit.store.transaction() as txn:
         now = unit.clock.now()
-        due = await txn.lock_due_reservations(now, limit, tenant_id)
+        due = await txn.lock_due_reservations(now, limit, tenant_id, since)
         if not due:
-            return 0
+            return 0, since
         for reservation in due:
             reservation.expire(now)
         skus = await settle(txn, due, LedgerReason.EXPIRE, now)
     await unit.publish(skus)
-    return len(due)
+    return len(due), max(r.expires_at for r in due if r.expires_at is not None)
 
 
 async def sweep(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
-    """Expires due holds batch after batch until none are left or `limit` are done."""
+    """Expires due holds batch after batch until none are left or `limit` are done. Each batch
+    starts where the previous one ended, so a large backlog is one pass over the index."""
     total = 0
+    since: datetime | None = None
     while total < limit:
-        expired = await expire_due(unit, min(EXPIRY_BATCH, limit - total), tenant_id)
+        expired, since = await expire_due(unit, min(EXPIRY_BATCH, limit - total), tenant_id, since)
         total += expired
         if expired == 0:
             break
