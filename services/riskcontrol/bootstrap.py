@@ -50,11 +50,11 @@ def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> Callable[[],
             try:
                 await job()
             except Exception:
-                # A client library may turn the cancellation that stops the service into its
-                # own error; swallowing it would leave the host waiting for this task forever.
-                if _stopping():
-                    raise
                 log.warning("periodic job %s failed", job.__qualname__, exc_info=True)
+            # A client library may swallow the cancellation that stops the service (or turn it
+            # into its own error); the host would then wait for this loop forever.
+            if _stopping():
+                raise asyncio.CancelledError
             await asyncio.sleep(seconds)
 
     repeat.__qualname__ = f"every_{job.__qualname__}"

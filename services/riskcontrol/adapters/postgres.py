@@ -97,10 +97,11 @@ class PostgresAuditLog:
             try:
                 await self.flush()
             except (OSError, asyncpg.PostgresError):
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise  # a cancelled query surfaced as a database error: the service stops
                 log.warning("decision audit write failed; retrying", exc_info=True)
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # The driver swallowed (or turned into an error) the cancellation that stops us.
+                raise asyncio.CancelledError
 
     async def flush(self) -> None:
         async with self._lock:

@@ -137,10 +137,12 @@ class EventFollower:
             try:
                 await self.follow_once()
             except Exception:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise  # the stop of the service, turned into a client error: do not resume
                 log.warning("inventory event stream broke; resuming", exc_info=True)
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # The stream client swallowed (or turned into an error) the cancellation that
+                # stops the service: do not resume.
+                raise asyncio.CancelledError
             await asyncio.sleep(self.retry_seconds)
 
     async def follow_once(self) -> None:
