@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -427,6 +426,8 @@ class ConfigQueries:
         )
         return int(value)
 
-
-def fingerprint(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
+    async def latest_change(self, tenant_id: str) -> int:
+        value = await self.conn.fetchval(
+            "SELECT coalesce(max(sequence), 0) FROM alert_changes WHERE tenant_id = $1", tenant_id
+        )
+        return int(value)
