@@ -263,7 +263,7 @@ class PostgresTransaction(ConfigQueries):
                 "INSERT INTO deliveries (delivery_id, tenant_id, alert_id, sku_id, receiver_id, channel,"
                 " kind, escalation_step, occurrence, status, idempotency_key, create_time, due_time,"
                 " next_attempt_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
-                " CASE WHEN $10 = 1 THEN $13 END)"
+                " CASE WHEN $10::smallint = 1 THEN $13::timestamptz END)"
                 " ON CONFLICT DO NOTHING",
                 [
                     (
@@ -326,7 +326,7 @@ class PostgresTransaction(ConfigQueries):
                 "INSERT INTO buyer_reminders (reminder_id, tenant_id, reservation_id, user_id, order_id,"
                 " sku_ids, platform_id, hold_expire_time, status, create_time, detail, webhook,"
                 " next_attempt_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-                " CASE WHEN $9 = 1 THEN $10 END)"
+                " CASE WHEN $9::smallint = 1 THEN $10::timestamptz END)"
                 " ON CONFLICT (tenant_id, reservation_id) DO UPDATE SET sku_ids ="
                 " CASE WHEN $6[1] = ANY(buyer_reminders.sku_ids) THEN buyer_reminders.sku_ids"
                 " ELSE buyer_reminders.sku_ids || $6 END",
@@ -435,7 +435,7 @@ class PostgresTransaction(ConfigQueries):
     ) -> None:
         await self.conn.execute(
             "UPDATE deliveries SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
-            " last_error = $4, deliver_time = CASE WHEN $2 = 3 THEN $5 END"
+            " last_error = $4, deliver_time = CASE WHEN $2::smallint = 3 THEN $5::timestamptz END"
             " WHERE delivery_id = $1",
             delivery.delivery_id,
             status.value,
@@ -554,7 +554,7 @@ class PostgresTransaction(ConfigQueries):
             status = ReminderStatus.PENDING if next_attempt else ReminderStatus.FAILED
         await self.conn.execute(
             "UPDATE buyer_reminders SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
-            " detail = $4, send_time = CASE WHEN $2 = 2 THEN $5 END WHERE reminder_id = $1",
+            " detail = $4, send_time = CASE WHEN $2::smallint = 2 THEN $5::timestamptz END WHERE reminder_id = $1",
             reminder.reminder_id,
             status.value,
             next_attempt,
