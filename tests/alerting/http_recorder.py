@@ -37,6 +37,7 @@ class HttpRecorder:
     fail_next: int = 0
     hang: bool = False
     arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
     _runner: web.AppRunner | None = None
     port: int = 0
 
@@ -46,7 +47,7 @@ class HttpRecorder:
             self.received.append(Received(request.path, dict(request.headers), body))
             self.arrived.notify_all()
         if self.hang:
-            await asyncio.Event().wait()
+            await self.released.wait()
         if self.fail_next > 0:
             self.fail_next -= 1
             return web.Response(status=503)
@@ -62,6 +63,7 @@ class HttpRecorder:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        self.released.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
