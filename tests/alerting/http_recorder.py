@@ -1,7 +1,7 @@
 """A real aiohttp server on loopback standing in for webhook receivers and the SMS/phone gateway.
 
 It records every request (path, headers, JSON body), answers 2xx unless told to fail the next N
-requests or to hang, and lets tests wait for a number of requests with a deadline.
+requests to a path or to hang, and lets tests wait for a number of requests with a deadline.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Received:
 @dataclass
 class HttpRecorder:
     received: list[Received] = field(default_factory=list)
-    fail_next: int = 0
+    failures_left: dict[str, int] = field(default_factory=dict)
     hang: bool = False
     arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
     released: asyncio.Event = field(default_factory=asyncio.Event)
@@ -48,8 +48,8 @@ class HttpRecorder:
             self.arrived.notify_all()
         if self.hang:
             await self.released.wait()
-        if self.fail_next > 0:
-            self.fail_next -= 1
+        if self.failures_left.get(request.path, 0) > 0:
+            self.failures_left[request.path] -= 1
             return web.Response(status=503)
         return web.Response(status=204)
 
