@@ -146,6 +146,10 @@ class Evaluation:
     updated: list[Alert] = field(default_factory=list)
 
 
+# Fractions are compared with a tolerance so that 0.8 x 0.9 counts as 72 % exactly.
+_TOLERANCE = 1e-9
+
+
 def effective_line(line: TierLine, pace_factor: float) -> float:
     return line.consumed_fraction * pace_factor
 
@@ -166,7 +170,7 @@ def _values(line: TierLine, measure: Measure) -> AlertValues:
 def crossed(line: TierLine, measure: Measure) -> AlertTrigger | None:
     """The first of the line's enabled conditions that holds, if any."""
     if measure.has_plan and line.consumed_fraction > 0:
-        if measure.consumed_fraction >= effective_line(line, measure.pace_factor):
+        if measure.consumed_fraction + _TOLERANCE >= effective_line(line, measure.pace_factor):
             return AlertTrigger.CONSUMPTION
     if line.low_stock_units > 0 and measure.sellable_units <= line.low_stock_units:
         return AlertTrigger.LOW_STOCK
@@ -182,7 +186,7 @@ def cleared(line: TierLine, policy: AlertPolicy, measure: Measure) -> bool:
     consumption_holds = (
         measure.has_plan
         and line.consumed_fraction > 0
-        and measure.consumed_fraction
+        and measure.consumed_fraction + _TOLERANCE
         >= effective_line(line, measure.pace_factor) - policy.hysteresis_fraction
     )
     low_stock_holds = (
