@@ -6,8 +6,20 @@ from datetime import timedelta
 
 from alerting.harness import SECRET_REF, SECRETS, SESSION_START, Harness
 from services.alerting.domain.plan import LiveSessionPlan
-from services.alerting.domain.policy import SEED_TIER_LINES, AlertPolicy, ResponseAction, Tier, TierLine
-from services.alerting.domain.receivers import Channel, EscalationStep, Receiver, Route, WebhookTarget
+from services.alerting.domain.policy import (
+    SEED_TIER_LINES,
+    AlertPolicy,
+    ResponseAction,
+    Tier,
+    TierLine,
+)
+from services.alerting.domain.receivers import (
+    Channel,
+    EscalationStep,
+    Receiver,
+    Route,
+    WebhookTarget,
+)
 from services.alerting.service_layer import configure
 
 SESSION = "live-1"

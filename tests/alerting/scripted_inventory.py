@@ -71,17 +71,23 @@ class ScriptedInventory:
             expire_time=_ts(expire) if expire else None,
         )
 
-    def hold(self, sku_id: str, reservation_id: str, quantity: int, at: datetime) -> events_pb2.InventoryEvent:
+    def hold(
+        self, sku_id: str, reservation_id: str, quantity: int, at: datetime
+    ) -> events_pb2.InventoryEvent:
         self.skus[sku_id].reserved += quantity
         hold = self._hold(reservation_id, quantity, reservation_pb2.RESERVATION_STATE_ACTIVE)
         return self._event(sku_id, at, reservation_created=hold)
 
-    def release(self, sku_id: str, reservation_id: str, quantity: int, at: datetime) -> events_pb2.InventoryEvent:
+    def release(
+        self, sku_id: str, reservation_id: str, quantity: int, at: datetime
+    ) -> events_pb2.InventoryEvent:
         self.skus[sku_id].reserved -= quantity
         hold = self._hold(reservation_id, quantity, reservation_pb2.RESERVATION_STATE_RELEASED)
         return self._event(sku_id, at, reservation_released=hold)
 
-    def confirm(self, sku_id: str, reservation_id: str, quantity: int, at: datetime) -> events_pb2.InventoryEvent:
+    def confirm(
+        self, sku_id: str, reservation_id: str, quantity: int, at: datetime
+    ) -> events_pb2.InventoryEvent:
         self.skus[sku_id].reserved -= quantity
         self.skus[sku_id].sold += quantity
         hold = self._hold(reservation_id, quantity, reservation_pb2.RESERVATION_STATE_CONFIRMED)
@@ -90,7 +96,9 @@ class ScriptedInventory:
     def expiring_soon(
         self, sku_id: str, reservation_id: str, quantity: int, expire: datetime, at: datetime
     ) -> events_pb2.InventoryEvent:
-        hold = self._hold(reservation_id, quantity, reservation_pb2.RESERVATION_STATE_ACTIVE, expire)
+        hold = self._hold(
+            reservation_id, quantity, reservation_pb2.RESERVATION_STATE_ACTIVE, expire
+        )
         return self._event(sku_id, at, reservation_expiring_soon=hold)
 
     def restock(self, sku_id: str, quantity: int, at: datetime) -> events_pb2.InventoryEvent:

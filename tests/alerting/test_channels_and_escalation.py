@@ -42,12 +42,19 @@ async def test_failing_webhook_is_retried_until_delivered_and_does_not_block_oth
     hook = recorder.url("/hooks/flaky")
     dead = "http://127.0.0.1:9/hooks/nobody-listens"
     await configure_session(
-        harness, session_plan(tenant, "sku-1", 100), None,
-        [receiver(tenant, "flaky", hook, WEBHOOK_NOW), receiver(tenant, "dead", dead, WEBHOOK_NOW),
-         receiver(tenant, "sms", hook, (EscalationStep(Channel.SMS, timedelta(0)),))],
+        harness,
+        session_plan(tenant, "sku-1", 100),
+        None,
+        [
+            receiver(tenant, "flaky", hook, WEBHOOK_NOW),
+            receiver(tenant, "dead", dead, WEBHOOK_NOW),
+            receiver(tenant, "sms", hook, (EscalationStep(Channel.SMS, timedelta(0)),)),
+        ],
     )
     recorder.failures_left["/hooks/flaky"] = 3
-    await harness.feed([inventory.create("sku-1", 500, at(-1)), inventory.hold("sku-1", "h1", 80, at(1))])
+    await harness.feed(
+        [inventory.create("sku-1", 500, at(-1)), inventory.hold("sku-1", "h1", 80, at(1))]
+    )
     await harness.dispatch()
     # The SMS went through at once although both webhooks failed.
     assert len(recorder.at("/gateway/sms")) == 1
@@ -59,8 +66,18 @@ async def test_failing_webhook_is_retried_until_delivered_and_does_not_block_oth
     assert len(attempts) == 4
     assert len({a.idempotency_key for a in attempts}) == 1
     for attempt in attempts:
-        assert verify(SECRET, attempt.headers[TIMESTAMP_HEADER], attempt.body, attempt.headers[SIGNATURE_HEADER])
-    assert not verify(b"another key", attempts[0].headers[TIMESTAMP_HEADER], attempts[0].body, attempts[0].headers[SIGNATURE_HEADER])
+        assert verify(
+            SECRET,
+            attempt.headers[TIMESTAMP_HEADER],
+            attempt.body,
+            attempt.headers[SIGNATURE_HEADER],
+        )
+    assert not verify(
+        b"another key",
+        attempts[0].headers[TIMESTAMP_HEADER],
+        attempts[0].body,
+        attempts[0].headers[SIGNATURE_HEADER],
+    )
     (flaky,) = await deliveries_of(harness, tenant, receiver_id="flaky")
     assert (flaky.status, flaky.attempt_count) == (DeliveryStatus.DELIVERED, 4)
     (gave_up,) = await deliveries_of(harness, tenant, receiver_id="dead")
@@ -73,14 +90,18 @@ async def test_escalation_climbs_while_unacknowledged_and_stops_on_acknowledgeme
 ) -> None:
     inventory = ScriptedInventory(tenant)
     await configure_session(
-        harness, session_plan(tenant, "sku-1", 100), None,
+        harness,
+        session_plan(tenant, "sku-1", 100),
+        None,
         [receiver(tenant, "oncall", recorder.url("/hooks/x"), ESCALATING, notify_resolved=False)],
     )
-    await harness.feed([
-        inventory.create("sku-1", 500, at(-1)),
-        inventory.create("sku-2", 500, at(-1)),
-        inventory.hold("sku-1", "h1", 80, at(1)),
-    ])
+    await harness.feed(
+        [
+            inventory.create("sku-1", 500, at(-1)),
+            inventory.create("sku-2", 500, at(-1)),
+            inventory.hold("sku-1", "h1", 80, at(1)),
+        ]
+    )
     async with harness.store.transaction() as tx:
         await upsert_plan(tx, session_plan(tenant, "sku-2", 100), harness.clock.now())
     await harness.feed([inventory.hold("sku-2", "h2", 80, at(1))])
@@ -96,13 +117,17 @@ async def test_escalation_climbs_while_unacknowledged_and_stops_on_acknowledgeme
 
     alerts = {d.sku_id: d.alert_id for d in await deliveries_of(harness, tenant)}
     async with harness.store.transaction() as tx:
-        await acknowledge(tx, tenant, alerts["sku-1"], "lin", "calling the supplier", harness.clock.now())
+        await acknowledge(
+            tx, tenant, alerts["sku-1"], "lin", "calling the supplier", harness.clock.now()
+        )
 
     harness.clock.advance(timedelta(minutes=15))
     await harness.dispatch()
     calls = recorder.at("/gateway/calls")
     assert [c.document["text"].split()[1] for c in calls] == ["sku-2"]
-    phone = await deliveries_of(harness, tenant, alert_id=alerts["sku-1"], channel=Channel.PHONE.value)
+    phone = await deliveries_of(
+        harness, tenant, alert_id=alerts["sku-1"], channel=Channel.PHONE.value
+    )
     assert [d.status for d in phone] == [DeliveryStatus.CANCELLED]
 
 
@@ -112,10 +137,14 @@ async def test_firing_unacknowledged_alert_repeats_on_its_interval(
     inventory = ScriptedInventory(tenant)
     policy = AlertPolicy(tenant_id=tenant, repeat_interval=timedelta(minutes=10))
     await configure_session(
-        harness, session_plan(tenant, "sku-1", 100), policy,
+        harness,
+        session_plan(tenant, "sku-1", 100),
+        policy,
         [receiver(tenant, "ops", recorder.url("/hooks/ops"), WEBHOOK_NOW)],
     )
-    await harness.feed([inventory.create("sku-1", 500, at(-1)), inventory.hold("sku-1", "h1", 80, at(1))])
+    await harness.feed(
+        [inventory.create("sku-1", 500, at(-1)), inventory.hold("sku-1", "h1", 80, at(1))]
+    )
     await harness.dispatch()
     for _ in range(5):  # 25 minutes, ticking every 5: repeats at 10 and 20 minutes
         harness.clock.advance(timedelta(minutes=5))

@@ -40,17 +40,32 @@ async def test_dispatcher_killed_mid_send_loses_and_duplicates_nothing(
     inventory = ScriptedInventory(tenant)
     hook = recorder.url("/hooks/ops")
     await configure_session(
-        harness, session_plan(tenant, "sku-1", 100), None,
-        [receiver(tenant, "ops-webhook", hook, WEBHOOK_NOW), receiver(tenant, "ops-inbox", hook, INBOX_NOW)],
+        harness,
+        session_plan(tenant, "sku-1", 100),
+        None,
+        [
+            receiver(tenant, "ops-webhook", hook, WEBHOOK_NOW),
+            receiver(tenant, "ops-inbox", hook, INBOX_NOW),
+        ],
     )
-    await harness.feed([inventory.create("sku-1", 500, at(-1)), inventory.hold("sku-1", "h1", 85, at(3))])
+    await harness.feed(
+        [inventory.create("sku-1", 500, at(-1)), inventory.hold("sku-1", "h1", 85, at(3))]
+    )
 
     recorder.hang = True
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS_ROOT), str(REPO_ROOT), str(REPO_ROOT / "gen")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(TESTS_ROOT), str(REPO_ROOT), str(REPO_ROOT / "gen")]),
+    }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "alerting.dispatch_process", postgres_dsn,
-        harness.clock.now().isoformat(), recorder.url("/gateway"),
-        env=env, stdout=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "alerting.dispatch_process",
+        postgres_dsn,
+        harness.clock.now().isoformat(),
+        recorder.url("/gateway"),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         await recorder.wait_for(1, timeout=30)
@@ -67,7 +82,9 @@ async def test_dispatcher_killed_mid_send_loses_and_duplicates_nothing(
 
     keys = Counter(r.idempotency_key for r in recorder.received)
     assert keys[first_key] == 2, "the crashed attempt is retried under the same key"
-    tiers = sorted(r.document["alert"]["tier"] for r in recorder.received if r.idempotency_key != first_key)
+    tiers = sorted(
+        r.document["alert"]["tier"] for r in recorder.received if r.idempotency_key != first_key
+    )
     assert tiers == ["ORANGE"]
     deliveries = await deliveries_of(harness, tenant)
     per_receiver_tier = Counter((d.receiver_id, d.alert_id, d.kind) for d in deliveries)
@@ -84,7 +101,9 @@ async def test_follower_restarted_and_fed_again_applies_each_event_once(
 ) -> None:
     inventory = ScriptedInventory(tenant)
     await configure_session(
-        harness, session_plan(tenant, "sku-1", 100), None,
+        harness,
+        session_plan(tenant, "sku-1", 100),
+        None,
         [receiver(tenant, "ops", recorder.url("/hooks/ops"), WEBHOOK_NOW)],
     )
     events = [
@@ -97,7 +116,9 @@ async def test_follower_restarted_and_fed_again_applies_each_event_once(
     await harness.feed(events[:3])
     await harness.dispatch()
     # A new instance (same checkpoint) reads the stream again from an older position.
-    restarted = Harness(harness.store, harness.clock, harness.ids, harness.poster, harness.gateway_url)
+    restarted = Harness(
+        harness.store, harness.clock, harness.ids, harness.poster, harness.gateway_url
+    )
     assert await checkpoint(restarted.store, restarted.follower) == 3
     await restarted.feed(events)
     await restarted.feed(events[2:])

@@ -31,15 +31,29 @@ ON = PaceAdjustment(enabled=True)
         (1.5, 0, 0.0, 1.5),  # confidence 0 means 1
     ],
 )
-def test_warning_line_rule(buffer: float, lead_days: int, confidence: float, expected: float) -> None:
-    assert effective_buffer_factor(buffer, timedelta(days=lead_days), confidence) == pytest.approx(expected)
+def test_warning_line_rule(
+    buffer: float, lead_days: int, confidence: float, expected: float
+) -> None:
+    assert effective_buffer_factor(buffer, timedelta(days=lead_days), confidence) == pytest.approx(
+        expected
+    )
 
 
-@given(days=st.integers(0, 60), more=st.integers(0, 60), confidence=st.floats(0.01, 1.0), less=st.floats(0.0, 0.99))
-def test_warning_line_never_drops_for_longer_lead_or_lower_confidence(days: int, more: int, confidence: float, less: float) -> None:
+@given(
+    days=st.integers(0, 60),
+    more=st.integers(0, 60),
+    confidence=st.floats(0.01, 1.0),
+    less=st.floats(0.0, 0.99),
+)
+def test_warning_line_never_drops_for_longer_lead_or_lower_confidence(
+    days: int, more: int, confidence: float, less: float
+) -> None:
     base = effective_buffer_factor(1.2, timedelta(days=days), confidence)
     assert effective_buffer_factor(1.2, timedelta(days=days + more), confidence) >= base
-    assert effective_buffer_factor(1.2, timedelta(days=days), max(0.01, confidence * (1 - less))) >= base
+    assert (
+        effective_buffer_factor(1.2, timedelta(days=days), max(0.01, confidence * (1 - less)))
+        >= base
+    )
 
 
 def test_pace_ahead_early_tightens_and_stays_tightened() -> None:
@@ -124,7 +138,9 @@ def test_red_inhibits_yellow_and_orange_of_the_same_sku() -> None:
 
 
 def test_low_stock_line_without_a_plan() -> None:
-    policy = AlertPolicy("acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),), hysteresis_units=5)
+    policy = AlertPolicy(
+        "acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),), hysteresis_units=5
+    )
     no_plan = Measure(T0, False, 0, 0, 0.0, 10, None, 1.0)
     fired = evaluate(policy, no_plan, {}, ("acme", "sku-1", ""), ids()).alerts[Tier.ORANGE]
     assert fired.state is AlertState.FIRING

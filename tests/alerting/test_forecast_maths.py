@@ -72,8 +72,15 @@ def test_expected_curve_by_hand() -> None:
     assert expected_consumed(120, T0, END, END + timedelta(hours=1)) == 120
     samples = [Sample(minutes(1), 5, 95), Sample(minutes(25), 40, 60)]
     points = consumption_curve(120, T0, END, timedelta(minutes=30), samples, minutes(40), 50, 1.0)
-    assert [(p.expected_consumed_units, p.actual_consumed_units, p.projected_consumed_units) for p in points] == [
-        (0, 0, None), (30, 40, None), (60, None, 70), (90, None, 100), (120, None, 130),
+    assert [
+        (p.expected_consumed_units, p.actual_consumed_units, p.projected_consumed_units)
+        for p in points
+    ] == [
+        (0, 0, None),
+        (30, 40, None),
+        (60, None, 70),
+        (90, None, 100),
+        (120, None, 130),
     ]
 
 
@@ -83,15 +90,23 @@ spans = st.floats(min_value=0.0, max_value=600.0, allow_nan=False)
 
 
 @given(rate=rates, more=rates, sellable=stock, left=spans)
-def test_restock_grows_with_burn_rate_and_shrinks_with_stock(rate: float, more: float, sellable: int, left: float) -> None:
+def test_restock_grows_with_burn_rate_and_shrinks_with_stock(
+    rate: float, more: float, sellable: int, left: float
+) -> None:
     end = T0 + timedelta(minutes=left)
-    assert restock_units_needed(sellable, rate, T0, end, 1.2) <= restock_units_needed(sellable, rate + more, T0, end, 1.2)
-    assert restock_units_needed(sellable + 10, rate, T0, end, 1.2) <= restock_units_needed(sellable, rate, T0, end, 1.2)
+    assert restock_units_needed(sellable, rate, T0, end, 1.2) <= restock_units_needed(
+        sellable, rate + more, T0, end, 1.2
+    )
+    assert restock_units_needed(sellable + 10, rate, T0, end, 1.2) <= restock_units_needed(
+        sellable, rate, T0, end, 1.2
+    )
     assert restock_units_needed(sellable, rate, T0, end, 1.2) >= 0
 
 
 @given(rate=st.floats(min_value=0.01, max_value=1000.0), faster=rates, sellable=stock, extra=stock)
-def test_sell_out_comes_earlier_when_faster_and_later_with_more_stock(rate: float, faster: float, sellable: int, extra: int) -> None:
+def test_sell_out_comes_earlier_when_faster_and_later_with_more_stock(
+    rate: float, faster: float, sellable: int, extra: int
+) -> None:
     far = T0 + timedelta(days=3650)
     base = projected_sell_out(T0, sellable, rate, far)
     quicker = projected_sell_out(T0, sellable, rate + faster, far)
@@ -100,19 +115,34 @@ def test_sell_out_comes_earlier_when_faster_and_later_with_more_stock(rate: floa
     assert quicker <= base <= stocked
 
 
-@given(deltas=st.lists(st.integers(min_value=0, max_value=500), min_size=1, max_size=30), bump=st.integers(1, 500), gap=st.floats(0.01, 30))
-def test_more_consumption_never_lowers_the_burn_rate(deltas: list[int], bump: int, gap: float) -> None:
+@given(
+    deltas=st.lists(st.integers(min_value=0, max_value=500), min_size=1, max_size=30),
+    bump=st.integers(1, 500),
+    gap=st.floats(0.01, 30),
+)
+def test_more_consumption_never_lowers_the_burn_rate(
+    deltas: list[int], bump: int, gap: float
+) -> None:
     def run(extra: int) -> float:
         rate = BurnRate(0.0, T0)
         for i, delta in enumerate(deltas):
-            rate = rate.observe(T0 + timedelta(minutes=gap * (i + 1)), delta + (extra if i == len(deltas) - 1 else 0))
+            rate = rate.observe(
+                T0 + timedelta(minutes=gap * (i + 1)),
+                delta + (extra if i == len(deltas) - 1 else 0),
+            )
         return rate.units_per_minute
 
     assert run(bump) >= run(0)
 
 
-@given(delta=st.integers(min_value=1, max_value=1000), earlier=st.floats(0.01, 60), later=st.floats(0.01, 60))
-def test_burn_rate_decays_monotonically_without_consumption(delta: int, earlier: float, later: float) -> None:
+@given(
+    delta=st.integers(min_value=1, max_value=1000),
+    earlier=st.floats(0.01, 60),
+    later=st.floats(0.01, 60),
+)
+def test_burn_rate_decays_monotonically_without_consumption(
+    delta: int, earlier: float, later: float
+) -> None:
     rate = BurnRate(0.0, T0).observe(T0, delta)
     first, second = sorted((earlier, later))
     assert rate.at(minutes(first)) >= rate.at(minutes(second))

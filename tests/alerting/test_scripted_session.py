@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from alerting.configuration import (
     INBOX_NOW,
-    SESSION,
     WEBHOOK_NOW,
     configure_session,
     pausing_policy,
@@ -45,7 +44,10 @@ async def test_tiers_fire_once_per_receiver_in_order_red_pauses_and_restock_reso
         harness,
         session_plan(tenant, "sku-1", forecast=100),
         pausing_policy(tenant),
-        [receiver(tenant, "ops-webhook", hook, WEBHOOK_NOW), receiver(tenant, "ops-inbox", hook, INBOX_NOW)],
+        [
+            receiver(tenant, "ops-webhook", hook, WEBHOOK_NOW),
+            receiver(tenant, "ops-inbox", hook, INBOX_NOW),
+        ],
     )
     await harness.feed([inventory.create("sku-1", 150, at(-10))])
     for minute, (hold, quantity) in enumerate(
@@ -57,23 +59,38 @@ async def test_tiers_fire_once_per_receiver_in_order_red_pauses_and_restock_reso
         await harness.feed(inventory.log[-1:])
         await harness.dispatch()
 
-    webhook_kinds = [(r.document["alert"]["tier"], r.document["kind"]) for r in recorder.at("/hooks/ops")]
+    webhook_kinds = [
+        (r.document["alert"]["tier"], r.document["kind"]) for r in recorder.at("/hooks/ops")
+    ]
     assert webhook_kinds == [("YELLOW", "FIRING"), ("ORANGE", "FIRING"), ("RED", "FIRING")]
     assert await inbox_of(harness, tenant, "ops-inbox") == [
-        ("YELLOW", "FIRING"), ("ORANGE", "FIRING"), ("RED", "FIRING"),
+        ("YELLOW", "FIRING"),
+        ("ORANGE", "FIRING"),
+        ("RED", "FIRING"),
     ]
     assert [(c[1], c[2]) for c in harness.sales.calls] == [("sku-1", ResponseAction.PAUSE_SALE)]
     for request in recorder.at("/hooks/ops"):
-        assert verify(SECRET, request.headers[TIMESTAMP_HEADER], request.body, request.headers[SIGNATURE_HEADER])
+        assert verify(
+            SECRET,
+            request.headers[TIMESTAMP_HEADER],
+            request.body,
+            request.headers[SIGNATURE_HEADER],
+        )
         assert request.idempotency_key
 
     await harness.feed([inventory.restock("sku-1", 100, at(30))])
     await harness.dispatch()
 
-    resolved = [(r.document["alert"]["tier"], r.document["kind"]) for r in recorder.at("/hooks/ops")[3:]]
+    resolved = [
+        (r.document["alert"]["tier"], r.document["kind"]) for r in recorder.at("/hooks/ops")[3:]
+    ]
     assert sorted(resolved) == [("ORANGE", "RESOLVED"), ("RED", "RESOLVED"), ("YELLOW", "RESOLVED")]
     inbox = await inbox_of(harness, tenant, "ops-inbox")
-    assert sorted(inbox[3:]) == [("ORANGE", "RESOLVED"), ("RED", "RESOLVED"), ("YELLOW", "RESOLVED")]
+    assert sorted(inbox[3:]) == [
+        ("ORANGE", "RESOLVED"),
+        ("RED", "RESOLVED"),
+        ("YELLOW", "RESOLVED"),
+    ]
     async with harness.store.transaction() as tx:
         alerts, _ = await tx.list_alerts(tenant, {}, Page(100, ""))
         red = next(a for a in alerts if a.tier.name == "RED")
@@ -89,10 +106,14 @@ async def test_a_level_bouncing_around_a_line_does_not_flap(
     inventory = ScriptedInventory(tenant)
     hook = recorder.url("/hooks/ops")
     await configure_session(
-        harness, session_plan(tenant, "sku-2", forecast=100), None,
+        harness,
+        session_plan(tenant, "sku-2", forecast=100),
+        None,
         [receiver(tenant, "ops", hook, WEBHOOK_NOW)],
     )
-    await harness.feed([inventory.create("sku-2", 500, at(-1)), inventory.hold("sku-2", "base", 78, at(1))])
+    await harness.feed(
+        [inventory.create("sku-2", 500, at(-1)), inventory.hold("sku-2", "base", 78, at(1))]
+    )
     minute = 2.0
     for cycle in range(6):
         # 78 → 81 (crosses 80 %) → 77 (below the line, inside the 5 % hysteresis) → 78.
