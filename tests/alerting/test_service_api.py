@@ -150,6 +150,7 @@ async def test_policies_and_receivers(alerting, api_keys) -> None:
         ),
     )
     code, reason, meta = await refusal(alerting.UpsertAlertPolicy(bad, metadata=admin))
+    assert reason == "INVALID_ARGUMENT"
     assert (code, meta["field"]) == (grpc.StatusCode.INVALID_ARGUMENT, "policy.tier_lines[0].tier")
 
     unknown_secret = receivers_pb2.UpsertReceiverRequest(
