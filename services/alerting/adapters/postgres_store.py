@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from services.alerting.adapters import records
+from services.alerting.adapters import bulk, records
 from services.alerting.adapters.config_sql import ConfigQueries
 from services.alerting.adapters.rows import (
     alert_row,
@@ -45,6 +45,29 @@ CHANGES_CHANNEL = "alerting_changes"
 
 _OPEN_DELIVERY = (DeliveryStatus.SCHEDULED.value, DeliveryStatus.RETRYING.value)
 _STOP_KINDS = [NotificationKind.ESCALATION.value, NotificationKind.REPEAT.value]
+_KEY = (("tenant_id", "text"), ("sku_id", "text"))
+_LEVEL_COLUMNS = (
+    *_KEY,
+    *((name, "bigint") for name in ("on_hand", "withheld", "reserved", "sold", "sellable")),
+    ("observed_at", "timestamptz"),
+)
+_SESSION_KEY = (("tenant_id", "text"), ("session_id", "text"), ("sku_id", "text"))
+_CONSUMPTION_COLUMNS = (
+    *_SESSION_KEY,
+    *(
+        (name, "bigint")
+        for name in ("baseline_units", "consumed_units", "restocked_units", "sellable_units")
+    ),
+    ("burn_rate", "float8"),
+    ("burn_observed_at", "timestamptz"),
+    ("early_peak_fraction", "float8"),
+)
+_SAMPLE_COLUMNS = (
+    *_SESSION_KEY,
+    ("observed_second", "timestamptz"),
+    ("consumed_units", "bigint"),
+    ("sellable_units", "bigint"),
+)
 
 
 class PostgresTransaction(ConfigQueries):
@@ -54,13 +77,11 @@ class PostgresTransaction(ConfigQueries):
     # --- the event follower ---------------------------------------------------------------------
 
     async def lock_checkpoint(self, follower: str) -> int:
-        await self.conn.execute(
-            "INSERT INTO follower_checkpoints (follower, last_sequence) VALUES ($1, 0)"
-            " ON CONFLICT DO NOTHING",
-            follower,
-        )
+        # The no-op update takes the row lock and returns the sequence in one round trip.
         value = await self.conn.fetchval(
-            "SELECT last_sequence FROM follower_checkpoints WHERE follower = $1 FOR UPDATE",
+            "INSERT INTO follower_checkpoints (follower, last_sequence) VALUES ($1, 0)"
+            " ON CONFLICT (follower) DO UPDATE SET last_sequence = follower_checkpoints.last_sequence"
+            " RETURNING last_sequence",
             follower,
         )
         return int(value)
@@ -172,12 +193,11 @@ class PostgresTransaction(ConfigQueries):
             await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
 
     async def _save_levels(self, writes: Writes) -> None:
-        if not writes.levels:
-            return
-        await self.conn.executemany(
-            "INSERT INTO sku_levels VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            " ON CONFLICT (tenant_id, sku_id) DO UPDATE SET on_hand = $3, withheld = $4,"
-            " reserved = $5, sold = $6, sellable = $7, observed_at = $8",
+        await bulk.upsert(
+            self.conn,
+            "sku_levels",
+            _LEVEL_COLUMNS,
+            ("tenant_id", "sku_id"),
             [
                 (t, s, lv.on_hand, lv.withheld, lv.reserved, lv.sold, lv.sellable, at)
                 for (t, s), (lv, at) in writes.levels.items()
@@ -185,38 +205,37 @@ class PostgresTransaction(ConfigQueries):
         )
 
     async def _save_consumption(self, writes: Writes) -> None:
-        if writes.consumption:
-            await self.conn.executemany(
-                "INSERT INTO session_consumption VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-                " ON CONFLICT (tenant_id, session_id, sku_id) DO UPDATE SET baseline_units = $4,"
-                " consumed_units = $5, restocked_units = $6, sellable_units = $7, burn_rate = $8,"
-                " burn_observed_at = $9, early_peak_fraction = $10",
-                [
-                    (
-                        c.tenant_id,
-                        c.session_id,
-                        c.sku_id,
-                        c.baseline_units,
-                        c.consumed_units,
-                        c.restocked_units,
-                        c.sellable_units,
-                        c.burn.units_per_minute,
-                        c.burn.observed_at,
-                        c.early_peak_fraction,
-                    )
-                    for c in writes.consumption.values()
-                ],
-            )
-        if writes.samples:
-            await self.conn.executemany(
-                "INSERT INTO consumption_samples VALUES ($1, $2, $3, $4, $5, $6)"
-                " ON CONFLICT (tenant_id, session_id, sku_id, observed_second)"
-                " DO UPDATE SET consumed_units = $5, sellable_units = $6",
-                [
-                    (t, session, s, second, consumed, sellable)
-                    for (t, s, session, second), (consumed, sellable) in writes.samples.items()
-                ],
-            )
+        await bulk.upsert(
+            self.conn,
+            "session_consumption",
+            _CONSUMPTION_COLUMNS,
+            ("tenant_id", "session_id", "sku_id"),
+            [
+                (
+                    c.tenant_id,
+                    c.session_id,
+                    c.sku_id,
+                    c.baseline_units,
+                    c.consumed_units,
+                    c.restocked_units,
+                    c.sellable_units,
+                    c.burn.units_per_minute,
+                    c.burn.observed_at,
+                    c.early_peak_fraction,
+                )
+                for c in writes.consumption.values()
+            ],
+        )
+        await bulk.upsert(
+            self.conn,
+            "consumption_samples",
+            _SAMPLE_COLUMNS,
+            ("tenant_id", "session_id", "sku_id", "observed_second"),
+            [
+                (t, session, s, second, consumed, sellable)
+                for (t, s, session, second), (consumed, sellable) in writes.samples.items()
+            ],
+        )
 
     async def _save_alerts(self, writes: Writes, now: datetime) -> None:
         if not writes.alerts:

@@ -199,3 +199,6 @@ CREATE TABLE request_log (
     response bytea NOT NULL,
     PRIMARY KEY (tenant_id, request_id)
 );
+
+CREATE INDEX session_consumption_by_sku ON session_consumption (tenant_id, sku_id);
+CREATE INDEX alerts_open_by_sku ON alerts (tenant_id, sku_id) WHERE state <> 3;
