@@ -86,7 +86,8 @@ def measure(fraction: float, minute: float, sellable: int = 100, factor: float =
         now=T0 + timedelta(minutes=minute),
         has_plan=True,
         consumed_units=round(fraction * 100),
-        capacity_units=100,
+        forecast_units=100,
+        restocked_units=0,
         consumed_fraction=fraction,
         sellable_units=sellable,
         projected_sell_out_time=None,
@@ -141,10 +142,10 @@ def test_low_stock_line_without_a_plan() -> None:
     policy = AlertPolicy(
         "acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),), hysteresis_units=5
     )
-    no_plan = Measure(T0, False, 0, 0, 0.0, 10, None, 1.0)
+    no_plan = Measure(T0, False, 0, 0, 0, 0.0, 10, None, 1.0)
     fired = evaluate(policy, no_plan, {}, ("acme", "sku-1", ""), ids()).alerts[Tier.ORANGE]
     assert fired.state is AlertState.FIRING
-    still = Measure(T0, False, 0, 0, 0.0, 14, None, 1.0)
+    still = Measure(T0, False, 0, 0, 0, 0.0, 14, None, 1.0)
     assert evaluate(policy, still, {Tier.ORANGE: fired}, KEY, ids()).alerts[Tier.ORANGE].is_open
-    clear = Measure(T0, False, 0, 0, 0.0, 16, None, 1.0)
+    clear = Measure(T0, False, 0, 0, 0, 0.0, 16, None, 1.0)
     assert not evaluate(policy, clear, {Tier.ORANGE: fired}, KEY, ids()).alerts[Tier.ORANGE].is_open

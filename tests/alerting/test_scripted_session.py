@@ -97,6 +97,8 @@ async def test_tiers_fire_once_per_receiver_in_order_red_pauses_and_restock_reso
     assert {a.state for a in alerts} == {AlertState.RESOLVED}
     assert len(alerts) == 3
     assert [r.action for r in red.action_results] == [ResponseAction.PAUSE_SALE]
+    # Resolved by the restock: 120 consumed against 100 forecast + 100 restocked is 60 %.
+    assert (red.latest_values.restocked_units, red.latest_values.consumed_fraction) == (100, 0.6)
     assert len({r.idempotency_key for r in recorder.received}) == len(recorder.received) == 6
 
 

@@ -43,6 +43,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "actions": [a.name for a in alert.actions],
         "consumed_units": values.consumed_units,
         "forecast_units": values.forecast_units,
+        "restocked_units": values.restocked_units,
         "sellable_units": values.sellable_units,
         "fire_time": _time(alert.fire_time),
         "resolve_time": _time(alert.resolve_time),

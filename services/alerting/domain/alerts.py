@@ -54,6 +54,7 @@ class AlertValues:
     observe_time: datetime
     consumed_units: int
     forecast_units: int
+    restocked_units: int
     consumed_fraction: float
     line_fraction: float
     sellable_units: int
@@ -107,7 +108,7 @@ class Alert:
         session = f" in session {self.session_id}" if self.session_id else ""
         return (
             f"{self.tier.name} {self.sku_id}{session}: {self.trigger.name.lower()}, "
-            f"{values.consumed_units}/{values.forecast_units} units consumed "
+            f"{values.consumed_units}/{values.forecast_units + values.restocked_units} units consumed "
             f"({values.consumed_fraction:.0%}), {values.sellable_units} sellable"
         )
 
@@ -122,7 +123,8 @@ class Measure:
     now: datetime
     has_plan: bool
     consumed_units: int
-    capacity_units: int
+    forecast_units: int
+    restocked_units: int
     consumed_fraction: float
     sellable_units: int
     projected_sell_out_time: datetime | None
@@ -158,7 +160,8 @@ def _values(line: TierLine, measure: Measure) -> AlertValues:
     return AlertValues(
         observe_time=measure.now,
         consumed_units=measure.consumed_units,
-        forecast_units=measure.capacity_units,
+        forecast_units=measure.forecast_units,
+        restocked_units=measure.restocked_units,
         consumed_fraction=measure.consumed_fraction,
         line_fraction=effective_line(line, measure.pace_factor),
         sellable_units=measure.sellable_units,

@@ -371,6 +371,7 @@ def _values(values: AlertValues | None) -> alerts_pb2.AlertValues | None:
         observe_time=timestamp(values.observe_time),
         consumed_units=values.consumed_units,
         forecast_units=values.forecast_units,
+        restocked_units=values.restocked_units,
         consumed_fraction=values.consumed_fraction,
         line_fraction=values.line_fraction,
         sellable_units=values.sellable_units,
@@ -476,6 +477,7 @@ def forecast_message(view: ForecastView) -> forecast_pb2.Forecast:
         restock_order_by_time=timestamp(view.restock_order_by_time),
         thresholds=_thresholds(view.thresholds),
         current_tier=view.current_tier.value if view.current_tier else 0,
+        restocked_units=view.restocked_units,
     )
 
 

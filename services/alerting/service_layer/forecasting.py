@@ -41,7 +41,7 @@ class ForecastView:
     plan: LiveSessionPlan
     observe_time: datetime
     consumed_units: int
-    capacity_units: int
+    restocked_units: int
     consumed_fraction: float
     expected_fraction: float
     pace: Pace
@@ -126,7 +126,7 @@ async def forecast(
         plan=plan,
         observe_time=now,
         consumed_units=state.consumed_units,
-        capacity_units=capacity,
+        restocked_units=state.restocked_units,
         consumed_fraction=state.consumed_fraction(plan),
         expected_fraction=expected,
         pace=pace,
