@@ -34,7 +34,7 @@ from services.alerting.entrypoints.access import ACCESS
 from services.alerting.entrypoints.servicer import AlertingServicer
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
 from services.alerting.service_layer.follow import EventFollower
-from services.alerting.service_layer.ports import DeliveryFailed
+from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
 from services.alerting.service_layer.ticker import tick
 from services.alerting.settings import AlertingSettings
 from services.runtime import clients, storage
@@ -81,7 +81,7 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     secrets = EnvironmentSecrets()
     poster = HttpPoster(own.send_timeout_seconds)
     webhooks = SignedWebhooks(poster, secrets)
-    senders = {
+    senders: dict[Channel, NotificationSender] = {
         Channel.IN_APP: InboxChannel(),
         Channel.WEBHOOK: WebhookChannel(webhooks),
         Channel.SMS: GatewayChannel(poster, own.gateway_url, Channel.SMS),

@@ -182,5 +182,5 @@ class Backoff:
     def next_attempt(self, attempts_made: int, now: datetime) -> datetime | None:
         if attempts_made >= self.max_attempts:
             return None
-        delay = min(self.cap, self.base * (2 ** max(0, attempts_made - 1)))
+        delay: timedelta = min(self.cap, self.base * (2 ** max(0, attempts_made - 1)))
         return now + delay

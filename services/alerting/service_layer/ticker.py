@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.alerting.domain.alerts import Alert, AlertState, Evaluation, close_all, evaluate
-from services.alerting.domain.deliveries import repeat_deliveries
-from services.alerting.domain.policy import seed_policy
+from services.alerting.domain.deliveries import Delivery, repeat_deliveries
+from services.alerting.domain.policy import Tier, seed_policy
 from services.alerting.domain.receivers import Receiver
 from services.alerting.service_layer.follow import FOLLOWER
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
@@ -27,7 +27,11 @@ from services.alerting.service_layer.ports import (
 
 
 def _evaluate_open(
-    context: FollowContext, key: SessionKey, alerts: dict, ids: IdFactory, now: datetime
+    context: FollowContext,
+    key: SessionKey,
+    alerts: dict[Tier, Alert],
+    ids: IdFactory,
+    now: datetime,
 ) -> Evaluation:
     tenant_id, sku_id, session_id = key
     policy = context.policies.get((tenant_id, sku_id)) or seed_policy(tenant_id, sku_id)
@@ -45,7 +49,7 @@ def _evaluate_open(
 
 def _repeats(
     alert: Alert, context: FollowContext, receivers: list[Receiver], now: datetime
-) -> list:
+) -> list[Delivery]:
     if alert.state is not AlertState.FIRING or alert.acknowledgement or alert.inhibited_by:
         return []
     policy = context.policies.get((alert.tenant_id, alert.sku_id)) or seed_policy(alert.tenant_id)
