@@ -37,7 +37,13 @@ from services.alerting.adapters.inventory_events import decode
 from services.alerting.adapters.postgres_store import PostgresStore
 from services.alerting.adapters.wakeup import Wakeup
 from services.alerting.domain.plan import LiveSessionPlan
-from services.alerting.domain.receivers import Channel, EscalationStep, Receiver, Route, WebhookTarget
+from services.alerting.domain.receivers import (
+    Channel,
+    EscalationStep,
+    Receiver,
+    Route,
+    WebhookTarget,
+)
 from services.alerting.service_layer import configure
 from services.alerting.service_layer.dispatch import Dispatcher
 from services.alerting.service_layer.follow import apply_batch
@@ -93,8 +99,12 @@ class StockStream:
             occur_time=_ts(time.time()),
             stock=stock_pb2.StockLevels(on_hand=10_000, reserved=held, sellable=10_000 - held),
             reservation_created=events_pb2.ReservationEvent(
-                reservation_id=f"h-{self.sequence}", user_id="u", order_id=f"o-{self.sequence}",
-                quantity=1, line_quantity=1, state=reservation_pb2.RESERVATION_STATE_ACTIVE,
+                reservation_id=f"h-{self.sequence}",
+                user_id="u",
+                order_id=f"o-{self.sequence}",
+                quantity=1,
+                line_quantity=1,
+                state=reservation_pb2.RESERVATION_STATE_ACTIVE,
             ),
         )
 
@@ -112,12 +122,31 @@ async def prepare(store: PostgresStore, pool: asyncpg.Pool, skus: int, events_pe
             # at moments spread over the whole run.
             forecast = max(2, round(events_per_sku * (0.35 + 0.45 * sku / skus)))
             plan = LiveSessionPlan(
-                TENANT, "bench-show", f"sku-{sku}", "bench", forecast, now - timedelta(minutes=1),
-                now + timedelta(hours=2), timedelta(hours=1), 1.0, 1.2,
+                TENANT,
+                "bench-show",
+                f"sku-{sku}",
+                "bench",
+                forecast,
+                now - timedelta(minutes=1),
+                now + timedelta(hours=2),
+                timedelta(hours=1),
+                1.0,
+                1.2,
             )
             await configure.upsert_plan(tx, plan, now)
-        route = Route(frozenset(), frozenset(), (EscalationStep(Channel.WEBHOOK, timedelta(0)),), False)
-        receiver = Receiver(TENANT, "ops", "ops", WebhookTarget("https://ops.example/hook", "k"), "", "", (route,), False)
+        route = Route(
+            frozenset(), frozenset(), (EscalationStep(Channel.WEBHOOK, timedelta(0)),), False
+        )
+        receiver = Receiver(
+            TENANT,
+            "ops",
+            "ops",
+            WebhookTarget("https://ops.example/hook", "k"),
+            "",
+            "",
+            (route,),
+            False,
+        )
         await configure.upsert_receiver(tx, receiver, NoSecrets(), now)
 
 
@@ -142,8 +171,14 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
     await prepare(store, pool, skus, max(1, int(rate * seconds / skus)))
     wakeup = Wakeup()
     channel = TimingChannel({})
-    dispatcher = Dispatcher(store, {Channel.WEBHOOK: channel, Channel.IN_APP: InboxChannel()},
-                            channel, channel, SystemClock(), wakeup)  # type: ignore[arg-type]
+    dispatcher = Dispatcher(
+        store,
+        {Channel.WEBHOOK: channel, Channel.IN_APP: InboxChannel()},
+        channel,
+        channel,
+        SystemClock(),
+        wakeup,
+    )  # type: ignore[arg-type]
     dispatching = asyncio.create_task(dispatcher.run())
     stream = StockStream(skus)
     ids = UuidIds()

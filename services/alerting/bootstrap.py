@@ -44,28 +44,19 @@ from services.runtime.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 
-def _every(seconds: float, work: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-    async def loop() -> None:
-        while True:
-            try:
-                await work()
-            except Exception:
-                log.exception("periodic work failed; retrying next period")
-            await asyncio.sleep(seconds)
-
-    return loop
-
-
-def _restarting(name: str, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
-    """A worker that dies of an unexpected error is logged and started again."""
+def _repeated(
+    name: str, work: Callable[[], Awaitable[object]], pause_seconds: float
+) -> Callable[[], Awaitable[None]]:
+    """Runs the work again and again, `pause_seconds` apart: a periodic job, or a worker that only
+    returns when an unexpected error stopped it (logged, then restarted)."""
 
     async def loop() -> None:
         while True:
             try:
                 await work()
             except Exception:
-                log.exception("%s failed; restarting", name)
-                await asyncio.sleep(1.0)
+                log.exception("%s failed; running it again", name)
+            await asyncio.sleep(pause_seconds)
 
     loop.__qualname__ = name
     return loop
@@ -96,7 +87,7 @@ async def build(settings: ServiceSettings) -> ServiceParts:
         )
         cleanups.append(inventory.close)
         follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup)
-        background.append(_restarting("event-follower", follower.run))
+        background.append(_repeated("event-follower", follower.run, 1.0))
     sales = InventorySales(inventory, settings.outbound_deadline_seconds) if inventory else None
     dispatcher = Dispatcher(
         store,
@@ -115,8 +106,8 @@ async def build(settings: ServiceSettings) -> ServiceParts:
             ),
         ),
     )
-    background.append(_restarting("dispatcher", dispatcher.run))
-    background.append(_every(own.tick_seconds, lambda: tick(store, ids, clock.now())))
+    background.append(_repeated("dispatcher", dispatcher.run, 1.0))
+    background.append(_repeated("ticker", lambda: tick(store, ids, clock.now()), own.tick_seconds))
     registration = Registration.of(
         alerting_service_pb2.DESCRIPTOR,
         alerting_service_pb2_grpc,

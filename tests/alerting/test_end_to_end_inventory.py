@@ -109,6 +109,20 @@ async def configure(alerting, admin, hook: str, sku: str) -> None:
     )
 
 
+async def create_sku(inventory, admin, sku: str, on_hand: int) -> None:
+    await inventory.CreateSku(
+        inv.CreateSkuRequest(
+            tenant_id=TENANT,
+            request_id=f"create-{sku}",
+            sku_id=sku,
+            title=sku,
+            on_hand=on_hand,
+            sale_status=stock_pb2.SALE_STATUS_ON_SALE,
+        ),
+        metadata=admin,
+    )
+
+
 async def reserve(inventory, admin, sku: str, order: str, quantity: int) -> None:
     await inventory.Reserve(
         inv.ReserveRequest(
@@ -131,17 +145,7 @@ async def test_scripted_session_against_real_inventory(stack, recorder: HttpReco
     inventory, alerting_service, admin = stack
     alerting, _ = await alerting_service()
     await configure(alerting, admin, recorder.url("/e2e"), "e2e-sku")
-    await inventory.CreateSku(
-        inv.CreateSkuRequest(
-            tenant_id=TENANT,
-            request_id="create-e2e-sku",
-            sku_id="e2e-sku",
-            title="cake",
-            on_hand=150,
-            sale_status=stock_pb2.SALE_STATUS_ON_SALE,
-        ),
-        metadata=admin,
-    )
+    await create_sku(inventory, admin, "e2e-sku", 150)
     await reserve(inventory, admin, "e2e-sku", "o1", 80)
     await recorder.wait_for(1)
     await reserve(inventory, admin, "e2e-sku", "o2", 20)
@@ -192,17 +196,7 @@ async def test_restarted_alerting_service_neither_loses_nor_repeats(
     inventory, alerting_service, admin = stack
     alerting, first = await alerting_service()
     await configure(alerting, admin, recorder.url("/restart"), "restart-sku")
-    await inventory.CreateSku(
-        inv.CreateSkuRequest(
-            tenant_id=TENANT,
-            request_id="create-restart-sku",
-            sku_id="restart-sku",
-            title="tea",
-            on_hand=500,
-            sale_status=stock_pb2.SALE_STATUS_ON_SALE,
-        ),
-        metadata=admin,
-    )
+    await create_sku(inventory, admin, "restart-sku", 500)
     await reserve(inventory, admin, "restart-sku", "r1", 85)
     await recorder.wait_for(1)
     await first.host.stop()

@@ -107,7 +107,7 @@ def test_restock_grows_with_burn_rate_and_shrinks_with_stock(
 def test_sell_out_comes_earlier_when_faster_and_later_with_more_stock(
     rate: float, faster: float, sellable: int, extra: int
 ) -> None:
-    far = T0 + timedelta(days=3650)
+    far = T0 + timedelta(days=50_000)  # beyond 200,000 units at 0.01 per minute
     base = projected_sell_out(T0, sellable, rate, far)
     quicker = projected_sell_out(T0, sellable, rate + faster, far)
     stocked = projected_sell_out(T0, sellable + extra, rate, far)

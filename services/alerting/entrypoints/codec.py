@@ -196,32 +196,26 @@ def _tier_line(message: policies_pb2.TierLine, index: int) -> TierLine:
 
 
 def _pace(message: policies_pb2.PaceAdjustment) -> PaceAdjustment:
+    """Zero fields take the documented defaults."""
     default = PaceAdjustment()
+    field = "policy.pace_adjustment"
     tighten = message.tighten_factor or default.tighten_factor
     relax = message.relax_factor or default.relax_factor
     if not 0 < tighten <= 1:
-        raise InvalidArgument("policy.pace_adjustment.tighten_factor", "must be in (0, 1]")
+        raise InvalidArgument(f"{field}.tighten_factor", "must be in (0, 1]")
     if relax < 1:
-        raise InvalidArgument("policy.pace_adjustment.relax_factor", "must be at least 1")
+        raise InvalidArgument(f"{field}.relax_factor", "must be at least 1")
+    early = read_span(message, "early_window", f"{field}.early_window", default.early_window)
+    late = read_span(message, "late_after", f"{field}.late_after", default.late_after)
+    ahead = _fraction(message.early_ahead_fraction, f"{field}.early_ahead_fraction")
+    behind = _fraction(message.late_behind_fraction, f"{field}.late_behind_fraction")
     return PaceAdjustment(
         enabled=message.enabled,
-        early_window=read_span(
-            message, "early_window", "policy.pace_adjustment.early_window", default.early_window
-        )
-        or default.early_window,
-        early_ahead_fraction=_fraction(
-            message.early_ahead_fraction, "policy.pace_adjustment.early_ahead_fraction"
-        )
-        or default.early_ahead_fraction,
+        early_window=early or default.early_window,
+        early_ahead_fraction=ahead or default.early_ahead_fraction,
         tighten_factor=tighten,
-        late_after=read_span(
-            message, "late_after", "policy.pace_adjustment.late_after", default.late_after
-        )
-        or default.late_after,
-        late_behind_fraction=_fraction(
-            message.late_behind_fraction, "policy.pace_adjustment.late_behind_fraction"
-        )
-        or default.late_behind_fraction,
+        late_after=late or default.late_after,
+        late_behind_fraction=behind or default.late_behind_fraction,
         relax_factor=relax,
     )
 
