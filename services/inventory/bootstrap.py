@@ -4,21 +4,56 @@ from __future__ import annotations
 
 from streamstock.inventory.v1 import inventory_service_pb2, inventory_service_pb2_grpc
 
+from services.inventory.adapters.event_signal import PostgresEventSignal
+from services.inventory.adapters.postgres_store import PostgresStore
+from services.inventory.adapters.riskcontrol_client import GrpcRiskAssessor
+from services.inventory.adapters.sold_out_gate import RedisSoldOutGate
+from services.inventory.adapters.system import RandomIds, SystemClock
 from services.inventory.entrypoints.access import ACCESS
-from services.runtime import storage
+from services.inventory.entrypoints.mapping import encode_event
+from services.inventory.entrypoints.servicer import InventoryServicer
+from services.inventory.service_layer.expiry import run_sweeper
+from services.inventory.service_layer.reservations import Holds
+from services.inventory.service_layer.screening import RiskScreen
+from services.inventory.service_layer.unit import Unit
+from services.inventory.settings import InventorySettings
+from services.runtime import clients, storage
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
 
 async def build(settings: ServiceSettings) -> ServiceParts:
+    own = InventorySettings.from_env()
     connections = await storage.connect_postgres_and_redis(settings, schema="inventory")
-    servicer = inventory_service_pb2_grpc.InventoryServiceServicer()
-    registration = Registration.of(
-        inventory_service_pb2.DESCRIPTOR, inventory_service_pb2_grpc, servicer
+    assert connections.redis is not None
+    unit = Unit(
+        store=PostgresStore(connections.pool, encode_event),
+        clock=SystemClock(),
+        ids=RandomIds(),
+        gate=RedisSoldOutGate(connections.redis),  # type: ignore[arg-type]
     )
+    assessor = None
+    if "riskcontrol" in settings.peers:
+        risk_channel = clients.channel(
+            settings.peer("riskcontrol"),
+            settings.service_api_key,
+            settings.outbound_deadline_seconds,
+        )
+        assessor = GrpcRiskAssessor(risk_channel)
+    holds = Holds(unit, RiskScreen(unit, assessor), own.max_hold_batch)
+    signal = PostgresEventSignal(settings.postgres_dsn)
+    registration = Registration.of(
+        inventory_service_pb2.DESCRIPTOR,
+        inventory_service_pb2_grpc,
+        InventoryServicer(unit, holds, signal),
+    )
+    # Readiness follows PostgreSQL only: without Redis the sold-out gate falls back to
+    # PostgreSQL, so a Redis outage slows sold-out refusals and takes nothing out of service.
+    checks = {"postgres": connections.checks()["postgres"]}
     return ServiceParts(
         registrations=[registration],
         access=ACCESS,
-        checks=connections.checks(),
-        cleanups=connections.cleanups(),
+        checks=checks,
+        background=[signal.listen, lambda: run_sweeper(unit, own.sweep_interval_seconds)],
+        cleanups=[holds.close, *connections.cleanups()],
     )

@@ -99,6 +99,12 @@ class DomainError(Protocol):
     def metadata(self) -> Mapping[str, str]: ...
 
 
+def is_domain_error(error: BaseException) -> bool:
+    """Whether an exception explains itself with a reason (cheaper than isinstance on the
+    runtime-checkable protocol, which the refusal path would pay on every call)."""
+    return isinstance(getattr(error, "reason", None), str) and hasattr(error, "metadata")
+
+
 def status_code(reason: str) -> Code:
     """The gRPC code for a reason; a reason missing from the table is a bug, hence INTERNAL."""
     return STATUS_CODE_BY_REASON.get(reason, Code.INTERNAL)

@@ -19,7 +19,7 @@ from grpc_status import rpc_status
 from opentelemetry import propagate, trace
 
 from services.runtime import auth, scope
-from services.runtime.errors import DomainError, status_code, to_status
+from services.runtime.errors import is_domain_error, status_code, to_status
 from services.runtime.telemetry import RpcMetrics
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,8 @@ class RequestPipeline:
         auth.check_tenant(principal, request)
 
     def code_of(self, error: BaseException, context: grpc.aio.ServicerContext) -> grpc.StatusCode:
-        if isinstance(error, DomainError):
-            return status_code(error.reason)
+        if is_domain_error(error):
+            return status_code(error.reason)  # type: ignore[attr-defined]
         if isinstance(error, asyncio.CancelledError):
             return grpc.StatusCode.CANCELLED
         code = context.code()
@@ -56,8 +56,8 @@ class RequestPipeline:
         self, error: BaseException, method: str, context: grpc.aio.ServicerContext
     ) -> None:
         """Turns a domain error into its rich status; anything else propagates unchanged."""
-        if isinstance(error, DomainError) and isinstance(error, Exception):
-            status = to_status(error, self.error_domain)
+        if is_domain_error(error):
+            status = to_status(error, self.error_domain)  # type: ignore[arg-type]
             await context.abort_with_status(rpc_status.to_status(status))
         if not isinstance(error, (grpc.aio.AbortError, asyncio.CancelledError, GeneratorExit)):
             log.error("unexpected error in %s", method, exc_info=error)
@@ -100,8 +100,14 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
 
     def _span(self, method: str, context: grpc.aio.ServicerContext) -> Any:
         carrier = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+        # Refusals are answers, not faults: no exception events (formatting a traceback per
+        # refused hold costs more than the hold); the status code is set by the pipeline.
         return self._pipeline.tracer.start_as_current_span(
-            method, context=propagate.extract(carrier), kind=trace.SpanKind.SERVER
+            method,
+            context=propagate.extract(carrier),
+            kind=trace.SpanKind.SERVER,
+            record_exception=False,
+            set_status_on_exception=False,
         )
 
     def _unary(self, method: str, behavior: UnaryBehavior) -> UnaryBehavior:

@@ -44,8 +44,28 @@ def redis_client(settings: ServiceSettings) -> RedisClient:
     return aioredis.Redis.from_url(settings.redis_url, **options)
 
 
-async def ping_postgres(pool: asyncpg.Pool) -> None:
-    await pool.fetchval("SELECT 1")
+class PostgresProbe:
+    """Readiness's own connection: a pool busy serving a load must not look like a dead database,
+    so the probe never queues behind requests for a pooled connection."""
+
+    def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
+        self._conn: asyncpg.Connection | None = None
+
+    async def __call__(self) -> None:
+        if self._conn is None or self._conn.is_closed():
+            self._conn = await asyncpg.connect(self._dsn, timeout=1.0)
+        try:
+            await self._conn.fetchval("SELECT 1")
+        except BaseException:
+            self._conn.terminate()
+            self._conn = None
+            raise
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close(timeout=1)
+            self._conn = None
 
 
 async def ping_redis(client: RedisClient) -> None:
@@ -57,25 +77,30 @@ class Storage:
     """A service's connections, with the readiness checks and cleanups the host needs."""
 
     pool: asyncpg.Pool
+    probe: PostgresProbe
     redis: RedisClient | None = None
 
     def checks(self) -> dict[str, DependencyCheck]:
-        checks: dict[str, DependencyCheck] = {"postgres": lambda: ping_postgres(self.pool)}
+        checks: dict[str, DependencyCheck] = {"postgres": self.probe}
         if self.redis is not None:
             redis = self.redis
             checks["redis"] = lambda: ping_redis(redis)
         return checks
 
     def cleanups(self) -> list[Cleanup]:
-        cleanups: list[Cleanup] = [self.pool.close]
+        cleanups: list[Cleanup] = [self.probe.close, self.pool.close]
         if self.redis is not None:
             cleanups.append(self.redis.aclose)
         return cleanups
 
 
 async def connect_postgres(settings: ServiceSettings, schema: str) -> Storage:
-    return Storage(await postgres_pool(settings, schema))
+    return Storage(await postgres_pool(settings, schema), PostgresProbe(settings.postgres_dsn))
 
 
 async def connect_postgres_and_redis(settings: ServiceSettings, schema: str) -> Storage:
-    return Storage(await postgres_pool(settings, schema), redis_client(settings))
+    return Storage(
+        await postgres_pool(settings, schema),
+        PostgresProbe(settings.postgres_dsn),
+        redis_client(settings),
+    )

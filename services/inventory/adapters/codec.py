@@ -117,4 +117,95 @@ def reservation_from_rows(row: Mapping[str, Any], lines: list[Mapping[str, Any]]
         ),
         risk_decision_id=row["risk_decision_id"],
         expiring_soon_sent=row["expiring_soon_sent"],
+        notify_at=row["notify_at"],
     )
+
+
+# Snapshots of answered requests (idempotent replays return exactly what was answered).
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def result_to_json(result: Sku | Reservation) -> str:
+    if isinstance(result, Sku):
+        return json.dumps({"sku": _sku_snapshot(result)})
+    return json.dumps({"reservation": _reservation_snapshot(result)})
+
+
+def result_from_json(raw: str | Mapping[str, Any]) -> Sku | Reservation:
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    if "sku" in data:
+        return _sku_from_snapshot(data["sku"])
+    return _reservation_from_snapshot(data["reservation"])
+
+
+def _sku_snapshot(sku: Sku) -> dict[str, Any]:
+    stock = sku.stock
+    return {
+        "tenant_id": sku.tenant_id,
+        "sku_id": sku.sku_id,
+        "title": sku.title,
+        "on_hand": stock.on_hand,
+        "withheld": stock.withheld,
+        "reserved": stock.reserved,
+        "sold": stock.sold,
+        "withheld_by_kind": {kind.name: n for kind, n in sku.withheld_by_kind.items()},
+        "sale_status": sku.status.value,
+        "policy": json.loads(policy_to_json(sku.policy)),
+        "version": sku.version,
+        "created_at": _time(sku.created_at),
+        "updated_at": _time(sku.updated_at),
+    }
+
+
+def _sku_from_snapshot(data: dict[str, Any]) -> Sku:
+    return sku_from_row(
+        {
+            **data,
+            "created_at": _parse_time(data["created_at"]),
+            "updated_at": _parse_time(data["updated_at"]),
+        }
+    )
+
+
+def _reservation_snapshot(r: Reservation) -> dict[str, Any]:
+    return {
+        "tenant_id": r.tenant_id,
+        "reservation_id": r.reservation_id,
+        "user_id": r.user_id,
+        "order_id": r.order_id,
+        "lines": [[ln.sku_id, ln.quantity, ln.consumed] for ln in r.lines],
+        "lock_stage": r.lock_stage.value,
+        "purpose": r.purpose.value,
+        "platform_id": r.buyer.platform_id,
+        "ip": r.buyer.ip,
+        "device_id": r.buyer.device_id,
+        "created_at": _time(r.created_at),
+        "expires_at": _time(r.expires_at),
+        "state": r.state.value,
+        "settled_at": _time(r.settled_at),
+        "extension_count": r.extension_count,
+        "payment_reference": r.payment_reference,
+        "release_reason": r.release_reason.value if r.release_reason else None,
+        "risk_decision_id": r.risk_decision_id,
+        "expiring_soon_sent": r.expiring_soon_sent,
+        "notify_at": _time(r.notify_at),
+    }
+
+
+def _reservation_from_snapshot(data: dict[str, Any]) -> Reservation:
+    row = {
+        **data,
+        **{key: _parse_time(data[key]) for key in _SNAPSHOT_TIMES},
+    }
+    lines = [{"sku_id": s, "quantity": q, "consumed": c} for s, q, c in data["lines"]]
+    return reservation_from_rows(row, lines)
+
+
+_SNAPSHOT_TIMES = ("created_at", "expires_at", "settled_at", "notify_at")

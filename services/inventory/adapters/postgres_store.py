@@ -6,28 +6,36 @@ transaction carrying a coalesced batch of a hundred holds costs about what one h
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
 from services.inventory.adapters import codec
-from services.inventory.domain.events import Change
+from services.inventory.domain.events import Change, LedgerEntry
+from services.inventory.domain.policy import SalePolicy
 from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.sku import Sku
-from services.inventory.domain.stock import StockLevels
+from services.inventory.domain.stock import Delta, LedgerReason, StockLevels
+from services.inventory.service_layer.ports import (
+    Answered,
+    EventWindow,
+    LedgerRecord,
+    ReservationFilter,
+)
 
 EncodeEvent = Callable[[int, Change], bytes]
 NOTIFY_CHANNEL = "inventory_events"
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SKU_COLUMNS = (
     "tenant_id, sku_id, title, on_hand, withheld, reserved, sold, withheld_by_kind, sale_status,"
     " policy, version, created_at, updated_at"
 )
 _DUE_BY_SKU = (
-    "SELECT COALESCE(sum(quantity), 0) FROM reservation_lines l"
+    "SELECT COALESCE(sum(quantity), 0)::bigint FROM reservation_lines l"
     " WHERE l.tenant_id = s.tenant_id AND l.sku_id = s.sku_id AND l.active AND l.expires_at <= $3"
 )
 
@@ -42,11 +50,11 @@ class PostgresTransaction:
 
     async def claim_requests(
         self, tenant_id: str, fingerprints: Mapping[str, str], now: datetime
-    ) -> dict[str, tuple[str, str]]:
+    ) -> dict[str, Answered]:
         ids = sorted(fingerprints)
         claimed = await self._conn.fetch(
-            "INSERT INTO requests (tenant_id, request_id, fingerprint, result_ref, created_at)"
-            " SELECT $1, r.id, r.fp, '', $4 FROM unnest($2::text[], $3::text[]) AS r(id, fp)"
+            "INSERT INTO requests (tenant_id, request_id, fingerprint, created_at)"
+            " SELECT $1, r.id, r.fp, $4 FROM unnest($2::text[], $3::text[]) AS r(id, fp)"
             " ORDER BY r.id ON CONFLICT DO NOTHING RETURNING request_id",
             tenant_id,
             ids,
@@ -55,15 +63,7 @@ class PostgresTransaction:
         )
         fresh = {row["request_id"] for row in claimed}
         used = [i for i in ids if i not in fresh]
-        if not used:
-            return {}
-        rows = await self._conn.fetch(
-            "SELECT request_id, fingerprint, result_ref FROM requests"
-            " WHERE tenant_id = $1 AND request_id = ANY($2::text[])",
-            tenant_id,
-            used,
-        )
-        return {row["request_id"]: (row["fingerprint"], row["result_ref"]) for row in rows}
+        return await _answered(self._conn, tenant_id, used) if used else {}
 
     async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None:
         if request_ids:
@@ -73,15 +73,17 @@ class PostgresTransaction:
                 list(request_ids),
             )
 
-    async def record_results(self, tenant_id: str, results: Mapping[str, str]) -> None:
+    async def record_results(
+        self, tenant_id: str, results: Mapping[str, Sku | Reservation]
+    ) -> None:
         if results:
             await self._conn.execute(
-                "UPDATE requests q SET result_ref = r.ref"
-                " FROM unnest($2::text[], $3::text[]) AS r(id, ref)"
+                "UPDATE requests q SET result = r.result"
+                " FROM unnest($2::text[], $3::jsonb[]) AS r(id, result)"
                 " WHERE q.tenant_id = $1 AND q.request_id = r.id",
                 tenant_id,
                 list(results),
-                list(results.values()),
+                [codec.result_to_json(result) for result in results.values()],
             )
 
     # SKUs.
@@ -151,30 +153,12 @@ class PostgresTransaction:
         entries = [c for c in changes if c.ledger is not None]
         if not entries:
             return
-        columns: list[list[Any]] = [[] for _ in range(10)]
-        for c in entries:
-            assert c.ledger is not None
-            d = c.ledger.delta
-            row = (
-                c.tenant_id,
-                c.sku_id,
-                c.ledger.reason.value,
-                d.on_hand,
-                d.withheld,
-                d.reserved,
-                d.sold,
-                c.ledger.reference,
-                c.ledger.note,
-                c.occurred_at,
-            )
-            for column, value in zip(columns, row, strict=True):
-                column.append(value)
         await self._conn.execute(
             "INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta, withheld_delta,"
             " reserved_delta, sold_delta, reference, note, created_at)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[],"
             " $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[])",
-            *columns,
+            *_columns(_ledger_row(c) for c in entries),
         )
 
     async def _write_events(self, changes: Sequence[Change]) -> None:
@@ -213,19 +197,44 @@ class PostgresTransaction:
         return {row["user_id"]: row["quantity"] for row in rows}
 
     async def add_holdings(self, tenant_id: str, sku_id: str, deltas: Mapping[str, int]) -> None:
-        deltas = {user: delta for user, delta in deltas.items() if delta}
-        if not deltas:
-            return
-        users = sorted(deltas)
+        # Rows only ever shrink from a value they were grown to, so decreases are plain updates
+        # (an upsert would check its would-be negative row against the constraint first).
+        grown = sorted(user for user, delta in deltas.items() if delta > 0)
+        shrunk = sorted(user for user, delta in deltas.items() if delta < 0)
+        if grown:
+            await self._conn.execute(
+                "INSERT INTO user_holdings AS h (tenant_id, sku_id, user_id, quantity)"
+                " SELECT $1, $2, u, d FROM unnest($3::text[], $4::bigint[]) AS r(u, d)"
+                " ON CONFLICT (tenant_id, sku_id, user_id)"
+                " DO UPDATE SET quantity = h.quantity + EXCLUDED.quantity",
+                tenant_id,
+                sku_id,
+                grown,
+                [deltas[u] for u in grown],
+            )
+        if shrunk:
+            await self._conn.execute(
+                "UPDATE user_holdings h SET quantity = h.quantity + r.d"
+                " FROM unnest($3::text[], $4::bigint[]) AS r(u, d)"
+                " WHERE h.tenant_id = $1 AND h.sku_id = $2 AND h.user_id = r.u",
+                tenant_id,
+                sku_id,
+                shrunk,
+                [deltas[u] for u in shrunk],
+            )
+
+    async def rebuild_holdings(self, tenant_id: str, sku_id: str) -> None:
         await self._conn.execute(
-            "INSERT INTO user_holdings AS h (tenant_id, sku_id, user_id, quantity)"
-            " SELECT $1, $2, u, d FROM unnest($3::text[], $4::bigint[]) AS r(u, d)"
-            " ON CONFLICT (tenant_id, sku_id, user_id)"
-            " DO UPDATE SET quantity = h.quantity + EXCLUDED.quantity",
+            "DELETE FROM user_holdings WHERE tenant_id = $1 AND sku_id = $2", tenant_id, sku_id
+        )
+        await self._conn.execute(
+            "INSERT INTO user_holdings (tenant_id, sku_id, user_id, quantity)"
+            " SELECT r.tenant_id, l.sku_id, r.user_id, sum(l.quantity)"
+            " FROM reservation_lines l JOIN reservations r USING (tenant_id, reservation_id)"
+            " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND r.purpose = 1 AND r.state IN (1, 2)"
+            " GROUP BY r.tenant_id, l.sku_id, r.user_id",
             tenant_id,
             sku_id,
-            users,
-            [deltas[u] for u in users],
         )
 
     # Reservations.
@@ -233,56 +242,43 @@ class PostgresTransaction:
     async def insert_reservations(self, reservations: Sequence[Reservation]) -> None:
         if not reservations:
             return
-        await self._conn.executemany(
-            "INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id, state,"
-            " lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at, settled_at,"
-            " payment_reference, risk_decision_id)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
-            [
-                (
-                    r.tenant_id,
-                    r.reservation_id,
-                    r.user_id,
-                    r.order_id,
-                    r.state.value,
-                    r.lock_stage.value,
-                    r.purpose.value,
-                    r.buyer.platform_id,
-                    r.buyer.ip,
-                    r.buyer.device_id,
-                    r.created_at,
-                    r.expires_at,
-                    r.settled_at,
-                    r.payment_reference,
-                    r.risk_decision_id,
-                )
-                for r in reservations
-            ],
-        )
-        await self._write_lines(reservations, insert=True)
-
-    async def _write_lines(self, reservations: Sequence[Reservation], insert: bool) -> None:
-        rows = [
+        columns = _columns(
             (
                 r.tenant_id,
                 r.reservation_id,
-                ln.sku_id,
-                ln.quantity,
-                ln.consumed,
-                r.state is ReservationState.ACTIVE,
+                r.user_id,
+                r.order_id,
+                r.state.value,
+                r.lock_stage.value,
+                r.purpose.value,
+                r.buyer.platform_id,
+                r.buyer.ip,
+                r.buyer.device_id,
+                r.created_at,
                 r.expires_at,
+                r.settled_at,
+                r.payment_reference,
+                r.risk_decision_id,
+                r.notify_at,
             )
             for r in reservations
-            for ln in r.lines
-        ]
-        statement = (
-            "INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id, quantity, consumed,"
-            " active, expires_at) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-            if insert
-            else "UPDATE reservation_lines SET quantity=$4, consumed=$5, active=$6, expires_at=$7"
-            " WHERE tenant_id=$1 AND reservation_id=$2 AND sku_id=$3"
         )
-        await self._conn.executemany(statement, rows)
+        await self._conn.execute(
+            "INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id, state,"
+            " lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at, settled_at,"
+            " payment_reference, risk_decision_id, notify_at)"
+            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[],"
+            " $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::text[],"
+            " $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[],"
+            " $16::timestamptz[])",
+            *columns,
+        )
+        await self._conn.execute(
+            "INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id, quantity, consumed,"
+            " active, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
+            " $4::bigint[], $5::bigint[], $6::boolean[], $7::timestamptz[])",
+            *_line_columns(reservations),
+        )
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None:
         row = await self._conn.fetchrow(
@@ -292,73 +288,216 @@ class PostgresTransaction:
         )
         if row is None:
             return None
-        return (await self._with_lines([row]))[0]
-
-    async def _with_lines(self, rows: Sequence[asyncpg.Record]) -> list[Reservation]:
-        lines = await self._conn.fetch(
-            "SELECT tenant_id, reservation_id, sku_id, quantity, consumed FROM reservation_lines"
-            " WHERE (tenant_id, reservation_id) IN"
-            " (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku_id",
-            [r["tenant_id"] for r in rows],
-            [r["reservation_id"] for r in rows],
-        )
-        by_reservation: dict[tuple[str, str], list[asyncpg.Record]] = {}
-        for line in lines:
-            by_reservation.setdefault((line["tenant_id"], line["reservation_id"]), []).append(line)
-        return [
-            codec.reservation_from_rows(
-                r, by_reservation.get((r["tenant_id"], r["reservation_id"]), [])
-            )
-            for r in rows
-        ]
+        return (await _with_lines(self._conn, [row]))[0]
 
     async def save_reservations(self, reservations: Sequence[Reservation]) -> None:
         if not reservations:
             return
-        await self._conn.executemany(
-            "UPDATE reservations SET state=$3, settled_at=$4, expires_at=$5, extension_count=$6,"
-            " payment_reference=$7, release_reason=$8, expiring_soon_sent=$9"
-            " WHERE tenant_id=$1 AND reservation_id=$2",
-            [
-                (
-                    r.tenant_id,
-                    r.reservation_id,
-                    r.state.value,
-                    r.settled_at,
-                    r.expires_at,
-                    r.extension_count,
-                    r.payment_reference,
-                    r.release_reason.value if r.release_reason else None,
-                    r.expiring_soon_sent,
-                )
-                for r in reservations
-            ],
+        columns = _columns(
+            (
+                r.tenant_id,
+                r.reservation_id,
+                r.state.value,
+                r.settled_at,
+                r.expires_at,
+                r.extension_count,
+                r.payment_reference,
+                r.release_reason.value if r.release_reason else None,
+                r.expiring_soon_sent,
+                r.notify_at,
+            )
+            for r in reservations
         )
-        await self._write_lines(reservations, insert=False)
+        await self._conn.execute(
+            "UPDATE reservations AS r SET state = u.state, settled_at = u.settled_at,"
+            " expires_at = u.expires_at, extension_count = u.extension_count,"
+            " payment_reference = u.payment_reference, release_reason = u.release_reason,"
+            " expiring_soon_sent = u.sent, notify_at = u.notify_at"
+            " FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[],"
+            " $5::timestamptz[], $6::integer[], $7::text[], $8::smallint[], $9::boolean[],"
+            " $10::timestamptz[]) AS u(tenant_id, reservation_id, state, settled_at, expires_at,"
+            " extension_count, payment_reference, release_reason, sent, notify_at)"
+            " WHERE r.tenant_id = u.tenant_id AND r.reservation_id = u.reservation_id",
+            *columns,
+        )
+        await self._conn.execute(
+            "UPDATE reservation_lines l SET quantity = u.quantity, consumed = u.consumed,"
+            " active = u.active, expires_at = u.expires_at"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],"
+            " $6::boolean[], $7::timestamptz[])"
+            " AS u(tenant_id, reservation_id, sku_id, quantity, consumed, active, expires_at)"
+            " WHERE l.tenant_id = u.tenant_id AND l.reservation_id = u.reservation_id"
+            " AND l.sku_id = u.sku_id",
+            *_line_columns(reservations),
+        )
 
     async def lock_due_reservations(
-        self, tenant_id: str | None, now: datetime, limit: int, sku_id: str | None = None
+        self,
+        now: datetime,
+        limit: int,
+        tenant_id: str | None = None,
+        since: datetime | None = None,
     ) -> list[Reservation]:
-        if sku_id is not None:
-            rows = await self._conn.fetch(
-                "SELECT r.* FROM reservation_lines l JOIN reservations r USING (tenant_id, reservation_id)"
-                " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND l.active AND l.expires_at <= $3"
-                " LIMIT $4 FOR UPDATE OF r SKIP LOCKED",
-                tenant_id,
-                sku_id,
-                now,
-                limit,
-            )
-        else:
-            rows = await self._conn.fetch(
-                "SELECT * FROM reservations WHERE state = 1 AND expires_at <= $1"
-                " AND ($2::text IS NULL OR tenant_id = $2)"
-                " ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED",
-                now,
-                tenant_id,
-                limit,
-            )
-        return await self._with_lines(rows) if rows else []
+        rows = await self._conn.fetch(
+            "SELECT * FROM reservations WHERE state = 1 AND expires_at <= $1"
+            " AND expires_at >= $4 AND ($3::text IS NULL OR tenant_id = $3)"
+            " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            now,
+            limit,
+            tenant_id,
+            since or _EPOCH,
+        )
+        return await _with_lines(self._conn, rows) if rows else []
+
+    async def lock_due_single_sku_holds(
+        self, tenant_id: str, sku_id: str, now: datetime, limit: int
+    ) -> list[Reservation]:
+        rows = await self._conn.fetch(
+            "SELECT r.* FROM reservation_lines l JOIN reservations r USING (tenant_id, reservation_id)"
+            " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND l.active AND l.expires_at <= $3"
+            " AND NOT EXISTS (SELECT 1 FROM reservation_lines o WHERE o.tenant_id = l.tenant_id"
+            " AND o.reservation_id = l.reservation_id AND o.sku_id <> l.sku_id)"
+            " LIMIT $4 FOR UPDATE OF r SKIP LOCKED",
+            tenant_id,
+            sku_id,
+            now,
+            limit,
+        )
+        return await _with_lines(self._conn, rows) if rows else []
+
+    async def lock_expiring_soon(self, now: datetime, limit: int) -> list[Reservation]:
+        rows = await self._conn.fetch(
+            "SELECT * FROM reservations WHERE state = 1 AND NOT expiring_soon_sent"
+            " AND notify_at <= $1 AND expires_at > $1"
+            " ORDER BY notify_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            now,
+            limit,
+        )
+        return await _with_lines(self._conn, rows) if rows else []
+
+    async def refresh_deadlines(
+        self, tenant_id: str, sku_id: str, now: datetime, policy: SalePolicy
+    ) -> int:
+        """Gives every ACTIVE buyer hold of the SKU at least a fresh TTL from now."""
+        deadline = policy.hold_deadline(now)
+        lead = policy.effective_expiring_soon_lead
+        status = await self._conn.execute(
+            "WITH refreshed AS (UPDATE reservations r SET expires_at = $3, notify_at = $4,"
+            " expiring_soon_sent = false FROM reservation_lines l"
+            " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND l.active AND l.expires_at > $5"
+            " AND l.expires_at < $3 AND r.tenant_id = l.tenant_id"
+            " AND r.reservation_id = l.reservation_id AND r.state = 1"
+            " RETURNING r.tenant_id, r.reservation_id)"
+            " UPDATE reservation_lines l SET expires_at = $3 FROM refreshed f"
+            " WHERE l.tenant_id = f.tenant_id AND l.reservation_id = f.reservation_id",
+            tenant_id,
+            sku_id,
+            deadline,
+            deadline - lead,
+            now,
+        )
+        return int(status.rsplit(" ", 1)[-1])
+
+    async def ledger_totals(self, tenant_id: str, sku_ids: Sequence[str]) -> dict[str, StockLevels]:
+        rows = await self._conn.fetch(
+            "SELECT sku_id, sum(on_hand_delta)::bigint oh, sum(withheld_delta)::bigint w,"
+            " sum(reserved_delta)::bigint r, sum(sold_delta)::bigint s FROM ledger WHERE tenant_id = $1 AND sku_id = ANY($2::text[])"
+            " GROUP BY sku_id",
+            tenant_id,
+            list(sku_ids),
+        )
+        return {row["sku_id"]: StockLevels(row["oh"], row["w"], row["r"], row["s"]) for row in rows}
+
+    async def live_reserved(self, tenant_id: str, sku_ids: Sequence[str]) -> dict[str, int]:
+        """Units of ACTIVE holds per SKU, due or not (the sweeper has not returned them yet)."""
+        rows = await self._conn.fetch(
+            "SELECT sku_id, sum(quantity)::bigint AS held FROM reservation_lines"
+            " WHERE tenant_id = $1 AND sku_id = ANY($2::text[]) AND active GROUP BY sku_id",
+            tenant_id,
+            list(sku_ids),
+        )
+        return {row["sku_id"]: row["held"] for row in rows}
+
+
+def _ledger_row(change: Change) -> tuple[Any, ...]:
+    assert change.ledger is not None
+    delta = change.ledger.delta
+    return (
+        change.tenant_id,
+        change.sku_id,
+        change.ledger.reason.value,
+        delta.on_hand,
+        delta.withheld,
+        delta.reserved,
+        delta.sold,
+        change.ledger.reference,
+        change.ledger.note,
+        change.occurred_at,
+    )
+
+
+def _columns(rows: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
+    """Rows to the per-column arrays that unnest() takes."""
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def _line_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
+    return _columns(
+        (
+            r.tenant_id,
+            r.reservation_id,
+            ln.sku_id,
+            ln.quantity,
+            ln.consumed,
+            r.state is ReservationState.ACTIVE,
+            r.expires_at,
+        )
+        for r in reservations
+        for ln in r.lines
+    )
+
+
+async def _with_lines(
+    conn: asyncpg.Connection | asyncpg.Pool, rows: Sequence[asyncpg.Record]
+) -> list[Reservation]:
+    lines = await conn.fetch(
+        "SELECT tenant_id, reservation_id, sku_id, quantity, consumed FROM reservation_lines"
+        " WHERE (tenant_id, reservation_id) IN"
+        " (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku_id",
+        [r["tenant_id"] for r in rows],
+        [r["reservation_id"] for r in rows],
+    )
+    by_reservation: dict[tuple[str, str], list[asyncpg.Record]] = {}
+    for line in lines:
+        by_reservation.setdefault((line["tenant_id"], line["reservation_id"]), []).append(line)
+    return [
+        codec.reservation_from_rows(
+            r, by_reservation.get((r["tenant_id"], r["reservation_id"]), [])
+        )
+        for r in rows
+    ]
+
+
+async def _answered(
+    conn: asyncpg.Connection | asyncpg.Pool, tenant_id: str, request_ids: Sequence[str]
+) -> dict[str, Answered]:
+    rows = await conn.fetch(
+        "SELECT request_id, fingerprint, result FROM requests"
+        " WHERE tenant_id = $1 AND request_id = ANY($2::text[]) AND result IS NOT NULL",
+        tenant_id,
+        list(request_ids),
+    )
+    return {
+        row["request_id"]: Answered(row["fingerprint"], codec.result_from_json(row["result"]))
+        for row in rows
+    }
+
+
+_LEDGER_COLUMNS = (
+    "entry_id, sku_id, reason, on_hand_delta, withheld_delta, reserved_delta, sold_delta,"
+    " reference, note, created_at"
+)
+_LIST_FILTERS = {"user": "user_id", "order": "order_id"}
 
 
 class PostgresStore:
@@ -370,6 +509,9 @@ class PostgresStore:
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         async with self._pool.acquire() as conn, conn.transaction():
             yield PostgresTransaction(conn, self._encode)
+
+    async def answered(self, tenant_id: str, request_ids: Sequence[str]) -> dict[str, Answered]:
+        return await _answered(self._pool, tenant_id, request_ids)
 
     async def get_sku(self, tenant_id: str, sku_id: str, now: datetime) -> Sku | None:
         row = await self._pool.fetchrow(
@@ -395,22 +537,98 @@ class PostgresStore:
         return [codec.sku_from_row(row, row["due"]) for row in rows]
 
     async def get_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None:
-        async with self._pool.acquire() as conn:
-            row = await conn.fetchrow(
-                "SELECT * FROM reservations WHERE tenant_id = $1 AND reservation_id = $2",
-                tenant_id,
-                reservation_id,
-            )
-            if row is None:
-                return None
-            return (await PostgresTransaction(conn, self._encode)._with_lines([row]))[0]
-
-    async def ledger_totals(self, tenant_id: str, sku_ids: Sequence[str]) -> dict[str, StockLevels]:
-        rows = await self._pool.fetch(
-            "SELECT sku_id, sum(on_hand_delta) oh, sum(withheld_delta) w, sum(reserved_delta) r,"
-            " sum(sold_delta) s FROM ledger WHERE tenant_id = $1 AND sku_id = ANY($2::text[])"
-            " GROUP BY sku_id",
+        row = await self._pool.fetchrow(
+            "SELECT * FROM reservations WHERE tenant_id = $1 AND reservation_id = $2",
             tenant_id,
-            list(sku_ids),
+            reservation_id,
         )
-        return {row["sku_id"]: StockLevels(row["oh"], row["w"], row["r"], row["s"]) for row in rows}
+        return (await _with_lines(self._pool, [row]))[0] if row else None
+
+    async def list_reservations(
+        self,
+        tenant_id: str,
+        by: ReservationFilter,
+        state: ReservationState | None,
+        before: tuple[datetime, str] | None,
+        limit: int,
+        now: datetime,
+    ) -> list[Reservation]:
+        """Newest first, filtered by user, order or SKU; `before` is the last row of the previous
+        page. The state filter applies to the state as seen at `now`."""
+        if by.field == "sku":
+            source = (
+                "reservations r JOIN reservation_lines l USING (tenant_id, reservation_id)"
+                " WHERE r.tenant_id = $1 AND l.sku_id = $2"
+            )
+        else:
+            source = f"reservations r WHERE r.tenant_id = $1 AND r.{_LIST_FILTERS[by.field]} = $2"
+        rows = await self._pool.fetch(
+            f"SELECT r.* FROM {source}"
+            " AND ($3::smallint IS NULL OR"
+            " (CASE WHEN r.state = 1 AND r.expires_at <= $7 THEN 4 ELSE r.state END) = $3)"
+            " AND ($4::timestamptz IS NULL OR (r.created_at, r.reservation_id) < ($4, $5))"
+            " ORDER BY r.created_at DESC, r.reservation_id DESC LIMIT $6",
+            tenant_id,
+            by.value,
+            state.value if state else None,
+            before[0] if before else None,
+            before[1] if before else "",
+            limit,
+            now,
+        )
+        return await _with_lines(self._pool, rows) if rows else []
+
+    async def sku_ids(self, tenant_id: str) -> list[str]:
+        rows = await self._pool.fetch(
+            "SELECT sku_id FROM skus WHERE tenant_id = $1 ORDER BY sku_id", tenant_id
+        )
+        return [row["sku_id"] for row in rows]
+
+    async def ledger_entries(
+        self, tenant_id: str, sku_id: str, after_entry_id: int, limit: int
+    ) -> list[LedgerRecord]:
+        rows = await self._pool.fetch(
+            f"SELECT {_LEDGER_COLUMNS} FROM ledger WHERE tenant_id = $1 AND sku_id = $2"
+            " AND entry_id > $3 ORDER BY entry_id LIMIT $4",
+            tenant_id,
+            sku_id,
+            after_entry_id,
+            limit,
+        )
+        return [
+            LedgerRecord(
+                row["entry_id"],
+                row["sku_id"],
+                LedgerEntry(
+                    LedgerReason(row["reason"]),
+                    Delta(
+                        row["on_hand_delta"],
+                        row["withheld_delta"],
+                        row["reserved_delta"],
+                        row["sold_delta"],
+                    ),
+                    row["reference"],
+                    row["note"],
+                ),
+                row["created_at"],
+            )
+            for row in rows
+        ]
+
+    async def head_sequence(self) -> int:
+        return int(await self._pool.fetchval("SELECT last FROM event_sequence"))
+
+    async def events(self, window: EventWindow) -> list[bytes]:
+        """Encoded events with sequence in (after, upto], filtered; in sequence order."""
+        rows = await self._pool.fetch(
+            "SELECT payload FROM events WHERE sequence > $1 AND sequence <= $2"
+            " AND ($3::text IS NULL OR tenant_id = $3)"
+            " AND (cardinality($4::smallint[]) = 0 OR event_type = ANY($4))"
+            " AND (cardinality($5::text[]) = 0 OR sku_id = ANY($5)) ORDER BY sequence",
+            window.after,
+            window.upto,
+            window.tenant_id,
+            [t.value for t in window.types],
+            list(window.sku_ids),
+        )
+        return [row["payload"] for row in rows]

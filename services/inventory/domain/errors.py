@@ -83,3 +83,15 @@ class WithheldExceedsAvailable(InventoryError):
 
 class OnHandBelowCommitted(InventoryError):
     reason = "ON_HAND_BELOW_COMMITTED"
+
+
+class RiskBlocked(InventoryError):
+    reason = "RISK_BLOCKED"
+
+
+class RiskChallengeRequired(InventoryError):
+    reason = "RISK_CHALLENGE_REQUIRED"
+
+
+class RiskUnavailable(InventoryError):
+    reason = "RISK_UNAVAILABLE"

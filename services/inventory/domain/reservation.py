@@ -67,6 +67,56 @@ class Reservation:
     release_reason: ReleaseReason | None = None
     risk_decision_id: str = ""
     expiring_soon_sent: bool = False
+    # When the "expiring soon" event is due; None for holds without a deadline.
+    notify_at: datetime | None = None
+
+    @classmethod
+    def open(
+        cls,
+        tenant_id: str,
+        reservation_id: str,
+        user_id: str,
+        order_id: str,
+        lines: list[ReservationLine],
+        lock_stage: LockStage,
+        purpose: ReservationPurpose,
+        buyer: BuyerContext,
+        now: datetime,
+        policy: SalePolicy,
+    ) -> Reservation:
+        """A new ACTIVE hold; platform quotas have no deadline, buyer holds follow the policy."""
+        reservation = cls(
+            tenant_id,
+            reservation_id,
+            user_id,
+            order_id,
+            lines,
+            lock_stage,
+            purpose,
+            buyer,
+            now,
+            None,
+        )
+        if purpose is ReservationPurpose.BUYER:
+            reservation._set_deadline(policy.hold_deadline(now), policy)
+        return reservation
+
+    def _set_deadline(self, expires_at: datetime, policy: SalePolicy) -> None:
+        self.expires_at = expires_at
+        self.notify_at = expires_at - policy.effective_expiring_soon_lead
+        self.expiring_soon_sent = False
+
+    def is_expiring_soon(self, now: datetime) -> bool:
+        return (
+            self.state is ReservationState.ACTIVE
+            and not self.expiring_soon_sent
+            and self.notify_at is not None
+            and self.notify_at <= now
+            and not self.is_due(now)
+        )
+
+    def mark_expiring_soon_sent(self) -> None:
+        self.expiring_soon_sent = True
 
     def state_at(self, now: datetime) -> ReservationState:
         """What a reader sees: an ACTIVE hold past its deadline is EXPIRED, swept or not."""
@@ -98,6 +148,10 @@ class Reservation:
                 state=state.name,
             )
 
+    @property
+    def held_units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
     def confirm(self, now: datetime, payment_reference: str) -> None:
         self.require_active(now)
         self.state = ReservationState.CONFIRMED
@@ -121,7 +175,7 @@ class Reservation:
         self.state = ReservationState.EXPIRED
         self.settled_at = now
 
-    def extend(self, now: datetime, by: timedelta, policy: SalePolicy) -> None:
+    def check_extension(self, now: datetime, by: timedelta, policy: SalePolicy) -> None:
         self.require_active(now)
         if self.expires_at is None:
             raise ExtensionNotAllowed("platform quotas do not expire", why="NO_DEADLINE")
@@ -139,6 +193,11 @@ class Reservation:
                 why="TOO_LONG",
                 max_extension_seconds=int(policy.max_extension.total_seconds()),
             )
-        self.expires_at = self.expires_at + by
+
+    def extend(self, now: datetime, by: timedelta, policies: list[SalePolicy]) -> None:
+        """Moves the deadline by `by` if every SKU's policy of the hold allows it."""
+        for policy in policies:
+            self.check_extension(now, by, policy)
+        assert self.expires_at is not None
+        self._set_deadline(self.expires_at + by, policies[0])
         self.extension_count += 1
-        self.expiring_soon_sent = False

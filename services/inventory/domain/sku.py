@@ -57,6 +57,11 @@ class Sku:
     updated_at: datetime
     changes: list[Change] = field(default_factory=list)
 
+    @property
+    def tracks_holdings(self) -> bool:
+        """Units per buyer are only counted where a purchase limit needs them."""
+        return self.policy.per_user_limit > 0
+
     @classmethod
     def create(
         cls,
@@ -140,6 +145,21 @@ class Sku:
             LedgerReason.RETURN, Delta(on_hand=quantity, sold=-quantity), reference, note
         )
         self._record(EventType.SOLD_RETURNED, now, SoldReturned(quantity, order_id, note), ledger)
+
+    def repair(
+        self, ledger: StockLevels, recomputed: StockLevels, now: datetime, reference: str
+    ) -> None:
+        """Sets the counters to what the ledger says; where live holds disagree with the
+        ledger's reserved units, a REPAIR entry books the difference (holds are the truth)."""
+        self.stock = ledger
+        delta = Delta(reserved=recomputed.reserved - ledger.reserved)
+        entry = LedgerEntry(LedgerReason.REPAIR, delta, reference, "reconcile")
+        self._record(
+            EventType.STOCK_ADJUSTED,
+            now,
+            StockAdjusted(0, LedgerReason.REPAIR, None, "reconcile"),
+            entry if delta != Delta() else None,
+        )
 
     # Holds.
 

@@ -70,7 +70,12 @@ class StockLevels:
 
     @property
     def consistent(self) -> bool:
-        return min(self.on_hand, self.withheld, self.reserved, self.sold, self.sellable) >= 0
+        return (
+            self.withheld >= 0
+            and self.reserved >= 0
+            and self.sold >= 0
+            and self.on_hand >= self.withheld + self.reserved
+        )
 
     def check_hold(self, sku_id: str, quantity: int) -> None:
         if quantity > self.sellable:

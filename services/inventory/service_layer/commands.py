@@ -93,6 +93,10 @@ class Reserve:
     purpose: ReservationPurpose
     buyer: BuyerContext
     payment_reference: str | None = None
+    # Proof that the buyer passed a risk challenge, accepted once by riskcontrol.
+    challenge_pass_token: str = ""
+    # riskcontrol's decision on this attempt, recorded on the hold (set by the risk screen).
+    risk_decision_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,3 +150,11 @@ class ReturnSold:
     quantity: int
     order_id: str
     note: str
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    tenant_id: str
+    key: Idempotency
+    sku_ids: tuple[str, ...]
+    repair: bool

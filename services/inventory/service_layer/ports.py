@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, NamedTuple, Protocol
 
+from services.inventory.domain.events import EventType, LedgerEntry
+from services.inventory.domain.policy import SalePolicy
 from services.inventory.domain.reservation import Reservation, ReservationState
+from services.inventory.domain.risk import RiskCheck, RiskVerdict
 from services.inventory.domain.sku import Sku
-from services.inventory.domain.stock import LedgerReason, StockLevels
+from services.inventory.domain.stock import StockLevels
+from services.inventory.service_layer.commands import Reserve
 
 
 class Clock(Protocol):
@@ -20,19 +25,54 @@ class IdFactory(Protocol):
     def reservation_id(self) -> str: ...
 
 
+class Answered(NamedTuple):
+    """A request id already used: the fingerprint of what was asked and what was answered."""
+
+    fingerprint: str
+    result: Sku | Reservation
+
+
+@dataclass(frozen=True)
+class ReservationFilter:
+    field: Literal["user", "order", "sku"]
+    value: str
+
+
+class LedgerRecord(NamedTuple):
+    entry_id: int
+    sku_id: str
+    entry: LedgerEntry
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    """Events with sequence in (after, upto], of one tenant (None: all) and the given types/SKUs."""
+
+    tenant_id: str | None
+    after: int
+    upto: int
+    types: frozenset[EventType] = frozenset()
+    sku_ids: frozenset[str] = frozenset()
+
+
 class Transaction(Protocol):
     """One PostgreSQL transaction; every write of a use case happens in exactly one."""
 
     async def claim_requests(
         self, tenant_id: str, fingerprints: Mapping[str, str], now: datetime
-    ) -> dict[str, tuple[str, str]]:
-        """Claims request ids; returns {request_id: (fingerprint, result_ref)} of those already
-        used (their original result), claiming the rest for this transaction."""
+    ) -> dict[str, Answered]:
+        """Claims request ids for this transaction; returns those already answered. A claim
+        racing another transaction's claim of the same id waits for it to commit or roll back."""
         ...
 
-    async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None: ...
+    async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None:
+        """Drops claims of requests that were refused: refusing changes nothing."""
+        ...
 
-    async def record_results(self, tenant_id: str, results: Mapping[str, str]) -> None: ...
+    async def record_results(
+        self, tenant_id: str, results: Mapping[str, Sku | Reservation]
+    ) -> None: ...
 
     async def insert_sku(self, sku: Sku) -> bool:
         """False when the SKU exists already."""
@@ -61,18 +101,43 @@ class Transaction(Protocol):
     async def save_reservations(self, reservations: Sequence[Reservation]) -> None: ...
 
     async def lock_due_reservations(
-        self, tenant_id: str | None, now: datetime, limit: int, sku_id: str | None = None
+        self,
+        now: datetime,
+        limit: int,
+        tenant_id: str | None = None,
+        since: datetime | None = None,
     ) -> list[Reservation]:
-        """Locks ACTIVE holds past their deadline, skipping rows other transactions hold."""
+        """Locks ACTIVE holds past their deadline (and not before `since`), earliest first,
+        skipping rows other transactions hold."""
         ...
 
-    async def lock_expiring_soon(
-        self, now: datetime, limit: int
-    ) -> list[tuple[Reservation, Sku]]: ...
+    async def lock_due_single_sku_holds(
+        self, tenant_id: str, sku_id: str, now: datetime, limit: int
+    ) -> list[Reservation]:
+        """Due holds whose only line is this SKU (expiring them needs no other SKU's lock)."""
+        ...
+
+    async def lock_expiring_soon(self, now: datetime, limit: int) -> list[Reservation]: ...
+
+    async def refresh_deadlines(
+        self, tenant_id: str, sku_id: str, now: datetime, policy: SalePolicy
+    ) -> int: ...
+
+    async def ledger_totals(
+        self, tenant_id: str, sku_ids: Sequence[str]
+    ) -> dict[str, StockLevels]: ...
+
+    async def live_reserved(self, tenant_id: str, sku_ids: Sequence[str]) -> dict[str, int]:
+        """Units of ACTIVE holds per SKU, due or not (the sweeper has not returned them yet)."""
+        ...
 
 
 class InventoryStore(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+    async def answered(self, tenant_id: str, request_ids: Sequence[str]) -> dict[str, Answered]:
+        """Answered requests among these ids, read without a transaction."""
+        ...
 
     async def get_sku(self, tenant_id: str, sku_id: str, now: datetime) -> Sku | None:
         """The SKU with holds past their deadline already subtracted from reserved."""
@@ -87,25 +152,58 @@ class InventoryStore(Protocol):
     async def list_reservations(
         self,
         tenant_id: str,
-        by: str,
-        value: str,
+        by: ReservationFilter,
         state: ReservationState | None,
         before: tuple[datetime, str] | None,
         limit: int,
-    ) -> list[Reservation]: ...
+        now: datetime,
+    ) -> list[Reservation]:
+        """Newest first; `state` is the state as seen at `now` (due ACTIVE holds are EXPIRED)."""
+        ...
 
-    async def ledger_totals(
-        self, tenant_id: str, sku_ids: Sequence[str]
-    ) -> dict[str, StockLevels]: ...
+    async def sku_ids(self, tenant_id: str) -> list[str]: ...
 
     async def ledger_entries(
         self, tenant_id: str, sku_id: str, after_entry_id: int, limit: int
-    ) -> list[tuple[int, LedgerReason, object]]: ...
+    ) -> list[LedgerRecord]: ...
+
+    async def head_sequence(self) -> int: ...
+
+    async def events(self, window: EventWindow) -> list[bytes]: ...
 
 
 class SoldOutGate(Protocol):
     """A fast filter in front of PostgreSQL: may refuse too much, never admits anything itself."""
 
-    async def known_sellable(self, tenant_id: str, sku_id: str) -> int | None: ...
+    async def known_sellable(self, tenant_id: str, sku_id: str) -> int | None:
+        """The last published sellable units, or None when unknown (ask PostgreSQL)."""
+        ...
 
-    async def publish(self, tenant_id: str, sku_id: str, version: int, sellable: int) -> None: ...
+    async def publish(self, tenant_id: str, sku_id: str, version: int, sellable: int) -> None:
+        """Records the SKU's sellable units after a commit; older versions never win."""
+        ...
+
+
+class EventSignal(Protocol):
+    """Wakes event watchers when new events are committed."""
+
+    async def wait(self, after: int, timeout: float) -> bool:
+        """Returns True once an event after `after` may have committed, False on timeout."""
+        ...
+
+
+class RiskAssessorUnavailable(Exception):
+    """riskcontrol could not answer within the deadline (down, slow or Redis out)."""
+
+
+# The attempt riskcontrol scores is the hold request itself.
+HoldAttempt = Reserve
+
+
+class RiskAssessor(Protocol):
+    async def assess(
+        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
+    ) -> RiskVerdict:
+        """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
+        Raises RiskAssessorUnavailable when no answer comes within check.deadline."""
+        ...

@@ -39,9 +39,12 @@ CREATE TABLE reservations (
     release_reason     smallint,
     risk_decision_id   text        NOT NULL DEFAULT '',
     expiring_soon_sent boolean     NOT NULL DEFAULT false,
+    notify_at          timestamptz,
     PRIMARY KEY (tenant_id, reservation_id)
 );
 CREATE INDEX reservations_due ON reservations (expires_at) WHERE state = 1;
+CREATE INDEX reservations_expiring_soon ON reservations (notify_at)
+    WHERE state = 1 AND NOT expiring_soon_sent;
 CREATE INDEX reservations_by_user ON reservations (tenant_id, user_id, created_at DESC);
 CREATE INDEX reservations_by_order ON reservations (tenant_id, order_id, created_at DESC);
 
@@ -102,11 +105,12 @@ CREATE TABLE events (
     created_at timestamptz NOT NULL
 );
 
+-- Idempotency keys: the fingerprint of what was asked and a snapshot of what was answered.
 CREATE TABLE requests (
     tenant_id   text        NOT NULL,
     request_id  text        NOT NULL,
     fingerprint text        NOT NULL,
-    result_ref  text        NOT NULL,
+    result      jsonb,
     created_at  timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, request_id)
 );

@@ -1,0 +1,244 @@
+"""inventory's benchmark: hold throughput and latency on one hot SKU against the echo ceiling (A)
+and the naive one-transaction-per-request design (B), sold-out refusals, 100,000 expiries, and
+the service's memory. `python -m bench inventory` (or `make bench`)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import asyncpg
+import grpc
+from streamstock.inventory.v1 import inventory_service_pb2 as api
+from streamstock.inventory.v1 import inventory_service_pb2_grpc, stock_pb2
+
+from bench import echo
+from bench.harness import (
+    ADMIN_KEY,
+    Load,
+    Servers,
+    closed_loop,
+    servers,
+    start_process,
+    write_section,
+)
+
+CONCURRENCY = 64
+SECONDS = 8.0
+EXPIRED_HOLDS = 100_000
+TENANT = "demo"
+METADATA = (("x-api-key", ADMIN_KEY),)
+
+
+def _policy() -> stock_pb2.SalePolicy:
+    return stock_pb2.SalePolicy(
+        lock_stage=stock_pb2.LOCK_STAGE_CART, sale_mode=stock_pb2.SALE_MODE_FLASH_SALE
+    )
+
+
+async def _create_sku(stub: inventory_service_pb2_grpc.InventoryServiceStub, on_hand: int) -> str:
+    sku_id = f"bench-{uuid.uuid4().hex[:10]}"
+    await stub.CreateSku(
+        api.CreateSkuRequest(
+            tenant_id=TENANT,
+            request_id=f"create-{sku_id}",
+            sku_id=sku_id,
+            title="bench",
+            on_hand=on_hand,
+            policy=_policy(),
+        ),
+        metadata=METADATA,
+    )
+    return sku_id
+
+
+def _holds(address: str, sku_id: str, run: str) -> tuple[grpc.aio.Channel, object]:
+    channel = grpc.aio.insecure_channel(address)
+    stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
+
+    async def hold(n: int) -> bool:
+        request = api.ReserveRequest(
+            tenant_id=TENANT,
+            request_id=f"{run}-{n}",
+            user_id=f"buyer-{n}",
+            order_id=f"order-{n}",
+            lines=[api.ReserveLine(sku_id=sku_id, quantity=1)],
+            lock_stage=stock_pb2.LOCK_STAGE_CART,
+            purpose=1,
+        )
+        try:
+            await stub.Reserve(request, metadata=METADATA, timeout=10)
+            return True
+        except grpc.aio.AioRpcError as error:
+            if error.code() is not grpc.StatusCode.FAILED_PRECONDITION:
+                raise
+            return False
+
+    return channel, hold
+
+
+async def _echo_load(address: str) -> Load:
+    async with grpc.aio.insecure_channel(address) as channel:
+        call = echo.echo_call(channel)
+
+        async def ping(n: int) -> bool:
+            await call(b"", metadata=METADATA, timeout=10)
+            return True
+
+        await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
+        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS)
+
+
+async def _hold_load(name: str, address: str, on_hand: int) -> Load:
+    async with grpc.aio.insecure_channel(address) as admin:
+        sku_id = await _create_sku(inventory_service_pb2_grpc.InventoryServiceStub(admin), on_hand)
+    channel, hold = _holds(address, sku_id, f"{name[:1]}-{uuid.uuid4().hex[:6]}")
+    async with channel:
+        await closed_loop("warm-up", hold, CONCURRENCY, 1.0)  # type: ignore[arg-type]
+        return await closed_loop(name, hold, CONCURRENCY, SECONDS)  # type: ignore[arg-type]
+
+
+async def _insert_expired_holds(dsn: str, sku_id: str, count: int) -> None:
+    """Setup: `count` holds already past their deadline, booked exactly as holds are."""
+    conn = await asyncpg.connect(dsn, server_settings={"search_path": "inventory"})
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id, state,"
+                " lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at)"
+                " SELECT $1, 'x' || g, 'u' || g, 'o' || g, 1, 1, 1, '', '', '',"
+                " now() - interval '30 min', now() - interval '1 min'"
+                " FROM generate_series(1, $2) g",
+                TENANT,
+                count,
+            )
+            await conn.execute(
+                "INSERT INTO reservation_lines SELECT $1, 'x' || g, $3, 1, 0, true,"
+                " now() - interval '1 min' FROM generate_series(1, $2) g",
+                TENANT,
+                count,
+                sku_id,
+            )
+            await conn.execute(
+                "INSERT INTO user_holdings SELECT $1, $3, 'u' || g, 1 FROM generate_series(1, $2) g",
+                TENANT,
+                count,
+                sku_id,
+            )
+            await conn.execute(
+                "INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta, withheld_delta,"
+                " reserved_delta, sold_delta, reference, created_at)"
+                " SELECT $1, $3, 5, 0, 0, 1, 0, 'x' || g, now() - interval '30 min'"
+                " FROM generate_series(1, $2) g",
+                TENANT,
+                count,
+                sku_id,
+            )
+            await conn.execute(
+                "UPDATE skus SET reserved = reserved + $3 WHERE tenant_id = $1 AND sku_id = $2",
+                TENANT,
+                sku_id,
+                count,
+            )
+    finally:
+        await conn.close()
+
+
+async def _expiry(address: str, dsn: str) -> tuple[float, int]:
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
+        sku_id = await _create_sku(stub, EXPIRED_HOLDS)
+        await _insert_expired_holds(dsn, sku_id, EXPIRED_HOLDS)
+        started = time.perf_counter()
+        swept = await stub.SweepExpired(
+            api.SweepExpiredRequest(
+                tenant_id=TENANT, request_id=f"sweep-{sku_id}", limit=EXPIRED_HOLDS
+            ),
+            metadata=METADATA,
+            timeout=120,
+        )
+        elapsed = time.perf_counter() - started
+        sku = (
+            await stub.GetSku(api.GetSkuRequest(tenant_id=TENANT, sku_id=sku_id), metadata=METADATA)
+        ).sku
+        assert sku.stock.reserved == 0 and sku.stock.sellable == EXPIRED_HOLDS, sku.stock
+    return elapsed, swept.expired
+
+
+def _row(load: Load) -> str:
+    return (
+        f"| {load.name} | {load.per_second:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} |"
+        f" {load.completed:,} | {load.ok:,} |"
+    )
+
+
+def run() -> str:
+    with servers() as stack:
+        return _measure(stack)
+
+
+def _measure(stack: Servers) -> str:
+    env = stack.environment()
+    # The sweeper of the measured service stays on, as in production.
+    processes = [
+        start_process("echo", "bench.echo", env),
+        start_process("inventory", "services.inventory", env),
+        start_process("naive", "bench.naive_inventory", env),
+    ]
+    echo_p, inventory_p, naive_p = processes
+    try:
+        a = asyncio.run(_echo_load(echo_p.address))
+        b = asyncio.run(_hold_load("B: naive hold (txn per request)", naive_p.address, 10**9))
+        c = asyncio.run(_hold_load("C: StreamStock hold", inventory_p.address, 10**9))
+        d = asyncio.run(_hold_load("D: StreamStock sold-out refusal", inventory_p.address, 0))
+        rss = inventory_p.peak_rss_mb
+        expiry_seconds, expired = asyncio.run(_expiry(inventory_p.address, stack.postgres.dsn()))
+    finally:
+        for process in processes:
+            process.stop()
+    checks = [
+        (
+            "hold throughput ≥ 0.8 x A",
+            c.per_second / a.per_second,
+            c.per_second >= 0.8 * a.per_second,
+        ),
+        (
+            "hold throughput ≥ 2.5 x B",
+            c.per_second / b.per_second,
+            c.per_second >= 2.5 * b.per_second,
+        ),
+        ("hold p99 ≤ 1.5 x A p99", c.p99_ms / a.p99_ms, c.p99_ms <= 1.5 * a.p99_ms),
+        (
+            "sold-out refusals ≥ 0.9 x A",
+            d.per_second / a.per_second,
+            d.per_second >= 0.9 * a.per_second,
+        ),
+    ]
+    lines = [
+        f"Concurrency {CONCURRENCY}, {SECONDS:.0f} s per load after 1 s of warm-up, one hot SKU,",
+        "client and each server in their own process on the same machine; PostgreSQL with its",
+        "default durability (fsync on, synchronous commit).",
+        "",
+        "| load | requests/s | p50 ms | p99 ms | completed | succeeded |",
+        "|---|---|---|---|---|---|",
+        *(_row(load) for load in (a, b, c, d)),
+        "",
+        "| target | ratio | met |",
+        "|---|---|---|",
+        *(f"| {name} | {ratio:.2f} | {'yes' if met else 'NO'} |" for name, ratio, met in checks),
+        f"| {EXPIRED_HOLDS:,} expired holds returned (SweepExpired) ≤ 5 s | {expiry_seconds:.2f} s"
+        f" ({expired:,} expired) | {'yes' if expiry_seconds <= 5 else 'NO'} |",
+        f"| inventory peak RSS ≤ 250 MB | {rss:.0f} MB | {'yes' if rss <= 250 else 'NO'} |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    body = run()
+    print(body)
+    write_section("inventory: holds on one hot SKU", "make bench BENCH=inventory", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""riskcontrol's Assess over gRPC, within the SKU's risk deadline (20 ms by default)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import grpc
+from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2
+from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as rpc
+
+from services.inventory.domain.policy import LockStage, RiskMode
+from services.inventory.domain.risk import RiskCheck, RiskDecision, RiskVerdict
+from services.inventory.service_layer.ports import HoldAttempt, RiskAssessorUnavailable
+
+log = logging.getLogger(__name__)
+
+_STAGES = {
+    LockStage.CART: assessment_pb2.LOCK_STAGE_CART,
+    LockStage.ORDER: assessment_pb2.LOCK_STAGE_ORDER,
+    LockStage.PAYMENT: assessment_pb2.LOCK_STAGE_PAYMENT,
+}
+_DECISIONS = {
+    assessment_pb2.DECISION_ALLOW: RiskDecision.ALLOW,
+    assessment_pb2.DECISION_CHALLENGE: RiskDecision.CHALLENGE,
+    assessment_pb2.DECISION_BLOCK: RiskDecision.BLOCK,
+}
+
+
+class GrpcRiskAssessor:
+    def __init__(self, channel: grpc.aio.Channel) -> None:
+        self._stub = rpc.RiskControlServiceStub(channel)
+
+    async def assess(
+        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
+    ) -> RiskVerdict:
+        request = riskcontrol_service_pb2.AssessRequest(
+            tenant_id=attempt.tenant_id,
+            request_id=attempt.key.request_id,
+            attempt=assessment_pb2.Attempt(
+                kind=(
+                    assessment_pb2.ATTEMPT_KIND_PURCHASE
+                    if attempt.payment_reference is not None
+                    else assessment_pb2.ATTEMPT_KIND_HOLD
+                ),
+                lines=[
+                    assessment_pb2.AttemptLine(
+                        sku_id=line.sku_id,
+                        quantity=line.quantity,
+                        purchase_limit=limits.get(line.sku_id, 0),
+                    )
+                    for line in attempt.lines
+                ],
+                lock_stage=_STAGES[attempt.lock_stage],
+                platform_id=attempt.buyer.platform_id,
+                user_id=attempt.user_id,
+                order_id=attempt.order_id,
+                ip=attempt.buyer.ip,
+                device_id=attempt.buyer.device_id,
+                challenge_pass_token=attempt.challenge_pass_token,
+            ),
+            caller_mode=(
+                assessment_pb2.ENFORCEMENT_MODE_ENFORCE
+                if check.mode is RiskMode.ENFORCE
+                else assessment_pb2.ENFORCEMENT_MODE_SHADOW
+            ),
+        )
+        try:
+            response = await self._stub.Assess(request, timeout=check.deadline.total_seconds())
+        except grpc.aio.AioRpcError as error:
+            # Whatever went wrong (deadline, outage, a refusal of ours), the hold path must not
+            # wait or fail on it: the SKU's fail mode decides.
+            if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
+                log.warning("riskcontrol Assess failed: %s %s", error.code(), error.details())
+            raise RiskAssessorUnavailable(str(error.code())) from error
+        return RiskVerdict(
+            decision_id=response.decision_id,
+            decision=_DECISIONS.get(response.decision, RiskDecision.ALLOW),
+            rule_ids=tuple(sorted({r.rule_id for r in response.reasons if not r.shadow})),
+            challenge_id=response.challenge.challenge_id,
+        )

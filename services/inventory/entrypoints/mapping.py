@@ -1,0 +1,207 @@
+"""Domain objects to protobuf messages (responses and the event log's payloads)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from google.protobuf import duration_pb2, timestamp_pb2
+from streamstock.inventory.v1 import events_pb2, reservation_pb2, stock_pb2
+
+from services.inventory.domain import events as ev
+from services.inventory.domain.policy import SalePolicy
+from services.inventory.domain.reservation import Reservation
+from services.inventory.domain.sku import Sku
+from services.inventory.domain.stock import StockLevels
+from services.inventory.service_layer.ports import LedgerRecord
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    """Integer arithmetic (Timestamp.FromDatetime costs more than the rest of an event)."""
+    if value is None:
+        return None
+    since = value - _EPOCH
+    return timestamp_pb2.Timestamp(
+        seconds=since.days * 86400 + since.seconds, nanos=since.microseconds * 1000
+    )
+
+
+def duration(value: timedelta) -> duration_pb2.Duration:
+    span = duration_pb2.Duration()
+    span.FromTimedelta(value)
+    return span
+
+
+def stock_levels(stock: StockLevels) -> stock_pb2.StockLevels:
+    return stock_pb2.StockLevels(
+        on_hand=stock.on_hand,
+        withheld=stock.withheld,
+        reserved=stock.reserved,
+        sold=stock.sold,
+        sellable=max(stock.sellable, 0),
+    )
+
+
+def sale_policy(policy: SalePolicy) -> stock_pb2.SalePolicy:
+    return stock_pb2.SalePolicy(
+        lock_stage=policy.lock_stage.value,
+        sale_mode=policy.sale_mode.value,
+        hold_ttl=duration(policy.hold_ttl),
+        refresh_ttl_on_restock=policy.refresh_ttl_on_restock,
+        allow_extension=policy.allow_extension,
+        max_extension=duration(policy.max_extension),
+        max_extensions=policy.max_extensions,
+        per_user_limit=policy.per_user_limit,
+        max_per_order=policy.max_per_order,
+        expiring_soon_lead=duration(policy.expiring_soon_lead),
+        risk_mode=policy.risk_mode.value,
+        risk_fail_mode=policy.risk_fail_mode.value,
+        risk_deadline=duration(policy.risk_deadline),
+        presale_balance_due_time=timestamp(policy.presale_balance_due),
+    )
+
+
+def sku(value: Sku) -> stock_pb2.Sku:
+    return stock_pb2.Sku(
+        tenant_id=value.tenant_id,
+        sku_id=value.sku_id,
+        title=value.title,
+        stock=stock_levels(value.stock),
+        policy=sale_policy(value.policy),
+        sale_status=value.status.value,
+        withheld=[
+            stock_pb2.WithheldUnits(kind=kind.value, quantity=quantity)
+            for kind, quantity in sorted(value.withheld_by_kind.items(), key=lambda i: i[0].value)
+        ],
+        create_time=timestamp(value.created_at),
+        update_time=timestamp(value.updated_at),
+        version=value.version,
+    )
+
+
+def buyer(value: Reservation) -> reservation_pb2.BuyerContext:
+    return reservation_pb2.BuyerContext(
+        platform_id=value.buyer.platform_id, ip=value.buyer.ip, device_id=value.buyer.device_id
+    )
+
+
+def reservation(value: Reservation) -> reservation_pb2.Reservation:
+    return reservation_pb2.Reservation(
+        tenant_id=value.tenant_id,
+        reservation_id=value.reservation_id,
+        user_id=value.user_id,
+        order_id=value.order_id,
+        lines=[
+            reservation_pb2.ReservationLine(
+                sku_id=line.sku_id, quantity=line.quantity, consumed_quantity=line.consumed
+            )
+            for line in value.lines
+        ],
+        state=value.state.value,
+        lock_stage=value.lock_stage.value,
+        purpose=value.purpose.value,
+        buyer=buyer(value),
+        create_time=timestamp(value.created_at),
+        expire_time=timestamp(value.expires_at),
+        settle_time=timestamp(value.settled_at),
+        extension_count=value.extension_count,
+        payment_reference=value.payment_reference,
+        release_reason=value.release_reason.value if value.release_reason else 0,
+        risk_decision_id=value.risk_decision_id,
+    )
+
+
+def ledger_entry(record: LedgerRecord) -> stock_pb2.LedgerEntry:
+    entry = record.entry
+    return stock_pb2.LedgerEntry(
+        entry_id=record.entry_id,
+        sku_id=record.sku_id,
+        reason=entry.reason.value,
+        on_hand_delta=entry.delta.on_hand,
+        withheld_delta=entry.delta.withheld,
+        reserved_delta=entry.delta.reserved,
+        sold_delta=entry.delta.sold,
+        reference=entry.reference,
+        note=entry.note,
+        create_time=timestamp(record.created_at),
+    )
+
+
+# The oneof field of InventoryEvent that carries each event type.
+_EVENT_FIELD = {
+    ev.EventType.SKU_CREATED: "sku_created",
+    ev.EventType.STOCK_ADJUSTED: "stock_adjusted",
+    ev.EventType.WITHHELD_CHANGED: "withheld_changed",
+    ev.EventType.SALE_STATUS_CHANGED: "sale_status_changed",
+    ev.EventType.SALE_POLICY_CHANGED: "sale_policy_changed",
+    ev.EventType.RESERVATION_CREATED: "reservation_created",
+    ev.EventType.RESERVATION_CONFIRMED: "reservation_confirmed",
+    ev.EventType.RESERVATION_RELEASED: "reservation_released",
+    ev.EventType.RESERVATION_EXPIRED: "reservation_expired",
+    ev.EventType.RESERVATION_EXPIRING_SOON: "reservation_expiring_soon",
+    ev.EventType.RESERVATION_EXTENDED: "reservation_extended",
+    ev.EventType.RESERVATION_RESIZED: "reservation_resized",
+    ev.EventType.RESERVATION_CONSUMED: "reservation_consumed",
+    ev.EventType.SOLD_RETURNED: "sold_returned",
+}
+
+
+def _payload(payload: ev.Payload) -> object:
+    match payload:
+        case ev.SkuCreated():
+            return events_pb2.SkuCreated(title=payload.title, policy=sale_policy(payload.policy))
+        case ev.StockAdjusted():
+            return events_pb2.StockAdjusted(
+                on_hand_delta=payload.on_hand_delta,
+                reason=payload.reason.value,
+                adjustment_reason=(
+                    payload.adjustment_reason.value if payload.adjustment_reason else 0
+                ),
+                note=payload.note,
+            )
+        case ev.WithheldChanged():
+            return events_pb2.WithheldChanged(kind=payload.kind.value, quantity=payload.quantity)
+        case ev.SaleStatusChanged():
+            return events_pb2.SaleStatusChanged(
+                previous=payload.previous.value,
+                current=payload.current.value,
+                reason=payload.reason,
+            )
+        case ev.SalePolicyChanged():
+            return events_pb2.SalePolicyChanged(policy=sale_policy(payload.policy))
+        case ev.ReservationChanged():
+            return events_pb2.ReservationEvent(
+                reservation_id=payload.reservation_id,
+                user_id=payload.user_id,
+                order_id=payload.order_id,
+                quantity=payload.quantity,
+                line_quantity=payload.line_quantity,
+                state=payload.state.value,
+                purpose=payload.purpose.value,
+                buyer=reservation_pb2.BuyerContext(
+                    platform_id=payload.buyer.platform_id,
+                    ip=payload.buyer.ip,
+                    device_id=payload.buyer.device_id,
+                ),
+                expire_time=timestamp(payload.expires_at),
+                release_reason=payload.release_reason.value if payload.release_reason else 0,
+            )
+        case ev.SoldReturned():
+            return events_pb2.SoldReturned(
+                quantity=payload.quantity, order_id=payload.order_id, note=payload.note
+            )
+    raise TypeError(f"no event message for {payload!r}")
+
+
+def encode_event(sequence: int, change: ev.Change) -> bytes:
+    """The stored form of one event: an InventoryEvent, serialized."""
+    event = events_pb2.InventoryEvent(
+        sequence=sequence,
+        tenant_id=change.tenant_id,
+        sku_id=change.sku_id,
+        occur_time=timestamp(change.occurred_at),
+        stock=stock_levels(change.stock_after),
+    )
+    getattr(event, _EVENT_FIELD[change.type]).CopyFrom(_payload(change.payload))
+    return event.SerializeToString()

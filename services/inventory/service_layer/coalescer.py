@@ -1,0 +1,75 @@
+"""Coalescing: concurrent requests for one key are answered by one batch at a time.
+
+While a batch for a key is being decided, the requests that arrive for that key queue up and
+become the next batch. Under load, batches grow by themselves; alone, a request is a batch of one
+and pays no added wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
+T = TypeVar("T")
+
+# Process answers one outcome per request, in order: a value or the exception to raise.
+Process = Callable[[K, Sequence[R]], Awaitable[Sequence[T | Exception]]]
+
+
+class Coalescer(Generic[K, R, T]):
+    def __init__(self, process: Process[K, R, T], max_batch: int) -> None:
+        self._process = process
+        self._max_batch = max_batch
+        self._queues: dict[K, deque[tuple[R, asyncio.Future[T]]]] = {}
+        self._workers: set[asyncio.Task[None]] = set()
+
+    async def submit(self, key: K, request: R) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = deque()
+            worker = asyncio.create_task(self._drain(key, queue), name=f"coalescer {key}")
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
+        queue.append((request, future))
+        future.add_done_callback(_retrieve)
+        # A caller that gives up (deadline, cancel) does not cancel the batch: the batch decides
+        # and records the request, so a retry with the same request id finds the answer.
+        return await asyncio.shield(future)
+
+    async def _drain(self, key: K, queue: deque[tuple[R, asyncio.Future[T]]]) -> None:
+        try:
+            while queue:
+                count = min(len(queue), self._max_batch)
+                batch = [queue.popleft() for _ in range(count)]
+                await self._answer(key, batch)
+        finally:
+            del self._queues[key]
+
+    async def _answer(self, key: K, batch: list[tuple[R, asyncio.Future[T]]]) -> None:
+        try:
+            outcomes = await self._process(key, [request for request, _ in batch])
+        except Exception as failure:  # the whole batch failed (storage down): tell every caller
+            outcomes = [failure] * len(batch)
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if future.done():
+                continue
+            if isinstance(outcome, Exception):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+
+    async def close(self) -> None:
+        for worker in list(self._workers):
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
+
+def _retrieve(future: asyncio.Future[object]) -> None:
+    """Marks the outcome of an abandoned request as seen, so asyncio does not log it."""
+    if not future.cancelled():
+        future.exception()

@@ -1,0 +1,218 @@
+"""Placing holds: a batch of Reserve/Purchase requests decided in one transaction, in order.
+
+The batch is what makes a hot SKU fast (one lock of the counter row, one multi-row insert for a
+hundred holds) and it changes nothing about the rules: each request is checked against the stock,
+the purchase limits and the sale status as they stand after the requests before it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from services.inventory.domain.errors import (
+    InsufficientStock,
+    InventoryError,
+    RequestIdReused,
+    SkuNotFound,
+)
+from services.inventory.domain.policy import SalePolicy
+from services.inventory.domain.reservation import (
+    Reservation,
+    ReservationLine,
+    ReservationPurpose,
+)
+from services.inventory.domain.sku import Sku
+from services.inventory.domain.stock import LedgerReason
+from services.inventory.service_layer import commands
+from services.inventory.service_layer.ports import Answered, IdFactory, Transaction
+
+Outcome = Reservation | InventoryError
+# Due holds a batch returns to stock when it runs short, before refusing anyone.
+LAZY_EXPIRY_LIMIT = 1000
+
+
+def replay(answered: Answered, key: commands.Idempotency) -> Outcome:
+    """The original answer to a request id, or a refusal when the id was used for another ask."""
+    if answered.fingerprint != key.fingerprint or not isinstance(answered.result, Reservation):
+        return RequestIdReused(
+            f"request id {key.request_id} was used for a different request",
+            request_id=key.request_id,
+        )
+    return answered.result
+
+
+class HoldBook:
+    """The SKUs, buyers' holdings and new holds of one batch, written once at the end."""
+
+    def __init__(
+        self, txn: Transaction, skus: dict[tuple[str, str], Sku], ids: IdFactory, now: datetime
+    ) -> None:
+        self._txn = txn
+        self._tenant_id = next(iter(skus))[0] if skus else ""
+        self._skus = skus
+        self._ids = ids
+        self._now = now
+        self._held: dict[str, dict[str, int]] = {}
+        self._holding_deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._swept: set[str] = set()
+        self.placed: list[Reservation] = []
+        self.expired: list[Reservation] = []
+
+    async def load_holdings(self, requests: Sequence[commands.Reserve]) -> None:
+        """Units each buyer of the batch already holds of each limited SKU (rows locked)."""
+        users_by_sku: dict[str, set[str]] = defaultdict(set)
+        for request in requests:
+            if request.purpose is ReservationPurpose.BUYER:
+                for line in request.lines:
+                    users_by_sku[line.sku_id].add(request.user_id)
+        for sku_id, users in sorted(users_by_sku.items()):
+            sku = self._skus.get((requests[0].tenant_id, sku_id))
+            if sku is not None and sku.tracks_holdings:
+                self._held[sku_id] = await self._txn.holdings(sku.tenant_id, sku_id, sorted(users))
+
+    def _sku(self, tenant_id: str, sku_id: str) -> Sku:
+        sku = self._skus.get((tenant_id, sku_id))
+        if sku is None:
+            raise SkuNotFound(f"no SKU {sku_id}", sku_id=sku_id)
+        return sku
+
+    def held_by(self, sku_id: str, user_id: str) -> int:
+        return self._held.get(sku_id, {}).get(user_id, 0)
+
+    def _add_held(self, sku: Sku, user_id: str, units: int) -> None:
+        if not sku.tracks_holdings:
+            return
+        if sku.sku_id in self._held:
+            self._held[sku.sku_id][user_id] = self.held_by(sku.sku_id, user_id) + units
+        self._holding_deltas[sku.sku_id][user_id] += units
+
+    async def place(self, request: commands.Reserve) -> Reservation:
+        skus = [self._sku(request.tenant_id, line.sku_id) for line in request.lines]
+        reservation = Reservation.open(
+            request.tenant_id,
+            self._ids.reservation_id(),
+            request.user_id,
+            request.order_id,
+            [ReservationLine(line.sku_id, line.quantity) for line in request.lines],
+            request.lock_stage,
+            request.purpose,
+            request.buyer,
+            self._now,
+            _strictest(sku.policy for sku in skus),
+        )
+        reservation.risk_decision_id = request.risk_decision_id
+        for sku, line in zip(skus, request.lines, strict=True):
+            await self._check(sku, reservation, line.quantity)
+        for sku, line in zip(skus, request.lines, strict=True):
+            sku.hold(reservation, line.quantity, self._now)
+            if reservation.purpose is ReservationPurpose.BUYER:
+                self._add_held(sku, reservation.user_id, line.quantity)
+        if request.payment_reference is not None:
+            reservation.confirm(self._now, request.payment_reference)
+            for sku in skus:
+                sku.settle(reservation, LedgerReason.CONFIRM, self._now)
+        self.placed.append(reservation)
+        return reservation
+
+    async def _check(self, sku: Sku, reservation: Reservation, quantity: int) -> None:
+        held = self.held_by(sku.sku_id, reservation.user_id)
+        try:
+            sku.check_can_hold(reservation, 0, quantity, held)
+        except InsufficientStock:
+            if not await self._expire_due(sku):
+                raise
+            sku.check_can_hold(reservation, 0, quantity, held)
+
+    async def _expire_due(self, sku: Sku) -> bool:
+        """Returns due holds of this SKU to stock (once per batch); True if any came back."""
+        if sku.sku_id in self._swept:
+            return False
+        self._swept.add(sku.sku_id)
+        due = await self._txn.lock_due_single_sku_holds(
+            sku.tenant_id, sku.sku_id, self._now, LAZY_EXPIRY_LIMIT
+        )
+        for reservation in due:
+            reservation.expire(self._now)
+            sku.settle(reservation, LedgerReason.EXPIRE, self._now)
+            if reservation.purpose is ReservationPurpose.BUYER:
+                self._add_held(sku, reservation.user_id, -reservation.held_units)
+        self.expired.extend(due)
+        return bool(due)
+
+    async def write(self) -> None:
+        await self._txn.insert_reservations(self.placed)
+        await self._txn.save_reservations(self.expired)
+        for sku_id, deltas in sorted(self._holding_deltas.items()):
+            await self._txn.add_holdings(self._tenant_id, sku_id, deltas)
+        await self._txn.save_skus(list(self._skus.values()))
+
+
+def _strictest(policies: Iterable[SalePolicy]) -> SalePolicy:
+    """A hold of several SKUs lasts as long as the shortest of their policies allows."""
+    return min(policies, key=lambda policy: policy.effective_hold_ttl)
+
+
+async def place_holds(
+    txn: Transaction, ids: IdFactory, requests: Sequence[commands.Reserve], now: datetime
+) -> tuple[list[Outcome], list[Sku]]:
+    """Decides a batch of holds of one tenant in order; returns each outcome and the SKUs."""
+    tenant_id = requests[0].tenant_id
+    first_of: dict[str, int] = {}
+    for index, request in enumerate(requests):
+        first_of.setdefault(request.key.request_id, index)
+    answered = await txn.claim_requests(
+        tenant_id, {rid: requests[i].key.fingerprint for rid, i in first_of.items()}, now
+    )
+    outcomes: list[Outcome | None] = [None] * len(requests)
+    fresh: list[int] = []
+    for request_id, index in first_of.items():
+        if request_id in answered:
+            outcomes[index] = replay(answered[request_id], requests[index].key)
+        else:
+            fresh.append(index)
+    keys = sorted({(tenant_id, ln.sku_id) for i in fresh for ln in requests[i].lines})
+    skus = await txn.lock_skus(keys) if keys else {}
+    book = HoldBook(txn, skus, ids, now)
+    await book.load_holdings([requests[i] for i in fresh])
+    for index in fresh:
+        try:
+            outcomes[index] = await book.place(requests[index])
+        except InventoryError as refusal:
+            outcomes[index] = refusal
+    await book.write()
+    await txn.record_results(
+        tenant_id,
+        {
+            requests[i].key.request_id: outcome
+            for i in fresh
+            if isinstance(outcome := outcomes[i], Reservation)
+        },
+    )
+    await txn.forget_requests(
+        tenant_id, [requests[i].key.request_id for i in fresh if not _placed(outcomes[i])]
+    )
+    return _with_duplicates(requests, first_of, outcomes), list(skus.values())
+
+
+def _placed(outcome: Outcome | None) -> bool:
+    return isinstance(outcome, Reservation)
+
+
+def _with_duplicates(
+    requests: Sequence[commands.Reserve], first_of: dict[str, int], outcomes: list[Outcome | None]
+) -> list[Outcome]:
+    """A request id sent twice in one batch gets the first one's answer (or a reuse refusal)."""
+    resolved: list[Outcome] = []
+    for index, request in enumerate(requests):
+        first = first_of[request.key.request_id]
+        outcome = outcomes[first]
+        assert outcome is not None
+        if first != index and request.key.fingerprint != requests[first].key.fingerprint:
+            outcome = RequestIdReused(
+                f"request id {request.key.request_id} was used for a different request",
+                request_id=request.key.request_id,
+            )
+        resolved.append(outcome)
+    return resolved

@@ -1,0 +1,176 @@
+"""Holds: reserve (coalesced per hot SKU), purchase, confirm, release, extend, resize, consume."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from services.inventory.domain.errors import InsufficientStock, InventoryError
+from services.inventory.domain.events import EventType
+from services.inventory.domain.reservation import Reservation, ReservationPurpose
+from services.inventory.domain.sku import Sku
+from services.inventory.domain.stock import LedgerReason
+from services.inventory.service_layer import commands
+from services.inventory.service_layer.coalescer import Coalescer
+from services.inventory.service_layer.holds import Outcome, place_holds, replay
+from services.inventory.service_layer.ports import Transaction
+from services.inventory.service_layer.screening import RiskScreen
+from services.inventory.service_layer.settlement import (
+    line_of,
+    lock_skus_of,
+    locked_reservation,
+    settle,
+)
+from services.inventory.service_layer.unit import Unit
+
+# Holds of one SKU decided in one transaction at most; bounds a transaction's length.
+MAX_BATCH = 256
+
+
+class Holds:
+    """Reserve and Purchase. One-line requests for the same SKU queue behind each other and are
+    decided a batch per transaction; a SKU the gate knows is sold out costs no transaction."""
+
+    def __init__(self, unit: Unit, screen: RiskScreen, max_batch: int = MAX_BATCH) -> None:
+        self._unit = unit
+        self._screen = screen
+        self._batches: Coalescer[tuple[str, str], commands.Reserve, Reservation] = Coalescer(
+            self._decide, max_batch
+        )
+
+    async def reserve(self, cmd: commands.Reserve) -> Reservation:
+        try:
+            cmd = await self._screen.screen(cmd)
+        except InventoryError as refusal:
+            # A retry of a hold made before riskcontrol changed its mind gets the hold.
+            answered = await self._unit.store.answered(cmd.tenant_id, [cmd.key.request_id])
+            if cmd.key.request_id not in answered:
+                raise
+            outcome = replay(answered[cmd.key.request_id], cmd.key)
+            if isinstance(outcome, Exception):
+                raise outcome from refusal
+            return outcome
+        if len(cmd.lines) == 1:
+            return await self._batches.submit((cmd.tenant_id, cmd.lines[0].sku_id), cmd)
+        (outcome,) = await self._in_transaction([cmd])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def _decide(
+        self, key: tuple[str, str], batch: Sequence[commands.Reserve]
+    ) -> list[Outcome]:
+        tenant_id, sku_id = key
+        known = await self._unit.gate.known_sellable(tenant_id, sku_id)
+        if known is not None and all(cmd.lines[0].quantity > known for cmd in batch):
+            return await self._refuse(tenant_id, sku_id, known, batch)
+        return await self._in_transaction(batch)
+
+    async def _in_transaction(self, batch: Sequence[commands.Reserve]) -> list[Outcome]:
+        async with self._unit.store.transaction() as txn:
+            outcomes, skus = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
+        await self._unit.publish(skus)
+        self._screen.remember(skus)
+        return outcomes
+
+    async def _refuse(
+        self, tenant_id: str, sku_id: str, sellable: int, batch: Sequence[commands.Reserve]
+    ) -> list[Outcome]:
+        """Refuses without a transaction, except retries of requests answered before."""
+        answered = await self._unit.store.answered(tenant_id, [c.key.request_id for c in batch])
+        return [
+            replay(answered[cmd.key.request_id], cmd.key)
+            if cmd.key.request_id in answered
+            else InsufficientStock(
+                f"{sku_id}: {cmd.lines[0].quantity} requested, {sellable} sellable",
+                sku_id=sku_id,
+                requested=cmd.lines[0].quantity,
+                sellable=sellable,
+            )
+            for cmd in batch
+        ]
+
+    async def close(self) -> None:
+        await self._batches.close()
+
+
+async def confirm(unit: Unit, cmd: commands.Confirm) -> Reservation:
+    async def work(txn: Transaction, now: datetime) -> tuple[Reservation, list[Sku]]:
+        reservation = await locked_reservation(txn, cmd.tenant_id, cmd.reservation_id)
+        reservation.confirm(now, cmd.payment_reference)
+        return reservation, await settle(txn, [reservation], LedgerReason.CONFIRM, now)
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)
+
+
+async def release(unit: Unit, cmd: commands.Release) -> Reservation:
+    async def work(txn: Transaction, now: datetime) -> tuple[Reservation, list[Sku]]:
+        reservation = await locked_reservation(txn, cmd.tenant_id, cmd.reservation_id)
+        reservation.release(now, cmd.reason)
+        return reservation, await settle(txn, [reservation], LedgerReason.RELEASE, now)
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)
+
+
+async def extend(unit: Unit, cmd: commands.Extend) -> Reservation:
+    async def work(txn: Transaction, now: datetime) -> tuple[Reservation, list[Sku]]:
+        reservation = await locked_reservation(txn, cmd.tenant_id, cmd.reservation_id)
+        skus = list((await lock_skus_of(txn, [reservation])).values())
+        reservation.extend(now, cmd.extension, [sku.policy for sku in skus])
+        for sku in skus:
+            sku.note_reservation(EventType.RESERVATION_EXTENDED, reservation, now)
+        await txn.save_reservations([reservation])
+        await txn.save_skus(skus)
+        return reservation, skus
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)
+
+
+async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
+    async def work(txn: Transaction, now: datetime) -> tuple[Reservation, list[Sku]]:
+        reservation = await locked_reservation(txn, cmd.tenant_id, cmd.reservation_id)
+        reservation.require_active(now)
+        old = line_of(reservation, cmd.sku_id)
+        (sku,) = (await txn.lock_skus([(cmd.tenant_id, cmd.sku_id)])).values()
+        buyer = reservation.purpose is ReservationPurpose.BUYER
+        if cmd.quantity > old:
+            held = 0
+            if buyer and sku.tracks_holdings:
+                holdings = await txn.holdings(cmd.tenant_id, cmd.sku_id, [reservation.user_id])
+                held = holdings.get(reservation.user_id, 0)
+            sku.check_can_hold(reservation, old, cmd.quantity - old, held)
+        reservation.line(cmd.sku_id).quantity = cmd.quantity
+        sku.resize(reservation, old, cmd.quantity, now)
+        if buyer and sku.tracks_holdings:
+            await txn.add_holdings(
+                cmd.tenant_id, cmd.sku_id, {reservation.user_id: cmd.quantity - old}
+            )
+        await txn.save_reservations([reservation])
+        await txn.save_skus([sku])
+        return reservation, [sku]
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)
+
+
+async def consume(unit: Unit, cmd: commands.Consume) -> Reservation:
+    async def work(txn: Transaction, now: datetime) -> tuple[Reservation, list[Sku]]:
+        reservation = await locked_reservation(txn, cmd.tenant_id, cmd.reservation_id)
+        reservation.require_active(now)
+        held = line_of(reservation, cmd.sku_id)
+        if cmd.quantity > held:
+            raise InsufficientStock(
+                f"{cmd.sku_id}: {cmd.quantity} consumed, the hold has {held}",
+                sku_id=cmd.sku_id,
+                requested=cmd.quantity,
+                held=held,
+            )
+        line = reservation.line(cmd.sku_id)
+        line.quantity -= cmd.quantity
+        line.consumed += cmd.quantity
+        (sku,) = (await txn.lock_skus([(cmd.tenant_id, cmd.sku_id)])).values()
+        sku.consume(reservation, cmd.quantity, cmd.order_id, now)
+        await txn.save_reservations([reservation])
+        await txn.save_skus([sku])
+        return reservation, [sku]
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)

@@ -1,0 +1,30 @@
+"""inventory's own settings, beside the shared ServiceSettings (both from the environment)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from services.runtime.settings import SettingsError
+
+
+@dataclass(frozen=True)
+class InventorySettings:
+    # How long the expiry sweeper naps when it found nothing to do.
+    sweep_interval_seconds: float = 0.5
+    # Holds of one SKU decided per transaction at most.
+    max_hold_batch: int = 256
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> InventorySettings:
+        env = os.environ if env is None else env
+        try:
+            return cls(
+                sweep_interval_seconds=float(
+                    env.get("STREAMSTOCK_SWEEP_INTERVAL_SECONDS", cls.sweep_interval_seconds)
+                ),
+                max_hold_batch=int(env.get("STREAMSTOCK_MAX_HOLD_BATCH", cls.max_hold_batch)),
+            )
+        except ValueError as error:
+            raise SettingsError(f"inventory settings: {error}") from error
