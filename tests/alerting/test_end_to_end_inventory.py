@@ -20,7 +20,7 @@ from streamstock.alerting.v1 import (
     receivers_pb2,
 )
 from streamstock.inventory.v1 import inventory_service_pb2 as inv
-from streamstock.inventory.v1 import inventory_service_pb2_grpc, stock_pb2
+from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2, stock_pb2
 
 from alerting.harness import SECRET
 from alerting.http_recorder import HttpRecorder
@@ -118,6 +118,9 @@ async def create_sku(inventory, admin, sku: str, on_hand: int) -> None:
             title=sku,
             on_hand=on_hand,
             sale_status=stock_pb2.SALE_STATUS_ON_SALE,
+            policy=stock_pb2.SalePolicy(
+                lock_stage=stock_pb2.LOCK_STAGE_CART, sale_mode=stock_pb2.SALE_MODE_FLASH_SALE
+            ),
         ),
         metadata=admin,
     )
@@ -131,6 +134,8 @@ async def reserve(inventory, admin, sku: str, order: str, quantity: int) -> None
             user_id=f"buyer-{order}",
             order_id=order,
             lines=[inv.ReserveLine(sku_id=sku, quantity=quantity)],
+            lock_stage=stock_pb2.LOCK_STAGE_CART,
+            purpose=reservation_pb2.RESERVATION_PURPOSE_BUYER,
         ),
         metadata=admin,
     )
@@ -199,9 +204,10 @@ async def test_restarted_alerting_service_neither_loses_nor_repeats(
     await create_sku(inventory, admin, "restart-sku", 500)
     await reserve(inventory, admin, "restart-sku", "r1", 85)
     await recorder.wait_for(1)
-    await first.host.stop()
+    await first.host.stop()  # a graceful stop (SIGTERM): in-flight sends finish first
     # Stock keeps moving while alerting is down.
     await reserve(inventory, admin, "restart-sku", "r2", 20)
     await alerting_service()
     await recorder.wait_for(2)
     assert tiers_and_kinds(recorder, "/restart") == [("YELLOW", "FIRING"), ("ORANGE", "FIRING")]
+    assert len(recorder.at("/restart")) == 2  # nothing was sent twice

@@ -82,9 +82,20 @@ class Dispatcher:
 
     async def run(self) -> None:
         while True:
-            handled = await self.run_once()
+            handled = await self._drained_round()
             if handled == 0:
                 await self.wakeup.wait(await self._idle_seconds())
+
+    async def _drained_round(self) -> int:
+        """One round; when the service drains (the task is cancelled), the sends in flight get up
+        to one send timeout to finish and be recorded, so a graceful stop leaves no claim behind
+        for the lease to return (a crash still does, and the lease covers it)."""
+        current = asyncio.ensure_future(self.run_once())
+        try:
+            return await asyncio.shield(current)
+        except asyncio.CancelledError:
+            await asyncio.wait([current], timeout=self.settings.send_timeout_seconds + 1.0)
+            raise
 
     async def _idle_seconds(self) -> float:
         async with self.store.transaction() as tx:
