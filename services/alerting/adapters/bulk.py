@@ -1,31 +1,52 @@
-"""One statement for many rows: INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE.
+"""Many rows into several tables in one statement: data-modifying CTEs of
+INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE.
 
-A batch of events touches up to a thousand SKUs; one round trip per table keeps the follower's
-transaction short (asyncpg's executemany still binds and executes row by row).
+A batch of events touches up to a thousand SKUs in three tables; one round trip for all of them
+keeps the follower's transaction short (asyncpg's executemany binds and executes row by row).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import asyncpg
 
 
-async def upsert(
-    conn: asyncpg.Connection,
-    table: str,
-    columns: Sequence[tuple[str, str]],
-    conflict: Sequence[str],
-    rows: Sequence[Sequence[object]],
-) -> None:
-    """Rows must be unique on the conflict columns (one statement may not update a row twice)."""
-    if not rows:
+@dataclass(frozen=True)
+class Upsert:
+    """Rows for one table; they must be unique on the conflict columns (a statement may not update
+    one row twice)."""
+
+    table: str
+    columns: Sequence[tuple[str, str]]
+    conflict: Sequence[str]
+    rows: Sequence[Sequence[object]]
+
+    def sql(self, first_parameter: int) -> str:
+        names = [name for name, _ in self.columns]
+        arrays = ", ".join(
+            f"${first_parameter + i}::{kind}[]" for i, (_, kind) in enumerate(self.columns)
+        )
+        updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n not in self.conflict)
+        return (
+            f"INSERT INTO {self.table} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+            f" ON CONFLICT ({', '.join(self.conflict)}) DO UPDATE SET {updates}"
+        )
+
+    def arguments(self) -> list[list[object]]:
+        return [[row[i] for row in self.rows] for i in range(len(self.columns))]
+
+
+async def upsert_all(conn: asyncpg.Connection, upserts: Sequence[Upsert]) -> None:
+    present = [u for u in upserts if u.rows]
+    if not present:
         return
-    names = [name for name, _ in columns]
-    arrays = ", ".join(f"${i + 1}::{kind}[]" for i, (_, kind) in enumerate(columns))
-    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in names if name not in conflict)
-    await conn.execute(
-        f"INSERT INTO {table} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
-        f" ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}",
-        *[[row[i] for row in rows] for i in range(len(columns))],
-    )
+    parts: list[str] = []
+    arguments: list[list[object]] = []
+    for upsert in present:
+        parts.append(upsert.sql(len(arguments) + 1))
+        arguments += upsert.arguments()
+    *first, last = parts
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(first))
+    await conn.execute((f"WITH {ctes} " if ctes else "") + last, *arguments)

@@ -62,12 +62,40 @@ _CONSUMPTION_COLUMNS = (
     ("burn_observed_at", "timestamptz"),
     ("early_peak_fraction", "float8"),
 )
+_BATCH_KEYS = "unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
+_FOLLOW_CONTEXT = f"""
+SELECT
+  ARRAY(SELECT t FROM sku_levels t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS levels,
+  ARRAY(SELECT t FROM plans t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)
+        WHERE t.start_time <= $4 AND least(t.ended_time, t.end_time) > $3) AS plans,
+  ARRAY(SELECT t FROM session_consumption t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id))
+    AS consumption,
+  ARRAY(SELECT t FROM alerts t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id) WHERE t.state <> 3)
+    AS alerts,
+  ARRAY(SELECT t FROM alert_policies t WHERE t.tenant_id = ANY($1::text[])
+        AND (t.sku_id = '' OR t.sku_id = ANY($2::text[]))) AS policies,
+  ARRAY(SELECT t FROM receivers t WHERE t.tenant_id = ANY($1::text[]) ORDER BY t.receiver_id)
+    AS receivers,
+  ARRAY(SELECT t FROM reminder_settings t WHERE $5 AND t.tenant_id = ANY($1::text[]))
+    AS reminder_settings
+"""
 _SAMPLE_COLUMNS = (
     *_SESSION_KEY,
     ("observed_second", "timestamptz"),
     ("consumed_units", "bigint"),
     ("sellable_units", "bigint"),
 )
+
+
+def _resolve_policies(
+    context: FollowContext, tenants: list[str], skus: list[str], stored: list[AlertPolicy]
+) -> None:
+    """A SKU's own policy, else its tenant's default (absent: the seed applies)."""
+    by_key = {(policy.tenant_id, policy.sku_id): policy for policy in stored}
+    for tenant, sku in zip(tenants, skus, strict=True):
+        policy = by_key.get((tenant, sku)) or by_key.get((tenant, ""))
+        if policy is not None:
+            context.policies[(tenant, sku)] = policy
 
 
 class PostgresTransaction(ConfigQueries):
@@ -96,68 +124,30 @@ class PostgresTransaction(ConfigQueries):
     async def load_follow_context(
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
     ) -> FollowContext:
+        """Everything the fold needs for the batch's SKUs, in one round trip (arrays of rows)."""
         tenants = [k[0] for k in keys]
         skus = [k[1] for k in keys]
+        row = await self.conn.fetchrow(_FOLLOW_CONTEXT, tenants, skus, since, until, reminders)
         context = FollowContext()
-        keyed = "SELECT * FROM {table} t JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id) USING (tenant_id, sku_id)"
-        for row in await self.conn.fetch(keyed.format(table="sku_levels"), tenants, skus):
-            context.levels[(row["tenant_id"], row["sku_id"])] = levels_row(row)
-        for row in await self.conn.fetch(
-            keyed.format(table="plans")
-            + " WHERE t.start_time <= $4 AND coalesce(least(t.ended_time, t.end_time), t.end_time) > $3",
-            tenants,
-            skus,
-            since,
-            until,
-        ):
-            context.plans.setdefault((row["tenant_id"], row["sku_id"]), []).append(plan_row(row))
-        for row in await self.conn.fetch(keyed.format(table="session_consumption"), tenants, skus):
-            context.consumption[(row["tenant_id"], row["sku_id"], row["session_id"])] = (
-                consumption_row(row)
+        for level in row["levels"]:
+            context.levels[(level["tenant_id"], level["sku_id"])] = levels_row(level)
+        for plan in row["plans"]:
+            context.plans.setdefault((plan["tenant_id"], plan["sku_id"]), []).append(plan_row(plan))
+        for state in row["consumption"]:
+            key = (state["tenant_id"], state["sku_id"], state["session_id"])
+            context.consumption[key] = consumption_row(state)
+        for stored in row["alerts"]:
+            alert = alert_row(stored)
+            key = (alert.tenant_id, alert.sku_id, alert.session_id)
+            context.open_alerts.setdefault(key, {})[alert.tier] = alert
+        _resolve_policies(context, tenants, skus, [policy_row(p) for p in row["policies"]])
+        for receiver in row["receivers"]:
+            context.receivers.setdefault(receiver["tenant_id"], []).append(receiver_row(receiver))
+        for settings in row["reminder_settings"]:
+            context.reminder_settings[settings["tenant_id"]] = records.reminder_settings_from(
+                settings["tenant_id"], json.loads(settings["body"]), settings["update_time"]
             )
-        for row in await self.conn.fetch(
-            keyed.format(table="alerts") + " WHERE t.state <> 3", tenants, skus
-        ):
-            alert = alert_row(row)
-            context.open_alerts.setdefault((alert.tenant_id, alert.sku_id, alert.session_id), {})[
-                alert.tier
-            ] = alert
-        await self._load_policies(context, tenants, skus)
-        await self._load_receivers(context, set(tenants))
-        if reminders:
-            for row in await self.conn.fetch(
-                "SELECT * FROM reminder_settings WHERE tenant_id = ANY($1::text[])",
-                list(set(tenants)),
-            ):
-                context.reminder_settings[row["tenant_id"]] = records.reminder_settings_from(
-                    row["tenant_id"], json.loads(row["body"]), row["update_time"]
-                )
         return context
-
-    async def _load_policies(
-        self, context: FollowContext, tenants: list[str], skus: list[str]
-    ) -> None:
-        rows = await self.conn.fetch(
-            "SELECT * FROM alert_policies WHERE tenant_id = ANY($1::text[])"
-            " AND (sku_id = '' OR sku_id = ANY($2::text[]))",
-            list(set(tenants)),
-            list(set(skus)),
-        )
-        stored = {(row["tenant_id"], row["sku_id"]): policy_row(row) for row in rows}
-        for tenant, sku in zip(tenants, skus, strict=True):
-            own = stored.get((tenant, sku))
-            default = stored.get((tenant, ""))
-            if own is not None:
-                context.policies[(tenant, sku)] = own
-            elif default is not None:
-                context.policies[(tenant, sku)] = default
-
-    async def _load_receivers(self, context: FollowContext, tenants: Collection[str]) -> None:
-        for row in await self.conn.fetch(
-            "SELECT * FROM receivers WHERE tenant_id = ANY($1::text[]) ORDER BY receiver_id",
-            list(tenants),
-        ):
-            context.receivers.setdefault(row["tenant_id"], []).append(receiver_row(row))
 
     async def load_open_context(self, now: datetime) -> FollowContext:
         rows = await self.conn.fetch(
@@ -181,8 +171,7 @@ class PostgresTransaction(ConfigQueries):
         return context
 
     async def save_writes(self, writes: Writes, now: datetime) -> None:
-        await self._save_levels(writes)
-        await self._save_consumption(writes)
+        await self._save_sku_state(writes)
         await self._save_alerts(writes, now)
         await self._save_deliveries(writes, now)
         await self._save_sale_actions(writes, now)
@@ -192,48 +181,49 @@ class PostgresTransaction(ConfigQueries):
         if writes.changes:
             await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
 
-    async def _save_levels(self, writes: Writes) -> None:
-        await bulk.upsert(
+    async def _save_sku_state(self, writes: Writes) -> None:
+        """Counters, session consumption and curve samples of the batch in one statement."""
+        await bulk.upsert_all(
             self.conn,
-            "sku_levels",
-            _LEVEL_COLUMNS,
-            ("tenant_id", "sku_id"),
             [
-                (t, s, lv.on_hand, lv.withheld, lv.reserved, lv.sold, lv.sellable, at)
-                for (t, s), (lv, at) in writes.levels.items()
-            ],
-        )
-
-    async def _save_consumption(self, writes: Writes) -> None:
-        await bulk.upsert(
-            self.conn,
-            "session_consumption",
-            _CONSUMPTION_COLUMNS,
-            ("tenant_id", "session_id", "sku_id"),
-            [
-                (
-                    c.tenant_id,
-                    c.session_id,
-                    c.sku_id,
-                    c.baseline_units,
-                    c.consumed_units,
-                    c.restocked_units,
-                    c.sellable_units,
-                    c.burn.units_per_minute,
-                    c.burn.observed_at,
-                    c.early_peak_fraction,
-                )
-                for c in writes.consumption.values()
-            ],
-        )
-        await bulk.upsert(
-            self.conn,
-            "consumption_samples",
-            _SAMPLE_COLUMNS,
-            ("tenant_id", "session_id", "sku_id", "observed_second"),
-            [
-                (t, session, s, second, consumed, sellable)
-                for (t, s, session, second), (consumed, sellable) in writes.samples.items()
+                bulk.Upsert(
+                    "sku_levels",
+                    _LEVEL_COLUMNS,
+                    ("tenant_id", "sku_id"),
+                    [
+                        (t, s, lv.on_hand, lv.withheld, lv.reserved, lv.sold, lv.sellable, at)
+                        for (t, s), (lv, at) in writes.levels.items()
+                    ],
+                ),
+                bulk.Upsert(
+                    "session_consumption",
+                    _CONSUMPTION_COLUMNS,
+                    ("tenant_id", "session_id", "sku_id"),
+                    [
+                        (
+                            c.tenant_id,
+                            c.session_id,
+                            c.sku_id,
+                            c.baseline_units,
+                            c.consumed_units,
+                            c.restocked_units,
+                            c.sellable_units,
+                            c.burn.units_per_minute,
+                            c.burn.observed_at,
+                            c.early_peak_fraction,
+                        )
+                        for c in writes.consumption.values()
+                    ],
+                ),
+                bulk.Upsert(
+                    "consumption_samples",
+                    _SAMPLE_COLUMNS,
+                    ("tenant_id", "session_id", "sku_id", "observed_second"),
+                    [
+                        (t, session, s, second, consumed, sellable)
+                        for (t, s, session, second), (consumed, sellable) in writes.samples.items()
+                    ],
+                ),
             ],
         )
 
