@@ -28,7 +28,7 @@ from services.alerting.domain.alerts import (
     ChangeKind,
 )
 from services.alerting.domain.deliveries import Delivery, DeliveryStatus, NotificationKind
-from services.alerting.domain.policy import ResponseAction
+from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
 from services.alerting.service_layer.ports import (
