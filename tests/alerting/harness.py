@@ -25,7 +25,7 @@ from services.alerting.domain.deliveries import Backoff
 from services.alerting.domain.policy import ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
-from services.alerting.service_layer.follow import apply_batch
+from services.alerting.service_layer.follow import FOLLOWER, apply_batch
 from services.alerting.service_layer.ports import DeliveryFailed
 from services.alerting.service_layer.ticker import tick
 
@@ -82,7 +82,7 @@ class Harness:
     poster: HttpPoster
     gateway_url: str
     sales: RecordingSales = field(default_factory=RecordingSales)
-    follower: str = "test-follower"
+    follower: str = FOLLOWER
     lease: timedelta = timedelta(seconds=30)
 
     def dispatcher(self, send_timeout: float = 2.0) -> Dispatcher:

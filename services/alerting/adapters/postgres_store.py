@@ -442,6 +442,15 @@ class PostgresTransaction(ConfigQueries):
         next_attempt: datetime | None,
         error: str,
     ) -> None:
+        delivered = status is DeliveryStatus.DELIVERED
+        if delivered:
+            # The alert row first, as the follower does (alerts, then deliveries): no deadlock.
+            await self.conn.execute(
+                "UPDATE alerts SET last_notify_time = greatest(last_notify_time, $2)"
+                " WHERE alert_id = $1",
+                delivery.alert_id,
+                now,
+            )
         await self.conn.execute(
             "UPDATE deliveries SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
             " last_error = $4, deliver_time = CASE WHEN $2::smallint = 3 THEN $5::timestamptz END"
@@ -452,9 +461,7 @@ class PostgresTransaction(ConfigQueries):
             error,
             now,
         )
-        if status is not DeliveryStatus.DELIVERED:
-            return
-        if delivery.channel is Channel.IN_APP:
+        if delivered and delivery.channel is Channel.IN_APP:
             await self.conn.execute(
                 "INSERT INTO inbox_items VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                 delivery.delivery_id,
@@ -464,11 +471,6 @@ class PostgresTransaction(ConfigQueries):
                 delivery.kind.value,
                 now,
             )
-        await self.conn.execute(
-            "UPDATE alerts SET last_notify_time = greatest(last_notify_time, $2) WHERE alert_id = $1",
-            delivery.alert_id,
-            now,
-        )
 
     async def next_due_time(self) -> datetime | None:
         value = await self.conn.fetchval(

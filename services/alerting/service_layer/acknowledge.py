@@ -6,12 +6,16 @@ from datetime import datetime
 
 from services.alerting.domain.alerts import Alert, AlertChange, ChangeKind
 from services.alerting.domain.errors import AlertAlreadyAcknowledged, AlertNotFound
+from services.alerting.service_layer.follow import FOLLOWER
 from services.alerting.service_layer.ports import Transaction, Writes
 
 
 async def acknowledge(
     tx: Transaction, tenant_id: str, alert_id: str, by: str, comment: str, now: datetime
 ) -> Alert:
+    # The follower rewrites open alerts; holding its lock keeps it from overwriting the
+    # acknowledgement with the version it read before.
+    await tx.lock_checkpoint(FOLLOWER)
     alert = await tx.lock_alert(tenant_id, alert_id)
     if alert is None:
         raise AlertNotFound("no such alert", alert_id=alert_id)

@@ -21,6 +21,7 @@ from services.alerting.domain.alerts import ActionResult, ActionStatus
 from services.alerting.domain.deliveries import Backoff, DeliveryStatus, NotificationKind
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder
+from services.alerting.service_layer.follow import FOLLOWER
 from services.alerting.service_layer.ports import (
     ClaimedAction,
     ClaimedDelivery,
@@ -170,6 +171,8 @@ class Dispatcher:
             status = ActionStatus.PENDING if next_attempt else ActionStatus.FAILED
         result = ActionResult(request.action, status, now, error)
         async with self.store.transaction() as tx:
+            # The result lands in the alert, which the follower rewrites: take its lock first.
+            await tx.lock_checkpoint(FOLLOWER)
             await tx.finish_sale_action(request, result, next_attempt)
 
     async def _remind(self, reminder: BuyerReminder) -> None:
