@@ -164,6 +164,7 @@ class RunResult:
     notifications: list[float]
     processing: list[float]
     achieved_rate: float
+    cpu_per_event: float
 
 
 async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunResult:
@@ -210,14 +211,16 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
             applied += len(batch)
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     await asyncio.gather(produce(), follow())
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     for _ in range(200):  # let the last notifications go out (bounded)
         if await pool.fetchval("SELECT count(*) FROM deliveries WHERE status IN (1, 2)") == 0:
             break
         await asyncio.sleep(0.05)
     dispatching.cancel()
-    return RunResult(rate, total, channel.latencies, processing, total / elapsed)
+    return RunResult(rate, total, channel.latencies, processing, total / elapsed, cpu / total)
 
 
 def report(label: str, result: RunResult) -> dict[str, float]:
@@ -234,12 +237,21 @@ def report(label: str, result: RunResult) -> dict[str, float]:
         f" notification latency p50 {figures['notify_p50']:.1f} ms, p95 {figures['notify_p95']:.1f} ms,"
         f" p99 {figures['notify_p99']:.1f} ms, max {figures['notify_max']:.1f} ms;"
         f" event->state p99 {figures['state_p99']:.1f} ms,"
-        f" mean {statistics.fmean(result.processing) * 1000:.1f} ms"
+        f" mean {statistics.fmean(result.processing) * 1000:.1f} ms;"
+        f" alerting CPU {result.cpu_per_event * 1e6:.0f} us/event"
     )
     return figures
 
 
+def machine_load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 async def main(seconds: float, rate: int, skus: int) -> None:
+    print(f"load average at start: {machine_load()} (2 cores shared with other work)")
     with tempfile.TemporaryDirectory() as data:
         server = LocalPostgres(Path(data) / "pg", free_port())
         server.start()
@@ -256,6 +268,7 @@ async def main(seconds: float, rate: int, skus: int) -> None:
             await pool.close()
         finally:
             server.stop()
+    print(f"load average at end: {machine_load()}")
     print(
         f"ratio target/baseline: notification p99 x{loaded['notify_p99'] / baseline['notify_p99']:.2f},"
         f" event->state p99 x{loaded['state_p99'] / baseline['state_p99']:.2f};"

@@ -5,6 +5,7 @@ alerts the follower derives are listed, acknowledged, streamed, forecast and dra
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 
 import grpc
@@ -218,10 +219,14 @@ async def test_alerts_are_listed_acknowledged_streamed_and_forecast(
     assert set(by_tier) == {1, 2, 3}
     assert by_tier[1].inhibited and by_tier[1].inhibited_by_alert_id == by_tier[3].alert_id
 
-    inbox = await alerting.ListInboxItems(
-        deliveries_pb2.ListInboxItemsRequest(tenant_id=ACME, receiver_id="ops"), metadata=viewer
-    )
-    # The service's own dispatcher (real clock) may hand some of them over: order is not asserted.
+    # The service's own dispatcher (real clock) may be handing some of them over concurrently;
+    # poll with a deadline until all three arrived, and assert no order.
+    request = deliveries_pb2.ListInboxItemsRequest(tenant_id=ACME, receiver_id="ops")
+    deadline = time.monotonic() + 10
+    inbox = await alerting.ListInboxItems(request, metadata=viewer)
+    while len(inbox.items) < 3 and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        inbox = await alerting.ListInboxItems(request, metadata=viewer)
     assert sorted(item.alert.tier for item in inbox.items) == [1, 2, 3]
 
     red = by_tier[3].alert_id

@@ -304,7 +304,7 @@ def evaluate(
 ) -> Evaluation:
     """Steps every tier of one SKU in one session (most severe first), then applies inhibition."""
     result = Evaluation()
-    for line in policy.lines_most_severe_first():
+    for line in policy.lines_most_severe_first:
         _step_tier(
             line, open_alerts.get(line.tier), policy, measure, identity, new_alert_id, result
         )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import cached_property
 
 
 class Tier(Enum):
@@ -77,6 +78,7 @@ class AlertPolicy:
     def line(self, tier: Tier) -> TierLine | None:
         return next((line for line in self.tier_lines if line.tier is tier), None)
 
+    @cached_property
     def lines_most_severe_first(self) -> Sequence[TierLine]:
         return sorted(self.tier_lines, key=lambda line: -line.tier.value)
 

@@ -9,7 +9,7 @@ covers the shortage resolves the consumption alerts through the ordinary hystere
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.alerting.domain.events import StockLevels
@@ -61,18 +61,21 @@ class SessionConsumption:
         at: datetime,
         restocked: int,
     ) -> SessionConsumption:
+        # Built directly rather than with dataclasses.replace: this runs once per stock event.
         consumed = levels.committed - self.baseline_units
-        moved = replace(
-            self,
+        restocked_units = self.restocked_units + max(0, restocked)
+        capacity = plan.forecast_units + restocked_units
+        fraction = consumed / capacity if capacity > 0 else 0.0
+        return SessionConsumption(
+            tenant_id=self.tenant_id,
+            session_id=self.session_id,
+            sku_id=self.sku_id,
+            baseline_units=self.baseline_units,
             consumed_units=consumed,
-            restocked_units=self.restocked_units + max(0, restocked),
+            restocked_units=restocked_units,
             sellable_units=levels.sellable,
             burn=self.burn.observe(at, consumed - self.consumed_units),
+            early_peak_fraction=early_peak(
+                adjustment, at - plan.start_time, fraction, self.early_peak_fraction
+            ),
         )
-        peak = early_peak(
-            adjustment,
-            at - plan.start_time,
-            moved.consumed_fraction(plan),
-            self.early_peak_fraction,
-        )
-        return replace(moved, early_peak_fraction=peak)
