@@ -204,8 +204,8 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
             while not queue.empty() and len(batch) < 1000:
                 batch.append(queue.get_nowait())
             events = [decode(e) for e in batch]
-            await apply_batch(store, ids, events, "bench")
-            wakeup.notify()
+            if (await apply_batch(store, ids, events, "bench")).enqueued:
+                wakeup.notify()
             done = time.time()
             processing.extend(done - e.occur_time.timestamp() for e in events)
             applied += len(batch)

@@ -110,7 +110,10 @@ class Harness:
         """Applies inventory's protobuf events through the same decoder as the gRPC source."""
         if events:
             self.clock.current = max(self.clock.current, decode(events[-1]).occur_time)
-        return await apply_batch(self.store, self.ids, [decode(e) for e in events], self.follower)
+        applied = await apply_batch(
+            self.store, self.ids, [decode(e) for e in events], self.follower
+        )
+        return applied.sequence
 
     async def dispatch(self, rounds: int = 20) -> int:
         """Runs dispatch rounds until nothing is due (bounded); returns the items handled."""

@@ -176,7 +176,7 @@ class PostgresTransaction(ConfigQueries):
         await self._save_deliveries(writes, now)
         await self._save_sale_actions(writes, now)
         await self._save_reminders(writes, now)
-        if writes.deliveries or writes.sale_actions or writes.reminders:
+        if writes.enqueues_work:
             await self.conn.execute(f"NOTIFY {WORK_CHANNEL}")
         if writes.changes:
             await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from services.alerting.domain.alerts import Measure, evaluate
@@ -115,15 +116,23 @@ class EventFold:
         )
 
 
+@dataclass(frozen=True)
+class Applied:
+    """The checkpoint after a batch, and whether it queued work for the dispatcher."""
+
+    sequence: int
+    enqueued: bool
+
+
 async def apply_batch(
     store: Store, ids: IdFactory, events: Sequence[StockEvent], follower: str = FOLLOWER
-) -> int:
-    """Applies the events after the stored checkpoint in one transaction; returns the checkpoint."""
+) -> Applied:
+    """Applies the events after the stored checkpoint in one transaction."""
     async with store.transaction() as tx:
         last = await tx.lock_checkpoint(follower)
         fresh = sorted((e for e in events if e.sequence > last), key=lambda e: e.sequence)
         if not fresh:
-            return last
+            return Applied(last, False)
         keys = {(e.tenant_id, e.sku_id) for e in fresh}
         times = [e.occur_time for e in fresh]
         reminders = any(e.kind is EventKind.HOLD_EXPIRING_SOON for e in fresh)
@@ -136,7 +145,7 @@ async def apply_batch(
         await add_resolutions(tx, fold.writes, context.receivers, max(times))
         await tx.save_writes(fold.writes, max(times))
         await tx.save_checkpoint(follower, fresh[-1].sequence)
-        return fresh[-1].sequence
+        return Applied(fresh[-1].sequence, fold.writes.enqueues_work)
 
 
 async def checkpoint(store: Store, follower: str = FOLLOWER) -> int:
@@ -164,5 +173,6 @@ class EventFollower:
     async def run(self) -> None:
         after = await checkpoint(self.store, self.follower)
         async for batch in self.source.batches(after):
-            after = await apply_batch(self.store, self.ids, batch, self.follower)
-            self.wakeup.notify()
+            applied = await apply_batch(self.store, self.ids, batch, self.follower)
+            if applied.enqueued:
+                self.wakeup.notify()

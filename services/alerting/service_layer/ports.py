@@ -106,6 +106,10 @@ class Writes:
     reminders: list[BuyerReminder] = field(default_factory=list)
     closed_holds: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def enqueues_work(self) -> bool:
+        return bool(self.deliveries or self.sale_actions or self.reminders)
+
 
 @dataclass(frozen=True)
 class ClaimedDelivery:
