@@ -11,6 +11,7 @@ import asyncpg
 from services.alerting.adapters import records
 from services.alerting.adapters.pages import decode_offset, next_token
 from services.alerting.adapters.rows import (
+    ALERT_READ,
     alert_row,
     consumption_row,
     delivery_row,
@@ -243,7 +244,7 @@ class ConfigQueries:
 
     async def lock_alert(self, tenant_id: str, alert_id: str) -> Alert | None:
         row = await self.conn.fetchrow(
-            "SELECT * FROM alerts WHERE tenant_id = $1 AND alert_id = $2 FOR UPDATE",
+            f"{ALERT_READ} WHERE a.tenant_id = $1 AND a.alert_id = $2 FOR UPDATE OF a",
             tenant_id,
             alert_id,
         )
@@ -251,7 +252,7 @@ class ConfigQueries:
 
     async def get_alert(self, tenant_id: str, alert_id: str) -> Alert | None:
         row = await self.conn.fetchrow(
-            "SELECT * FROM alerts WHERE tenant_id = $1 AND alert_id = $2", tenant_id, alert_id
+            f"{ALERT_READ} WHERE a.tenant_id = $1 AND a.alert_id = $2", tenant_id, alert_id
         )
         return alert_row(row) if row else None
 
@@ -272,7 +273,7 @@ class ConfigQueries:
                 where.add(clause, filters[name])
         rows, token = await _page(
             self.conn,
-            f"SELECT * FROM alerts WHERE {where.where()} ORDER BY pending_time DESC, alert_id DESC",
+            f"{ALERT_READ} WHERE {where.where()} ORDER BY a.pending_time DESC, a.alert_id DESC",
             where,
             page,
         )
@@ -326,7 +327,9 @@ class ConfigQueries:
             where.clauses.append("NOT a.acknowledged")
         rows, token = await _page(
             self.conn,
-            "SELECT i.item_id, d.*, a.body, a.sequence, a.last_notify_time FROM inbox_items i"
+            "SELECT i.item_id, d.*, a.body, a.sequence,"
+            " (SELECT max(n.deliver_time) FROM deliveries n WHERE n.tenant_id = a.tenant_id"
+            " AND n.alert_id = a.alert_id) AS last_notify_time FROM inbox_items i"
             " JOIN deliveries d ON d.delivery_id = i.item_id JOIN alerts a ON a.alert_id = i.alert_id"
             f" WHERE {where.where()} ORDER BY i.create_time DESC, i.item_id DESC",
             where,

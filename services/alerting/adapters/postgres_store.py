@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -27,13 +27,14 @@ from services.alerting.domain.alerts import (
     AlertChange,
     ChangeKind,
 )
-from services.alerting.domain.deliveries import Delivery, DeliveryStatus, NotificationKind
+from services.alerting.domain.deliveries import DeliveryStatus, NotificationKind
 from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
 from services.alerting.service_layer.ports import (
     ClaimedAction,
     ClaimedDelivery,
+    DeliveryOutcome,
     FollowContext,
     SaleActionRequest,
     SkuKey,
@@ -434,42 +435,29 @@ class PostgresTransaction(ConfigQueries):
             for d in deliveries
         ]
 
-    async def finish_delivery(
-        self,
-        delivery: Delivery,
-        status: DeliveryStatus,
-        now: datetime,
-        next_attempt: datetime | None,
-        error: str,
-    ) -> None:
-        delivered = status is DeliveryStatus.DELIVERED
-        if delivered:
-            # The alert row first, as the follower does (alerts, then deliveries): no deadlock.
-            await self.conn.execute(
-                "UPDATE alerts SET last_notify_time = greatest(last_notify_time, $2)"
-                " WHERE alert_id = $1",
-                delivery.alert_id,
-                now,
-            )
-        await self.conn.execute(
+    async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
+        ordered = sorted(outcomes, key=lambda o: o.delivery.delivery_id)
+        await self.conn.executemany(
             "UPDATE deliveries SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
             " last_error = $4, deliver_time = CASE WHEN $2::smallint = 3 THEN $5::timestamptz END"
             " WHERE delivery_id = $1",
-            delivery.delivery_id,
-            status.value,
-            next_attempt,
-            error,
-            now,
+            [
+                (o.delivery.delivery_id, o.status.value, o.next_attempt, o.error, now)
+                for o in ordered
+            ],
         )
-        if delivered and delivery.channel is Channel.IN_APP:
-            await self.conn.execute(
+        inbox = [
+            o.delivery
+            for o in ordered
+            if o.status is DeliveryStatus.DELIVERED and o.delivery.channel is Channel.IN_APP
+        ]
+        if inbox:
+            await self.conn.executemany(
                 "INSERT INTO inbox_items VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                delivery.delivery_id,
-                delivery.tenant_id,
-                delivery.receiver_id,
-                delivery.alert_id,
-                delivery.kind.value,
-                now,
+                [
+                    (d.delivery_id, d.tenant_id, d.receiver_id, d.alert_id, d.kind.value, now)
+                    for d in inbox
+                ],
             )
 
     async def next_due_time(self) -> datetime | None:

@@ -58,7 +58,15 @@ def consumption_row(row: asyncpg.Record) -> SessionConsumption:
 
 
 def alert_row(row: asyncpg.Record) -> Alert:
-    return records.alert_from(json.loads(row["body"]), row["sequence"], row["last_notify_time"])
+    return records.alert_from(json.loads(row["body"]), row["sequence"], row.get("last_notify_time"))
+
+
+# Reads of alerts for callers: the last notification time comes from the deliveries, so the
+# dispatcher never has to lock an alert row (the follower rewrites those).
+ALERT_READ = (
+    "SELECT a.*, (SELECT max(d.deliver_time) FROM deliveries d WHERE d.tenant_id = a.tenant_id"
+    " AND d.alert_id = a.alert_id) AS last_notify_time FROM alerts a"
+)
 
 
 def receiver_row(row: asyncpg.Record) -> Receiver:

@@ -2,10 +2,10 @@
 
 Work is claimed from the outbox with `FOR UPDATE SKIP LOCKED` under a lease, so several instances
 share it and a crashed instance's claims return after the lease. Each claimed item is sent
-concurrently under its own timeout and finished in its own transaction: a slow or failing channel
-never holds up the others. Every attempt carries the delivery's idempotency key, so a notification
-whose success was not recorded (crash after the send) is recognised by the receiver when it comes
-again. At most one delivery per receiver, channel and SKU is claimed at a time, in due order, so a
+concurrently under its own timeout: a slow or failing channel never holds up the others, and the
+outcomes of a round are recorded together in one transaction. Every attempt carries the delivery's
+idempotency key, so a notification whose success was not recorded (crash after the send) is
+recognised by the receiver when it comes again. At most one delivery per receiver, channel and SKU is claimed at a time, in due order, so a
 receiver sees YELLOW, ORANGE and RED of a SKU in that order.
 """
 
@@ -27,6 +27,7 @@ from services.alerting.service_layer.ports import (
     ClaimedDelivery,
     Clock,
     DeliveryFailed,
+    DeliveryOutcome,
     Notification,
     NotificationSender,
     ReminderSender,
@@ -114,11 +115,19 @@ class Dispatcher:
             deliveries = await tx.claim_deliveries(now, lease_until, limit)
             actions = await tx.claim_sale_actions(now, lease_until, limit)
             reminders = await tx.claim_reminders(now, lease_until, limit)
-        jobs: list[Awaitable[None]] = [self._deliver(c) for c in deliveries]
-        jobs += [self._act(a) for a in actions]
-        jobs += [self._remind(r) for r in reminders]
-        await asyncio.gather(*jobs)
-        return len(jobs)
+        others: list[Awaitable[None]] = [self._act(a) for a in actions]
+        others += [self._remind(r) for r in reminders]
+        await asyncio.gather(self._deliver_all(deliveries), *others)
+        return len(deliveries) + len(others)
+
+    async def _deliver_all(self, claimed: list[ClaimedDelivery]) -> None:
+        """Sends concurrently, then records every outcome in one transaction (one commit per round
+        however many notifications went out, so the dispatcher never crowds out the follower)."""
+        if not claimed:
+            return
+        outcomes = list(await asyncio.gather(*(self._deliver(c) for c in claimed)))
+        async with self.store.transaction() as tx:
+            await tx.finish_deliveries(outcomes, self.clock.now())
 
     async def _attempt(self, send: Callable[[], Awaitable[None]]) -> str:
         """Runs one send under the timeout; returns the error, empty on success."""
@@ -130,15 +139,11 @@ class Dispatcher:
             return f"no answer within {self.settings.send_timeout_seconds} s"
         return ""
 
-    async def _deliver(self, claimed: ClaimedDelivery) -> None:
+    async def _deliver(self, claimed: ClaimedDelivery) -> DeliveryOutcome:
         delivery = claimed.delivery
         cancel = _cancel_reason(claimed)
         if cancel:
-            async with self.store.transaction() as tx:
-                await tx.finish_delivery(
-                    delivery, DeliveryStatus.CANCELLED, self.clock.now(), None, cancel
-                )
-            return
+            return DeliveryOutcome(delivery, DeliveryStatus.CANCELLED, None, cancel)
         assert claimed.receiver is not None
         sender = self.senders[delivery.channel]
         notification = Notification(delivery, claimed.alert, claimed.receiver)
@@ -149,8 +154,7 @@ class Dispatcher:
             next_attempt = self.settings.backoff.next_attempt(delivery.attempt_count, now)
             status = DeliveryStatus.RETRYING if next_attempt else DeliveryStatus.FAILED
             log.warning("delivery %s failed: %s", delivery.idempotency_key, error)
-        async with self.store.transaction() as tx:
-            await tx.finish_delivery(delivery, status, now, next_attempt, error)
+        return DeliveryOutcome(delivery, status, next_attempt, error)
 
     async def _act(self, claimed: ClaimedAction) -> None:
         request = claimed.request

@@ -119,6 +119,14 @@ class ClaimedDelivery:
 
 
 @dataclass(frozen=True)
+class DeliveryOutcome:
+    delivery: Delivery
+    status: DeliveryStatus
+    next_attempt: datetime | None
+    error: str
+
+
+@dataclass(frozen=True)
 class ClaimedAction:
     request: SaleActionRequest
     attempt_count: int
@@ -162,15 +170,8 @@ class Transaction(Protocol):
         self, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedDelivery]: ...
 
-    async def finish_delivery(
-        self,
-        delivery: Delivery,
-        status: DeliveryStatus,
-        now: datetime,
-        next_attempt: datetime | None,
-        error: str,
-    ) -> None:
-        """Records an attempt; a DELIVERED IN_APP delivery lands in the inbox in this transaction."""
+    async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
+        """Records attempts; DELIVERED IN_APP deliveries land in the inbox in this transaction."""
         ...
 
     async def next_due_time(self) -> datetime | None: ...

@@ -91,7 +91,6 @@ CREATE TABLE alerts (
     acknowledged boolean NOT NULL,
     pending_time timestamptz NOT NULL,
     sequence bigint NOT NULL,
-    last_notify_time timestamptz,
     body jsonb NOT NULL
 );
 -- Dedup that survives restarts: one open alert per tenant, SKU, session and tier.
