@@ -123,7 +123,9 @@ async def redis_client(redis_url: str) -> AsyncIterator[Any]:
     from redis.asyncio.cluster import RedisCluster
 
     client: Any = (
-        RedisCluster.from_url(redis_url) if REDIS_CLUSTER_MODE else aioredis.Redis.from_url(redis_url)
+        RedisCluster.from_url(redis_url)
+        if REDIS_CLUSTER_MODE
+        else aioredis.Redis.from_url(redis_url)
     )
     try:
         yield client

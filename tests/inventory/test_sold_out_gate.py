@@ -23,8 +23,9 @@ async def test_sold_out_sku_is_published_to_redis_with_its_version(
     assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
     stored = await redis_client.get(GATE_KEY.format(tenant=client.tenant_id, sku=sku))
     assert stored is not None
-    version, sellable = (int(part) for part in stored.split(b":"))
+    version, sellable, reopens_ms = (int(part) for part in stored.split(b":"))
     assert sellable == 0
+    assert reopens_ms > 0  # the holds' deadline: from then on the gate stops refusing
     assert version == (await client.call("GetSku", sku_id=sku)).sku.version
 
 

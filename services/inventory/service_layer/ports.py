@@ -98,7 +98,13 @@ class Transaction(Protocol):
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None: ...
 
-    async def save_reservations(self, reservations: Sequence[Reservation]) -> None: ...
+    async def save_reservations(self, reservations: Sequence[Reservation]) -> None:
+        """States, deadlines and notices; settled holds leave the live set."""
+        ...
+
+    async def save_lines(self, reservations: Sequence[Reservation]) -> None:
+        """Line quantities (resize, consume); call with save_reservations."""
+        ...
 
     async def lock_due_reservations(
         self,
@@ -169,18 +175,33 @@ class InventoryStore(Protocol):
 
     async def head_sequence(self) -> int: ...
 
-    async def events(self, window: EventWindow) -> list[bytes]: ...
+    async def next_deadline(self, tenant_id: str, sku_id: str) -> datetime | None:
+        """The earliest deadline among the SKU's ACTIVE holds (when units may come back)."""
+        ...
+
+    async def events(self, window: EventWindow) -> list[tuple[int, bytes]]:
+        """(sequence, encoded event) in sequence order."""
+        ...
 
 
 class SoldOutGate(Protocol):
     """A fast filter in front of PostgreSQL: may refuse too much, never admits anything itself."""
 
-    async def known_sellable(self, tenant_id: str, sku_id: str) -> int | None:
-        """The last published sellable units, or None when unknown (ask PostgreSQL)."""
+    async def is_sold_out(self, tenant_id: str, sku_id: str, now: datetime) -> bool:
+        """True when the SKU was last seen with nothing sellable and no hold of it has reached
+        its deadline since (a due hold may give units back); False when unknown."""
         ...
 
-    async def publish(self, tenant_id: str, sku_id: str, version: int, sellable: int) -> None:
-        """Records the SKU's sellable units after a commit; older versions never win."""
+    async def publish(
+        self,
+        tenant_id: str,
+        sku_id: str,
+        version: int,
+        sellable: int,
+        reopens_at: datetime | None,
+    ) -> None:
+        """Records the SKU's sellable units after a commit and the earliest deadline of its
+        holds; older versions never win."""
         ...
 
 
