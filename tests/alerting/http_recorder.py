@@ -70,7 +70,7 @@ class HttpRecorder:
     def url(self, path: str) -> str:
         return f"http://{LOOPBACK}:{self.port}{path}"
 
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+    async def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
         async with self.arrived:
             await asyncio.wait_for(
                 self.arrived.wait_for(lambda: len(self.received) >= count), timeout

@@ -8,6 +8,8 @@ answer UNIMPLEMENTED they skip with that reason.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import grpc
@@ -170,15 +172,13 @@ async def test_scripted_session_against_real_inventory(stack, recorder: HttpReco
             request.headers[SIGNATURE_HEADER],
         )
 
-    for _ in range(100):  # the RED pause goes through the action outbox; poll with a bound
-        sku = (
-            await inventory.GetSku(
-                inv.GetSkuRequest(tenant_id=TENANT, sku_id="e2e-sku"), metadata=admin
-            )
-        ).sku
-        if sku.sale_status == stock_pb2.SALE_STATUS_PAUSED:
-            break
-        await recorder.wait_for(len(recorder.received), timeout=0.1)
+    # The RED pause goes through the action outbox: poll inventory with a deadline.
+    deadline = time.monotonic() + 15
+    request = inv.GetSkuRequest(tenant_id=TENANT, sku_id="e2e-sku")
+    sku = (await inventory.GetSku(request, metadata=admin)).sku
+    while sku.sale_status != stock_pb2.SALE_STATUS_PAUSED and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        sku = (await inventory.GetSku(request, metadata=admin)).sku
     assert sku.sale_status == stock_pb2.SALE_STATUS_PAUSED
 
     await inventory.Restock(
