@@ -46,7 +46,7 @@ from services.alerting.domain.receivers import (
 )
 from services.alerting.service_layer import configure
 from services.alerting.service_layer.dispatch import Dispatcher
-from services.alerting.service_layer.follow import apply_batch
+from services.alerting.service_layer.follow import MAX_EVENTS_PER_TRANSACTION, apply_batch
 from services.alerting.service_layer.ports import Notification
 from services.runtime.migrate import migrate
 from tools.devstack.ports import free_port
@@ -201,7 +201,7 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
         applied = 0
         while applied < total:
             batch = [await queue.get()]
-            while not queue.empty() and len(batch) < 1000:
+            while not queue.empty() and len(batch) < MAX_EVENTS_PER_TRANSACTION:
                 batch.append(queue.get_nowait())
             events = [decode(e) for e in batch]
             if (await apply_batch(store, ids, events, "bench")).enqueued:
