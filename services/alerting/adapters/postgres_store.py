@@ -105,6 +105,9 @@ class PostgresTransaction(ConfigQueries):
 
     # --- the event follower ---------------------------------------------------------------------
 
+    async def defer_flush(self) -> None:
+        await self.conn.execute("SET LOCAL synchronous_commit = off")
+
     async def lock_checkpoint(self, follower: str) -> int:
         # The no-op update takes the row lock and returns the sequence in one round trip.
         value = await self.conn.fetchval(

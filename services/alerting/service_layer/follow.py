@@ -132,6 +132,10 @@ async def apply_batch(
 ) -> Applied:
     """Applies the events after the stored checkpoint in one transaction."""
     async with store.transaction() as tx:
+        # Safe for exactly-once: nothing derived here leaves the service before the dispatcher's
+        # claim commits synchronously, and that commit flushes the log past this one. A database
+        # crash before then loses this batch and its checkpoint together; it is applied again.
+        await tx.defer_flush()
         last = await tx.lock_checkpoint(follower)
         fresh = sorted((e for e in events if e.sequence > last), key=lambda e: e.sequence)
         if not fresh:

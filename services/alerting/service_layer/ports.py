@@ -145,6 +145,10 @@ class Transaction(Protocol):
     # --- the event follower -------------------------------------------------------------------
     async def lock_checkpoint(self, follower: str) -> int: ...
 
+    async def defer_flush(self) -> None:
+        """Lets this transaction commit without waiting for its log to reach the disk."""
+        ...
+
     async def save_checkpoint(self, follower: str, sequence: int) -> None: ...
 
     async def load_follow_context(
