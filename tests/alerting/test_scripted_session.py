@@ -137,3 +137,22 @@ async def test_a_level_bouncing_around_a_line_does_not_flap(
     await harness.dispatch()
     kinds = [(r.document["alert"]["tier"], r.document["kind"]) for r in recorder.received]
     assert kinds == [("YELLOW", "FIRING"), ("YELLOW", "RESOLVED")]
+
+
+async def test_tiers_crossed_in_one_batch_reach_a_receiver_in_tier_order(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = ScriptedInventory(tenant)
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-3", forecast=100),
+        None,
+        [receiver(tenant, "ops", recorder.url("/hooks/ops"), WEBHOOK_NOW)],
+    )
+    # 105 % in one event: YELLOW and ORANGE fire together (RED, at 120 %, does not).
+    await harness.feed(
+        [inventory.create("sku-3", 500, at(-1)), inventory.hold("sku-3", "h", 105, at(1))]
+    )
+    await harness.dispatch()
+    kinds = [(r.document["alert"]["tier"], r.document["kind"]) for r in recorder.received]
+    assert kinds == [("YELLOW", "FIRING"), ("ORANGE", "FIRING")]

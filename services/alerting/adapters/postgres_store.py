@@ -395,10 +395,11 @@ class PostgresTransaction(ConfigQueries):
         rows = await self.conn.fetch(
             """
             WITH heads AS (
-                SELECT DISTINCT ON (tenant_id, receiver_id, channel, sku_id) delivery_id
-                FROM deliveries
-                WHERE status IN (1, 2) AND due_time <= $1
-                ORDER BY tenant_id, receiver_id, channel, sku_id, due_time, create_time, kind
+                SELECT DISTINCT ON (o.tenant_id, o.receiver_id, o.channel, o.sku_id) o.delivery_id
+                FROM deliveries o JOIN alerts a ON a.alert_id = o.alert_id
+                WHERE o.status IN (1, 2) AND o.due_time <= $1
+                ORDER BY o.tenant_id, o.receiver_id, o.channel, o.sku_id, o.due_time,
+                    o.create_time, o.kind = 4, a.tier
             ), picked AS (
                 SELECT d.delivery_id FROM deliveries d JOIN heads USING (delivery_id)
                 WHERE d.next_attempt_time <= $1 AND (d.claimed_until IS NULL OR d.claimed_until < $1)
