@@ -223,6 +223,22 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
     return RunResult(rate, total, channel.latencies, processing, total / elapsed, cpu / total)
 
 
+async def capacity(pool: asyncpg.Pool, skus: int, events: int) -> float:
+    """Events per second the follower absorbs flat out, in transactions of the maximum size."""
+    store = PostgresStore(pool)
+    await prepare(store, pool, skus, max(1, events // skus))
+    stream = StockStream(skus)
+    ids = UuidIds()
+    batches = [
+        [decode(stream.next_event()) for _ in range(MAX_EVENTS_PER_TRANSACTION)]
+        for _ in range(events // MAX_EVENTS_PER_TRANSACTION)
+    ]
+    started = time.perf_counter()
+    for batch in batches:
+        await apply_batch(store, ids, batch, "bench-capacity")
+    return sum(len(b) for b in batches) / (time.perf_counter() - started)
+
+
 def report(label: str, result: RunResult) -> dict[str, float]:
     figures = {
         "notify_p50": percentile(result.notifications, 0.50) * 1000,
@@ -269,6 +285,11 @@ async def main(seconds: float, rate: int, skus: int) -> None:
             baseline_skus = max(1, skus * 100 // rate)
             baseline = report("baseline", await run(pool, baseline_skus, 100, seconds))
             loaded = report("target", await run(pool, skus, rate, seconds))
+            absorbed = await capacity(pool, skus, 10_000)
+            print(
+                f"  capacity: the follower absorbs {absorbed:,.0f} events/s flat out"
+                f" ({MAX_EVENTS_PER_TRANSACTION} events per transaction, {skus} SKUs)"
+            )
             await pool.close()
         finally:
             server.stop()
