@@ -13,7 +13,8 @@ the figure (a loopback stream adds well under a millisecond per batch).
 
 Printed: p50/p95/p99/max of notification latency and of event-to-derived-state latency, at the
 target rate and at a 100 events/s baseline (as many events per SKU, a twentieth of the SKUs)
-measured in the same run, with their ratios.
+measured in the same run, with their ratios; the follower's flat-out capacity; the machine's load
+average (the figures move with it: the 2 cores are shared with other work).
 """
 
 from __future__ import annotations
