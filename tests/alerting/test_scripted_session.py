@@ -19,7 +19,7 @@ from alerting.http_recorder import HttpRecorder
 from alerting.scripted_inventory import ScriptedInventory
 from services.alerting.adapters.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from services.alerting.domain.alerts import AlertState
-from services.alerting.domain.policy import ResponseAction
+from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier, TierLine
 from services.alerting.service_layer.ports import Page
 
 MINUTE = timedelta(minutes=1)
@@ -156,3 +156,25 @@ async def test_tiers_crossed_in_one_batch_reach_a_receiver_in_tier_order(
     await harness.dispatch()
     kinds = [(r.document["alert"]["tier"], r.document["kind"]) for r in recorder.received]
     assert kinds == [("YELLOW", "FIRING"), ("ORANGE", "FIRING")]
+
+
+async def test_red_leaves_the_sale_alone_when_the_policy_does_not_ask_for_a_pause(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = ScriptedInventory(tenant)
+    calling_only = AlertPolicy(
+        tenant_id=tenant,
+        tier_lines=(TierLine(Tier.RED, 1.2, actions=(ResponseAction.CALL_SUPPLIER,)),),
+    )
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-4", forecast=100),
+        calling_only,
+        [receiver(tenant, "ops", recorder.url("/hooks/ops"), WEBHOOK_NOW)],
+    )
+    await harness.feed(
+        [inventory.create("sku-4", 500, at(-1)), inventory.hold("sku-4", "h", 125, at(1))]
+    )
+    await harness.dispatch()
+    assert [r.document["alert"]["tier"] for r in recorder.received] == ["RED"]
+    assert harness.sales.calls == []
