@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import statistics
 import tempfile
 import time
@@ -32,6 +34,7 @@ import asyncpg
 from google.protobuf import timestamp_pb2
 from streamstock.inventory.v1 import events_pb2, reservation_pb2, stock_pb2
 
+from bench.harness import write_section
 from services.alerting.adapters.clock import SystemClock, UuidIds
 from services.alerting.adapters.http_channels import InboxChannel
 from services.alerting.adapters.inventory_events import decode
@@ -271,7 +274,7 @@ def machine_load() -> str:
         return "?"
 
 
-async def main(seconds: float, rate: int, skus: int) -> None:
+async def measure(seconds: float, rate: int, skus: int) -> None:
     print(f"load average at start: {machine_load()} (2 cores shared with other work)")
     with tempfile.TemporaryDirectory() as data:
         server = LocalPostgres(Path(data) / "pg", free_port())
@@ -303,10 +306,23 @@ async def main(seconds: float, rate: int, skus: int) -> None:
     )
 
 
+def main() -> None:
+    """`make bench BENCH=alerting`: the default load, its output also written to RESULTS.md."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        asyncio.run(measure(20.0, 2000, 1000))
+    print(output.getvalue())
+    write_section(
+        "alerting: stock change to notification",
+        "make bench BENCH=alerting",
+        "```\n" + output.getvalue().rstrip() + "\n```",
+    )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rate", type=int, default=2000)
     parser.add_argument("--skus", type=int, default=1000)
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.rate, args.skus))
+    asyncio.run(measure(args.seconds, args.rate, args.skus))
