@@ -1,0 +1,155 @@
+"""inventory and riskcontrol together, over gRPC: holds are screened per the SKU's risk policy,
+and riskcontrol learns from inventory's events (unpaid expiries) to stop the next attempt."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2, stock_pb2
+from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2, signals_pb2
+from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as risk_rpc
+
+from tests.conftest import API_KEYS, StartService
+from tests.inventory.conftest import Client, metadata_of, reason_of, seconds, unique
+from tools.devstack.ports import LOOPBACK, free_port, free_ports
+from tools.devstack.redis import LocalRedis
+
+ENFORCE = {"risk_mode": stock_pb2.RISK_MODE_ENFORCE}
+
+
+async def start_pair(start_service: StartService, **risk_overrides: Any) -> tuple[Client, Any]:
+    """riskcontrol following inventory's events, inventory screening holds through riskcontrol."""
+    inventory_port, risk_port = free_ports(2)
+    risk = await start_service(
+        "riskcontrol",
+        grpc_port=risk_port,
+        peers={"inventory": f"{LOOPBACK}:{inventory_port}"},
+        **risk_overrides,
+    )
+    inventory = await start_service(
+        "inventory",
+        grpc_port=inventory_port,
+        peers={"riskcontrol": f"{LOOPBACK}:{risk_port}"},
+    )
+    client = Client(
+        inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel),
+        "acme",
+        API_KEYS.acme_admin,
+    )
+    return client, risk_rpc.RiskControlServiceStub(risk.channel)
+
+
+def buyer(device: str, ip: str = "10.0.0.1") -> reservation_pb2.BuyerContext:
+    return reservation_pb2.BuyerContext(platform_id="douyin", ip=ip, device_id=device)
+
+
+async def test_enforced_sku_challenges_a_device_buying_for_many_accounts(
+    start_service: StartService,
+) -> None:
+    client, risk = await start_pair(start_service)
+    sku = await client.create_sku(100, risk_deadline=seconds(2), **ENFORCE)
+    device = unique("phone")
+    for n in range(3):  # a household: up to three accounts on one device
+        held = await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
+        assert held.risk_decision_id
+    with pytest.raises(grpc.aio.AioRpcError) as challenged:
+        await client.hold(sku, 1, user_id=f"{device}-account-3", buyer=buyer(device))
+    assert reason_of(challenged.value) == "RISK_CHALLENGE_REQUIRED"
+    challenge_id = metadata_of(challenged.value)["challenge_id"]
+
+    passed = await risk.CompleteChallenge(
+        riskcontrol_service_pb2.CompleteChallengeRequest(
+            tenant_id="acme",
+            request_id=unique("challenge"),
+            challenge_id=challenge_id,
+            result=assessment_pb2.CHALLENGE_RESULT_PASSED,
+        ),
+        metadata=(("x-api-key", API_KEYS.service),),
+    )
+    proof = buyer(device)
+    proof.challenge_pass_token = passed.pass_token
+    held = await client.hold(sku, 1, user_id=f"{device}-account-3", buyer=proof)
+    assert held.state == reservation_pb2.RESERVATION_STATE_ACTIVE
+    assert (await client.stock(sku)).reserved == 4
+
+
+async def test_unpaid_expiries_block_the_device_next_time(start_service: StartService) -> None:
+    client, risk = await start_pair(start_service)
+    sku = await client.create_sku(100, hold_ttl=seconds(1), risk_deadline=seconds(2), **ENFORCE)
+    device = unique("bot-phone")
+    for _ in range(2):  # the rule fires above one unpaid expiry per device
+        await client.hold(sku, 1, user_id=unique("bot"), buyer=buyer(device))
+    # The holds expire unpaid; the sweeper books it; riskcontrol reads the event and counts it.
+    device_key = signals_pb2.RiskKey(level=signals_pb2.KEY_LEVEL_DEVICE, device_id=device)
+    for _ in range(40):  # 20 s at most
+        signals = await risk.GetSignals(
+            riskcontrol_service_pb2.GetSignalsRequest(
+                tenant_id="acme",
+                key=device_key,
+                signals=[signals_pb2.RISK_SIGNAL_UNPAID_EXPIRIES],
+            ),
+            metadata=(("x-api-key", API_KEYS.service),),
+        )
+        if any(v.value >= 2 for v in signals.values):
+            break
+        await asyncio.sleep(0.5)
+    else:
+        pytest.fail("riskcontrol never learnt of the unpaid expiry")
+    with pytest.raises(grpc.aio.AioRpcError) as blocked:
+        await client.hold(sku, 1, user_id=unique("another-bot"), buyer=buyer(device))
+    assert reason_of(blocked.value) == "RISK_BLOCKED"
+    assert "device-unpaid-expiries" in metadata_of(blocked.value)["rules"]
+    # A genuine buyer on another device is not affected.
+    await client.hold(sku, 1, user_id=unique("genuine"), buyer=buyer(unique("phone")))
+
+
+async def test_shadow_sku_records_decisions_and_refuses_nothing(
+    start_service: StartService,
+) -> None:
+    client, _ = await start_pair(start_service)
+    sku = await client.create_sku(
+        100, risk_mode=stock_pb2.RISK_MODE_SHADOW, risk_deadline=seconds(2)
+    )
+    device = unique("phone")
+    for n in range(6):
+        held = await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
+        assert held.risk_decision_id
+    assert (await client.stock(sku)).reserved == 6
+
+
+@pytest.fixture
+def risk_redis(tmp_path: Path) -> Iterator[LocalRedis]:
+    server = LocalRedis(tmp_path / "redis", free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
+    start_service: StartService, risk_redis: LocalRedis
+) -> None:
+    client, _ = await start_pair(start_service, redis_url=risk_redis.url, redis_cluster=False)
+    closed = await client.create_sku(
+        10,
+        risk_fail_mode=stock_pb2.RISK_FAIL_MODE_CLOSED,
+        risk_deadline=seconds(0.05),
+        **ENFORCE,
+    )
+    open_ = await client.create_sku(10, risk_deadline=seconds(0.05), **ENFORCE)
+    await client.hold(closed, 1, buyer=buyer(unique("phone")))
+    risk_redis.stop()
+    started = time.monotonic()
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.hold(closed, 1, buyer=buyer(unique("phone")))
+    assert reason_of(refused.value) == "RISK_UNAVAILABLE"
+    held = await client.hold(open_, 1, buyer=buyer(unique("phone")))
+    assert held.risk_decision_id == ""  # held without a decision: the SKU fails open
+    assert time.monotonic() - started < 1.0
