@@ -10,7 +10,7 @@ import typer
 from streamstock.alerting.v1 import alerts_pb2, deliveries_pb2, policies_pb2
 
 from tools.cli import output
-from tools.cli.options import Json, PageSize, PageToken, RequestId, choice, enum_value
+from tools.cli.options import After, Json, Limit, PageSize, PageToken, RequestId, choice, enum_value
 from tools.cli.session import request_id, session_of
 
 app = typer.Typer(help="List, acknowledge and watch stock alerts.", no_args_is_help=True)
@@ -97,11 +97,11 @@ def list_alerts(
     if unacknowledged:
         request.acknowledged = False
     response = session.call(session.alerting().ListAlerts, request)
-    if as_json:
-        output.print_json(response)
-        return
-    print_alerts(f"Alerts of {session.tenant}", response.alerts)
-    output.next_page(response.next_page_token)
+    output.listing(
+        as_json,
+        response,
+        lambda: print_alerts(f"Alerts of {session.tenant}", response.alerts),
+    )
 
 
 @app.command("get")
@@ -135,13 +135,22 @@ def acknowledge(
     print_alert(session.call(session.alerting().AcknowledgeAlert, request).alert, as_json)
 
 
+def change_line(change: alerts_pb2.WatchAlertsResponse) -> str:
+    """One alert change on one line."""
+    alert = change.alert
+    return (
+        f"[bold]#{change.sequence}[/] {output.when(change.change_time)} "
+        f"{output.label(change, 'change')} [cyan]{alert.sku_id}[/] "
+        f"{output.label(alert, 'tier')} {output.label(alert, 'state')} {alert.alert_id} "
+        f"{alert.summary}"
+    )
+
+
 @app.command("watch")
 def watch(
     ctx: typer.Context,
-    after: Annotated[
-        int, typer.Option("--from", help="Resume after this sequence (0: open alerts, then live).")
-    ] = 0,
-    limit: Annotated[int, typer.Option(help="Stop after this many changes (0: until Ctrl-C).")] = 0,
+    after: After = 0,
+    limit: Limit = 0,
     tier: Tiers = None,
     sku: Skus = None,
     as_json: Json = False,
@@ -154,20 +163,23 @@ def watch(
         sku_ids=sku or [],
         tiers=[enum_value(policies_pb2.Tier, chosen) for chosen in tier or []],
     )
-    with session.stream(session.alerting().WatchAlerts, request) as changes:
-        for count, change in enumerate(changes, start=1):
-            if as_json:
-                output.print_json(change, compact=True)
-            else:
-                alert = change.alert
-                output.line(
-                    f"[bold]#{change.sequence}[/] {output.when(change.change_time)} "
-                    f"{output.label(change, 'change')} [cyan]{alert.sku_id}[/] "
-                    f"{output.label(alert, 'tier')} {output.label(alert, 'state')} {alert.alert_id} "
-                    f"{alert.summary}"
-                )
-            if count == limit:
-                return
+    session.follow(session.alerting().WatchAlerts, request, limit=limit, describe=change_line)
+
+
+def print_inbox(receiver_id: str, items: Iterable[deliveries_pb2.InboxItem]) -> None:
+    output.rows(
+        f"Inbox of {receiver_id}",
+        ("item", "kind", "time", *ALERT_COLUMNS),
+        (
+            (
+                item.item_id,
+                output.label(item, "kind"),
+                output.when(item.create_time),
+                *alert_row(item.alert),
+            )
+            for item in items
+        ),
+    )
 
 
 @app.command("inbox")
@@ -191,20 +203,8 @@ def inbox(
         page_token=page_token,
     )
     response = session.call(session.alerting().ListInboxItems, request)
-    if as_json:
-        output.print_json(response)
-        return
-    output.rows(
-        f"Inbox of {receiver_id}",
-        ("item", "kind", "time", *ALERT_COLUMNS),
-        (
-            (
-                item.item_id,
-                output.label(item, "kind"),
-                output.when(item.create_time),
-                *alert_row(item.alert),
-            )
-            for item in response.items
-        ),
+    output.listing(
+        as_json,
+        response,
+        lambda: print_inbox(receiver_id, response.items),
     )
-    output.next_page(response.next_page_token)

@@ -11,7 +11,7 @@ from streamstock.inventory.v1 import events_pb2
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 
 from tools.cli import output
-from tools.cli.options import Json, choice, enum_value
+from tools.cli.options import After, Json, Limit, choice, enum_value
 from tools.cli.session import session_of
 
 app = typer.Typer(help="Follow inventory's event stream.", no_args_is_help=True)
@@ -51,10 +51,8 @@ def _events(batches: Iterable[api.WatchEventsResponse]) -> Iterator[events_pb2.I
 @app.command("watch")
 def watch(
     ctx: typer.Context,
-    after: Annotated[
-        int, typer.Option("--from", help="Start after this sequence (0: from the beginning).")
-    ] = 0,
-    limit: Annotated[int, typer.Option(help="Stop after this many events (0: until Ctrl-C).")] = 0,
+    after: After = 0,
+    limit: Limit = 0,
     sku: Annotated[
         list[str] | None, typer.Option(help="Only events of this SKU (repeatable).")
     ] = None,
@@ -78,11 +76,6 @@ def watch(
         sku_ids=sku or [],
         event_types=[enum_value(events_pb2.EventType, chosen) for chosen in event_type or []],
     )
-    with session.stream(session.inventory().WatchEvents, request) as batches:
-        for count, event in enumerate(_events(batches), start=1):
-            if as_json:
-                output.print_json(event, compact=True)
-            else:
-                output.line(event_line(event))
-            if count == limit:
-                return
+    session.follow(
+        session.inventory().WatchEvents, request, limit=limit, describe=event_line, items=_events
+    )

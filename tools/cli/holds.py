@@ -11,7 +11,7 @@ from streamstock.inventory.v1 import reservation_pb2, stock_pb2
 
 from tools.cli import output
 from tools.cli.options import Json, PageSize, PageToken, RequestId, choice, duration, enum_value
-from tools.cli.session import Session, request_id, session_of
+from tools.cli.session import request_id, session_of
 
 app = typer.Typer(
     help="Hold stock for buyers, confirm, release, extend and list holds.", no_args_is_help=True
@@ -197,15 +197,6 @@ def get(ctx: typer.Context, reservation_id: ReservationId, as_json: Json = False
     )
 
 
-def _list(session: Session, request: api.ListReservationsRequest) -> None:
-    response = session.call(session.inventory().ListReservations, request)
-    if session.as_json:
-        output.print_json(response)
-        return
-    print_reservations("Reservations", response.reservations)
-    output.next_page(response.next_page_token)
-
-
 @app.command("list")
 def list_holds(
     ctx: typer.Context,
@@ -233,4 +224,7 @@ def list_holds(
         page_size=page_size,
         page_token=page_token,
     )
-    _list(session, request)
+    response = session.call(session.inventory().ListReservations, request)
+    output.listing(
+        as_json, response, lambda: print_reservations("Reservations", response.reservations)
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
 from streamstock.inventory.v1 import inventory_service_pb2 as api
+from streamstock.inventory.v1 import stock_pb2
 
 from tools.cli import output
 from tools.cli.options import Json, PageSize, PageToken, RequestId
@@ -13,6 +15,37 @@ from tools.cli.policy import SkuId
 from tools.cli.session import request_id, session_of
 
 app = typer.Typer(help="Read a SKU's ledger.", no_args_is_help=True)
+
+
+def print_ledger(sku_id: str, entries: Iterable[stock_pb2.LedgerEntry]) -> None:
+    output.rows(
+        f"Ledger of {sku_id}",
+        (
+            "entry",
+            "time",
+            "reason",
+            "on hand",
+            "withheld",
+            "reserved",
+            "sold",
+            "reference",
+            "note",
+        ),
+        (
+            (
+                entry.entry_id,
+                output.when(entry.create_time),
+                output.label(entry, "reason"),
+                f"{entry.on_hand_delta:+d}",
+                f"{entry.withheld_delta:+d}",
+                f"{entry.reserved_delta:+d}",
+                f"{entry.sold_delta:+d}",
+                entry.reference,
+                entry.note,
+            )
+            for entry in entries
+        ),
+    )
 
 
 @app.command("list")
@@ -29,28 +62,11 @@ def list_entries(
         tenant_id=session.tenant, sku_id=sku_id, page_size=page_size, page_token=page_token
     )
     response = session.call(session.inventory().ListLedgerEntries, request)
-    if as_json:
-        output.print_json(response)
-        return
-    output.rows(
-        f"Ledger of {sku_id}",
-        ("entry", "time", "reason", "on hand", "withheld", "reserved", "sold", "reference", "note"),
-        (
-            (
-                entry.entry_id,
-                output.when(entry.create_time),
-                output.label(entry, "reason"),
-                f"{entry.on_hand_delta:+d}",
-                f"{entry.withheld_delta:+d}",
-                f"{entry.reserved_delta:+d}",
-                f"{entry.sold_delta:+d}",
-                entry.reference,
-                entry.note,
-            )
-            for entry in response.entries
-        ),
+    output.listing(
+        as_json,
+        response,
+        lambda: print_ledger(sku_id, response.entries),
     )
-    output.next_page(response.next_page_token)
 
 
 def reconcile(

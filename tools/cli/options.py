@@ -31,6 +31,11 @@ PageToken = Annotated[
     str, typer.Option("--page-token", help="The token printed after the previous page.")
 ]
 
+After = Annotated[
+    int, typer.Option("--from", help="Start after this sequence (0: from the start of the log).")
+]
+Limit = Annotated[int, typer.Option("--limit", help="Stop after this many items (0: at Ctrl-C).")]
+
 
 @functools.cache
 def choice(enum_type: EnumTypeWrapper) -> type[enum.Enum]:

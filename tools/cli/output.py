@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC
-from typing import Any
+from typing import Any, Protocol, cast
 
 import typer
 from google.protobuf import duration_pb2, timestamp_pb2
@@ -111,3 +111,19 @@ def next_page(token: str) -> None:
     """Tells a person how to fetch the next page (on stderr, so stdout stays the table)."""
     if token:
         console(stderr=True).print(f"more: --page-token {token}", markup=False)
+
+
+class Page(Protocol):
+    """A List response: its items and the token of the next page."""
+
+    next_page_token: str
+
+
+def listing(as_json: bool, response: Message, render: Callable[[], None]) -> None:
+    """A page of a List RPC: the whole response as JSON, or the table `render` prints and the
+    hint to the next page."""
+    if as_json:
+        print_json(response)
+        return
+    render()
+    next_page(cast(Page, response).next_page_token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
@@ -15,6 +16,35 @@ platforms_app = typer.Typer(
     help="The selling platforms sync pushes stock to.", no_args_is_help=True
 )
 quotas_app = typer.Typer(help="Per-platform quotas and listed quantities.", no_args_is_help=True)
+
+
+def print_platforms(title: str, platforms: Iterable[platforms_pb2.Platform]) -> None:
+    output.rows(
+        title,
+        (
+            "platform",
+            "name",
+            "mode",
+            "disabled",
+            "reachable",
+            "failures",
+            "last success",
+            "last error",
+        ),
+        (
+            (
+                platform.platform_id,
+                platform.display_name,
+                output.label(platform, "mode"),
+                platform.disabled,
+                platform.health.reachable,
+                platform.health.consecutive_failures,
+                output.when(platform.health.last_success_time) or "-",
+                platform.health.last_error or "-",
+            )
+            for platform in platforms
+        ),
+    )
 
 
 @platforms_app.command("list")
@@ -37,36 +67,42 @@ def list_platforms(
         page_token=page_token,
     )
     response = session.call(session.sync().ListPlatforms, request)
-    if as_json:
-        output.print_json(response)
-        return
+    output.listing(
+        as_json,
+        response,
+        lambda: print_platforms(f"Platforms of {session.tenant}", response.platforms),
+    )
+
+
+def print_quotas(title: str, quotas: Iterable[quotas_pb2.PlatformQuota]) -> None:
     output.rows(
-        f"Platforms of {session.tenant}",
+        title,
         (
+            "SKU",
             "platform",
-            "name",
-            "mode",
-            "disabled",
-            "reachable",
-            "failures",
-            "last success",
-            "last error",
+            "quota",
+            "listed",
+            "sold",
+            "target",
+            "per min",
+            "version pushed/acked",
+            "push",
         ),
         (
             (
-                platform.platform_id,
-                platform.display_name,
-                output.label(platform, "mode"),
-                platform.disabled,
-                platform.health.reachable,
-                platform.health.consecutive_failures,
-                output.when(platform.health.last_success_time) or "-",
-                platform.health.last_error or "-",
+                quota.sku_id,
+                quota.platform_id,
+                quota.quota_units,
+                quota.listed_units,
+                quota.sold_units,
+                quota.target_units,
+                f"{quota.velocity_per_minute:.1f}",
+                f"{quota.pushed_version}/{quota.acknowledged_version}",
+                output.label(quota, "push_status"),
             )
-            for platform in response.platforms
+            for quota in quotas
         ),
     )
-    output.next_page(response.next_page_token)
 
 
 @quotas_app.command("list")
@@ -93,35 +129,8 @@ def list_quotas(
         page_token=page_token,
     )
     response = session.call(session.sync().ListPlatformQuotas, request)
-    if as_json:
-        output.print_json(response)
-        return
-    output.rows(
-        f"Platform quotas of {session.tenant}",
-        (
-            "SKU",
-            "platform",
-            "quota",
-            "listed",
-            "sold",
-            "target",
-            "per min",
-            "version pushed/acked",
-            "push",
-        ),
-        (
-            (
-                quota.sku_id,
-                quota.platform_id,
-                quota.quota_units,
-                quota.listed_units,
-                quota.sold_units,
-                quota.target_units,
-                f"{quota.velocity_per_minute:.1f}",
-                f"{quota.pushed_version}/{quota.acknowledged_version}",
-                output.label(quota, "push_status"),
-            )
-            for quota in response.quotas
-        ),
+    output.listing(
+        as_json,
+        response,
+        lambda: print_quotas(f"Platform quotas of {session.tenant}", response.quotas),
     )
-    output.next_page(response.next_page_token)

@@ -73,6 +73,11 @@ _FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
+def policy_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The policy options among a command's arguments (its parameters are named as in _FIELDS)."""
+    return {name: value for name, value in arguments.items() if name in _FIELDS}
+
+
 def changed_policy(
     current: stock_pb2.SalePolicy, changes: Mapping[str, Any]
 ) -> stock_pb2.SalePolicy:
@@ -181,30 +186,13 @@ def set_policy(
 
     Active holds keep their deadlines.
     """
+    arguments = locals()
     session = session_of(ctx, as_json)
     stub = session.inventory()
     current = session.call(
         stub.GetSku, api.GetSkuRequest(tenant_id=session.tenant, sku_id=sku_id)
     ).sku
-    policy = changed_policy(
-        current.policy,
-        {
-            "lock_stage": lock_stage,
-            "mode": mode,
-            "ttl": ttl,
-            "per_user_limit": per_user_limit,
-            "max_per_order": max_per_order,
-            "risk_mode": risk_mode,
-            "risk_fail_mode": risk_fail_mode,
-            "risk_deadline": risk_deadline,
-            "refresh_ttl_on_restock": refresh_ttl_on_restock,
-            "allow_extension": allow_extension,
-            "max_extension": max_extension,
-            "max_extensions": max_extensions,
-            "expiring_soon_lead": expiring_soon_lead,
-            "balance_due": balance_due,
-        },
-    )
+    policy = changed_policy(current.policy, policy_options(arguments))
     request = api.UpdateSalePolicyRequest(
         tenant_id=session.tenant,
         request_id=request_id(given_request_id),

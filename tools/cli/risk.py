@@ -208,15 +208,15 @@ def list_decisions(
         page_token=page_token,
     )
     response = session.call(session.riskcontrol().ListDecisions, request)
-    if as_json:
-        output.print_json(response)
-        return
-    output.rows(
-        f"Risk decisions of {session.tenant}",
-        DECISION_COLUMNS,
-        map(_decision_row, response.decisions),
+    output.listing(
+        as_json,
+        response,
+        lambda: output.rows(
+            f"Risk decisions of {session.tenant}",
+            DECISION_COLUMNS,
+            map(_decision_row, response.decisions),
+        ),
     )
-    output.next_page(response.next_page_token)
 
 
 @decisions_app.command("get")
@@ -251,14 +251,10 @@ def get_decision(
     )
 
 
-def _set_shadow(
-    ctx: typer.Context, override: int, reason: str, given: str | None, as_json: bool
-) -> None:
-    session = session_of(ctx, as_json)
-    request = api.SetShadowModeRequest(
-        tenant_id=session.tenant, request_id=request_id(given), override=override, reason=reason
-    )
-    mode = session.call(session.riskcontrol().SetShadowMode, request).shadow_mode
+Reason = Annotated[str, typer.Option(help="Why, for the audit.")]
+
+
+def print_shadow_mode(mode: rules_pb2.ShadowMode, as_json: bool) -> None:
     if as_json:
         output.print_json(mode)
         return
@@ -274,41 +270,45 @@ def _set_shadow(
     )
 
 
-Reason = Annotated[str, typer.Option(help="Why, for the audit.")]
+def _shadow_command(name: str, override: int, summary: str) -> None:
+    """Registers `risk shadow <name>`, which sets the tenant-wide override."""
+
+    def command(
+        ctx: typer.Context,
+        reason: Reason = "",
+        given_request_id: RequestId = None,
+        as_json: Json = False,
+    ) -> None:
+        session = session_of(ctx, as_json)
+        request = api.SetShadowModeRequest(
+            tenant_id=session.tenant,
+            request_id=request_id(given_request_id),
+            override=override,
+            reason=reason,
+        )
+        print_shadow_mode(
+            session.call(session.riskcontrol().SetShadowMode, request).shadow_mode, as_json
+        )
+
+    command.__doc__ = summary
+    shadow_app.command(name)(command)
 
 
-@shadow_app.command("on")
-def shadow_on(
-    ctx: typer.Context,
-    reason: Reason = "",
-    given_request_id: RequestId = None,
-    as_json: Json = False,
-) -> None:
-    """Force shadow mode: decisions are logged and counted, callers are always told ALLOW."""
-    _set_shadow(ctx, rules_pb2.SHADOW_OVERRIDE_FORCE_SHADOW, reason, given_request_id, as_json)
-
-
-@shadow_app.command("off")
-def shadow_off(
-    ctx: typer.Context,
-    reason: Reason = "",
-    given_request_id: RequestId = None,
-    as_json: Json = False,
-) -> None:
-    """Clear the override: the rules document's own shadow setting applies again."""
-    _set_shadow(ctx, rules_pb2.SHADOW_OVERRIDE_NONE, reason, given_request_id, as_json)
-
-
-@shadow_app.command("enforce")
-def shadow_enforce(
-    ctx: typer.Context,
-    reason: Reason = "",
-    given_request_id: RequestId = None,
-    as_json: Json = False,
-) -> None:
-    """Force enforcement even where the rules document says shadow."""
-    _set_shadow(ctx, rules_pb2.SHADOW_OVERRIDE_FORCE_ENFORCE, reason, given_request_id, as_json)
-
+_shadow_command(
+    "on",
+    rules_pb2.SHADOW_OVERRIDE_FORCE_SHADOW,
+    "Force shadow mode: decisions are logged and counted, callers are always told ALLOW.",
+)
+_shadow_command(
+    "off",
+    rules_pb2.SHADOW_OVERRIDE_NONE,
+    "Clear the override: the rules document's own shadow setting applies again.",
+)
+_shadow_command(
+    "enforce",
+    rules_pb2.SHADOW_OVERRIDE_FORCE_ENFORCE,
+    "Force enforcement even where the rules document says shadow.",
+)
 
 app.add_typer(access_list_app(access_list_pb2.ACCESS_LIST_ALLOW), name="allow")
 app.add_typer(access_list_app(access_list_pb2.ACCESS_LIST_DENY), name="deny")

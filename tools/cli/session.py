@@ -83,6 +83,26 @@ class Session:
         finally:
             responses.cancel()
 
+    def follow(
+        self,
+        method: Callable[..., Any],
+        request: Any,
+        *,
+        limit: int,
+        describe: Callable[[Any], str],
+        items: Callable[[Iterator[Any]], Iterator[Any]] = iter,
+    ) -> None:
+        """Prints a stream's items as they come (one JSON line each with --json) until `limit`
+        items (0: until Ctrl-C or the server ends it)."""
+        with self.stream(method, request) as responses:
+            for count, item in enumerate(items(responses), start=1):
+                if self.as_json:
+                    output.print_json(item, compact=True)
+                else:
+                    output.line(describe(item))
+                if count == limit:
+                    return
+
     def fail(self, error: grpc.RpcError) -> NoReturn:
         errors.report(errors.CallError.of(error), as_json=self.as_json)
         raise typer.Exit(1)

@@ -20,6 +20,7 @@ from tools.cli.policy import (
     SkuId,
     Ttl,
     changed_policy,
+    policy_options,
     policy_pairs,
 )
 from tools.cli.session import Session, request_id, session_of
@@ -97,11 +98,11 @@ def list_skus(
         tenant_id=session.tenant, page_size=page_size, page_token=page_token
     )
     response = session.call(session.inventory().ListSkus, request)
-    if as_json:
-        output.print_json(response)
-        return
-    print_skus(f"SKUs of {session.tenant}", response.skus)
-    output.next_page(response.next_page_token)
+    output.listing(
+        as_json,
+        response,
+        lambda: print_skus(f"SKUs of {session.tenant}", response.skus),
+    )
 
 
 @app.command("create")
@@ -121,18 +122,9 @@ def create(
     as_json: Json = False,
 ) -> None:
     """Create a SKU with initial stock; `streamstock policy set` tunes the rest of its policy."""
+    arguments = locals()
     session = session_of(ctx, as_json)
-    policy = changed_policy(
-        stock_pb2.SalePolicy(),
-        {
-            "lock_stage": lock_stage,
-            "mode": mode,
-            "ttl": ttl,
-            "per_user_limit": per_user_limit,
-            "max_per_order": max_per_order,
-            "risk_mode": risk_mode,
-        },
-    )
+    policy = changed_policy(stock_pb2.SalePolicy(), policy_options(arguments))
     request = api.CreateSkuRequest(
         tenant_id=session.tenant,
         request_id=request_id(given_request_id),
@@ -257,43 +249,24 @@ def _set_status(session: Session, sku_id: str, status: int, reason: str, given: 
     print_sku(session.call(session.inventory().SetSaleStatus, request).sku, session.as_json)
 
 
-@app.command("pause")
-def pause(
-    ctx: typer.Context,
-    sku_id: SkuId,
-    reason: Why = "",
-    given_request_id: RequestId = None,
-    as_json: Json = False,
-) -> None:
-    """Pause a SKU's sale: no new holds until it resumes."""
-    _set_status(
-        session_of(ctx, as_json), sku_id, stock_pb2.SALE_STATUS_PAUSED, reason, given_request_id
-    )
+def _status_command(name: str, status: int, summary: str) -> None:
+    """Registers `stock <name>`, which sets the sale status."""
+
+    def command(
+        ctx: typer.Context,
+        sku_id: SkuId,
+        reason: Why = "",
+        given_request_id: RequestId = None,
+        as_json: Json = False,
+    ) -> None:
+        _set_status(session_of(ctx, as_json), sku_id, status, reason, given_request_id)
+
+    command.__doc__ = summary
+    app.command(name)(command)
 
 
-@app.command("resume")
-def resume(
-    ctx: typer.Context,
-    sku_id: SkuId,
-    reason: Why = "",
-    given_request_id: RequestId = None,
-    as_json: Json = False,
-) -> None:
-    """Put a SKU back on sale."""
-    _set_status(
-        session_of(ctx, as_json), sku_id, stock_pb2.SALE_STATUS_ON_SALE, reason, given_request_id
-    )
-
-
-@app.command("stop")
-def stop(
-    ctx: typer.Context,
-    sku_id: SkuId,
-    reason: Why = "",
-    given_request_id: RequestId = None,
-    as_json: Json = False,
-) -> None:
-    """Stop a SKU's sale for good."""
-    _set_status(
-        session_of(ctx, as_json), sku_id, stock_pb2.SALE_STATUS_STOPPED, reason, given_request_id
-    )
+_status_command(
+    "pause", stock_pb2.SALE_STATUS_PAUSED, "Pause a SKU's sale: no new holds until it resumes."
+)
+_status_command("resume", stock_pb2.SALE_STATUS_ON_SALE, "Put a SKU back on sale.")
+_status_command("stop", stock_pb2.SALE_STATUS_STOPPED, "Stop a SKU's sale for good.")
