@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,3 +46,9 @@ def test_help(path: tuple[str, ...]) -> None:
     assert "Usage:" in result.stdout
     if LEAVES[path]:
         assert "--json" in result.stdout
+
+
+def test_the_console_script_is_this_app() -> None:
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    module, _, name = project["project"]["scripts"]["streamstock"].partition(":")
+    assert getattr(importlib.import_module(module), name) is app

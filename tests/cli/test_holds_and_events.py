@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import signal
+import sys
 
-from tests.cli.conftest import Cli, create_sku, table_rows, unique
+from tests.cli.conftest import TERMINAL, Cli, create_sku, table_rows, unique
 
 
 async def test_reserve_confirm_then_list(cli: Cli) -> None:
@@ -105,3 +109,31 @@ async def test_events_watch_stops_after_limit(cli: Cli) -> None:
     assert [line.split()[0] for line in lines] == [f"#{sequences[1]}", f"#{sequences[2]}"]
     assert "stock adjusted +2" in lines[0]
     assert "(sellable 6, reserved 1, sold 0)" in lines[1]
+
+
+async def test_ctrl_c_stops_a_live_watch(cli: Cli) -> None:
+    sku_id = await create_sku(cli, 5)
+    watcher = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from tools.cli.main import app; app()",
+        *cli.arguments(("events", "watch", f"--sku={sku_id}")),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, **TERMINAL},
+    )
+    try:
+        assert watcher.stdout is not None
+        first = await asyncio.wait_for(watcher.stdout.readline(), timeout=30)
+        assert "sku created" in first.decode()
+        await cli.ok("stock", "restock", sku_id, "1")
+        live = await asyncio.wait_for(watcher.stdout.readline(), timeout=30)
+        assert "stock adjusted +1" in live.decode()
+        watcher.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(watcher.communicate(), timeout=30)
+    finally:
+        if watcher.returncode is None:
+            watcher.kill()
+            await watcher.wait()
+    assert watcher.returncode == 0, stderr.decode()
+    assert "stopped" in stderr.decode()

@@ -28,6 +28,8 @@ def _detail(event: events_pb2.InventoryEvent) -> str:
         return f"{output.label(body, 'kind')} {body.quantity}"
     if isinstance(body, events_pb2.SaleStatusChanged):
         return f"{output.label(body, 'previous')} -> {output.label(body, 'current')} {body.reason}".rstrip()
+    if isinstance(body, events_pb2.SkuCreated):
+        return body.title
     if isinstance(body, events_pb2.SoldReturned):
         return f"{body.quantity} from order {body.order_id}"
     return ""

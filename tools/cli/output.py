@@ -85,10 +85,12 @@ def span(duration: duration_pb2.Duration) -> str:
 def rows(title: str, columns: Sequence[str], values: Iterable[Sequence[object]]) -> None:
     """A table with one row per item."""
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for value in values:
-        table.add_row(*(str(cell) for cell in value))
+    cells = [list(value) for value in values]
+    for index, column in enumerate(columns):
+        numeric = bool(cells) and all(isinstance(row[index], int | float) for row in cells)
+        table.add_column(column, overflow="fold", justify="right" if numeric else "left")
+    for row in cells:
+        table.add_row(*(str(cell) for cell in row))
     console().print(table)
 
 
