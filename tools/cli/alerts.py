@@ -17,8 +17,8 @@ app = typer.Typer(help="List, acknowledge and watch stock alerts.", no_args_is_h
 
 AlertId = Annotated[str, typer.Argument(help="The alert.")]
 Tiers = Annotated[
-    list[choice(policies_pb2.Tier)] | None,
-    typer.Option("--tier", help="Only this tier (repeatable)."),
+    list[str] | None,
+    choice(policies_pb2.Tier, "--tier", help="Only this tier (repeatable)."),
 ]
 Skus = Annotated[
     list[str] | None, typer.Option("--sku", help="Only alerts of this SKU (repeatable).")
@@ -74,8 +74,8 @@ def print_alert(alert: alerts_pb2.Alert, as_json: bool) -> None:
 def list_alerts(
     ctx: typer.Context,
     state: Annotated[
-        list[choice(alerts_pb2.AlertState)] | None,
-        typer.Option(help="Only this state (repeatable)."),
+        list[str] | None,
+        choice(alerts_pb2.AlertState, help="Only this state (repeatable)."),
     ] = None,
     tier: Tiers = None,
     sku: Annotated[str, typer.Option(help="Only alerts of this SKU.")] = "",

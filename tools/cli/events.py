@@ -59,8 +59,9 @@ def watch(
         list[str] | None, typer.Option(help="Only events of this SKU (repeatable).")
     ] = None,
     event_type: Annotated[
-        list[choice(events_pb2.EventType)] | None,
-        typer.Option(
+        list[str] | None,
+        choice(
+            events_pb2.EventType,
             "--type",
             help="Only this event type (repeatable).",
         ),

@@ -91,12 +91,12 @@ def reserve(
     user: Annotated[str, typer.Option(help="The buyer (or platform account for quotas).")],
     order: Annotated[str, typer.Option(help="The order id (or cart id at the cart stage).")],
     stage: Annotated[
-        choice(stock_pb2.LockStage),
-        typer.Option(help="cart or order, as the SKUs' policy says."),
+        str,
+        choice(stock_pb2.LockStage, help="cart or order, as the SKUs' policy says."),
     ] = "cart",
     purpose: Annotated[
-        choice(reservation_pb2.ReservationPurpose),
-        typer.Option(help="buyer or platform-quota."),
+        str,
+        choice(reservation_pb2.ReservationPurpose, help="buyer or platform-quota."),
     ] = "buyer",
     platform: Annotated[str, typer.Option(help="The platform the buyer buys on.")] = "",
     ip: Annotated[str, typer.Option(help="The buyer's IP address (risk checks).")] = "",
@@ -147,8 +147,8 @@ def release(
     ctx: typer.Context,
     reservation_id: ReservationId,
     reason: Annotated[
-        choice(reservation_pb2.ReleaseReason),
-        typer.Option(help="Why the hold ends."),
+        str,
+        choice(reservation_pb2.ReleaseReason, help="Why the hold ends."),
     ] = "operator",
     given_request_id: RequestId = None,
     as_json: Json = False,
@@ -204,8 +204,8 @@ def list_holds(
     order: Annotated[str, typer.Option(help="Holds of this order.")] = "",
     sku: Annotated[str, typer.Option(help="Holds on this SKU.")] = "",
     state: Annotated[
-        choice(reservation_pb2.ReservationState) | None,
-        typer.Option(help="Only this state."),
+        str | None,
+        choice(reservation_pb2.ReservationState, help="Only this state."),
     ] = None,
     page_size: PageSize = 0,
     page_token: PageToken = "",

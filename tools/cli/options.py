@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import enum
-import functools
 import re
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from google.protobuf import duration_pb2
@@ -37,24 +35,34 @@ After = Annotated[
 Limit = Annotated[int, typer.Option("--limit", help="Stop after this many items (0: at Ctrl-C).")]
 
 
-@functools.cache
-def choice(enum_type: EnumTypeWrapper) -> type[enum.Enum]:
-    """The values of a proto enum as lower-case choices without prefix: `flash-sale`."""
+def labels(enum_type: EnumTypeWrapper) -> list[str]:
+    """The values of a proto enum as lower-case labels without prefix: `flash-sale`."""
     prefix = enum_prefix(enum_type.DESCRIPTOR)
-    labels = [
+    return [
         value.name.removeprefix(prefix).lower().replace("_", "-")
         for value in enum_type.DESCRIPTOR.values
         if value.number != 0
     ]
-    return enum.Enum(enum_type.DESCRIPTOR.name, [(label, label) for label in labels], type=str)  # type: ignore[return-value]
 
 
-def enum_value(enum_type: EnumTypeWrapper, chosen: str | enum.Enum | None) -> int:
-    """The number of a choice made with `choice` (0, unspecified, when none was made)."""
+def choice(enum_type: EnumTypeWrapper, *declarations: str, help: str) -> Any:
+    """An option taking one (or, on a list parameter, each) of a proto enum's labels."""
+    allowed = labels(enum_type)
+
+    def check(value: str | list[str] | None) -> str | list[str] | None:
+        for given in value if isinstance(value, list) else [value]:
+            if given is not None and given not in allowed:
+                raise typer.BadParameter(f"{given!r} is not one of {', '.join(allowed)}")
+        return value
+
+    return typer.Option(*declarations, help=help, metavar="|".join(allowed), callback=check)
+
+
+def enum_value(enum_type: EnumTypeWrapper, chosen: str | None) -> int:
+    """The number of a label made with `labels` (0, unspecified, when none was chosen)."""
     if chosen is None:
         return 0
-    text = chosen.value if isinstance(chosen, enum.Enum) else chosen
-    return enum_type.Value(enum_prefix(enum_type.DESCRIPTOR) + text.upper().replace("-", "_"))
+    return enum_type.Value(enum_prefix(enum_type.DESCRIPTOR) + chosen.upper().replace("-", "_"))
 
 
 _SPAN_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")

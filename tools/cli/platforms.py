@@ -51,8 +51,8 @@ def print_platforms(title: str, platforms: Iterable[platforms_pb2.Platform]) -> 
 def list_platforms(
     ctx: typer.Context,
     mode: Annotated[
-        choice(platforms_pb2.PlatformMode) | None,
-        typer.Option(help="Only quota or shared platforms."),
+        str | None,
+        choice(platforms_pb2.PlatformMode, help="Only quota or shared platforms."),
     ] = None,
     page_size: PageSize = 0,
     page_token: PageToken = "",
@@ -111,8 +111,8 @@ def list_quotas(
     sku: Annotated[str, typer.Option(help="Only quotas of this SKU.")] = "",
     platform: Annotated[str, typer.Option(help="Only quotas of this platform.")] = "",
     push_status: Annotated[
-        list[choice(quotas_pb2.PushStatus)] | None,
-        typer.Option(help="Only this push status (repeatable)."),
+        list[str] | None,
+        choice(quotas_pb2.PushStatus, help="Only this push status (repeatable)."),
     ] = None,
     page_size: PageSize = 0,
     page_token: PageToken = "",

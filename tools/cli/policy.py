@@ -20,14 +20,15 @@ app = typer.Typer(help="Show or change a SKU's sale policy.", no_args_is_help=Tr
 
 SkuId = Annotated[str, typer.Argument(help="The SKU.")]
 LockStage = Annotated[
-    choice(stock_pb2.LockStage) | None,
-    typer.Option(
+    str | None,
+    choice(
+        stock_pb2.LockStage,
         help="When stock is held: cart, order or payment.",
     ),
 ]
 Mode = Annotated[
-    choice(stock_pb2.SaleMode) | None,
-    typer.Option("--mode", help="regular, flash-sale or presale."),
+    str | None,
+    choice(stock_pb2.SaleMode, "--mode", help="regular, flash-sale or presale."),
 ]
 Ttl = Annotated[
     str | None, typer.Option("--ttl", help="Hold time to live, e.g. 10m (0: the mode's default).")
@@ -39,8 +40,8 @@ MaxPerOrder = Annotated[
     int | None, typer.Option(help="Most units of the SKU in one order (0: no limit).")
 ]
 RiskMode = Annotated[
-    choice(stock_pb2.RiskMode) | None,
-    typer.Option(help="Risk checks on holds: off, shadow or enforce."),
+    str | None,
+    choice(stock_pb2.RiskMode, help="Risk checks on holds: off, shadow or enforce."),
 ]
 
 
@@ -154,8 +155,9 @@ def set_policy(
     max_per_order: MaxPerOrder = None,
     risk_mode: RiskMode = None,
     risk_fail_mode: Annotated[
-        choice(stock_pb2.RiskFailMode) | None,
-        typer.Option(
+        str | None,
+        choice(
+            stock_pb2.RiskFailMode,
             help="When riskcontrol is late: open or closed.",
         ),
     ] = None,

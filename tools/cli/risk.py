@@ -20,8 +20,9 @@ decisions_app = typer.Typer(help="Audited risk decisions.", no_args_is_help=True
 shadow_app = typer.Typer(help="The tenant-wide shadow override.", no_args_is_help=True)
 
 KeyLevel = Annotated[
-    choice(signals_pb2.KeyLevel) | None,
-    typer.Option(
+    str | None,
+    choice(
+        signals_pb2.KeyLevel,
         "--level",
         help="The key's level [default: user, ip or device, whichever one is given].",
     ),
@@ -180,8 +181,9 @@ def list_decisions(
     user: Annotated[str, typer.Option(help="Only decisions on this user.")] = "",
     order: Annotated[str, typer.Option(help="Only decisions on this order.")] = "",
     outcome: Annotated[
-        list[choice(assessment_pb2.Decision)] | None,
-        typer.Option(
+        list[str] | None,
+        choice(
+            assessment_pb2.Decision,
             "--outcome",
             help="Only this outcome (repeatable).",
         ),

@@ -138,8 +138,8 @@ def create(
 
 
 AdjustmentReason = Annotated[
-    choice(stock_pb2.AdjustmentReason),
-    typer.Option(help="Why on-hand stock changes."),
+    str,
+    choice(stock_pb2.AdjustmentReason, help="Why on-hand stock changes."),
 ]
 
 
@@ -219,7 +219,7 @@ def withhold(
     quantity: Annotated[
         int, typer.Argument(help="The units of this kind to keep off sale (0 frees them).")
     ],
-    kind: Annotated[choice(stock_pb2.WithholdKind), typer.Option(help="Which reserve.")] = "safety",
+    kind: Annotated[str, choice(stock_pb2.WithholdKind, help="Which reserve.")] = "safety",
     given_request_id: RequestId = None,
     as_json: Json = False,
 ) -> None:
