@@ -137,3 +137,31 @@ async def test_ctrl_c_stops_a_live_watch(cli: Cli) -> None:
             await watcher.wait()
     assert watcher.returncode == 0, stderr.decode()
     assert "stopped" in stderr.decode()
+
+
+async def test_purchase_sells_a_payment_stage_sku_in_one_step(cli: Cli) -> None:
+    sku_id = await create_sku(cli, 5, "--lock-stage=payment", "--mode=regular")
+    bought = await cli.json(
+        "holds", "purchase", f"{sku_id}=2", "--user=u", "--order=o", "--payment-ref=p"
+    )
+    assert bought["state"] == "RESERVATION_STATE_CONFIRMED"
+    assert (await cli.json("stock", "get", sku_id))["stock"]["sold"] == "2"
+
+
+async def test_sweep_returns_expired_holds(cli: Cli) -> None:
+    sku_id = await create_sku(cli, 5, "--ttl=1s")
+    held = await cli.json("holds", "reserve", f"{sku_id}=2", "--user=u", "--order=o")
+    deadline = asyncio.get_running_loop().time() + 30
+    while (await cli.json("holds", "get", held["reservation_id"]))[
+        "state"
+    ] != "RESERVATION_STATE_EXPIRED":
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.2)
+    swept = await cli.ok("holds", "sweep")
+    assert "expired holds returned to stock" in swept.stdout
+    # Whoever swept it (this call or the service's sweeper), the hold is booked back by now.
+    entries = (await cli.json("ledger", "list", sku_id))["entries"]
+    assert [(entry["reason"], entry["reserved_delta"]) for entry in entries[-1:]] == [
+        ("LEDGER_REASON_EXPIRE", "-2")
+    ]
+    assert (await cli.json("stock", "get", sku_id))["stock"]["reserved"] == "0"

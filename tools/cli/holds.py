@@ -84,10 +84,16 @@ def print_reservation(held: reservation_pb2.Reservation, as_json: bool) -> None:
     )
 
 
+Lines = Annotated[list[str], typer.Argument(help="SKU=QUANTITY, one per SKU (up to 50).")]
+Platform = Annotated[str, typer.Option(help="The platform the buyer buys on.")]
+Ip = Annotated[str, typer.Option(help="The buyer's IP address (risk checks).")]
+Device = Annotated[str, typer.Option(help="The buyer's device id (risk checks).")]
+
+
 @app.command("reserve")
 def reserve(
     ctx: typer.Context,
-    lines: Annotated[list[str], typer.Argument(help="SKU=QUANTITY, one per SKU (up to 50).")],
+    lines: Lines,
     user: Annotated[str, typer.Option(help="The buyer (or platform account for quotas).")],
     order: Annotated[str, typer.Option(help="The order id (or cart id at the cart stage).")],
     stage: Annotated[
@@ -98,9 +104,9 @@ def reserve(
         str,
         choice(reservation_pb2.ReservationPurpose, help="buyer or platform-quota."),
     ] = "buyer",
-    platform: Annotated[str, typer.Option(help="The platform the buyer buys on.")] = "",
-    ip: Annotated[str, typer.Option(help="The buyer's IP address (risk checks).")] = "",
-    device: Annotated[str, typer.Option(help="The buyer's device id (risk checks).")] = "",
+    platform: Platform = "",
+    ip: Ip = "",
+    device: Device = "",
     given_request_id: RequestId = None,
     as_json: Json = False,
 ) -> None:
@@ -117,6 +123,35 @@ def reserve(
         buyer=reservation_pb2.BuyerContext(platform_id=platform, ip=ip, device_id=device),
     )
     print_reservation(session.call(session.inventory().Reserve, request).reservation, as_json)
+
+
+@app.command("purchase")
+def purchase(
+    ctx: typer.Context,
+    lines: Lines,
+    user: Annotated[str, typer.Option(help="The buyer.")],
+    order: Annotated[str, typer.Option(help="The order id.")],
+    payment_reference: Annotated[
+        str, typer.Option("--payment-ref", help="The payment reference.")
+    ] = "",
+    platform: Platform = "",
+    ip: Ip = "",
+    device: Device = "",
+    given_request_id: RequestId = None,
+    as_json: Json = False,
+) -> None:
+    """Hold and confirm in one step, at payment (how PAYMENT-stage SKUs are bought)."""
+    session = session_of(ctx, as_json)
+    request = api.PurchaseRequest(
+        tenant_id=session.tenant,
+        request_id=request_id(given_request_id),
+        user_id=user,
+        order_id=order,
+        lines=[parse_line(line) for line in lines],
+        payment_reference=payment_reference,
+        buyer=reservation_pb2.BuyerContext(platform_id=platform, ip=ip, device_id=device),
+    )
+    print_reservation(session.call(session.inventory().Purchase, request).reservation, as_json)
 
 
 @app.command("confirm")
@@ -228,3 +263,22 @@ def list_holds(
     output.listing(
         as_json, response, lambda: print_reservations("Reservations", response.reservations)
     )
+
+
+@app.command("sweep")
+def sweep(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="The most holds to expire (0: 10,000).")] = 0,
+    given_request_id: RequestId = None,
+    as_json: Json = False,
+) -> None:
+    """Return the tenant's expired holds to stock now instead of waiting for the sweeper."""
+    session = session_of(ctx, as_json)
+    request = api.SweepExpiredRequest(
+        tenant_id=session.tenant, request_id=request_id(given_request_id), limit=limit
+    )
+    response = session.call(session.inventory().SweepExpired, request)
+    if as_json:
+        output.print_json(response)
+        return
+    output.line(f"{response.expired} expired holds returned to stock")
