@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncpg
+
 from tests.cli.conftest import Cli, create_sku, record_of, table_rows, unique
+from tools.cli.ledger import DRIFT_EXIT_STATUS
 
 
 async def test_create_restock_withhold_round_trip_in_json(cli: Cli) -> None:
@@ -88,3 +91,25 @@ async def test_reconcile_finds_no_drift(cli: Cli) -> None:
     result = await cli.json("reconcile", sku_id)
     assert result == {"checked": "1", "drifts": []}
     assert "checked 1 SKUs, 0 drifted" in (await cli.ok("reconcile", sku_id)).stdout
+
+
+async def test_reconcile_reports_drift_with_status_3_until_repaired(
+    cli: Cli, postgres_dsn: str
+) -> None:
+    sku_id = await create_sku(cli, 10)
+    connection = await asyncpg.connect(postgres_dsn)
+    try:
+        await connection.execute(
+            "UPDATE inventory.skus SET on_hand = on_hand + 5 WHERE tenant_id = 'acme' AND sku_id = $1",
+            sku_id,
+        )
+    finally:
+        await connection.close()
+    found = await cli.run("reconcile", sku_id)
+    assert found.exit_code == DRIFT_EXIT_STATUS, found.output
+    assert table_rows(found.stdout)[0][:2] == [sku_id, "15 -> 10"]
+
+    repaired = await cli.json("reconcile", sku_id, "--repair")
+    assert repaired["drifts"][0]["repaired"] is True
+    assert (await cli.json("reconcile", sku_id))["drifts"] == []
+    assert (await cli.json("stock", "get", sku_id))["stock"]["on_hand"] == "10"

@@ -16,6 +16,9 @@ from tools.cli.session import request_id, session_of
 
 app = typer.Typer(help="Read a SKU's ledger.", no_args_is_help=True)
 
+# `reconcile` found drift it did not repair (1 is a failed call, 2 a usage error).
+DRIFT_EXIT_STATUS = 3
+
 
 def print_ledger(sku_id: str, entries: Iterable[stock_pb2.LedgerEntry]) -> None:
     output.rows(
@@ -82,7 +85,7 @@ def reconcile(
 ) -> None:
     """Recompute counters from the ledger and report (with --repair, fix) any drift.
 
-    Exits with status 2 when drift remains unrepaired, so scripts can alert on it.
+    Exits with status 3 when drift remains unrepaired, so scripts can alert on it.
     """
     session = session_of(ctx, as_json)
     request = api.ReconcileRequest(
@@ -113,4 +116,4 @@ def reconcile(
                 ),
             )
     if any(not drift.repaired for drift in response.drifts):
-        raise typer.Exit(2)
+        raise typer.Exit(DRIFT_EXIT_STATUS)
