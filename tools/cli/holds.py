@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -20,12 +21,15 @@ app = typer.Typer(
 ReservationId = Annotated[str, typer.Argument(help="The reservation (hold).")]
 
 
+_LINE = re.compile(r"(?P<sku_id>.+)[=:](?P<quantity>-?\d+)")
+
+
 def parse_line(text: str) -> api.ReserveLine:
-    """`SKU=QTY` (or `SKU:QTY`) -> a reserve line."""
-    sku_id, separator, quantity = text.replace(":", "=").rpartition("=")
-    if not separator or not sku_id or not quantity.lstrip("-").isdigit():
+    """`SKU=QUANTITY` (or `SKU:QUANTITY`; SKU ids may themselves hold `:`) -> a reserve line."""
+    line = _LINE.fullmatch(text)
+    if line is None:
         raise typer.BadParameter(f"{text!r} is not SKU=QUANTITY")
-    return api.ReserveLine(sku_id=sku_id, quantity=int(quantity))
+    return api.ReserveLine(sku_id=line["sku_id"], quantity=int(line["quantity"]))
 
 
 def _lines(reservation: reservation_pb2.Reservation) -> str:

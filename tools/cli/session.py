@@ -20,9 +20,8 @@ from streamstock.inventory.v1.inventory_service_pb2_grpc import InventoryService
 from streamstock.riskcontrol.v1.riskcontrol_service_pb2_grpc import RiskControlServiceStub
 from streamstock.sync.v1.sync_service_pb2_grpc import SyncServiceStub
 
+from services.runtime.auth import API_KEY_HEADER
 from tools.cli import errors, output
-
-API_KEY_HEADER = "x-api-key"
 
 Response = TypeVar("Response")
 
