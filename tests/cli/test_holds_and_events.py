@@ -165,3 +165,13 @@ async def test_sweep_returns_expired_holds(cli: Cli) -> None:
         ("LEDGER_REASON_EXPIRE", "-2")
     ]
     assert (await cli.json("stock", "get", sku_id))["stock"]["reserved"] == "0"
+
+
+async def test_events_watch_filters_by_type(cli: Cli) -> None:
+    sku_id = await create_sku(cli, 5)
+    held = await cli.json("holds", "reserve", f"{sku_id}=1", "--user=u", "--order=o")
+    streamed = await cli.ok(
+        "events", "watch", f"--sku={sku_id}", "--type=reservation-created", "--limit=1", "--json"
+    )
+    (event,) = [json.loads(line) for line in streamed.stdout.splitlines()]
+    assert event["reservation_created"]["reservation_id"] == held["reservation_id"]

@@ -113,3 +113,11 @@ async def test_reconcile_reports_drift_with_status_3_until_repaired(
     assert repaired["drifts"][0]["repaired"] is True
     assert (await cli.json("reconcile", sku_id))["drifts"] == []
     assert (await cli.json("stock", "get", sku_id))["stock"]["on_hand"] == "10"
+
+
+async def test_a_malformed_duration_is_a_usage_error_and_creates_nothing(cli: Cli) -> None:
+    sku_id = unique("sku")
+    refused = await cli.run("stock", "create", sku_id, "--ttl=soon")
+    assert refused.exit_code == 2
+    assert "not a duration" in refused.stderr
+    assert "SKU_NOT_FOUND" in cli.failed(await cli.run("stock", "get", sku_id))
