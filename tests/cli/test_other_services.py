@@ -110,6 +110,15 @@ async def recorded() -> AsyncIterator[tuple[Cli, Recorded]]:
             ]
         ),
         "ListPlatformQuotas": quotas_pb2.ListPlatformQuotasResponse(quotas=[QUOTA]),
+        "GetSkuAllocation": quotas_pb2.GetSkuAllocationResponse(
+            allocation=quotas_pb2.SkuAllocation(
+                sku_id="lipstick",
+                enabled=True,
+                unallocated_units=7,
+                total_quota_units=40,
+                quotas=[QUOTA],
+            )
+        ),
     }
     server, address = await serve(
         [
@@ -262,6 +271,17 @@ async def test_platforms_and_quotas(recorded: tuple[Cli, Recorded]) -> None:
         "lipstick",
         [quotas_pb2.PUSH_STATUS_FAILING],
     )
+
+
+async def test_quotas_allocation_shows_the_pool_and_its_quotas(
+    recorded: tuple[Cli, Recorded],
+) -> None:
+    cli, calls = recorded
+    shown = (await cli.ok("quotas", "allocation", "lipstick")).stdout
+    rows = table_rows(shown)
+    assert ["unallocated", "7"] in rows
+    assert ["lipstick", "douyin", "40", "38", "12"] in [row[:5] for row in rows]
+    assert calls.only("GetSkuAllocation").sku_id == "lipstick"
 
 
 @pytest.mark.parametrize(

@@ -134,3 +134,29 @@ def list_quotas(
         response,
         lambda: print_quotas(f"Platform quotas of {session.tenant}", response.quotas),
     )
+
+
+@quotas_app.command("allocation")
+def allocation(
+    ctx: typer.Context,
+    sku_id: Annotated[str, typer.Argument(help="The SKU.")],
+    as_json: Json = False,
+) -> None:
+    """Show a SKU's whole pool: unallocated units, reserve and every platform's quota."""
+    session = session_of(ctx, as_json)
+    request = quotas_pb2.GetSkuAllocationRequest(tenant_id=session.tenant, sku_id=sku_id)
+    pool = session.call(session.sync().GetSkuAllocation, request).allocation
+    if as_json:
+        output.print_json(pool)
+        return
+    output.record(
+        f"Allocation of {sku_id}",
+        [
+            ("enabled", pool.enabled),
+            ("unallocated", pool.unallocated_units),
+            ("pool reserve", pool.pool_reserve_units),
+            ("total quota", pool.total_quota_units),
+            ("last rebalance", output.when(pool.last_rebalance_time) or "-"),
+        ],
+    )
+    print_quotas(f"Quotas of {sku_id}", pool.quotas)
