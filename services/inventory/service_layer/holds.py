@@ -14,6 +14,7 @@ from datetime import datetime
 from services.inventory.domain.errors import (
     InsufficientStock,
     InventoryError,
+    PurchaseLimitExceeded,
     RequestIdReused,
     SkuNotFound,
 )
@@ -105,6 +106,10 @@ class HoldBook:
         reservation.risk_decision_id = request.risk_decision_id
         for sku, line in zip(skus, request.lines, strict=True):
             await self._check(sku, reservation, line.quantity)
+        if request.payment_reference is not None:
+            # Refuse before the SKUs record anything: a presale past its balance deadline opens
+            # holds already due, which can no longer be confirmed.
+            reservation.require_active(self._now)
         for sku, line in zip(skus, request.lines, strict=True):
             sku.hold(reservation, line.quantity, self._now)
             if reservation.purpose is ReservationPurpose.BUYER:
@@ -117,13 +122,17 @@ class HoldBook:
         return reservation
 
     async def _check(self, sku: Sku, reservation: Reservation, quantity: int) -> None:
-        held = self.held_by(sku.sku_id, reservation.user_id)
         try:
-            sku.check_can_hold(reservation, 0, quantity, held)
-        except InsufficientStock:
+            sku.check_can_hold(
+                reservation, 0, quantity, self.held_by(sku.sku_id, reservation.user_id)
+            )
+        except (InsufficientStock, PurchaseLimitExceeded):
+            # Due holds still count in the counters and the buyers' holdings until swept.
             if not await self._expire_due(sku):
                 raise
-            sku.check_can_hold(reservation, 0, quantity, held)
+            sku.check_can_hold(
+                reservation, 0, quantity, self.held_by(sku.sku_id, reservation.user_id)
+            )
 
     async def _expire_due(self, sku: Sku) -> bool:
         """Returns due holds of this SKU to stock (once per batch); True if any came back."""

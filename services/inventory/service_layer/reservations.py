@@ -144,6 +144,7 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
             await txn.add_holdings(
                 cmd.tenant_id, cmd.sku_id, {reservation.user_id: cmd.quantity - old}
             )
+        await txn.save_lines([reservation])
         await txn.save_reservations([reservation])
         await txn.save_skus([sku])
         return reservation, [sku]
@@ -168,6 +169,7 @@ async def consume(unit: Unit, cmd: commands.Consume) -> Reservation:
         line.consumed += cmd.quantity
         (sku,) = (await txn.lock_skus([(cmd.tenant_id, cmd.sku_id)])).values()
         sku.consume(reservation, cmd.quantity, cmd.order_id, now)
+        await txn.save_lines([reservation])
         await txn.save_reservations([reservation])
         await txn.save_skus([sku])
         return reservation, [sku]
