@@ -853,11 +853,6 @@ async def test_a_refused_purchase_of_a_presale_past_its_balance_deadline_changes
     assert not reconciled.drifts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: admin checks and resize use the stored counters, which still hold due holds "
-    "until the sweeper runs (only Reserve/Purchase return due holds lazily)",
-)
 @pytest.mark.parametrize(
     ("method", "fields"),
     [

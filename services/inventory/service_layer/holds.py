@@ -16,6 +16,7 @@ from services.inventory.domain.errors import (
     InventoryError,
     PurchaseLimitExceeded,
     RequestIdReused,
+    SaleNotActive,
     SkuNotFound,
 )
 from services.inventory.domain.policy import SalePolicy
@@ -28,10 +29,9 @@ from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.ports import Answered, IdFactory, Transaction
+from services.inventory.service_layer.settlement import expire_due_on, unheld_by
 
 Outcome = Reservation | InventoryError
-# Due holds a batch returns to stock when it runs short, before refusing anyone.
-LAZY_EXPIRY_LIMIT = 1000
 
 
 def replay(answered: Answered, key: commands.Idempotency) -> Outcome:
@@ -104,6 +104,13 @@ class HoldBook:
             _strictest(sku.policy for sku in skus),
         )
         reservation.risk_decision_id = request.risk_decision_id
+        if reservation.is_due(self._now) and request.payment_reference is None:
+            # A presale whose balance date has passed takes no more deposits.
+            raise SaleNotActive(
+                f"holds of {reservation.lines[0].sku_id} would expire at once",
+                sku_id=reservation.lines[0].sku_id,
+                sale_status="DEPOSITS_CLOSED",
+            )
         for sku, line in zip(skus, request.lines, strict=True):
             await self._check(sku, reservation, line.quantity)
         if request.payment_reference is not None:
@@ -139,14 +146,9 @@ class HoldBook:
         if sku.sku_id in self._swept:
             return False
         self._swept.add(sku.sku_id)
-        due = await self._txn.lock_due_single_sku_holds(
-            sku.tenant_id, sku.sku_id, self._now, LAZY_EXPIRY_LIMIT
-        )
-        for reservation in due:
-            reservation.expire(self._now)
-            sku.settle(reservation, LedgerReason.EXPIRE, self._now)
-            if reservation.purpose is ReservationPurpose.BUYER:
-                self._add_held(sku, reservation.user_id, -reservation.held_units)
+        due = await expire_due_on(self._txn, sku, self._now)
+        for user_id, units in unheld_by(sku, due).items():
+            self._add_held(sku, user_id, units)
         self.expired.extend(due)
         return bool(due)
 
