@@ -142,6 +142,8 @@ async def _insert_expired_holds(dsn: str, sku_id: str, count: int) -> None:
                 sku_id,
                 count,
             )
+        # As autovacuum would have by then: the planner knows the tables' sizes.
+        await conn.execute("ANALYZE")
     finally:
         await conn.close()
 
