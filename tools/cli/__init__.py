@@ -1,0 +1,1 @@
+"""`streamstock`: the ops CLI over the four services' gRPC contracts."""
