@@ -31,7 +31,7 @@ down: setup
 
 # The tests that touch Redis run a second time against a three-master Redis Cluster (scale-out
 # proof: every key and script must be cluster-safe).
-REDIS_TESTS := tests/inventory tests/scaleout
+REDIS_TESTS := tests/inventory tests/riskcontrol tests/integration tests/scaleout
 
 ## test: lint the contracts, check the generated code, run every test against real servers
 test: setup
