@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from dataclasses import dataclass
 
 import asyncpg
 import grpc
 from streamstock.inventory.v1 import inventory_service_pb2 as api
-from streamstock.inventory.v1 import inventory_service_pb2_grpc, stock_pb2
+from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2, stock_pb2
 
 from bench import echo
 from bench.harness import (
@@ -31,13 +32,19 @@ TENANT = "demo"
 METADATA = (("x-api-key", ADMIN_KEY),)
 
 
-def _policy() -> stock_pb2.SalePolicy:
+def _policy(risk_mode: int = stock_pb2.RISK_MODE_OFF) -> stock_pb2.SalePolicy:
     return stock_pb2.SalePolicy(
-        lock_stage=stock_pb2.LOCK_STAGE_CART, sale_mode=stock_pb2.SALE_MODE_FLASH_SALE
+        lock_stage=stock_pb2.LOCK_STAGE_CART,
+        sale_mode=stock_pb2.SALE_MODE_FLASH_SALE,
+        risk_mode=risk_mode,
     )
 
 
-async def _create_sku(stub: inventory_service_pb2_grpc.InventoryServiceStub, on_hand: int) -> str:
+async def _create_sku(
+    stub: inventory_service_pb2_grpc.InventoryServiceStub,
+    on_hand: int,
+    risk_mode: int = stock_pb2.RISK_MODE_OFF,
+) -> str:
     sku_id = f"bench-{uuid.uuid4().hex[:10]}"
     await stub.CreateSku(
         api.CreateSkuRequest(
@@ -46,14 +53,23 @@ async def _create_sku(stub: inventory_service_pb2_grpc.InventoryServiceStub, on_
             sku_id=sku_id,
             title="bench",
             on_hand=on_hand,
-            policy=_policy(),
+            policy=_policy(risk_mode),
         ),
         metadata=METADATA,
     )
     return sku_id
 
 
-def _holds(address: str, sku_id: str, run: str) -> tuple[grpc.aio.Channel, object]:
+@dataclass
+class Decisions:
+    """Holds that came back with riskcontrol's decision id (the others were held unanswered)."""
+
+    decided: int = 0
+
+
+def _holds(
+    address: str, sku_id: str, run: str, decisions: Decisions
+) -> tuple[grpc.aio.Channel, object]:
     channel = grpc.aio.insecure_channel(address)
     stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
 
@@ -66,9 +82,16 @@ def _holds(address: str, sku_id: str, run: str) -> tuple[grpc.aio.Channel, objec
             lines=[api.ReserveLine(sku_id=sku_id, quantity=1)],
             lock_stage=stock_pb2.LOCK_STAGE_CART,
             purpose=1,
+            # Every buyer on a phone and an address of their own, as in a genuine crowd.
+            buyer=reservation_pb2.BuyerContext(
+                platform_id="douyin",
+                ip=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}",
+                device_id=f"{run}-device-{n}",
+            ),
         )
         try:
-            await stub.Reserve(request, metadata=METADATA, timeout=10)
+            answer = await stub.Reserve(request, metadata=METADATA, timeout=10)
+            decisions.decided += bool(answer.reservation.risk_decision_id)
             return True
         except grpc.aio.AioRpcError as error:
             if error.code() is not grpc.StatusCode.FAILED_PRECONDITION:
@@ -90,12 +113,22 @@ async def _echo_load(address: str) -> Load:
         return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS)
 
 
-async def _hold_load(name: str, address: str, on_hand: int) -> Load:
+async def _hold_load(
+    name: str,
+    address: str,
+    on_hand: int,
+    risk_mode: int = stock_pb2.RISK_MODE_OFF,
+    decisions: Decisions | None = None,
+) -> Load:
     async with grpc.aio.insecure_channel(address) as admin:
-        sku_id = await _create_sku(inventory_service_pb2_grpc.InventoryServiceStub(admin), on_hand)
-    channel, hold = _holds(address, sku_id, f"{name[:1]}-{uuid.uuid4().hex[:6]}")
+        stub = inventory_service_pb2_grpc.InventoryServiceStub(admin)
+        sku_id = await _create_sku(stub, on_hand, risk_mode)
+    run = f"{name[:1]}-{uuid.uuid4().hex[:6]}"
+    decisions = decisions or Decisions()
+    channel, hold = _holds(address, sku_id, run, decisions)
     async with channel:
         await closed_loop("warm-up", hold, CONCURRENCY, 1.0)  # type: ignore[arg-type]
+        decisions.decided = 0
         return await closed_loop(name, hold, CONCURRENCY, SECONDS)  # type: ignore[arg-type]
 
 
@@ -200,17 +233,30 @@ def run() -> str:
 def _measure(stack: Servers) -> str:
     env = stack.environment()
     # The sweeper of the measured service stays on, as in production.
+    risk_p = start_process("riskcontrol", "services.riskcontrol", env)
+    risk_peer = {"STREAMSTOCK_RISKCONTROL_ADDR": risk_p.address}
     processes = [
+        risk_p,
         start_process("echo", "bench.echo", env),
-        start_process("inventory", "services.inventory", env),
+        start_process("inventory", "services.inventory", env, risk_peer),
         start_process("naive", "bench.naive_inventory", env),
     ]
-    echo_p, inventory_p, naive_p = processes
+    _, echo_p, inventory_p, naive_p = processes
+    decisions = Decisions()
     try:
         a = asyncio.run(_echo_load(echo_p.address))
         b = asyncio.run(_hold_load("B: naive hold (txn per request)", naive_p.address, 10**9))
         c = asyncio.run(_hold_load("C: StreamStock hold", inventory_p.address, 10**9))
         d = asyncio.run(_hold_load("D: StreamStock sold-out refusal", inventory_p.address, 0))
+        e = asyncio.run(
+            _hold_load(
+                "E: StreamStock hold, risk ENFORCE",
+                inventory_p.address,
+                10**9,
+                stock_pb2.RISK_MODE_ENFORCE,
+                decisions,
+            )
+        )
         rss = inventory_p.peak_rss_mb
         expiry_seconds, expired = asyncio.run(_expiry(inventory_p.address, stack.postgres.dsn()))
     finally:
@@ -233,6 +279,11 @@ def _measure(stack: Servers) -> str:
             d.per_second / a.per_second,
             d.per_second >= 0.9 * a.per_second,
         ),
+        (
+            "risk checks cost ≤ 20 % of hold throughput (E ≥ 0.8 x C)",
+            e.per_second / c.per_second,
+            e.per_second >= 0.8 * c.per_second,
+        ),
     ]
     lines = [
         f"Concurrency {CONCURRENCY}, {SECONDS:.0f} s per load after 1 s of warm-up, one hot SKU,",
@@ -241,7 +292,7 @@ def _measure(stack: Servers) -> str:
         "",
         "| load | requests/s | p50 ms | p99 ms | completed | succeeded |",
         "|---|---|---|---|---|---|",
-        *(_row(load) for load in (a, b, c, d)),
+        *(_row(load) for load in (a, b, c, d, e)),
         "",
         "| target | ratio | met |",
         "|---|---|---|",
@@ -249,6 +300,8 @@ def _measure(stack: Servers) -> str:
         f"| {EXPIRED_HOLDS:,} expired holds booked back to stock ≤ 5 s | {expiry_seconds:.2f} s"
         f" ({expired:,} by SweepExpired, the rest by the sweeper) |"
         f" {'yes' if expiry_seconds <= 5 else 'NO'} |",
+        f"| E holds answered by riskcontrol within its 20 ms deadline | {decisions.decided:,}"
+        f" of {e.ok:,} (the rest held unanswered: the SKU fails open) | - |",
         f"| inventory peak RSS ≤ 250 MB | {rss:.0f} MB | {'yes' if rss <= 250 else 'NO'} |",
     ]
     return "\n".join(lines)
