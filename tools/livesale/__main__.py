@@ -1,0 +1,125 @@
+"""`python -m tools.livesale [--scenario FILE]`: starts the local stack (or joins one that
+`python -m tools.devstack up` runs from the same data folder), plays the scenario with a live
+console, prints the report and exits non-zero when an invariant broke.
+
+Exit status: 0 all invariants hold, 1 an invariant broke or the stack failed, 2 bad scenario file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from rich.console import Console
+
+from tools.devstack import dev_keys
+from tools.devstack.ports import StackPorts
+from tools.devstack.runstate import RunState
+from tools.devstack.stack import LocalStack
+from tools.devstack.supervisor import Supervisor
+from tools.livesale.play import Endpoints, play
+from tools.livesale.report import Report
+from tools.livesale.scenario import Scenario, ScenarioError, load_scenario
+from tools.livesale.session import ApiKeys
+
+DEFAULT_SCENARIO: Final = Path("scenarios/flash-sale.yaml")
+_GRACE_SECONDS: Final = 5.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        scenario = load_scenario(arguments.scenario)
+    except ScenarioError as error:
+        print(f"{arguments.scenario}: {error}", file=sys.stderr)
+        return 2
+    console = Console(force_terminal=False if arguments.plain else None)
+    keys = ApiKeys(dev_keys.ADMIN_KEY, dev_keys.PLATFORM_KEY, dev_keys.SERVICE_KEY)
+    data_dir: Path = arguments.data_dir.absolute()
+    running = RunState.of(data_dir).running()
+    try:
+        if running is not None:
+            console.print(f"playing against the stack already running from {data_dir}")
+            report = asyncio.run(play(scenario, _endpoints(running.ports), keys, console))
+        else:
+            report = asyncio.run(_with_own_stack(scenario, data_dir, keys, console))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except RuntimeError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        return 1
+    report.print(console)
+    if arguments.report_json is not None:
+        report.write_json(arguments.report_json)
+        console.print(f"report written to {arguments.report_json}")
+    return report.exit_status()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tools.livesale", description=__doc__)
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="scenario file")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(".local"), help="the stack's data (default .local)"
+    )
+    parser.add_argument("--plain", action="store_true", help="plain status lines, no live view")
+    parser.add_argument("--report-json", type=Path, help="also write the report as JSON here")
+    return parser
+
+
+def _endpoints(ports: StackPorts) -> Endpoints:
+    return Endpoints.of({name: service.grpc_address for name, service in ports.services.items()})
+
+
+def stack_environment(scenario: Scenario, environ: Mapping[str, str]) -> dict[str, str]:
+    """The stack's environment with its periodic jobs sped up like the session's clock: the
+    expiry sweeper looks often enough for compressed holds, sync rebalances every session minute.
+    A developer's own settings win."""
+    timescale = scenario.timescale
+    shortest_hold = min(
+        (sku.policy.hold_ttl for sku in scenario.skus if sku.policy.hold_ttl > 0), default=1200.0
+    )
+    compressed = {
+        "STREAMSTOCK_SWEEP_INTERVAL_SECONDS": f"{timescale.sweep_interval(shortest_hold):.3f}",
+        "STREAMSTOCK_SYNC_REBALANCE_INTERVAL_SECONDS": f"{timescale.to_real(60.0):.3f}",
+    }
+    return {**compressed, **environ}
+
+
+async def _with_own_stack(
+    scenario: Scenario, data_dir: Path, keys: ApiKeys, console: Console
+) -> Report:
+    ports = StackPorts.from_environment()
+    busy = ports.busy()
+    if busy:
+        taken = ", ".join(f"{variable}={port}" for variable, port in busy.items())
+        raise RuntimeError(f"ports in use ({taken}); free them or set the variables to other ports")
+    run_state = RunState.of(data_dir)
+    run_state.record(ports)
+    supervisor = Supervisor(data_dir, grace_seconds=_GRACE_SECONDS)
+    stack = LocalStack(data_dir, ports, supervisor, environ=stack_environment(scenario, os.environ))
+    try:
+        with console.status("starting PostgreSQL, Redis and the four services ..."):
+            await stack.bring_up()
+        console.print(f"stack up; logs in {data_dir}/*.log")
+        session = asyncio.create_task(play(scenario, _endpoints(ports), keys, console))
+        crash = asyncio.create_task(supervisor.next_unexpected_exit())
+        await asyncio.wait({session, crash}, return_when=asyncio.FIRST_COMPLETED)
+        if not session.done():
+            session.cancel()
+            raise RuntimeError(crash.result().describe())
+        crash.cancel()
+        return session.result()
+    finally:
+        console.print("stopping the stack ...")
+        await supervisor.shutdown()
+        run_state.clear()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Calls to the services as a platform backend makes them: generated stubs, an API key in the
+metadata, a deadline on every call, and the google.rpc.Status reason read from every refusal."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+import grpc
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+R = TypeVar("R")
+
+_DEADLINE_SECONDS: Final = 5.0
+
+
+class Refused(Exception):
+    """A service answered with an error status; `reason` is its ErrorInfo reason when it sent one."""
+
+    def __init__(self, code: grpc.StatusCode, reason: str, metadata: dict[str, str]) -> None:
+        super().__init__(f"{code.name} {reason}")
+        self.code = code
+        self.reason = reason or code.name
+        self.metadata = metadata
+
+    @property
+    def unimplemented(self) -> bool:
+        return self.code == grpc.StatusCode.UNIMPLEMENTED
+
+
+def refusal_of(error: grpc.aio.AioRpcError) -> Refused:
+    """The reason and metadata of a failed call, from its google.rpc.Status details."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    if status is not None:
+        for detail in status.details:
+            if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+                info = error_details_pb2.ErrorInfo()
+                detail.Unpack(info)
+                return Refused(error.code(), info.reason, dict(info.metadata))
+    return Refused(error.code(), "", {})
+
+
+class RequestRate:
+    """Requests per second over the last second, for the console."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._times: deque[float] = deque()
+        self.total = 0
+
+    def record(self) -> None:
+        self.total += 1
+        self._times.append(self._clock())
+
+    def per_second(self) -> int:
+        horizon = self._clock() - 1.0
+        while self._times and self._times[0] < horizon:
+            self._times.popleft()
+        return len(self._times)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Calls one stub method with a given API key; every call is counted in `rate`."""
+
+    api_key: str
+    rate: RequestRate
+
+    async def __call__(self, method: Callable[..., Awaitable[R]], request: Any) -> R:
+        self.rate.record()
+        try:
+            return await method(
+                request, metadata=(("x-api-key", self.api_key),), timeout=_DEADLINE_SECONDS
+            )
+        except grpc.aio.AioRpcError as error:
+            raise refusal_of(error) from error
