@@ -29,10 +29,15 @@ status: setup
 down: setup
 	$(RUN) python -m tools.devstack down
 
+# The tests that touch Redis run a second time against a three-master Redis Cluster (scale-out
+# proof: every key and script must be cluster-safe).
+REDIS_TESTS := tests/inventory tests/scaleout
+
 ## test: lint the contracts, check the generated code, run every test against real servers
 test: setup
 	$(RUN) buf lint
 	$(RUN) pytest -q
+	STREAMSTOCK_TEST_REDIS=cluster $(RUN) pytest -q $(REDIS_TESTS)
 
 ## generate: regenerate gen/ from protos/
 generate: setup

@@ -615,6 +615,15 @@ class PostgresStore:
             for row in rows
         ]
 
+    async def next_deadline(self, tenant_id: str, sku_id: str) -> datetime | None:
+        deadline: datetime | None = await self._pool.fetchval(
+            "SELECT min(expires_at) FROM reservation_lines"
+            " WHERE tenant_id = $1 AND sku_id = $2 AND active",
+            tenant_id,
+            sku_id,
+        )
+        return deadline
+
     async def head_sequence(self) -> int:
         return int(await self._pool.fetchval("SELECT last FROM event_sequence"))
 

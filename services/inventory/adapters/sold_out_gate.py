@@ -1,8 +1,9 @@
-"""The sold-out gate: what each SKU had sellable after its last commit, in memory and in Redis.
+"""The sold-out gate: which SKUs had nothing sellable after their last commit, in memory and in
+Redis, and until when (the earliest deadline of their holds, when units may come back).
 
 It only ever refuses (PostgreSQL admits every hold), so it can be stale, flushed or down without
 ever causing oversell: at worst it sends a request to PostgreSQL that it could have refused, or
-refuses for a moment a unit that was just returned. Each entry carries the SKU's version; Redis
+refuses for a moment a unit that was just released. Each entry carries the SKU's version; Redis
 keeps the newest one (a script compares versions), so replicas never roll it back. Keys carry a
 hash tag per SKU, so the script runs on Redis Cluster.
 """
@@ -11,8 +12,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -24,7 +29,7 @@ REDIS_MILLISECONDS = 2000
 # After a Redis failure, how long to go straight to PostgreSQL before trying Redis again.
 BACKOFF_SECONDS = 1.0
 
-# KEYS[1] entry; ARGV version, sellable, ttl ms. Writes only if newer than what is there.
+# KEYS[1] entry; ARGV version, "sellable:reopens_ms", ttl ms. Writes only if newer.
 _PUBLISH = """
 local current = redis.call('GET', KEYS[1])
 if current then
@@ -40,51 +45,77 @@ def gate_key(tenant_id: str, sku_id: str) -> str:
     return f"streamstock:inventory:{{{tenant_id}/{sku_id}}}:sellable"
 
 
+@dataclass(frozen=True)
+class Entry:
+    version: int
+    sellable: int
+    reopens_ms: int  # 0: no hold can give units back
+    seen_at: float
+
+    def sold_out(self, now: datetime) -> bool:
+        if self.sellable > 0:
+            return False
+        return not self.reopens_ms or _ms(now) < self.reopens_ms
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
 class RedisSoldOutGate:
-    def __init__(self, redis: Redis, monotonic: object = time.monotonic) -> None:
+    def __init__(
+        self, redis: Redis | RedisCluster, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._redis = redis
         self._monotonic = monotonic
-        self._seen: dict[tuple[str, str], tuple[int, int, float]] = {}
+        self._seen: dict[tuple[str, str], Entry] = {}
         self._publish = redis.register_script(_PUBLISH)
         self._redis_back_at = 0.0
 
-    def _now(self) -> float:
-        return self._monotonic()  # type: ignore[operator,no-any-return]
-
-    def _remember(self, key: tuple[str, str], version: int, sellable: int) -> None:
+    def _remember(self, key: tuple[str, str], version: int, sellable: int, reopens: int) -> Entry:
+        entry = Entry(version, sellable, reopens, self._monotonic())
         seen = self._seen.get(key)
-        if seen is None or seen[0] <= version:
-            self._seen[key] = (version, sellable, self._now())
+        if seen is None or seen.version <= version:
+            self._seen[key] = entry
+        return self._seen[key]
 
-    async def known_sellable(self, tenant_id: str, sku_id: str) -> int | None:
+    async def is_sold_out(self, tenant_id: str, sku_id: str, now: datetime) -> bool:
         key = (tenant_id, sku_id)
         seen = self._seen.get(key)
-        if seen is not None and self._now() - seen[2] < LOCAL_SECONDS:
-            return seen[1]
-        if self._now() < self._redis_back_at:
-            return None
+        if seen is not None and self._monotonic() - seen.seen_at < LOCAL_SECONDS:
+            return seen.sold_out(now)
+        if self._monotonic() < self._redis_back_at:
+            return False
         try:
             raw = await self._redis.get(gate_key(tenant_id, sku_id))
         except RedisError as error:
             self._redis_failed(error)
-            return None
+            return False
         if raw is None:
-            return None
-        version, sellable = (int(part) for part in raw.split(b":"))
-        self._remember(key, version, sellable)
-        return sellable
+            return False
+        version, sellable, reopens = (int(part) for part in raw.split(b":"))
+        return self._remember(key, version, sellable, reopens).sold_out(now)
 
-    async def publish(self, tenant_id: str, sku_id: str, version: int, sellable: int) -> None:
-        self._remember((tenant_id, sku_id), version, sellable)
-        if self._now() < self._redis_back_at:
+    async def publish(
+        self,
+        tenant_id: str,
+        sku_id: str,
+        version: int,
+        sellable: int,
+        reopens_at: datetime | None,
+    ) -> None:
+        reopens = _ms(reopens_at) if reopens_at else 0
+        self._remember((tenant_id, sku_id), version, sellable, reopens)
+        if self._monotonic() < self._redis_back_at:
             return
         try:
             await self._publish(
-                keys=[gate_key(tenant_id, sku_id)], args=[version, sellable, REDIS_MILLISECONDS]
+                keys=[gate_key(tenant_id, sku_id)],
+                args=[version, f"{sellable}:{reopens}", REDIS_MILLISECONDS],
             )
         except RedisError as error:
             self._redis_failed(error)
 
     def _redis_failed(self, error: RedisError) -> None:
         log.warning("sold-out gate: Redis unavailable, asking PostgreSQL (%s)", error)
-        self._redis_back_at = self._now() + BACKOFF_SECONDS
+        self._redis_back_at = self._monotonic() + BACKOFF_SECONDS

@@ -97,7 +97,7 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
     async def Reserve(self, request: api.ReserveRequest, context: Context) -> Any:
         command = requests.reserve(request)
         if command.purpose is ReservationPurpose.PLATFORM_QUOTA:
-            _require_role(Role.SERVICE, Role.ADMIN)
+            _require_role(Role.SERVICE)
         reservation = await self._holds.reserve(command)
         return api.ReserveResponse(reservation=mapping.reservation(reservation))
 

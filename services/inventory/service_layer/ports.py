@@ -169,18 +169,31 @@ class InventoryStore(Protocol):
 
     async def head_sequence(self) -> int: ...
 
+    async def next_deadline(self, tenant_id: str, sku_id: str) -> datetime | None:
+        """The earliest deadline among the SKU's ACTIVE holds (when units may come back)."""
+        ...
+
     async def events(self, window: EventWindow) -> list[bytes]: ...
 
 
 class SoldOutGate(Protocol):
     """A fast filter in front of PostgreSQL: may refuse too much, never admits anything itself."""
 
-    async def known_sellable(self, tenant_id: str, sku_id: str) -> int | None:
-        """The last published sellable units, or None when unknown (ask PostgreSQL)."""
+    async def is_sold_out(self, tenant_id: str, sku_id: str, now: datetime) -> bool:
+        """True when the SKU was last seen with nothing sellable and no hold of it has reached
+        its deadline since (a due hold may give units back); False when unknown."""
         ...
 
-    async def publish(self, tenant_id: str, sku_id: str, version: int, sellable: int) -> None:
-        """Records the SKU's sellable units after a commit; older versions never win."""
+    async def publish(
+        self,
+        tenant_id: str,
+        sku_id: str,
+        version: int,
+        sellable: int,
+        reopens_at: datetime | None,
+    ) -> None:
+        """Records the SKU's sellable units after a commit and the earliest deadline of its
+        holds; older versions never win."""
         ...
 
 
@@ -196,9 +209,13 @@ class RiskAssessorUnavailable(Exception):
     """riskcontrol could not answer within the deadline (down, slow or Redis out)."""
 
 
+# The attempt riskcontrol scores is the hold request itself.
+HoldAttempt = Reserve
+
+
 class RiskAssessor(Protocol):
     async def assess(
-        self, attempt: Reserve, check: RiskCheck, limits: Mapping[str, int]
+        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
     ) -> RiskVerdict:
         """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
         Raises RiskAssessorUnavailable when no answer comes within check.deadline."""

@@ -61,9 +61,8 @@ class Holds:
         self, key: tuple[str, str], batch: Sequence[commands.Reserve]
     ) -> list[Outcome]:
         tenant_id, sku_id = key
-        known = await self._unit.gate.known_sellable(tenant_id, sku_id)
-        if known is not None and all(cmd.lines[0].quantity > known for cmd in batch):
-            return await self._refuse(tenant_id, sku_id, known, batch)
+        if await self._unit.gate.is_sold_out(tenant_id, sku_id, self._unit.clock.now()):
+            return await self._refuse(tenant_id, sku_id, batch)
         return await self._in_transaction(batch)
 
     async def _in_transaction(self, batch: Sequence[commands.Reserve]) -> list[Outcome]:
@@ -74,7 +73,7 @@ class Holds:
         return outcomes
 
     async def _refuse(
-        self, tenant_id: str, sku_id: str, sellable: int, batch: Sequence[commands.Reserve]
+        self, tenant_id: str, sku_id: str, batch: Sequence[commands.Reserve]
     ) -> list[Outcome]:
         """Refuses without a transaction, except retries of requests answered before."""
         answered = await self._unit.store.answered(tenant_id, [c.key.request_id for c in batch])
@@ -82,10 +81,10 @@ class Holds:
             replay(answered[cmd.key.request_id], cmd.key)
             if cmd.key.request_id in answered
             else InsufficientStock(
-                f"{sku_id}: {cmd.lines[0].quantity} requested, {sellable} sellable",
+                f"{sku_id}: {cmd.lines[0].quantity} requested, sold out",
                 sku_id=sku_id,
                 requested=cmd.lines[0].quantity,
-                sellable=sellable,
+                sellable=0,
             )
             for cmd in batch
         ]

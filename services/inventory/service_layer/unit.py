@@ -49,9 +49,14 @@ class Unit:
         return result
 
     async def publish(self, skus: Iterable[Sku]) -> None:
-        """Tells the sold-out gate what is sellable after a commit."""
+        """Tells the sold-out gate what is sellable after a commit; a sold-out SKU comes with
+        the moment its first hold is due, from which the gate stops refusing on its own."""
         for sku in skus:
-            await self.gate.publish(sku.tenant_id, sku.sku_id, sku.version, sku.stock.sellable)
+            sellable = sku.stock.sellable
+            reopens_at = None
+            if sellable <= 0:
+                reopens_at = await self.store.next_deadline(sku.tenant_id, sku.sku_id)
+            await self.gate.publish(sku.tenant_id, sku.sku_id, sku.version, sellable, reopens_at)
 
 
 def reused(key: Idempotency) -> RequestIdReused:

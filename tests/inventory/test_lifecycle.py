@@ -1,0 +1,303 @@
+"""Every capability of inventory's contract through the gRPC API, beyond the everyday holds."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import grpc
+import pytest
+from google.protobuf import timestamp_pb2
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from streamstock.inventory.v1 import (
+    events_pb2,
+    inventory_service_pb2_grpc,
+    reservation_pb2,
+    stock_pb2,
+)
+from streamstock.inventory.v1 import inventory_service_pb2 as api
+
+from tests.conftest import API_KEYS, RunningService
+from tests.inventory.conftest import Client, flash_policy, reason_of, seconds, unique
+
+
+def service_client(inventory: RunningService) -> Client:
+    stub = inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel)
+    return Client(stub, "acme", API_KEYS.service)
+
+
+async def test_purchase_reserves_and_confirms_in_one_call(client: Client) -> None:
+    sku = await client.create_sku(5, lock_stage=stock_pb2.LOCK_STAGE_PAYMENT)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.hold(sku, 1)
+    assert reason_of(refused.value) == "LOCK_STAGE_MISMATCH"
+    bought = await client.call(
+        "Purchase",
+        user_id="u",
+        order_id="o",
+        lines=[api.ReserveLine(sku_id=sku, quantity=2)],
+        payment_reference="pay-9",
+    )
+    assert bought.reservation.state == reservation_pb2.RESERVATION_STATE_CONFIRMED
+    stock = await client.stock(sku)
+    assert (stock.on_hand, stock.reserved, stock.sold) == (3, 0, 2)
+
+
+async def test_presale_deposit_balance_and_missed_deadline(client: Client) -> None:
+    due = datetime.now(UTC) + timedelta(seconds=2)
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(due)
+    policy = stock_pb2.SalePolicy(
+        lock_stage=stock_pb2.LOCK_STAGE_ORDER,
+        sale_mode=stock_pb2.SALE_MODE_PRESALE,
+        presale_balance_due_time=stamp,
+    )
+    sku = unique("presale")
+    await client.call("CreateSku", sku_id=sku, title="Presale", on_hand=10, policy=policy)
+    paid = await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
+    unpaid = await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
+    assert paid.expire_time.ToDatetime(tzinfo=UTC) == due.replace(microsecond=due.microsecond)
+    await client.call("ConfirmReservation", reservation_id=paid.reservation_id)
+    await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 0.1)
+    with pytest.raises(grpc.aio.AioRpcError) as late:
+        await client.call("ConfirmReservation", reservation_id=unpaid.reservation_id)
+    assert reason_of(late.value) == "RESERVATION_EXPIRED"
+    stock = await client.stock(sku)
+    assert (stock.sold, stock.reserved, stock.sellable) == (1, 0, 9)
+
+
+async def test_expired_hold_is_not_counted_before_the_sweeper_and_is_swept_once(
+    client: Client,
+) -> None:
+    sku = await client.create_sku(3, hold_ttl=seconds(1))
+    held = await client.hold(sku, 3)
+    await asyncio.sleep(1.1)
+    assert (await client.stock(sku)).sellable == 3
+    seen = await client.call("GetReservation", reservation_id=held.reservation_id)
+    assert seen.reservation.state == reservation_pb2.RESERVATION_STATE_EXPIRED
+    await client.hold(sku, 3)  # the due hold is returned to stock inside this hold's batch
+
+
+async def test_extension_within_policy(client: Client) -> None:
+    sku = await client.create_sku(
+        3, allow_extension=True, max_extension=seconds(600), max_extensions=1
+    )
+    held = await client.hold(sku, 1)
+    extended = await client.call(
+        "ExtendReservation", reservation_id=held.reservation_id, extension=seconds(300)
+    )
+    moved = extended.reservation.expire_time.seconds - held.expire_time.seconds
+    assert moved == 300
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "ExtendReservation", reservation_id=held.reservation_id, extension=seconds(60)
+        )
+    assert reason_of(refused.value) == "EXTENSION_NOT_ALLOWED"
+
+
+async def test_cart_edits_cannot_bypass_the_purchase_limit(client: Client) -> None:
+    sku = await client.create_sku(50, per_user_limit=3)
+    held = await client.hold(sku, 1, user_id="editor")
+    await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=3
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=4
+        )
+    assert reason_of(refused.value) == "PURCHASE_LIMIT_EXCEEDED"
+    with pytest.raises(grpc.aio.AioRpcError):
+        await client.hold(sku, 1, user_id="editor", order_id="another")
+    await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=1
+    )
+    await client.hold(sku, 2, user_id="editor", order_id="another")
+
+
+async def test_limit_set_later_counts_existing_holds(client: Client) -> None:
+    sku = await client.create_sku(50)
+    await client.hold(sku, 2, user_id="early")
+    await client.call("UpdateSalePolicy", sku_id=sku, policy=flash_policy(per_user_limit=2))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.hold(sku, 1, user_id="early", order_id="later")
+    assert reason_of(refused.value) == "PURCHASE_LIMIT_EXCEEDED"
+
+
+async def test_platform_quota_is_consumed_and_returned(
+    client: Client, inventory: RunningService
+) -> None:
+    sync = service_client(inventory)
+    sku = await client.create_sku(20)
+    quota_hold = {
+        "user_id": "platform-douyin",
+        "purpose": reservation_pb2.RESERVATION_PURPOSE_PLATFORM_QUOTA,
+    }
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.hold(sku, 10, **quota_hold)  # an admin key is not the sync service
+    assert refused.value.code() is grpc.StatusCode.PERMISSION_DENIED
+    quota = await sync.hold(sku, 10, **quota_hold)
+    assert not quota.HasField("expire_time")
+    consumed = await sync.call(
+        "ConsumeReservation", reservation_id=quota.reservation_id, sku_id=sku, quantity=4
+    )
+    assert consumed.reservation.lines[0].quantity == 6
+    assert consumed.reservation.lines[0].consumed_quantity == 4
+    with pytest.raises(grpc.aio.AioRpcError) as too_much:
+        await sync.call(
+            "ConsumeReservation", reservation_id=quota.reservation_id, sku_id=sku, quantity=7
+        )
+    assert reason_of(too_much.value) == "INSUFFICIENT_STOCK"
+    await sync.call("ReturnSold", sku_id=sku, quantity=1, order_id="refund-1")
+    stock = await client.stock(sku)
+    assert (stock.on_hand, stock.reserved, stock.sold, stock.sellable) == (17, 6, 3, 11)
+
+
+async def test_withheld_and_adjustments(client: Client) -> None:
+    sku = await client.create_sku(10)
+    await client.call("SetWithheld", sku_id=sku, kind=stock_pb2.WITHHOLD_KIND_VIP, quantity=4)
+    await client.call("SetWithheld", sku_id=sku, kind=stock_pb2.WITHHOLD_KIND_GIFT, quantity=1)
+    got = (await client.call("GetSku", sku_id=sku)).sku
+    assert (got.stock.withheld, got.stock.sellable) == (5, 5)
+    assert {(w.kind, w.quantity) for w in got.withheld} == {(2, 4), (3, 1)}
+    await client.call(
+        "AdjustStock", sku_id=sku, on_hand_delta=-2, reason=stock_pb2.ADJUSTMENT_REASON_DAMAGED
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "AdjustStock", sku_id=sku, on_hand_delta=-4, reason=stock_pb2.ADJUSTMENT_REASON_LOST
+        )
+    assert reason_of(refused.value) == "ON_HAND_BELOW_COMMITTED"
+    assert (await client.stock(sku)).sellable == 3
+
+
+async def test_lists_paginate_newest_first(client: Client) -> None:
+    sku = await client.create_sku(10)
+    made = [await client.hold(sku, 1, user_id="lister", order_id=f"o{n}") for n in range(5)]
+    seen: list[str] = []
+    token = ""
+    while True:
+        page = await client.call(
+            "ListReservations", user_id="lister", page_size=2, page_token=token
+        )
+        seen += [r.reservation_id for r in page.reservations]
+        if not (token := page.next_page_token):
+            break
+    assert seen == [r.reservation_id for r in reversed(made)]
+    by_sku = await client.call("ListReservations", sku_id=sku, page_size=100)
+    assert len(by_sku.reservations) == 5
+    active = await client.call(
+        "ListReservations", user_id="lister", state=reservation_pb2.RESERVATION_STATE_ACTIVE
+    )
+    assert len(active.reservations) == 5
+
+
+async def test_bad_input_names_the_field_and_changes_nothing(client: Client) -> None:
+    sku = await client.create_sku(10)
+    before = await client.call("GetSku", sku_id=sku)
+    cases = {
+        "lines[0].quantity": dict(lines=[api.ReserveLine(sku_id=sku, quantity=0)]),
+        "lock_stage": dict(lines=[api.ReserveLine(sku_id=sku, quantity=1)], lock_stage=99),
+        "user_id": dict(lines=[api.ReserveLine(sku_id=sku, quantity=1)], user_id="x" * 200),
+        "request_id": dict(lines=[api.ReserveLine(sku_id=sku, quantity=1)], request_id=""),
+    }
+    for field, fields in cases.items():
+        request = {"user_id": "u", "lock_stage": 1, "purpose": 1, **fields}
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await client.call("Reserve", **request)
+        assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        status = rpc_status.from_call(refused.value)
+        assert status is not None
+        violations = []
+        for detail in status.details:
+            bad = error_details_pb2.BadRequest()
+            if detail.Unpack(bad):
+                violations += [v.field for v in bad.field_violations]
+        assert violations == [field]
+    assert await client.call("GetSku", sku_id=sku) == before
+
+
+async def test_another_tenant_sees_nothing(client: Client, inventory: RunningService) -> None:
+    sku = await client.create_sku(10)
+    globex = Client(client.stub, "globex", API_KEYS.globex_admin)
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await globex.call("GetSku", sku_id=sku)
+    assert reason_of(missing.value) == "SKU_NOT_FOUND"
+    with pytest.raises(grpc.aio.AioRpcError) as foreign:
+        await globex.call("GetSku", tenant_id="acme", sku_id=sku)
+    assert foreign.value.code() is grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_reconcile_finds_and_repairs_drift(client: Client, postgres_dsn: str) -> None:
+    sku = await client.create_sku(10)
+    await client.hold(sku, 2)
+    assert list((await client.call("Reconcile", sku_ids=[sku])).drifts) == []
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        await conn.execute(
+            "UPDATE inventory.skus SET on_hand = on_hand + 5 WHERE tenant_id = 'acme' AND sku_id = $1",
+            sku,
+        )
+    finally:
+        await conn.close()
+    report = await client.call("Reconcile", sku_ids=[sku])
+    (drift,) = report.drifts
+    assert (drift.recorded.on_hand, drift.recomputed.on_hand, drift.repaired) == (15, 10, False)
+    repaired = await client.call("Reconcile", sku_ids=[sku], repair=True)
+    assert repaired.drifts[0].repaired
+    assert list((await client.call("Reconcile", sku_ids=[sku])).drifts) == []
+    assert (await client.stock(sku)).on_hand == 10
+
+
+async def test_watch_events_streams_and_resumes(client: Client) -> None:
+    sku = await client.create_sku(10)
+    held = await client.hold(sku, 2)
+    await client.call("ConfirmReservation", reservation_id=held.reservation_id)
+
+    async def events_after(sequence: int, wanted: int) -> list[events_pb2.InventoryEvent]:
+        found: list[events_pb2.InventoryEvent] = []
+        stream = client.stub.WatchEvents(
+            api.WatchEventsRequest(tenant_id="acme", after_sequence=sequence, sku_ids=[sku]),
+            metadata=client.metadata,
+            timeout=10,
+        )
+        async for batch in stream:
+            found += batch.events
+            if len(found) >= wanted:
+                stream.cancel()
+                break
+        return found
+
+    first = await events_after(0, 3)
+    assert [e.WhichOneof("kind") for e in first] == [
+        "sku_created",
+        "reservation_created",
+        "reservation_confirmed",
+    ]
+    sequences = [e.sequence for e in first]
+    assert sequences == sorted(sequences)
+    assert first[-1].stock.sold == 2
+    await client.call("Restock", sku_id=sku, quantity=1)
+    resumed = await events_after(first[-1].sequence, 1)
+    assert [e.WhichOneof("kind") for e in resumed] == ["stock_adjusted"]
+
+
+async def test_expiring_soon_event_once_before_the_deadline(client: Client) -> None:
+    sku = await client.create_sku(5, hold_ttl=seconds(2), expiring_soon_lead=seconds(1.5))
+    held = await client.hold(sku, 1)
+    stream = client.stub.WatchEvents(
+        api.WatchEventsRequest(
+            tenant_id="acme",
+            sku_ids=[sku],
+            event_types=[events_pb2.EVENT_TYPE_RESERVATION_EXPIRING_SOON],
+        ),
+        metadata=client.metadata,
+        timeout=10,
+    )
+    async for batch in stream:
+        if batch.events:
+            (event,) = batch.events
+            assert event.reservation_expiring_soon.reservation_id == held.reservation_id
+            stream.cancel()
+            break

@@ -1,0 +1,62 @@
+"""The sold-out gate: refusals without a transaction, never an admission, correct after restock."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import grpc
+import pytest
+
+from tests.inventory.conftest import Client, reason_of, unique
+
+GATE_KEY = "streamstock:inventory:{{{tenant}/{sku}}}:sellable"
+
+
+async def test_sold_out_sku_is_published_to_redis_with_its_version(
+    client: Client, redis_client: Any
+) -> None:
+    sku = await client.create_sku(2)
+    await client.hold(sku, 2)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.hold(sku, 1)
+    assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
+    stored = await redis_client.get(GATE_KEY.format(tenant=client.tenant_id, sku=sku))
+    assert stored is not None
+    version, sellable, reopens_ms = (int(part) for part in stored.split(b":"))
+    assert sellable == 0
+    assert reopens_ms > 0  # the holds' deadline: from then on the gate stops refusing
+    assert version == (await client.call("GetSku", sku_id=sku)).sku.version
+
+
+async def test_restock_reopens_a_sold_out_sku_at_once(client: Client) -> None:
+    sku = await client.create_sku(1)
+    await client.hold(sku, 1)
+    for _ in range(3):
+        with pytest.raises(grpc.aio.AioRpcError):
+            await client.hold(sku, 1)
+    await client.call("Restock", sku_id=sku, quantity=5)
+    await client.hold(sku, 5)
+
+
+async def test_a_retry_of_a_hold_made_before_sell_out_gets_its_hold(client: Client) -> None:
+    sku = await client.create_sku(1)
+    request_id = unique("early-bird")
+    first = await client.hold(sku, 1, request_id=request_id, user_id="u", order_id="o")
+    with pytest.raises(grpc.aio.AioRpcError):
+        await client.hold(sku, 1)
+    # The gate knows the SKU is sold out; the retry must still be answered with the hold.
+    retried = await client.hold(sku, 1, request_id=request_id, user_id="u", order_id="o")
+    assert retried.reservation_id == first.reservation_id
+
+
+async def test_gate_never_admits_beyond_stock_under_a_burst(client: Client) -> None:
+    sku = await client.create_sku(50)
+    outcomes = await asyncio.gather(
+        *(client.hold(sku, 1) for _ in range(300)), return_exceptions=True
+    )
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 50
+    assert {reason_of(o) for o in outcomes if isinstance(o, grpc.aio.AioRpcError)} == {
+        "INSUFFICIENT_STOCK"
+    }
+    assert (await client.stock(sku)).reserved == 50
