@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except RuntimeError as error:
+    except (RuntimeError, TimeoutError) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return 1
     report.print(console)
