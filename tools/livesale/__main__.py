@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as error:
         print(f"{arguments.scenario}: {error}", file=sys.stderr)
         return 2
-    console = Console(force_terminal=False if arguments.plain else None)
+    console = _console(plain=arguments.plain)
     keys = ApiKeys(dev_keys.ADMIN_KEY, dev_keys.PLATFORM_KEY, dev_keys.SERVICE_KEY)
     data_dir: Path = arguments.data_dir.absolute()
     running = RunState.of(data_dir).running()
@@ -59,6 +59,14 @@ def main(argv: list[str] | None = None) -> int:
         report.write_json(arguments.report_json)
         console.print(f"report written to {arguments.report_json}")
     return report.exit_status()
+
+
+def _console(*, plain: bool) -> Console:
+    """A live view on a terminal; otherwise plain lines, wide enough for the report's tables."""
+    console = Console(force_terminal=False if plain else None)
+    if plain or not console.is_terminal:
+        return Console(force_terminal=False, width=max(console.width, 140))
+    return console
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from tools.livesale.calls import RequestRate
 from tools.livesale.session import Session
-from tools.livesale.tally import SkuTally, tier_of
+from tools.livesale.tally import SkuTally
 
 _SPARKS: Final = "▁▂▃▄▅▆▇█"
 _CURVE_POINTS: Final = 40
@@ -83,7 +83,9 @@ class SessionConsole:
             while True:
                 self.sample()
                 if elapsed >= _PLAIN_EVERY_SECONDS or elapsed == 0.0:
-                    self._console.print(self.plain_status())
+                    self._console.print(
+                        self.plain_status(), markup=False, highlight=False, soft_wrap=True
+                    )
                     elapsed = 0.0
                 await asyncio.sleep(interval)
                 elapsed += interval
@@ -154,7 +156,7 @@ class SessionConsole:
                 sku.display_id,
                 f"{consumption_bar(consumed, sku.forecast_units)} {consumed}/{sku.forecast_units}{pace}",
                 sparkline(per_interval(sku.curve)[-_CURVE_POINTS:]),
-                Text(tier, style=_TIER_STYLE.get(tier_of(consumed, sku.forecast_units), "")),
+                Text(tier, style=_TIER_STYLE.get(tier.split(" ")[0], "")),
                 str(sku.sellable),
                 str(sku.reserved),
                 str(sku.sold),
