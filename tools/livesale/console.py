@@ -65,7 +65,7 @@ class SessionConsole:
         tally = self._session.tally
         now = self._session.now()
         for sku in tally.skus.values():
-            sku.curve.append((now, sku.consumed(tally.quota_escrow(sku.sku_id))))
+            sku.curve.append((now, sku.consumed))
 
     async def run(self) -> None:
         """Samples the curves and redraws until cancelled."""
@@ -99,10 +99,10 @@ class SessionConsole:
             f"{tally.risk.hoarder_blocked}/{tally.risk.hoarder_attempts}"
         ]
         for sku in tally.skus.values():
-            consumed = sku.consumed(tally.quota_escrow(sku.sku_id))
+            consumed = sku.consumed
             lines.append(
                 f"  {sku.display_id:<16} sold {sku.sold:>5} consumed {consumed:>5}/"
-                f"{sku.forecast_units:<5} tier {self._tier(sku):<12} sellable {sku.sellable:>5} "
+                f"{sku.capacity:<5} tier {self._tier(sku):<12} sellable {sku.sellable:>5} "
                 f"reserved {sku.reserved:>5} {sku.sale_status}"
             )
         lines += [f"  > {line}" for line in list(tally.feed)[-3:]]
@@ -114,7 +114,7 @@ class SessionConsole:
     def _tier(self, sku: SkuTally) -> str:
         if self._session.tally.services.get("alerting") == "running":
             return sku.alert_tier
-        return f"{self._session.tally.local_tier(sku)} (local)"
+        return f"{sku.local_tier} (local)"
 
     def _header(self) -> RenderableType:
         session = self._session
@@ -146,7 +146,7 @@ class SessionConsole:
         ):
             table.add_column(column, no_wrap=True)
         for sku in tally.skus.values():
-            consumed = sku.consumed(tally.quota_escrow(sku.sku_id))
+            consumed = sku.consumed
             expected = sku.forecast_units * min(
                 1.0, self._session.now() / self._session.scenario.duration
             )
@@ -154,7 +154,7 @@ class SessionConsole:
             tier = self._tier(sku)
             table.add_row(
                 sku.display_id,
-                f"{consumption_bar(consumed, sku.forecast_units)} {consumed}/{sku.forecast_units}{pace}",
+                f"{consumption_bar(consumed, sku.capacity)} {consumed}/{sku.capacity}{pace}",
                 sparkline(per_interval(sku.curve)[-_CURVE_POINTS:]),
                 Text(tier, style=_TIER_STYLE.get(tier.split(" ")[0], "")),
                 str(sku.sellable),

@@ -20,6 +20,7 @@ from tools.livesale.tally import TIERS, AlertRecord, QuotaMove, SkuTally
 
 _RETRY_SECONDS: Final = 0.5
 _BUYER = reservation_pb2.RESERVATION_PURPOSE_BUYER
+_REPORTED: Final = ("FIRING", "RESOLVED")
 
 
 async def follow_events(session: Session) -> None:
@@ -57,11 +58,14 @@ def apply_event(session: Session, event: events_pb2.InventoryEvent) -> None:
         session.note(f"{sku.display_id} {sku.sale_status}: {change.reason}")
     holds = tally.holds
     reservation = getattr(event, kind) if kind and kind.startswith("reservation_") else None
+    if kind == "reservation_consumed":
+        sku.consumed += reservation.quantity  # a platform sold from its quota
     if reservation is None or reservation.purpose != _BUYER:
         _check_crossing(session, sku)
         return
     if kind == "reservation_created":
         holds.created += 1
+        sku.consumed += reservation.quantity
     elif kind == "reservation_confirmed":
         holds.confirmed += 1
     elif kind == "reservation_released":
@@ -83,13 +87,11 @@ def _apply_stock(sku: SkuTally, stock: stock_pb2.StockLevels) -> None:
 
 
 def _check_crossing(session: Session, sku: SkuTally) -> None:
-    """Remembers when consumption first reached each tier, to time alerting's alerts against."""
-    consumed = sku.consumed(session.tally.quota_escrow(sku.sku_id))
+    """Notes in the feed when consumption first reaches each of the seed's lines."""
     for fraction, tier in TIERS:
-        if consumed >= fraction * sku.forecast_units and tier not in sku.crossed:
-            sku.crossed[tier] = session.now()
-            sku.crossed_real[tier] = time.monotonic()
-            session.note(f"{sku.display_id} consumed {consumed} = {fraction:.0%} of forecast")
+        if sku.consumed >= fraction * sku.capacity and tier not in sku.crossed:
+            sku.crossed.add(tier)
+            session.note(f"{sku.display_id} consumed {sku.consumed} = {fraction:.0%} of plan")
 
 
 async def follow_alerts(
@@ -118,19 +120,20 @@ def _apply_alert(session: Session, change: alerts_pb2.WatchAlertsResponse) -> No
         return
     tier = policies_pb2.Tier.Name(alert.tier).removeprefix("TIER_")
     state = alerts_pb2.AlertState.Name(alert.state).removeprefix("ALERT_STATE_")
-    if state == "FIRING" and not alert.inhibited:
-        sku.alert_tier = tier
-    if change.change not in (
-        alerts_pb2.ALERT_CHANGE_KIND_OPENED,
-        alerts_pb2.ALERT_CHANGE_KIND_STATE_CHANGED,
-    ):
+    if state == "FIRING":
+        sku.firing.add(tier)
+    else:
+        sku.firing.discard(tier)
+    if change.change != alerts_pb2.ALERT_CHANGE_KIND_STATE_CHANGED or state not in _REPORTED:
         return
-    crossed = sku.crossed_real.get(tier)
-    latency = time.monotonic() - crossed if crossed is not None else None
+    latency = None
+    if state == "FIRING" and alert.fire_values.HasField("observe_time"):
+        latency = time.time() - alert.fire_values.observe_time.ToNanoseconds() / 1e9
+    summary = alert.summary.replace(f".{session.tag}", "")
     session.tally.alerts.append(
-        AlertRecord(session.now(), sku.display_id, tier, state, alert.summary, latency)
+        AlertRecord(session.now(), sku.display_id, tier, state, summary, latency)
     )
-    session.note(f"ALERT {tier} {state} {sku.display_id}: {alert.summary}")
+    session.note(f"ALERT {tier} {state}: {summary}")
 
 
 async def poll_quotas(

@@ -142,5 +142,6 @@ async def deliver_restock(session: Session, restock: Restock) -> None:
         session.note(f"restock of {restock.sku_id} refused: {refusal.reason}")
         return
     session.tally.skus[sku_id].received += restock.quantity
+    session.tally.skus[sku_id].restocked += restock.quantity
     session.tally.restocks_done += 1
     session.note(f"restock: +{restock.quantity} {restock.sku_id}")

@@ -33,18 +33,30 @@ class SkuTally:
     sold: int = 0
     sellable: int = 0
     received: int = 0  # initial on_hand plus every restock: what may ever be sold
+    restocked: int = 0  # units delivered during the session
+    # Units held or sold since the session began (holds that later expired included), as
+    # alerting counts consumption: buyers' holds and purchases, and sales from platform quotas.
+    consumed: int = 0
     sale_status: str = "ON_SALE"
-    alert_tier: str = "-"  # as alerting says, when alerting runs
+    firing: set[str] = field(default_factory=set)  # alerting's tiers firing now
     # (session seconds, sold) samples for the consumption curve.
     curve: list[tuple[float, int]] = field(default_factory=list)
-    # Session second at which the local tier was first reached, per tier.
-    crossed: dict[str, float] = field(default_factory=dict)
-    crossed_real: dict[str, float] = field(default_factory=dict)
+    # The tiers consumption has reached, by the seed's fixed lines (alerting adjusts to pace).
+    crossed: set[str] = field(default_factory=set)
 
-    def consumed(self, quota_escrow: int) -> int:
-        """Units buyers took (sold or held), as alerting counts them: platform quotas held in
-        escrow by sync are reserved in inventory but not yet consumed by anyone."""
-        return max(0, self.sold + self.reserved - quota_escrow)
+    @property
+    def capacity(self) -> int:
+        """What the tier lines measure against: the forecast plus restocks during the session."""
+        return self.forecast_units + self.restocked
+
+    @property
+    def alert_tier(self) -> str:
+        """The highest tier alerting has firing for the SKU."""
+        return next((tier for _, tier in TIERS if tier in self.firing), "-")
+
+    @property
+    def local_tier(self) -> str:
+        return tier_of(self.consumed, self.capacity)
 
 
 @dataclass
@@ -100,7 +112,9 @@ class AlertRecord:
     tier: str
     state: str
     summary: str
-    latency_seconds: float | None  # real seconds after sold crossed the tier; None if it did not
+    # Seconds from the stock change alerting acted on (its observe_time) to the alert reaching
+    # this console's stream.
+    latency_seconds: float | None
 
 
 @dataclass(frozen=True)
@@ -131,13 +145,6 @@ class SessionTally:
     session_time: float = 0.0
     direct_units_paid: int = 0  # units confirmed or purchased by this run's own buyers
     last_sequence: int = 0
-
-    def quota_escrow(self, sku_id: str) -> int:
-        """Units of a SKU held as platform quotas and not sold yet."""
-        return sum(platform.quota_units.get(sku_id, 0) for platform in self.platforms.values())
-
-    def local_tier(self, sku: SkuTally) -> str:
-        return tier_of(sku.consumed(self.quota_escrow(sku.sku_id)), sku.forecast_units)
 
     def note(self, clock: str, line: str) -> None:
         self.feed.append(f"{clock} {line}")
