@@ -58,14 +58,11 @@ def apply_event(session: Session, event: events_pb2.InventoryEvent) -> None:
         session.note(f"{sku.display_id} {sku.sale_status}: {change.reason}")
     holds = tally.holds
     reservation = getattr(event, kind) if kind and kind.startswith("reservation_") else None
-    if kind == "reservation_consumed":
-        sku.consumed += reservation.quantity  # a platform sold from its quota
     if reservation is None or reservation.purpose != _BUYER:
         _check_crossing(session, sku)
         return
     if kind == "reservation_created":
         holds.created += 1
-        sku.consumed += reservation.quantity
     elif kind == "reservation_confirmed":
         holds.confirmed += 1
     elif kind == "reservation_released":
@@ -171,6 +168,10 @@ def _apply_quota(session: Session, quota: quotas_pb2.PlatformQuota) -> None:
     platform.quota_units[quota.sku_id] = quota.quota_units
     platform.quota_sold[quota.sku_id] = quota.sold_units
     platform.listed_units[quota.sku_id] = quota.listed_units
+    tally = session.tally
+    tally.skus[quota.sku_id].quota_escrow = sum(
+        other.quota_units.get(quota.sku_id, 0) for other in tally.platforms.values()
+    )
     allotted = quota.quota_units + quota.sold_units
     if not first_sight and allotted != allotted_before:
         display = session.tally.skus[quota.sku_id].display_id

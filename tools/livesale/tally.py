@@ -34,15 +34,19 @@ class SkuTally:
     sellable: int = 0
     received: int = 0  # initial on_hand plus every restock: what may ever be sold
     restocked: int = 0  # units delivered during the session
-    # Units held or sold since the session began (holds that later expired included), as
-    # alerting counts consumption: buyers' holds and purchases, and sales from platform quotas.
-    consumed: int = 0
+    quota_escrow: int = 0  # units held by sync as platform quotas and not sold yet
     sale_status: str = "ON_SALE"
     firing: set[str] = field(default_factory=set)  # alerting's tiers firing now
     # (session seconds, sold) samples for the consumption curve.
     curve: list[tuple[float, int]] = field(default_factory=list)
     # The tiers consumption has reached, by the seed's fixed lines (alerting adjusts to pace).
     crossed: set[str] = field(default_factory=set)
+
+    @property
+    def consumed(self) -> int:
+        """Units held or sold by buyers, as alerting counts consumption: the platform quotas sync
+        holds in escrow are reserved in inventory but nobody has bought them yet."""
+        return max(0, self.sold + self.reserved - self.quota_escrow)
 
     @property
     def capacity(self) -> int:
