@@ -70,11 +70,13 @@ class Caller:
     api_key: str
     rate: RequestRate
 
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        return (("x-api-key", self.api_key),)
+
     async def __call__(self, method: Callable[..., Awaitable[R]], request: Any) -> R:
         self.rate.record()
         try:
-            return await method(
-                request, metadata=(("x-api-key", self.api_key),), timeout=_DEADLINE_SECONDS
-            )
+            return await method(request, metadata=self.metadata, timeout=_DEADLINE_SECONDS)
         except grpc.aio.AioRpcError as error:
             raise refusal_of(error) from error

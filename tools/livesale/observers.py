@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final
 
 import grpc
 from streamstock.alerting.v1 import alerting_service_pb2_grpc, alerts_pb2, policies_pb2
@@ -29,18 +30,33 @@ async def follow_events(session: Session) -> None:
         tenant_id=session.scenario.tenant_id,
         sku_ids=list(session.tally.skus),
     )
-    while True:
+
+    def resume() -> Any:
         request.after_sequence = session.tally.last_sequence
-        session.as_admin.rate.record()
-        stream = session.inventory.WatchEvents(
-            request, metadata=(("x-api-key", session.as_admin.api_key),)
-        )
+        return session.inventory.WatchEvents(request, metadata=session.as_admin.metadata)
+
+    def apply(batch: inventory_api.WatchEventsResponse) -> None:
+        for event in batch.events:
+            apply_event(session, event)
+
+    await _follow(session, "event", session.as_admin, resume, apply)
+
+
+async def _follow(
+    session: Session,
+    name: str,
+    caller: Caller,
+    resume: Callable[[], Any],
+    apply: Callable[[Any], None],
+) -> None:
+    """Reads a server stream into `apply`; after a drop, opens it again where it stopped."""
+    while True:
+        caller.rate.record()
         try:
-            async for batch in stream:
-                for event in batch.events:
-                    apply_event(session, event)
+            async for message in resume():
+                apply(message)
         except grpc.aio.AioRpcError as error:
-            session.note(f"event stream dropped ({refusal_of(error).reason}); resuming")
+            session.note(f"{name} stream dropped ({refusal_of(error).reason}); resuming")
         await asyncio.sleep(_RETRY_SECONDS)
 
 
@@ -98,16 +114,15 @@ async def follow_alerts(
     request = alerts_pb2.WatchAlertsRequest(
         tenant_id=session.scenario.tenant_id, sku_ids=list(session.tally.skus)
     )
-    while True:
-        caller.rate.record()
-        stream = alerting.WatchAlerts(request, metadata=(("x-api-key", caller.api_key),))
-        try:
-            async for change in stream:
-                request.after_sequence = max(request.after_sequence, change.sequence)
-                _apply_alert(session, change)
-        except grpc.aio.AioRpcError as error:
-            session.note(f"alert stream dropped ({refusal_of(error).reason}); resuming")
-        await asyncio.sleep(_RETRY_SECONDS)
+
+    def resume() -> Any:
+        return alerting.WatchAlerts(request, metadata=caller.metadata)
+
+    def apply(change: alerts_pb2.WatchAlertsResponse) -> None:
+        request.after_sequence = max(request.after_sequence, change.sequence)
+        _apply_alert(session, change)
+
+    await _follow(session, "alert", caller, resume, apply)
 
 
 def _apply_alert(session: Session, change: alerts_pb2.WatchAlertsResponse) -> None:

@@ -171,53 +171,33 @@ class Report:
         console.print(self.render())
 
 
+_STOCK_COLUMNS = (
+    ("received", "received"),
+    ("sold", "sold"),
+    ("forecast", "forecast_units"),
+    ("on hand", "on_hand"),
+    ("withheld", "withheld"),
+    ("reserved", "reserved"),
+    ("sellable", "sellable"),
+    ("oversold", "oversold"),
+)
+
+
 def _stock_table(skus: Sequence[SkuOutcome]) -> Table:
     table = Table(title="stock at the end (GetSku)")
-    for column in (
-        "SKU",
-        "received",
-        "sold",
-        "forecast",
-        "on hand",
-        "withheld",
-        "reserved",
-        "sellable",
-        "oversold",
-    ):
-        table.add_column(column, justify="left" if column == "SKU" else "right")
+    table.add_column("SKU")
+    for title, _ in _STOCK_COLUMNS:
+        table.add_column(title, justify="right")
     for sku in skus:
-        table.add_row(
-            sku.sku_id,
-            *(
-                str(value)
-                for value in (
-                    sku.received,
-                    sku.sold,
-                    sku.forecast_units,
-                    sku.on_hand,
-                    sku.withheld,
-                    sku.reserved,
-                    sku.sellable,
-                    sku.oversold,
-                )
-            ),
-        )
+        table.add_row(sku.sku_id, *(str(getattr(sku, name)) for _, name in _STOCK_COLUMNS))
     return table
 
 
 def _platform_table(platforms: Sequence[PlatformOutcome]) -> Table:
-    table = Table(title="platforms")
-    for column in (
-        "platform",
-        "mode",
-        "sells through",
-        "buyers",
-        "holds",
-        "paid",
-        "quota sold",
-        "refusals",
-    ):
-        table.add_column(column)
+    table = _table(
+        "platforms",
+        "platform|mode|sells through|buyers|holds|paid|quota sold|refusals",
+    )
     for platform in platforms:
         refusals = ", ".join(
             f"{reason} {count}" for reason, count in sorted(platform.refusals.items())
@@ -277,9 +257,8 @@ def _quota_moves(report: Report) -> str:
 
 
 def _alert_table(alerts: Sequence[AlertRecord], alerting: str) -> Table:
-    table = Table(title="alerts" if alerting == "running" else f"alerts (alerting: {alerting})")
-    for column in ("session time", "SKU", "tier", "state", "latency", "summary"):
-        table.add_column(column)
+    title = "alerts" if alerting == "running" else f"alerts (alerting: {alerting})"
+    table = _table(title, "session time|SKU|tier|state|latency|summary")
     for alert in alerts:
         latency = "-" if alert.latency_seconds is None else f"{alert.latency_seconds * 1000:.0f} ms"
         table.add_row(
@@ -294,16 +273,21 @@ def _alert_table(alerts: Sequence[AlertRecord], alerting: str) -> Table:
 
 
 def _invariant_table(invariants: Sequence[Invariant]) -> Table:
-    table = Table(title="invariants")
-    table.add_column("invariant")
-    table.add_column("holds")
-    table.add_column("detail")
+    table = _table("invariants", "invariant|holds|detail")
     for invariant in invariants:
         table.add_row(
             invariant.name,
             Text("yes", style="green") if invariant.holds else Text("NO", style="bold red"),
             invariant.detail,
         )
+    return table
+
+
+def _table(title: str, columns: str) -> Table:
+    """A table titled `title` with the `|`-separated columns."""
+    table = Table(title=title)
+    for column in columns.split("|"):
+        table.add_column(column)
     return table
 
 

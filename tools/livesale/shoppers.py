@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
 from streamstock.inventory.v1 import reservation_pb2, stock_pb2
@@ -173,14 +174,9 @@ class Crowd:
     ) -> reservation_pb2.Reservation:
         session = self._session
         request = inventory_api.ReserveRequest(
-            tenant_id=session.scenario.tenant_id,
-            request_id=session.next_id("hold"),
-            user_id=buyer.user_id,
-            order_id=session.next_id("order"),
-            lines=[inventory_api.ReserveLine(sku_id=session.sku_id(sku.sku_id), quantity=quantity)],
+            **self._order(buyer, sku, quantity, "hold"),
             lock_stage=stock_pb2.LockStage.Value(f"LOCK_STAGE_{sku.policy.lock_stage}"),
             purpose=reservation_pb2.RESERVATION_PURPOSE_BUYER,
-            buyer=buyer.context(self._platform.platform_id),
         )
         async with self._in_flight:
             response = await session.as_platform(session.inventory.Reserve, request)
@@ -190,23 +186,14 @@ class Crowd:
         session = self._session
         session.tally.risk.genuine_attempts += 1
         request = inventory_api.PurchaseRequest(
-            tenant_id=session.scenario.tenant_id,
-            request_id=session.next_id("purchase"),
-            user_id=buyer.user_id,
-            order_id=session.next_id("order"),
-            lines=[inventory_api.ReserveLine(sku_id=session.sku_id(sku.sku_id), quantity=quantity)],
+            **self._order(buyer, sku, quantity, "purchase"),
             payment_reference=session.next_id("pay"),
-            buyer=buyer.context(self._platform.platform_id),
         )
-        try:
-            async with self._in_flight:
-                await session.as_platform(session.inventory.Purchase, request)
-        except Refused as refusal:
-            if refusal.reason == SOLD_OUT:
-                session.tally.risk.genuine_sold_out += 1
-            self._platform.refusals[refusal.reason] += 1
-            return
-        self._paid(quantity)
+        refusal = await self._settle(session.inventory.Purchase, request, "")
+        if refusal is None:
+            self._paid(quantity)
+        elif refusal.reason == SOLD_OUT:
+            session.tally.risk.genuine_sold_out += 1
 
     async def _confirm(self, reservation: reservation_pb2.Reservation, quantity: int) -> None:
         session = self._session
@@ -216,13 +203,8 @@ class Crowd:
             reservation_id=reservation.reservation_id,
             payment_reference=session.next_id("pay"),
         )
-        try:
-            async with self._in_flight:
-                await session.as_platform(session.inventory.ConfirmReservation, request)
-        except Refused as refusal:
-            self._platform.refusals[f"pay {refusal.reason}"] += 1
-            return
-        self._paid(quantity)
+        if await self._settle(session.inventory.ConfirmReservation, request, "pay ") is None:
+            self._paid(quantity)
 
     async def _release(self, reservation: reservation_pb2.Reservation) -> None:
         session = self._session
@@ -232,11 +214,33 @@ class Crowd:
             reservation_id=reservation.reservation_id,
             reason=reservation_pb2.RELEASE_REASON_BUYER_CANCELLED,
         )
+        await self._settle(session.inventory.ReleaseReservation, request, "release ")
+
+    def _order(self, buyer: Buyer, sku: SkuPlan, quantity: int, step: str) -> dict[str, Any]:
+        """The fields a hold and a purchase share: who orders what, from which platform."""
+        session = self._session
+        return {
+            "tenant_id": session.scenario.tenant_id,
+            "request_id": session.next_id(step),
+            "user_id": buyer.user_id,
+            "order_id": session.next_id("order"),
+            "lines": [
+                inventory_api.ReserveLine(sku_id=session.sku_id(sku.sku_id), quantity=quantity)
+            ],
+            "buyer": buyer.context(self._platform.platform_id),
+        }
+
+    async def _settle(
+        self, method: Callable[..., Awaitable[Any]], request: Any, step: str
+    ) -> Refused | None:
+        """Pays, buys or cancels; a refusal is counted under the step's name and returned."""
         try:
             async with self._in_flight:
-                await session.as_platform(session.inventory.ReleaseReservation, request)
+                await self._session.as_platform(method, request)
         except Refused as refusal:
-            self._platform.refusals[f"release {refusal.reason}"] += 1
+            self._platform.refusals[f"{step}{refusal.reason}"] += 1
+            return refusal
+        return None
 
     def _paid(self, quantity: int) -> None:
         self._platform.units_paid += quantity
