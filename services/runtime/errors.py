@@ -8,12 +8,14 @@ into `google.rpc.Status` + `ErrorInfo` (AIP-193), plus a `BadRequest` for invali
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 
 Code = grpc.StatusCode
 
@@ -117,18 +119,40 @@ def _packed(message: object) -> any_pb2.Any:
 
 
 def to_status(error: DomainError, domain: str) -> status_pb2.Status:
-    """The google.rpc.Status for a domain error, with ErrorInfo and, for bad input, BadRequest."""
-    code = status_code(error.reason)
-    metadata = {key: str(value) for key, value in error.metadata.items()}
+    """The google.rpc.Status for a domain error, with ErrorInfo and, for bad input, BadRequest.
+    Identical refusals (a sold-out SKU refuses thousands of buyers alike) share one status."""
+    metadata = tuple(sorted((key, str(value)) for key, value in error.metadata.items()))
+    return _status(error.reason, domain, str(error), metadata)
+
+
+def to_grpc_status(error: DomainError, domain: str) -> grpc.Status:
+    """to_status in the form context.abort_with_status takes (also shared between refusals)."""
+    metadata = tuple(sorted((key, str(value)) for key, value in error.metadata.items()))
+    return _grpc_status(error.reason, domain, str(error), metadata)
+
+
+@functools.lru_cache(maxsize=1024)
+def _grpc_status(
+    reason: str, domain: str, message: str, metadata: tuple[tuple[str, str], ...]
+) -> grpc.Status:
+    return rpc_status.to_status(_status(reason, domain, message, metadata))
+
+
+@functools.lru_cache(maxsize=1024)
+def _status(
+    reason: str, domain: str, message: str, metadata: tuple[tuple[str, str], ...]
+) -> status_pb2.Status:
+    code = status_code(reason)
+    fields = dict(metadata)
     details = [
-        _packed(error_details_pb2.ErrorInfo(reason=error.reason, domain=domain, metadata=metadata))
+        _packed(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=fields))
     ]
-    if code is Code.INVALID_ARGUMENT and "field" in metadata:
+    if code is Code.INVALID_ARGUMENT and "field" in fields:
         violation = error_details_pb2.BadRequest.FieldViolation(
-            field=metadata["field"], description=str(error)
+            field=fields["field"], description=message
         )
         details.append(_packed(error_details_pb2.BadRequest(field_violations=[violation])))
-    return status_pb2.Status(code=code.value[0], message=str(error), details=details)
+    return status_pb2.Status(code=code.value[0], message=message, details=details)
 
 
 class AccessError(Exception):

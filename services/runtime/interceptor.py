@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
-from grpc_status import rpc_status
 from opentelemetry import propagate, trace
 
 from services.runtime import auth, scope
-from services.runtime.errors import is_domain_error, status_code, to_status
+from services.runtime.errors import is_domain_error, status_code, to_grpc_status
 from services.runtime.telemetry import RpcMetrics
 
 log = logging.getLogger(__name__)
@@ -57,8 +56,8 @@ class RequestPipeline:
     ) -> None:
         """Turns a domain error into its rich status; anything else propagates unchanged."""
         if is_domain_error(error):
-            status = to_status(error, self.error_domain)  # type: ignore[arg-type]
-            await context.abort_with_status(rpc_status.to_status(status))
+            status = to_grpc_status(error, self.error_domain)  # type: ignore[arg-type]
+            await context.abort_with_status(status)
         if not isinstance(error, (grpc.aio.AbortError, asyncio.CancelledError, GeneratorExit)):
             log.error("unexpected error in %s", method, exc_info=error)
         raise error

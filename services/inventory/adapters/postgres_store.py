@@ -26,7 +26,8 @@ from services.inventory.service_layer.ports import (
     ReservationFilter,
 )
 
-EncodeEvent = Callable[[int, Change], bytes]
+# Events are stored encoded, without their sequence number (the row's column is the truth).
+EncodeEvent = Callable[[Change], bytes]
 NOTIFY_CHANNEL = "inventory_events"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -44,7 +45,6 @@ class PostgresTransaction:
     def __init__(self, conn: asyncpg.Connection, encode: EncodeEvent) -> None:
         self._conn = conn
         self._encode = encode
-        self.events_written = 0
 
     # Idempotency.
 
@@ -121,66 +121,45 @@ class PostgresTransaction:
         changed = [sku for sku in skus if sku.changes]
         if not changed:
             return
-        await self._conn.executemany(
-            "UPDATE skus SET title=$3, on_hand=$4, withheld=$5, reserved=$6, sold=$7,"
-            " withheld_by_kind=$8, sale_status=$9, policy=$10, version=$11, updated_at=$12"
-            " WHERE tenant_id=$1 AND sku_id=$2",
-            [
-                (
-                    s.tenant_id,
-                    s.sku_id,
-                    s.title,
-                    s.stock.on_hand,
-                    s.stock.withheld,
-                    s.stock.reserved,
-                    s.stock.sold,
-                    codec.withheld_to_json(s.withheld_by_kind),
-                    s.status.value,
-                    codec.policy_to_json(s.policy),
-                    s.version,
-                    s.updated_at,
-                )
-                for s in changed
-            ],
-        )
         changes = [change for sku in changed for change in sku.changes]
-        await self._write_ledger(changes)
-        await self._write_events(changes)
-        for sku in changed:
-            sku.changes.clear()
-
-    async def _write_ledger(self, changes: Sequence[Change]) -> None:
-        entries = [c for c in changes if c.ledger is not None]
-        if not entries:
-            return
+        entries = [change for change in changes if change.ledger is not None]
+        # One statement: counters, ledger entries, the next event sequence numbers (the counter
+        # row stays locked until commit, so transactions commit in sequence order and readers
+        # never see a hole), the events, and the notification to watchers.
         await self._conn.execute(
-            "INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta, withheld_delta,"
-            " reserved_delta, sold_delta, reference, note, created_at)"
-            " SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[],"
-            " $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::timestamptz[])",
-            *_columns(_ledger_row(c) for c in entries),
-        )
-
-    async def _write_events(self, changes: Sequence[Change]) -> None:
-        # The counter row is locked until commit: transactions commit in sequence order.
-        last = await self._conn.fetchval(
-            "UPDATE event_sequence SET last = last + $1 RETURNING last", len(changes)
-        )
-        first = last - len(changes) + 1
-        sequences = list(range(first, last + 1))
-        await self._conn.execute(
-            "INSERT INTO events (sequence, tenant_id, sku_id, event_type, payload, created_at)"
-            " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::smallint[],"
-            " $5::bytea[], $6::timestamptz[])",
-            sequences,
+            "WITH counters AS (UPDATE skus s SET title = u.title, on_hand = u.on_hand,"
+            " withheld = u.withheld, reserved = u.reserved, sold = u.sold,"
+            " withheld_by_kind = u.withheld_by_kind, sale_status = u.sale_status,"
+            " policy = u.policy, version = u.version, updated_at = u.updated_at"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],"
+            " $6::bigint[], $7::bigint[], $8::jsonb[], $9::smallint[], $10::jsonb[], $11::bigint[],"
+            " $12::timestamptz[]) AS u(tenant_id, sku_id, title, on_hand, withheld, reserved, sold,"
+            " withheld_by_kind, sale_status, policy, version, updated_at)"
+            " WHERE s.tenant_id = u.tenant_id AND s.sku_id = u.sku_id),"
+            " entries AS (INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta,"
+            " withheld_delta, reserved_delta, sold_delta, reference, note, created_at)"
+            " SELECT * FROM unnest($13::text[], $14::text[], $15::smallint[], $16::bigint[],"
+            " $17::bigint[], $18::bigint[], $19::bigint[], $20::text[], $21::text[],"
+            " $22::timestamptz[])),"
+            " numbers AS (UPDATE event_sequence SET last = last + cardinality($23::text[])"
+            " RETURNING last - cardinality($23::text[]) AS before, last),"
+            " appended AS (INSERT INTO events (sequence, tenant_id, sku_id, event_type, payload,"
+            " created_at) SELECT n.before + e.position, e.tenant_id, e.sku_id, e.event_type,"
+            " e.payload, e.created_at FROM numbers n, unnest($23::text[], $24::text[],"
+            " $25::smallint[], $26::bytea[], $27::timestamptz[]) WITH ORDINALITY"
+            " AS e(tenant_id, sku_id, event_type, payload, created_at, position))"
+            " SELECT pg_notify($28, last::text) FROM numbers",
+            *_sku_columns(changed),
+            *_ledger_columns(entries),
             [c.tenant_id for c in changes],
             [c.sku_id for c in changes],
             [c.type.value for c in changes],
-            [self._encode(seq, c) for seq, c in zip(sequences, changes, strict=True)],
+            [self._encode(c) for c in changes],
             [c.occurred_at for c in changes],
+            NOTIFY_CHANNEL,
         )
-        await self._conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, str(last))
-        self.events_written += len(changes)
+        for sku in changed:
+            sku.changes.clear()
 
     # Purchase limits.
 
@@ -264,19 +243,17 @@ class PostgresTransaction:
             for r in reservations
         )
         await self._conn.execute(
-            "INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id, state,"
-            " lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at, settled_at,"
-            " payment_reference, risk_decision_id, notify_at)"
+            "WITH held AS (INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id,"
+            " state, lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at,"
+            " settled_at, payment_reference, risk_decision_id, notify_at)"
             " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[],"
             " $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::text[],"
             " $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[],"
-            " $16::timestamptz[])",
+            " $16::timestamptz[]))"
+            " INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id, quantity, consumed,"
+            " active, expires_at) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
+            " $20::bigint[], $21::bigint[], $22::boolean[], $23::timestamptz[])",
             *columns,
-        )
-        await self._conn.execute(
-            "INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id, quantity, consumed,"
-            " active, expires_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
-            " $4::bigint[], $5::bigint[], $6::boolean[], $7::timestamptz[])",
             *_line_columns(reservations),
         )
 
@@ -417,6 +394,32 @@ class PostgresTransaction:
             list(sku_ids),
         )
         return {row["sku_id"]: row["held"] for row in rows}
+
+
+def _sku_columns(skus: Sequence[Sku]) -> list[list[Any]]:
+    return _columns(
+        (
+            s.tenant_id,
+            s.sku_id,
+            s.title,
+            s.stock.on_hand,
+            s.stock.withheld,
+            s.stock.reserved,
+            s.stock.sold,
+            codec.withheld_to_json(s.withheld_by_kind),
+            s.status.value,
+            codec.policy_to_json(s.policy),
+            s.version,
+            s.updated_at,
+        )
+        for s in skus
+    )
+
+
+def _ledger_columns(entries: Sequence[Change]) -> list[list[Any]]:
+    if not entries:
+        return [[] for _ in range(10)]
+    return _columns(_ledger_row(c) for c in entries)
 
 
 def _ledger_row(change: Change) -> tuple[Any, ...]:
@@ -627,10 +630,10 @@ class PostgresStore:
     async def head_sequence(self) -> int:
         return int(await self._pool.fetchval("SELECT last FROM event_sequence"))
 
-    async def events(self, window: EventWindow) -> list[bytes]:
+    async def events(self, window: EventWindow) -> list[tuple[int, bytes]]:
         """Encoded events with sequence in (after, upto], filtered; in sequence order."""
         rows = await self._pool.fetch(
-            "SELECT payload FROM events WHERE sequence > $1 AND sequence <= $2"
+            "SELECT sequence, payload FROM events WHERE sequence > $1 AND sequence <= $2"
             " AND ($3::text IS NULL OR tenant_id = $3)"
             " AND (cardinality($4::smallint[]) = 0 OR event_type = ANY($4))"
             " AND (cardinality($5::text[]) = 0 OR sku_id = ANY($5)) ORDER BY sequence",
@@ -640,4 +643,4 @@ class PostgresStore:
             [t.value for t in window.types],
             list(window.sku_ids),
         )
-        return [row["payload"] for row in rows]
+        return [(row["sequence"], row["payload"]) for row in rows]

@@ -194,10 +194,9 @@ def _payload(payload: ev.Payload) -> object:
     raise TypeError(f"no event message for {payload!r}")
 
 
-def encode_event(sequence: int, change: ev.Change) -> bytes:
-    """The stored form of one event: an InventoryEvent, serialized."""
+def encode_event(change: ev.Change) -> bytes:
+    """The stored form of one event: an InventoryEvent without its sequence, serialized."""
     event = events_pb2.InventoryEvent(
-        sequence=sequence,
         tenant_id=change.tenant_id,
         sku_id=change.sku_id,
         occur_time=timestamp(change.occurred_at),

@@ -178,7 +178,7 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         )
         async for payloads, head in queries.watch_events(self._unit.store, self._signal, window):
             yield api.WatchEventsResponse(
-                events=[events_pb2.InventoryEvent.FromString(p) for p in payloads],
+                events=[_event(sequence, payload) for sequence, payload in payloads],
                 head_sequence=head,
             )
 
@@ -221,6 +221,12 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         limit = v.quantity("limit", request.limit, 0, 1_000_000) or DEFAULT_SWEEP_LIMIT
         expired = await expiry.sweep(self._unit, limit, tenant_id)
         return api.SweepExpiredResponse(expired=expired)
+
+
+def _event(sequence: int, payload: bytes) -> events_pb2.InventoryEvent:
+    event = events_pb2.InventoryEvent.FromString(payload)
+    event.sequence = sequence
+    return event
 
 
 def _require_role(*roles: Role) -> None:

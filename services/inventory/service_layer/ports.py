@@ -173,7 +173,9 @@ class InventoryStore(Protocol):
         """The earliest deadline among the SKU's ACTIVE holds (when units may come back)."""
         ...
 
-    async def events(self, window: EventWindow) -> list[bytes]: ...
+    async def events(self, window: EventWindow) -> list[tuple[int, bytes]]:
+        """(sequence, encoded event) in sequence order."""
+        ...
 
 
 class SoldOutGate(Protocol):

@@ -68,7 +68,7 @@ async def ledger_entries(
 
 async def watch_events(
     store: InventoryStore, signal: EventSignal, window: EventWindow
-) -> AsyncIterator[tuple[list[bytes], int]]:
+) -> AsyncIterator[tuple[list[tuple[int, bytes]], int]]:
     """Batches of encoded events after window.after, then new ones as they commit, forever.
     Every batch comes with the head sequence, so a consumer knows how far behind it is."""
     after = window.after
