@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{arguments.scenario}: {error}", file=sys.stderr)
         return 2
     console = _console(plain=arguments.plain)
-    keys = ApiKeys(dev_keys.ADMIN_KEY, dev_keys.PLATFORM_KEY, dev_keys.SERVICE_KEY)
+    keys = ApiKeys(dev_keys.ADMIN_KEY, dev_keys.PLATFORM_KEY)
     data_dir: Path = arguments.data_dir.absolute()
     running = RunState.of(data_dir).running()
     try:

@@ -16,6 +16,10 @@ from grpc_status import rpc_status
 R = TypeVar("R")
 
 _DEADLINE_SECONDS: Final = 5.0
+_ATTEMPTS: Final = 3
+# Worth another try: the call may not have reached the service, or its answer got lost. Every
+# mutation carries a request_id, so a retry returns the original result and changes nothing.
+_TRANSIENT: Final = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
 
 class Refused(Exception):
@@ -26,10 +30,6 @@ class Refused(Exception):
         self.code = code
         self.reason = reason or code.name
         self.metadata = metadata
-
-    @property
-    def unimplemented(self) -> bool:
-        return self.code == grpc.StatusCode.UNIMPLEMENTED
 
 
 def refusal_of(error: grpc.aio.AioRpcError) -> Refused:
@@ -75,8 +75,11 @@ class Caller:
         return (("x-api-key", self.api_key),)
 
     async def __call__(self, method: Callable[..., Awaitable[R]], request: Any) -> R:
-        self.rate.record()
-        try:
-            return await method(request, metadata=self.metadata, timeout=_DEADLINE_SECONDS)
-        except grpc.aio.AioRpcError as error:
-            raise refusal_of(error) from error
+        for attempt in range(1, _ATTEMPTS + 1):
+            self.rate.record()
+            try:
+                return await method(request, metadata=self.metadata, timeout=_DEADLINE_SECONDS)
+            except grpc.aio.AioRpcError as error:
+                if error.code() not in _TRANSIENT or attempt == _ATTEMPTS:
+                    raise refusal_of(error) from error
+        raise AssertionError("unreachable: the last attempt returns or raises")

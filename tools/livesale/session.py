@@ -21,11 +21,10 @@ from tools.livesale.timescale import format_clock
 @dataclass(frozen=True)
 class ApiKeys:
     """The keys the run presents: setup and observation as an admin, buying as a platform
-    backend, quota machinery as StreamStock's own service."""
+    backend (the simulated QUOTA platforms report their sales with it too)."""
 
     admin: str
     platform: str
-    service: str
 
 
 @dataclass
