@@ -90,9 +90,7 @@ async def test_a_tiny_session_sells_without_oversell_and_reports(
         }
     )
     output = io.StringIO()
-    keys = ApiKeys(
-        admin=API_KEYS.acme_admin, platform=API_KEYS.acme_admin, service=API_KEYS.service
-    )
+    keys = ApiKeys(admin=API_KEYS.acme_admin, platform=API_KEYS.acme_admin)
 
     report = await play(
         parse_scenario(TINY), endpoints, keys, Console(file=output, width=160, force_terminal=False)
