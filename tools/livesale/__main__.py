@@ -22,6 +22,7 @@ from tools.devstack.ports import StackPorts
 from tools.devstack.runstate import RunState
 from tools.devstack.stack import LocalStack
 from tools.devstack.supervisor import Supervisor
+from tools.livesale.calls import Refused
 from tools.livesale.play import Endpoints, play
 from tools.livesale.report import Report
 from tools.livesale.scenario import Scenario, ScenarioError, load_scenario
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (RuntimeError, TimeoutError) as error:
+    except (RuntimeError, TimeoutError, Refused) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return 1
     report.print(console)

@@ -203,7 +203,8 @@ class SessionConsole:
             f"expiring soon {holds.expiring_soon}  expired {holds.expired} "
             f"({holds.expired_units} units returned)\n"
             f"hoarders: {risk.hoarder_attempts} attempts, {risk.hoarder_blocked} blocked, "
-            f"{risk.hoarder_challenged} challenged, {risk.hoarder_holds} held\n"
+            f"{risk.hoarder_challenged} challenged, {risk.hoarder_refused_otherwise} refused "
+            f"otherwise, {risk.hoarder_holds} held\n"
             f"genuine: {risk.genuine_blocked} blocked, {risk.genuine_sold_out} sold out\n"
             f"quota moves {len(tally.quota_moves)}  restocks {tally.restocks_done}"
         )

@@ -71,7 +71,8 @@ def apply_event(session: Session, event: events_pb2.InventoryEvent) -> None:
     if kind == "sale_status_changed":
         change = event.sale_status_changed
         sku.sale_status = stock_pb2.SaleStatus.Name(change.current).removeprefix("SALE_STATUS_")
-        session.note(f"{sku.display_id} {sku.sale_status}: {change.reason}")
+        reason = change.reason.replace(f".{session.tag}", "")
+        session.note(f"{sku.display_id} {sku.sale_status}: {reason}")
     holds = tally.holds
     reservation = getattr(event, kind) if kind and kind.startswith("reservation_") else None
     if reservation is None or reservation.purpose != _BUYER:

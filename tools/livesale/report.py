@@ -231,9 +231,10 @@ def _summary_table(report: Report) -> Table:
         ("holds expired and returned", f"{holds.expired} holds, {holds.expired_units} units"),
         ("expiring-soon notices", str(holds.expiring_soon)),
         (
-            "hoarder holds: attempted / blocked / challenged / granted",
+            "hoarder holds: attempted / risk-blocked / challenged / refused otherwise / granted",
             f"{risk.hoarder_attempts} / {risk.hoarder_blocked} / {risk.hoarder_challenged} / "
-            f"{risk.hoarder_holds} ({risk.hoarder_units_held} units)",
+            f"{risk.hoarder_refused_otherwise} / {risk.hoarder_holds} "
+            f"({risk.hoarder_units_held} units)",
         ),
         (
             "genuine buyers affected: blocked / challenged / turned away sold out",

@@ -5,6 +5,7 @@ never pay. Each call is what a platform backend sends on the buyer's behalf."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from tools.livesale.tally import PlatformTally
 RISK_BLOCKED: Final = "RISK_BLOCKED"
 RISK_CHALLENGE: Final = "RISK_CHALLENGE_REQUIRED"
 SOLD_OUT: Final = "INSUFFICIENT_STOCK"
+# Longest a call sent before the session closed may take to be answered (three attempts).
+_STOP_SECONDS: Final = 20.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Crowd:
         self._rate = session.scenario.timescale.rate_to_real(buyers_per_minute)
         self._in_flight = asyncio.Semaphore(session.scenario.max_in_flight)
         self._journeys: set[asyncio.Task[None]] = set()
+        self._closing = asyncio.Event()
         self._arrivals = itertools.count(1)
 
     async def arrive(self) -> None:
@@ -89,10 +93,22 @@ class Crowd:
             attempt.add_done_callback(self._journeys.discard)
 
     async def stop(self) -> None:
-        """Buyers still browsing or deciding leave; their holds run out on their own."""
-        for journey in list(self._journeys):
-            journey.cancel()
-        await asyncio.gather(*self._journeys, return_exceptions=True)
+        """Buyers still browsing or deciding leave (their holds run out on their own); calls
+        already sent are answered first, so no payment is made without being counted."""
+        self._closing.set()
+        if self._journeys:
+            _, stuck = await asyncio.wait(set(self._journeys), timeout=_STOP_SECONDS)
+            for journey in stuck:
+                journey.cancel()
+            await asyncio.gather(*stuck, return_exceptions=True)
+
+    async def _linger(self, session_seconds: float) -> bool:
+        """Waits like a buyer does; False when the session closed meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                self._closing.wait(), self._session.scenario.timescale.to_real(session_seconds)
+            )
+        return not self._closing.is_set()
 
     def _new_buyer(self) -> Buyer:
         number = next(self._arrivals)
@@ -106,10 +122,9 @@ class Crowd:
     async def _journey(self, buyer: Buyer) -> None:
         session, behaviour = self._session, self._session.scenario.buyers
         self._platform.buyers += 1
-        await session.sleep(
+        if not await self._linger(
             session.random.uniform(behaviour.think_time_min, behaviour.think_time_max)
-        )
-        if session.over():
+        ):
             return
         sku = pick_sku(session)
         quantity = hold_quantity(sku, session.random.randint(1, behaviour.max_quantity))
@@ -123,9 +138,10 @@ class Crowd:
         reservation = await self._genuine_hold(buyer, sku, quantity)
         if reservation is None:
             return
-        await session.sleep(
+        if not await self._linger(
             session.random.uniform(behaviour.pay_delay_min, behaviour.pay_delay_max)
-        )
+        ):
+            return
         if pays:
             await self._confirm(reservation, quantity)
         elif abandons:

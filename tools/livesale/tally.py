@@ -106,6 +106,16 @@ class RiskTally:
     genuine_challenged: int = 0
     genuine_sold_out: int = 0  # genuine buyers turned away by INSUFFICIENT_STOCK
 
+    @property
+    def hoarder_refused_otherwise(self) -> int:
+        """Bot holds refused for another reason: purchase limit, sold out, sale paused."""
+        return (
+            self.hoarder_attempts
+            - self.hoarder_blocked
+            - self.hoarder_challenged
+            - self.hoarder_holds
+        )
+
 
 @dataclass(frozen=True)
 class AlertRecord:
