@@ -107,6 +107,11 @@ async def test_a_tiny_session_sells_without_oversell_and_reports(
     assert report.risk.hoarder_attempts > 0
     # Holds of two session minutes in a ten-minute session: some run out and come back.
     assert report.holds.expired > 0 and report.holds.expired_units >= report.holds.expired
+    # A service still being finished shows as not available; it never breaks the run.
     assert set(report.services) >= {"inventory", "riskcontrol", "alerting", "sync"}
+    assert all(
+        status == "running" or status.startswith("not available")
+        for status in report.services.values()
+    )
     # The plain console printed progress while the session ran.
     assert "[0:0" in output.getvalue() and "lipstick" in output.getvalue()

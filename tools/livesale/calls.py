@@ -34,7 +34,7 @@ class Refused(Exception):
 
 def refusal_of(error: grpc.aio.AioRpcError) -> Refused:
     """The reason and metadata of a failed call, from its google.rpc.Status details."""
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    status = rpc_status.from_call(error)
     if status is not None:
         for detail in status.details:
             if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):

@@ -195,7 +195,9 @@ class Crowd:
             purpose=reservation_pb2.RESERVATION_PURPOSE_BUYER,
         )
         async with self._in_flight:
-            response = await session.as_platform(session.inventory.Reserve, request)
+            response: inventory_api.ReserveResponse = await session.as_platform(
+                session.inventory.Reserve, request
+            )
         return response.reservation
 
     async def _purchase(self, buyer: Buyer, sku: SkuPlan, quantity: int) -> None:
