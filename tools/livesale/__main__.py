@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from rich.console import Console
 
@@ -43,23 +44,41 @@ def main(argv: list[str] | None = None) -> int:
     keys = ApiKeys(dev_keys.ADMIN_KEY, dev_keys.PLATFORM_KEY)
     data_dir: Path = arguments.data_dir.absolute()
     running = RunState.of(data_dir).running()
+    if running is not None:
+        console.print(f"playing against the stack already running from {data_dir}")
+        work = play(scenario, _endpoints(running.ports), keys, console)
+    else:
+        work = _with_own_stack(scenario, data_dir, keys, console)
     try:
-        if running is not None:
-            console.print(f"playing against the stack already running from {data_dir}")
-            report = asyncio.run(play(scenario, _endpoints(running.ports), keys, console))
-        else:
-            report = asyncio.run(_with_own_stack(scenario, data_dir, keys, console))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        report = asyncio.run(_until_stopped(work))
     except (RuntimeError, TimeoutError, Refused) as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return 1
+    if report is None:
+        print("interrupted: the session was cut short, the stack is stopped", file=sys.stderr)
+        return 130
     report.print(console)
     if arguments.report_json is not None:
         report.write_json(arguments.report_json)
         console.print(f"report written to {arguments.report_json}")
     return report.exit_status()
+
+
+async def _until_stopped(work: Coroutine[Any, Any, Report]) -> Report | None:
+    """Runs `work` until it ends or Ctrl-C / SIGTERM cancels it (its cleanup runs: the stack it
+    started is stopped); None when it was cancelled."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, task.cancel)
+    try:
+        return await work
+    except asyncio.CancelledError:
+        return None
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 def _console(*, plain: bool) -> Console:
