@@ -63,3 +63,4 @@ def test_requests_per_second_count_the_last_second_only() -> None:
     now[0] = 101.2
     assert rate.per_second() == 1
     assert rate.total == 6
+    assert rate.peak == 6

@@ -49,6 +49,7 @@ def report(skus: list[SkuOutcome], **changes: object) -> Report:
         "direct_units_paid": 50,
         "drifts": [],
         "requests": 99,
+        "peak_requests_per_second": 12,
         "restocks": 1,
     }
     values.update(changes)

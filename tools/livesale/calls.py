@@ -51,6 +51,7 @@ class RequestRate:
         self._clock = clock
         self._times: deque[float] = deque()
         self.total = 0
+        self.peak = 0  # the highest per_second() seen
 
     def record(self) -> None:
         self.total += 1
@@ -60,6 +61,7 @@ class RequestRate:
         horizon = self._clock() - 1.0
         while self._times and self._times[0] < horizon:
             self._times.popleft()
+        self.peak = max(self.peak, len(self._times))
         return len(self._times)
 
 

@@ -253,6 +253,7 @@ async def _report(session: Session, rate: RequestRate) -> Report:
         direct_units_paid=tally.direct_units_paid,
         drifts=drifts,
         requests=rate.total,
+        peak_requests_per_second=rate.peak,
         restocks=tally.restocks_done,
         notes=list(tally.feed),
     )

@@ -79,6 +79,7 @@ class Report:
     direct_units_paid: int
     drifts: list[str]
     requests: int
+    peak_requests_per_second: int
     restocks: int
     notes: list[str] = field(default_factory=list)
 
@@ -153,7 +154,8 @@ class Report:
         return Group(
             Text(
                 f"\n{self.scenario}: {self.session_seconds / 60:.0f} session minutes in "
-                f"{self.real_seconds:.1f} s, {self.requests} requests",
+                f"{self.real_seconds:.1f} s, {self.requests} requests "
+                f"(peak {self.peak_requests_per_second}/s)",
                 style="bold",
             ),
             _stock_table(self.skus),
