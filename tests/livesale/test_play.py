@@ -69,6 +69,8 @@ TINY: dict[str, Any] = {
         "platform": "douyin",
     },
     "restocks": [{"at": "4m", "sku": "lipstick", "quantity": 10}],
+    # Thirty buyers rush for the lipstick at once: more than it has.
+    "bursts": [{"at": "30s", "sku": "lipstick", "buyers": 30, "platform": "douyin"}],
 }
 
 

@@ -37,6 +37,7 @@ VALID: dict[str, Any] = {
         "platform": "douyin",
     },
     "restocks": [{"at": "10m", "sku": "lipstick", "quantity": 5}],
+    "bursts": [{"at": "1m", "sku": "lipstick", "buyers": 50, "platform": "douyin"}],
 }
 
 
@@ -79,6 +80,7 @@ def test_a_valid_document_parses_with_its_values() -> None:
     assert scenario.skus[0].policy.hold_ttl == 1200
     assert scenario.skus[0].withheld == {"safety": 2}
     assert scenario.restocks[0].at == 600
+    assert scenario.bursts[0].buyers == 50 and scenario.bursts[0].at == 60
     assert scenario.tenant_id == "demo"
 
 
@@ -104,6 +106,9 @@ def test_a_valid_document_parses_with_its_values() -> None:
         ("hoarders.platform", "kuaishou", "hoarders.platform"),
         ("restocks.0.sku", "mascara", "restocks[0].sku"),
         ("restocks.0.at", "2h", "restocks[0].at"),
+        ("bursts.0.sku", "mascara", "bursts[0].sku"),
+        ("bursts.0.platform", "kuaishou", "bursts[0].platform"),
+        ("bursts.0.buyers", 0, "bursts[0].buyers"),
         ("speed", "fast", "speed"),
     ],
 )

@@ -100,6 +100,11 @@ async def play(
             if hoarding is not None:
                 traffic.append(asyncio.create_task(hoarding.hoard(scenario.hoarders)))
         traffic += [asyncio.create_task(deliver_restock(session, r)) for r in scenario.restocks]
+        traffic += [
+            asyncio.create_task(crowds[burst.platform_id].rush(burst))
+            for burst in scenario.bursts
+            if burst.platform_id in crowds
+        ]
         await asyncio.sleep(scenario.timescale.to_real(scenario.duration))
         for task in traffic:
             task.cancel()

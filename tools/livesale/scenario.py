@@ -110,6 +110,16 @@ class Restock:
 
 
 @dataclass(frozen=True)
+class Burst:
+    """The host holds a product up: many buyers on one platform tap "buy" at the same moment."""
+
+    at: float
+    sku_id: str
+    buyers: int
+    platform_id: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A whole live session."""
 
@@ -125,6 +135,7 @@ class Scenario:
     buyers: BuyerBehaviour
     hoarders: HoarderPlan | None
     restocks: tuple[Restock, ...] = field(default=())
+    bursts: tuple[Burst, ...] = field(default=())
 
     @property
     def timescale(self) -> TimeScale:
@@ -163,6 +174,14 @@ def parse_scenario(document: object) -> Scenario:
     for index, restock in enumerate(restocks):
         if restock.sku_id not in known:
             raise ScenarioError(f"restocks[{index}].sku", f"{restock.sku_id!r} is not a SKU")
+    bursts = tuple(_burst(item, duration) for item in root.items("bursts"))
+    for index, burst in enumerate(bursts):
+        if burst.sku_id not in known:
+            raise ScenarioError(f"bursts[{index}].sku", f"{burst.sku_id!r} is not a SKU")
+        if burst.platform_id not in {p.platform_id for p in platforms}:
+            raise ScenarioError(
+                f"bursts[{index}].platform", f"{burst.platform_id!r} is not a platform"
+            )
     scenario = Scenario(
         name=root.text("name"),
         description=root.text("description", default=""),
@@ -176,6 +195,7 @@ def parse_scenario(document: object) -> Scenario:
         buyers=_buyers(root.child("buyers")),
         hoarders=hoarders,
         restocks=restocks,
+        bursts=bursts,
     )
     root.reject_unknown()
     return scenario
@@ -290,6 +310,19 @@ def _restock(item: _Fields, duration: float) -> Restock:
         raise ScenarioError(item.path("at"), "is after the end of the session")
     item.reject_unknown()
     return restock
+
+
+def _burst(item: _Fields, duration: float) -> Burst:
+    burst = Burst(
+        at=item.duration("at"),
+        sku_id=item.text("sku"),
+        buyers=item.integer("buyers", minimum=1, maximum=100_000),
+        platform_id=item.text("platform"),
+    )
+    if burst.at >= duration:
+        raise ScenarioError(item.path("at"), "is after the end of the session")
+    item.reject_unknown()
+    return burst
 
 
 def _unique(values: list[str], path: str, key: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -15,7 +15,7 @@ from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
 from streamstock.inventory.v1 import reservation_pb2, stock_pb2
 
 from tools.livesale.calls import Refused
-from tools.livesale.scenario import HoarderPlan, SkuPlan
+from tools.livesale.scenario import Burst, HoarderPlan, SkuPlan
 from tools.livesale.session import Session
 from tools.livesale.tally import PlatformTally
 
@@ -69,9 +69,20 @@ class Crowd:
             return
         while not self._session.over():
             await asyncio.sleep(self._session.random.expovariate(self._rate))
-            journey = asyncio.create_task(self._journey(self._new_buyer()))
-            self._journeys.add(journey)
-            journey.add_done_callback(self._journeys.discard)
+            self._track(self._journey(self._new_buyer()))
+
+    async def rush(self, burst: Burst) -> None:
+        """The host holds the product up: `burst.buyers` buyers tap "buy" on it at once."""
+        await self._session.sleep_until(burst.at)
+        self._session.note(f"rush: {burst.buyers} buyers on {burst.sku_id}")
+        sku = self._session.scenario.sku(burst.sku_id)
+        for _ in range(burst.buyers):
+            self._track(self._journey(self._new_buyer(), sku))
+
+    def _track(self, journey: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(journey)
+        self._journeys.add(task)
+        task.add_done_callback(self._journeys.discard)
 
     async def hoard(self, plan: HoarderPlan) -> None:
         """Bots: every attempt from one of `accounts` accounts sharing few devices and IPs."""
@@ -88,9 +99,7 @@ class Crowd:
                 device_id=f"bot-device-{account % plan.devices}",
                 ip=f"203.0.113.{account % plan.ips + 1}",
             )
-            attempt = asyncio.create_task(self._hoarder_hold(bot))
-            self._journeys.add(attempt)
-            attempt.add_done_callback(self._journeys.discard)
+            self._track(self._hoarder_hold(bot))
 
     async def stop(self) -> None:
         """Buyers still browsing or deciding leave (their holds run out on their own); calls
@@ -119,14 +128,14 @@ class Crowd:
             ip=f"100.{64 + number // 65536 % 64}.{number // 256 % 256}.{number % 256}",
         )
 
-    async def _journey(self, buyer: Buyer) -> None:
+    async def _journey(self, buyer: Buyer, wanted: SkuPlan | None = None) -> None:
+        """Browse (unless rushing for `wanted`), hold, then pay, abandon or walk away."""
         session, behaviour = self._session, self._session.scenario.buyers
         self._platform.buyers += 1
-        if not await self._linger(
-            session.random.uniform(behaviour.think_time_min, behaviour.think_time_max)
-        ):
+        think = session.random.uniform(behaviour.think_time_min, behaviour.think_time_max)
+        if wanted is None and not await self._linger(think):
             return
-        sku = pick_sku(session)
+        sku = wanted or pick_sku(session)
         quantity = hold_quantity(sku, session.random.randint(1, behaviour.max_quantity))
         fate = session.random.random()
         pays = fate < behaviour.pay_probability
