@@ -114,14 +114,15 @@ async def _insert_expired_holds(dsn: str, sku_id: str, count: int) -> None:
                 count,
             )
             await conn.execute(
-                "INSERT INTO reservation_lines SELECT $1, 'x' || g, $3, 1, 0, true,"
-                " now() - interval '1 min' FROM generate_series(1, $2) g",
+                "INSERT INTO reservation_lines SELECT $1, 'x' || g, $3, 1, 0"
+                " FROM generate_series(1, $2) g",
                 TENANT,
                 count,
                 sku_id,
             )
             await conn.execute(
-                "INSERT INTO user_holdings SELECT $1, $3, 'u' || g, 1 FROM generate_series(1, $2) g",
+                "INSERT INTO live_holds SELECT $1, 'x' || g, $3, 1, now() - interval '1 min',"
+                " NULL FROM generate_series(1, $2) g",
                 TENANT,
                 count,
                 sku_id,

@@ -59,7 +59,7 @@ class NaiveServicer:
                 now,
             )
             await conn.execute(
-                "INSERT INTO reservation_lines VALUES ($1, $2, $3, $4, 0, true, NULL)",
+                "INSERT INTO reservation_lines VALUES ($1, $2, $3, $4, 0)",
                 command.tenant_id,
                 reservation_id,
                 line.sku_id,

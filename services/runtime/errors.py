@@ -144,9 +144,7 @@ def _status(
 ) -> status_pb2.Status:
     code = status_code(reason)
     fields = dict(metadata)
-    details = [
-        _packed(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=fields))
-    ]
+    details = [_packed(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=fields))]
     if code is Code.INVALID_ARGUMENT and "field" in fields:
         violation = error_details_pb2.BadRequest.FieldViolation(
             field=fields["field"], description=message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import asyncpg
@@ -16,8 +16,11 @@ DependencyCheck = Callable[[], Awaitable[object]]
 Cleanup = Callable[[], Awaitable[object]]
 
 
-async def postgres_pool(settings: ServiceSettings, schema: str) -> asyncpg.Pool:
-    """A pool whose connections resolve unqualified names in the service's own schema."""
+async def postgres_pool(
+    settings: ServiceSettings, schema: str, planner: Mapping[str, str] | None = None
+) -> asyncpg.Pool:
+    """A pool whose connections resolve unqualified names in the service's own schema;
+    `planner` adds server settings a service's workload needs."""
     pool = await asyncpg.create_pool(
         settings.postgres_dsn,
         min_size=1,
@@ -26,6 +29,7 @@ async def postgres_pool(settings: ServiceSettings, schema: str) -> asyncpg.Pool:
         server_settings={
             "application_name": f"streamstock-{settings.service_name}",
             "search_path": schema,
+            **(planner or {}),
         },
     )
     assert pool is not None
@@ -98,9 +102,11 @@ async def connect_postgres(settings: ServiceSettings, schema: str) -> Storage:
     return Storage(await postgres_pool(settings, schema), PostgresProbe(settings.postgres_dsn))
 
 
-async def connect_postgres_and_redis(settings: ServiceSettings, schema: str) -> Storage:
+async def connect_postgres_and_redis(
+    settings: ServiceSettings, schema: str, planner: Mapping[str, str] | None = None
+) -> Storage:
     return Storage(
-        await postgres_pool(settings, schema),
+        await postgres_pool(settings, schema, planner),
         PostgresProbe(settings.postgres_dsn),
         redis_client(settings),
     )

@@ -64,6 +64,9 @@ async def test_presale_deposit_balance_and_missed_deadline(client: Client) -> No
     with pytest.raises(grpc.aio.AioRpcError) as late:
         await client.call("ConfirmReservation", reservation_id=unpaid.reservation_id)
     assert reason_of(late.value) == "RESERVATION_EXPIRED"
+    with pytest.raises(grpc.aio.AioRpcError) as closed:
+        await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
+    assert reason_of(closed.value) == "SALE_NOT_ACTIVE"  # no deposits after the balance date
     stock = await client.stock(sku)
     assert (stock.sold, stock.reserved, stock.sellable) == (1, 0, 9)
 

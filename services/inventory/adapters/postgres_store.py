@@ -36,8 +36,8 @@ _SKU_COLUMNS = (
     " policy, version, created_at, updated_at"
 )
 _DUE_BY_SKU = (
-    "SELECT COALESCE(sum(quantity), 0)::bigint FROM reservation_lines l"
-    " WHERE l.tenant_id = s.tenant_id AND l.sku_id = s.sku_id AND l.active AND l.expires_at <= $3"
+    "SELECT COALESCE(sum(quantity), 0)::bigint FROM live_holds h"
+    " WHERE h.tenant_id = s.tenant_id AND h.sku_id = s.sku_id AND h.expires_at <= $3"
 )
 
 
@@ -80,7 +80,7 @@ class PostgresTransaction:
             await self._conn.execute(
                 "UPDATE requests q SET result = r.result"
                 " FROM unnest($2::text[], $3::jsonb[]) AS r(id, result)"
-                " WHERE q.tenant_id = $1 AND q.request_id = r.id",
+                " WHERE q.tenant_id = $1 AND q.request_id = r.id AND q.request_id = ANY($2::text[])",
                 tenant_id,
                 list(results),
                 [codec.result_to_json(result) for result in results.values()],
@@ -110,7 +110,9 @@ class PostgresTransaction:
         rows = await self._conn.fetch(
             f"SELECT {_SKU_COLUMNS} FROM skus s"
             " JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(t, s, n)"
-            " ON s.tenant_id = k.t AND s.sku_id = k.s ORDER BY k.n FOR UPDATE OF s",
+            " ON s.tenant_id = k.t AND s.sku_id = k.s"
+            " WHERE s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])"
+            " ORDER BY k.n FOR UPDATE OF s",
             [t for t, _ in ordered],
             [s for _, s in ordered],
         )
@@ -135,7 +137,8 @@ class PostgresTransaction:
             " $6::bigint[], $7::bigint[], $8::jsonb[], $9::smallint[], $10::jsonb[], $11::bigint[],"
             " $12::timestamptz[]) AS u(tenant_id, sku_id, title, on_hand, withheld, reserved, sold,"
             " withheld_by_kind, sale_status, policy, version, updated_at)"
-            " WHERE s.tenant_id = u.tenant_id AND s.sku_id = u.sku_id),"
+            " WHERE s.tenant_id = u.tenant_id AND s.sku_id = u.sku_id"
+            " AND s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])),"
             " entries AS (INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta,"
             " withheld_delta, reserved_delta, sold_delta, reference, note, created_at)"
             " SELECT * FROM unnest($13::text[], $14::text[], $15::smallint[], $16::bigint[],"
@@ -195,7 +198,8 @@ class PostgresTransaction:
             await self._conn.execute(
                 "UPDATE user_holdings h SET quantity = h.quantity + r.d"
                 " FROM unnest($3::text[], $4::bigint[]) AS r(u, d)"
-                " WHERE h.tenant_id = $1 AND h.sku_id = $2 AND h.user_id = r.u",
+                " WHERE h.tenant_id = $1 AND h.sku_id = $2 AND h.user_id = r.u"
+                " AND h.user_id = ANY($3::text[])",
                 tenant_id,
                 sku_id,
                 shrunk,
@@ -250,11 +254,15 @@ class PostgresTransaction:
             " $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::text[],"
             " $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[],"
             " $16::timestamptz[]))"
-            " INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id, quantity, consumed,"
-            " active, expires_at) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
-            " $20::bigint[], $21::bigint[], $22::boolean[], $23::timestamptz[])",
+            ", lines AS (INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id,"
+            " quantity, consumed) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
+            " $20::bigint[], $21::bigint[]))"
+            " INSERT INTO live_holds (tenant_id, reservation_id, sku_id, quantity, expires_at,"
+            " notify_at) SELECT * FROM unnest($22::text[], $23::text[], $24::text[],"
+            " $25::bigint[], $26::timestamptz[], $27::timestamptz[])",
             *columns,
             *_line_columns(reservations),
+            *_live_columns([r for r in reservations if r.state is ReservationState.ACTIVE]),
         )
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None:
@@ -297,12 +305,35 @@ class PostgresTransaction:
             " WHERE r.tenant_id = u.tenant_id AND r.reservation_id = u.reservation_id",
             *columns,
         )
+        settled = [r for r in reservations if r.state is not ReservationState.ACTIVE]
+        if settled:
+            await self._conn.execute(
+                "DELETE FROM live_holds h USING unnest($1::text[], $2::text[]) AS u(t, r)"
+                " WHERE h.tenant_id = u.t AND h.reservation_id = u.r",
+                [r.tenant_id for r in settled],
+                [r.reservation_id for r in settled],
+            )
+        active = [r for r in reservations if r.state is ReservationState.ACTIVE]
+        if active:
+            await self._save_live(active)
+
+    async def _save_live(self, reservations: Sequence[Reservation]) -> None:
+        """Deadlines, notice times (cleared once sent) and quantities of ACTIVE holds."""
         await self._conn.execute(
-            "UPDATE reservation_lines l SET quantity = u.quantity, consumed = u.consumed,"
-            " active = u.active, expires_at = u.expires_at"
-            " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[],"
-            " $6::boolean[], $7::timestamptz[])"
-            " AS u(tenant_id, reservation_id, sku_id, quantity, consumed, active, expires_at)"
+            "UPDATE live_holds h SET quantity = u.quantity, expires_at = u.expires_at,"
+            " notify_at = u.notify_at FROM unnest($1::text[], $2::text[], $3::text[],"
+            " $4::bigint[], $5::timestamptz[], $6::timestamptz[])"
+            " AS u(tenant_id, reservation_id, sku_id, quantity, expires_at, notify_at)"
+            " WHERE h.tenant_id = u.tenant_id AND h.reservation_id = u.reservation_id"
+            " AND h.sku_id = u.sku_id",
+            *_live_columns(reservations),
+        )
+
+    async def save_lines(self, reservations: Sequence[Reservation]) -> None:
+        await self._conn.execute(
+            "UPDATE reservation_lines l SET quantity = u.quantity, consumed = u.consumed"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])"
+            " AS u(tenant_id, reservation_id, sku_id, quantity, consumed)"
             " WHERE l.tenant_id = u.tenant_id AND l.reservation_id = u.reservation_id"
             " AND l.sku_id = u.sku_id",
             *_line_columns(reservations),
@@ -315,10 +346,14 @@ class PostgresTransaction:
         tenant_id: str | None = None,
         since: datetime | None = None,
     ) -> list[Reservation]:
+        # Candidates come from live_holds (twice the batch, so a second sweeper finds holds the
+        # first one has locked); the reservations are locked, skipping those already taken.
         rows = await self._conn.fetch(
-            "SELECT * FROM reservations WHERE state = 1 AND expires_at <= $1"
+            "SELECT r.* FROM reservations r WHERE (r.tenant_id, r.reservation_id) IN"
+            " (SELECT tenant_id, reservation_id FROM live_holds WHERE expires_at <= $1"
             " AND expires_at >= $4 AND ($3::text IS NULL OR tenant_id = $3)"
-            " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            " ORDER BY expires_at LIMIT $2 * 2) AND r.state = 1"
+            " ORDER BY r.expires_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED",
             now,
             limit,
             tenant_id,
@@ -330,10 +365,10 @@ class PostgresTransaction:
         self, tenant_id: str, sku_id: str, now: datetime, limit: int
     ) -> list[Reservation]:
         rows = await self._conn.fetch(
-            "SELECT r.* FROM reservation_lines l JOIN reservations r USING (tenant_id, reservation_id)"
-            " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND l.active AND l.expires_at <= $3"
-            " AND NOT EXISTS (SELECT 1 FROM reservation_lines o WHERE o.tenant_id = l.tenant_id"
-            " AND o.reservation_id = l.reservation_id AND o.sku_id <> l.sku_id)"
+            "SELECT r.* FROM live_holds h JOIN reservations r USING (tenant_id, reservation_id)"
+            " WHERE h.tenant_id = $1 AND h.sku_id = $2 AND h.expires_at <= $3 AND r.state = 1"
+            " AND NOT EXISTS (SELECT 1 FROM live_holds o WHERE o.tenant_id = h.tenant_id"
+            " AND o.reservation_id = h.reservation_id AND o.sku_id <> h.sku_id)"
             " LIMIT $4 FOR UPDATE OF r SKIP LOCKED",
             tenant_id,
             sku_id,
@@ -344,9 +379,10 @@ class PostgresTransaction:
 
     async def lock_expiring_soon(self, now: datetime, limit: int) -> list[Reservation]:
         rows = await self._conn.fetch(
-            "SELECT * FROM reservations WHERE state = 1 AND NOT expiring_soon_sent"
-            " AND notify_at <= $1 AND expires_at > $1"
-            " ORDER BY notify_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            "SELECT r.* FROM reservations r JOIN (SELECT DISTINCT tenant_id, reservation_id"
+            " FROM live_holds WHERE notify_at <= $1 AND expires_at > $1 LIMIT $2 * 2) d"
+            " USING (tenant_id, reservation_id) WHERE r.state = 1 AND NOT r.expiring_soon_sent"
+            " LIMIT $2 FOR UPDATE OF r SKIP LOCKED",
             now,
             limit,
         )
@@ -357,20 +393,20 @@ class PostgresTransaction:
     ) -> int:
         """Gives every ACTIVE buyer hold of the SKU at least a fresh TTL from now."""
         deadline = policy.hold_deadline(now)
-        lead = policy.effective_expiring_soon_lead
+        notify_at = deadline - policy.effective_expiring_soon_lead
         status = await self._conn.execute(
             "WITH refreshed AS (UPDATE reservations r SET expires_at = $3, notify_at = $4,"
-            " expiring_soon_sent = false FROM reservation_lines l"
-            " WHERE l.tenant_id = $1 AND l.sku_id = $2 AND l.active AND l.expires_at > $5"
-            " AND l.expires_at < $3 AND r.tenant_id = l.tenant_id"
-            " AND r.reservation_id = l.reservation_id AND r.state = 1"
+            " expiring_soon_sent = false FROM live_holds h"
+            " WHERE h.tenant_id = $1 AND h.sku_id = $2 AND h.expires_at > $5"
+            " AND h.expires_at < $3 AND r.tenant_id = h.tenant_id"
+            " AND r.reservation_id = h.reservation_id AND r.state = 1"
             " RETURNING r.tenant_id, r.reservation_id)"
-            " UPDATE reservation_lines l SET expires_at = $3 FROM refreshed f"
-            " WHERE l.tenant_id = f.tenant_id AND l.reservation_id = f.reservation_id",
+            " UPDATE live_holds h SET expires_at = $3, notify_at = $4 FROM refreshed f"
+            " WHERE h.tenant_id = f.tenant_id AND h.reservation_id = f.reservation_id",
             tenant_id,
             sku_id,
             deadline,
-            deadline - lead,
+            notify_at,
             now,
         )
         return int(status.rsplit(" ", 1)[-1])
@@ -388,8 +424,8 @@ class PostgresTransaction:
     async def live_reserved(self, tenant_id: str, sku_ids: Sequence[str]) -> dict[str, int]:
         """Units of ACTIVE holds per SKU, due or not (the sweeper has not returned them yet)."""
         rows = await self._conn.fetch(
-            "SELECT sku_id, sum(quantity)::bigint AS held FROM reservation_lines"
-            " WHERE tenant_id = $1 AND sku_id = ANY($2::text[]) AND active GROUP BY sku_id",
+            "SELECT sku_id, sum(quantity)::bigint AS held FROM live_holds"
+            " WHERE tenant_id = $1 AND sku_id = ANY($2::text[]) GROUP BY sku_id",
             tenant_id,
             list(sku_ids),
         )
@@ -445,19 +481,28 @@ def _columns(rows: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
 
 
 def _line_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
-    return _columns(
+    rows = [
+        (r.tenant_id, r.reservation_id, ln.sku_id, ln.quantity, ln.consumed)
+        for r in reservations
+        for ln in r.lines
+    ]
+    return _columns(rows) if rows else [[] for _ in range(5)]
+
+
+def _live_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
+    rows = [
         (
             r.tenant_id,
             r.reservation_id,
             ln.sku_id,
             ln.quantity,
-            ln.consumed,
-            r.state is ReservationState.ACTIVE,
             r.expires_at,
+            None if r.expiring_soon_sent else r.notify_at,
         )
         for r in reservations
         for ln in r.lines
-    )
+    ]
+    return _columns(rows) if rows else [[] for _ in range(6)]
 
 
 async def _with_lines(
@@ -465,8 +510,8 @@ async def _with_lines(
 ) -> list[Reservation]:
     lines = await conn.fetch(
         "SELECT tenant_id, reservation_id, sku_id, quantity, consumed FROM reservation_lines"
-        " WHERE (tenant_id, reservation_id) IN"
-        " (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY sku_id",
+        " WHERE (tenant_id, reservation_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+        " ORDER BY sku_id",
         [r["tenant_id"] for r in rows],
         [r["reservation_id"] for r in rows],
     )
@@ -620,8 +665,7 @@ class PostgresStore:
 
     async def next_deadline(self, tenant_id: str, sku_id: str) -> datetime | None:
         deadline: datetime | None = await self._pool.fetchval(
-            "SELECT min(expires_at) FROM reservation_lines"
-            " WHERE tenant_id = $1 AND sku_id = $2 AND active",
+            "SELECT min(expires_at) FROM live_holds WHERE tenant_id = $1 AND sku_id = $2",
             tenant_id,
             sku_id,
         )

@@ -60,6 +60,8 @@ def tenant(request: Any) -> str:
 def text(field: str, value: str, limit: int = MAX_TEXT) -> str:
     if len(value) > limit:
         raise InvalidArgument(field, f"at most {limit} characters")
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL
+        raise InvalidArgument(field, "must not contain NUL characters")
     return value
 
 
@@ -118,13 +120,22 @@ def read_page_token(token: str, shape: tuple[type, ...]) -> list[Any] | None:
     if (
         not isinstance(values, list)
         or len(values) != len(shape)
-        or not all(isinstance(v, t) for v, t in zip(values, shape, strict=True))
+        or not all(_cursor_value(v, t) for v, t in zip(values, shape, strict=True))
     ):
         raise InvalidArgument("page_token", "not a token this list returned")
     return values
 
 
+def _cursor_value(value: Any, kind: type) -> bool:
+    """A cursor value of the kind a list's token carries and that its query can take: ids
+    without NUL, numbers (entry ids, microseconds since 1970) within the years 1970 to 9999."""
+    if kind is str:
+        return isinstance(value, str) and "\x00" not in value
+    return type(value) is kind and 0 <= value <= _MAX_CURSOR_NUMBER
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MAX_CURSOR_NUMBER = (datetime(9999, 12, 31, tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
 
 
 def micros(moment_: datetime) -> int:

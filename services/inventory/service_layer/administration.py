@@ -9,6 +9,7 @@ from services.inventory.domain.errors import SkuAlreadyExists, SkuNotFound
 from services.inventory.domain.sku import Sku
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.ports import Transaction
+from services.inventory.service_layer.settlement import return_due_holds
 from services.inventory.service_layer.unit import Unit
 
 
@@ -31,11 +32,13 @@ async def create_sku(unit: Unit, cmd: commands.CreateSku) -> Sku:
     return await unit.once(cmd.tenant_id, cmd.key, work)
 
 
-async def locked_sku(txn: Transaction, tenant_id: str, sku_id: str) -> Sku:
+async def locked_sku(txn: Transaction, tenant_id: str, sku_id: str, now: datetime) -> Sku:
+    """The SKU locked for a change, its due holds already returned to stock."""
     skus = await txn.lock_skus([(tenant_id, sku_id)])
     sku = skus.get((tenant_id, sku_id))
     if sku is None:
         raise SkuNotFound(f"no SKU {sku_id}", sku_id=sku_id)
+    await return_due_holds(txn, sku, now)
     return sku
 
 
@@ -47,7 +50,7 @@ async def _change_sku(
     change: Callable[[Sku, datetime], None],
 ) -> Sku:
     async def work(txn: Transaction, now: datetime) -> tuple[Sku, list[Sku]]:
-        sku = await locked_sku(txn, tenant_id, sku_id)
+        sku = await locked_sku(txn, tenant_id, sku_id, now)
         change(sku, now)
         await txn.save_skus([sku])
         return sku, [sku]
@@ -57,7 +60,7 @@ async def _change_sku(
 
 async def restock(unit: Unit, cmd: commands.Restock) -> Sku:
     async def work(txn: Transaction, now: datetime) -> tuple[Sku, list[Sku]]:
-        sku = await locked_sku(txn, cmd.tenant_id, cmd.sku_id)
+        sku = await locked_sku(txn, cmd.tenant_id, cmd.sku_id, now)
         sku.restock(cmd.quantity, cmd.note, now, cmd.key.request_id)
         if sku.policy.refresh_ttl_on_restock:
             await txn.refresh_deadlines(cmd.tenant_id, cmd.sku_id, now, sku.policy)
@@ -101,7 +104,7 @@ async def set_sale_status(unit: Unit, cmd: commands.SetSaleStatus) -> Sku:
 
 async def update_sale_policy(unit: Unit, cmd: commands.UpdateSalePolicy) -> Sku:
     async def work(txn: Transaction, now: datetime) -> tuple[Sku, list[Sku]]:
-        sku = await locked_sku(txn, cmd.tenant_id, cmd.sku_id)
+        sku = await locked_sku(txn, cmd.tenant_id, cmd.sku_id, now)
         tracked = sku.tracks_holdings
         sku.set_policy(cmd.policy, now)
         if sku.tracks_holdings and not tracked:

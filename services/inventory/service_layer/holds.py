@@ -14,7 +14,9 @@ from datetime import datetime
 from services.inventory.domain.errors import (
     InsufficientStock,
     InventoryError,
+    PurchaseLimitExceeded,
     RequestIdReused,
+    SaleNotActive,
     SkuNotFound,
 )
 from services.inventory.domain.policy import SalePolicy
@@ -27,10 +29,9 @@ from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.ports import Answered, IdFactory, Transaction
+from services.inventory.service_layer.settlement import expire_due_on, unheld_by
 
 Outcome = Reservation | InventoryError
-# Due holds a batch returns to stock when it runs short, before refusing anyone.
-LAZY_EXPIRY_LIMIT = 1000
 
 
 def replay(answered: Answered, key: commands.Idempotency) -> Outcome:
@@ -103,8 +104,19 @@ class HoldBook:
             _strictest(sku.policy for sku in skus),
         )
         reservation.risk_decision_id = request.risk_decision_id
+        if reservation.is_due(self._now) and request.payment_reference is None:
+            # A presale whose balance date has passed takes no more deposits.
+            raise SaleNotActive(
+                f"holds of {reservation.lines[0].sku_id} would expire at once",
+                sku_id=reservation.lines[0].sku_id,
+                sale_status="DEPOSITS_CLOSED",
+            )
         for sku, line in zip(skus, request.lines, strict=True):
             await self._check(sku, reservation, line.quantity)
+        if request.payment_reference is not None:
+            # Refuse before the SKUs record anything: a presale past its balance deadline opens
+            # holds already due, which can no longer be confirmed.
+            reservation.require_active(self._now)
         for sku, line in zip(skus, request.lines, strict=True):
             sku.hold(reservation, line.quantity, self._now)
             if reservation.purpose is ReservationPurpose.BUYER:
@@ -117,27 +129,26 @@ class HoldBook:
         return reservation
 
     async def _check(self, sku: Sku, reservation: Reservation, quantity: int) -> None:
-        held = self.held_by(sku.sku_id, reservation.user_id)
         try:
-            sku.check_can_hold(reservation, 0, quantity, held)
-        except InsufficientStock:
+            sku.check_can_hold(
+                reservation, 0, quantity, self.held_by(sku.sku_id, reservation.user_id)
+            )
+        except (InsufficientStock, PurchaseLimitExceeded):
+            # Due holds still count in the counters and the buyers' holdings until swept.
             if not await self._expire_due(sku):
                 raise
-            sku.check_can_hold(reservation, 0, quantity, held)
+            sku.check_can_hold(
+                reservation, 0, quantity, self.held_by(sku.sku_id, reservation.user_id)
+            )
 
     async def _expire_due(self, sku: Sku) -> bool:
         """Returns due holds of this SKU to stock (once per batch); True if any came back."""
         if sku.sku_id in self._swept:
             return False
         self._swept.add(sku.sku_id)
-        due = await self._txn.lock_due_single_sku_holds(
-            sku.tenant_id, sku.sku_id, self._now, LAZY_EXPIRY_LIMIT
-        )
-        for reservation in due:
-            reservation.expire(self._now)
-            sku.settle(reservation, LedgerReason.EXPIRE, self._now)
-            if reservation.purpose is ReservationPurpose.BUYER:
-                self._add_held(sku, reservation.user_id, -reservation.held_units)
+        due = await expire_due_on(self._txn, sku, self._now)
+        for user_id, units in unheld_by(sku, due).items():
+            self._add_held(sku, user_id, units)
         self.expired.extend(due)
         return bool(due)
 

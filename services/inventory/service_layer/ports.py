@@ -98,7 +98,13 @@ class Transaction(Protocol):
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None: ...
 
-    async def save_reservations(self, reservations: Sequence[Reservation]) -> None: ...
+    async def save_reservations(self, reservations: Sequence[Reservation]) -> None:
+        """States, deadlines and notices; settled holds leave the live set."""
+        ...
+
+    async def save_lines(self, reservations: Sequence[Reservation]) -> None:
+        """Line quantities (resize, consume); call with save_reservations."""
+        ...
 
     async def lock_due_reservations(
         self,

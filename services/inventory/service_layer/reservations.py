@@ -19,6 +19,7 @@ from services.inventory.service_layer.settlement import (
     line_of,
     lock_skus_of,
     locked_reservation,
+    return_due_holds,
     settle,
 )
 from services.inventory.service_layer.unit import Unit
@@ -133,6 +134,7 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
         (sku,) = (await txn.lock_skus([(cmd.tenant_id, cmd.sku_id)])).values()
         buyer = reservation.purpose is ReservationPurpose.BUYER
         if cmd.quantity > old:
+            await return_due_holds(txn, sku, now)
             held = 0
             if buyer and sku.tracks_holdings:
                 holdings = await txn.holdings(cmd.tenant_id, cmd.sku_id, [reservation.user_id])
@@ -144,6 +146,7 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
             await txn.add_holdings(
                 cmd.tenant_id, cmd.sku_id, {reservation.user_id: cmd.quantity - old}
             )
+        await txn.save_lines([reservation])
         await txn.save_reservations([reservation])
         await txn.save_skus([sku])
         return reservation, [sku]
@@ -168,6 +171,7 @@ async def consume(unit: Unit, cmd: commands.Consume) -> Reservation:
         line.consumed += cmd.quantity
         (sku,) = (await txn.lock_skus([(cmd.tenant_id, cmd.sku_id)])).values()
         sku.consume(reservation, cmd.quantity, cmd.order_id, now)
+        await txn.save_lines([reservation])
         await txn.save_reservations([reservation])
         await txn.save_skus([sku])
         return reservation, [sku]

@@ -56,3 +56,36 @@ async def settle(
         await txn.add_holdings(tenant_id, sku_id, deltas)
     await txn.save_skus(list(skus.values()))
     return list(skus.values())
+
+
+# Due holds a transaction returns to stock before it decides anything on a SKU.
+LAZY_EXPIRY_LIMIT = 1000
+
+
+async def expire_due_on(txn: Transaction, sku: Sku, now: datetime) -> list[Reservation]:
+    """Expires the due holds of a SKU the caller has locked (those holding only this SKU; others
+    wait for the sweeper, which locks every SKU of a hold) and books them on it. The caller saves
+    the reservations and the buyers' holdings (see book_expired)."""
+    due = await txn.lock_due_single_sku_holds(sku.tenant_id, sku.sku_id, now, LAZY_EXPIRY_LIMIT)
+    for reservation in due:
+        reservation.expire(now)
+        sku.settle(reservation, LedgerReason.EXPIRE, now)
+    return due
+
+
+def unheld_by(sku: Sku, expired: Sequence[Reservation]) -> dict[str, int]:
+    """What each buyer no longer holds of the SKU after these holds expired."""
+    deltas: dict[str, int] = defaultdict(int)
+    if sku.tracks_holdings:
+        for reservation in expired:
+            if reservation.purpose is ReservationPurpose.BUYER:
+                deltas[reservation.user_id] -= reservation.line(sku.sku_id).quantity
+    return deltas
+
+
+async def return_due_holds(txn: Transaction, sku: Sku, now: datetime) -> None:
+    """Before a change of a locked SKU: its due holds go back to stock, as reads already show."""
+    expired = await expire_due_on(txn, sku, now)
+    if expired:
+        await txn.save_reservations(expired)
+        await txn.add_holdings(sku.tenant_id, sku.sku_id, unheld_by(sku, expired))

@@ -20,6 +20,8 @@ CREATE TABLE skus (
     CONSTRAINT sellable_not_negative CHECK (on_hand - withheld - reserved >= 0)
 );
 
+-- Reservations change state in place; no index covers a column that settling changes, and pages
+-- keep room, so settling a hold is a heap-only (HOT) update.
 CREATE TABLE reservations (
     tenant_id          text        NOT NULL,
     reservation_id     text        NOT NULL,
@@ -41,28 +43,36 @@ CREATE TABLE reservations (
     expiring_soon_sent boolean     NOT NULL DEFAULT false,
     notify_at          timestamptz,
     PRIMARY KEY (tenant_id, reservation_id)
-);
-CREATE INDEX reservations_due ON reservations (expires_at) WHERE state = 1;
-CREATE INDEX reservations_expiring_soon ON reservations (notify_at)
-    WHERE state = 1 AND NOT expiring_soon_sent;
+) WITH (fillfactor = 80);
 CREATE INDEX reservations_by_user ON reservations (tenant_id, user_id, created_at DESC);
 CREATE INDEX reservations_by_order ON reservations (tenant_id, order_id, created_at DESC);
 
--- Lines repeat their reservation's deadline and activity so that "units of this SKU held by due
--- holds" is one index range scan: reads subtract them, so a read never counts an expired hold.
 CREATE TABLE reservation_lines (
+    tenant_id      text   NOT NULL,
+    reservation_id text   NOT NULL,
+    sku_id         text   NOT NULL,
+    quantity       bigint NOT NULL CHECK (quantity >= 0),
+    consumed       bigint NOT NULL DEFAULT 0 CHECK (consumed >= 0),
+    PRIMARY KEY (tenant_id, reservation_id, sku_id),
+    FOREIGN KEY (tenant_id, reservation_id) REFERENCES reservations ON DELETE CASCADE
+) WITH (fillfactor = 90);
+CREATE INDEX reservation_lines_by_sku ON reservation_lines (tenant_id, sku_id, reservation_id);
+
+-- The lines of ACTIVE holds only, with their deadline and "expiring soon" time: a row is inserted
+-- with the hold and deleted when it settles. "Units of this SKU held by due holds" (reads never
+-- count them), the sweeper's work list and the notices to send are index range scans here.
+CREATE TABLE live_holds (
     tenant_id      text        NOT NULL,
     reservation_id text        NOT NULL,
     sku_id         text        NOT NULL,
     quantity       bigint      NOT NULL CHECK (quantity >= 0),
-    consumed       bigint      NOT NULL DEFAULT 0 CHECK (consumed >= 0),
-    active         boolean     NOT NULL,
     expires_at     timestamptz,
-    PRIMARY KEY (tenant_id, reservation_id, sku_id),
-    FOREIGN KEY (tenant_id, reservation_id) REFERENCES reservations ON DELETE CASCADE
+    notify_at      timestamptz,
+    PRIMARY KEY (tenant_id, reservation_id, sku_id)
 );
-CREATE INDEX reservation_lines_by_sku ON reservation_lines (tenant_id, sku_id, reservation_id);
-CREATE INDEX reservation_lines_due ON reservation_lines (tenant_id, sku_id, expires_at) WHERE active;
+CREATE INDEX live_holds_by_sku ON live_holds (tenant_id, sku_id, expires_at);
+CREATE INDEX live_holds_due ON live_holds (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX live_holds_notify ON live_holds (notify_at) WHERE notify_at IS NOT NULL;
 
 -- Units each buyer holds or bought per SKU (ACTIVE + CONFIRMED buyer holds), for purchase limits.
 CREATE TABLE user_holdings (
