@@ -301,26 +301,16 @@ def _hoarders(item: _Fields, duration: float) -> HoarderPlan:
 
 
 def _restock(item: _Fields, duration: float) -> Restock:
-    restock = Restock(
-        at=item.duration("at"),
-        sku_id=item.text("sku"),
-        quantity=item.integer("quantity", minimum=1),
-    )
-    if restock.at >= duration:
-        raise ScenarioError(item.path("at"), "is after the end of the session")
+    at = item.moment("at", duration)
+    restock = Restock(at, item.text("sku"), item.integer("quantity", minimum=1))
     item.reject_unknown()
     return restock
 
 
 def _burst(item: _Fields, duration: float) -> Burst:
-    burst = Burst(
-        at=item.duration("at"),
-        sku_id=item.text("sku"),
-        buyers=item.integer("buyers", minimum=1, maximum=100_000),
-        platform_id=item.text("platform"),
-    )
-    if burst.at >= duration:
-        raise ScenarioError(item.path("at"), "is after the end of the session")
+    at = item.moment("at", duration)
+    buyers = item.integer("buyers", minimum=1, maximum=100_000)
+    burst = Burst(at, item.text("sku"), buyers, item.text("platform"))
     item.reject_unknown()
     return burst
 
@@ -415,6 +405,13 @@ class _Fields:
         raw = self._raw(name, default)
         seconds = _converted(self.path(name), raw, parse_duration)
         return self._bounded(name, seconds, minimum, float("inf"))
+
+    def moment(self, name: str, duration: float) -> float:
+        """A session time within the session."""
+        at = self.duration(name)
+        if at >= duration:
+            raise ScenarioError(self.path(name), "is after the end of the session")
+        return at
 
     def reject_unknown(self) -> None:
         unknown = sorted(str(key) for key in self._value if key not in self._read)

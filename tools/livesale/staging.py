@@ -5,6 +5,8 @@ service receives is in real time, converted by the scenario's time scale."""
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from google.protobuf import duration_pb2, timestamp_pb2
 from streamstock.alerting.v1 import alerting_service_pb2_grpc, plans_pb2
@@ -62,27 +64,23 @@ async def create_skus(session: Session) -> None:
     timescale = session.scenario.timescale
     for plan in session.scenario.skus:
         sku_id = session.sku_id(plan.sku_id)
-        await session.as_admin(
+        await _administer(
+            session,
             session.inventory.CreateSku,
-            inventory_api.CreateSkuRequest(
-                tenant_id=session.scenario.tenant_id,
-                request_id=session.next_id("create"),
-                sku_id=sku_id,
-                title=plan.title or plan.sku_id,
-                on_hand=plan.on_hand,
-                policy=sale_policy(plan.policy, timescale),
-            ),
+            inventory_api.CreateSkuRequest,
+            sku_id=sku_id,
+            title=plan.title or plan.sku_id,
+            on_hand=plan.on_hand,
+            policy=sale_policy(plan.policy, timescale),
         )
         for kind, quantity in plan.withheld.items():
-            await session.as_admin(
+            await _administer(
+                session,
                 session.inventory.SetWithheld,
-                inventory_api.SetWithheldRequest(
-                    tenant_id=session.scenario.tenant_id,
-                    request_id=session.next_id("withhold"),
-                    sku_id=sku_id,
-                    kind=_WITHHOLD_KINDS[kind],
-                    quantity=quantity,
-                ),
+                inventory_api.SetWithheldRequest,
+                sku_id=sku_id,
+                kind=_WITHHOLD_KINDS[kind],
+                quantity=quantity,
             )
         session.tally.skus[sku_id].received = plan.on_hand
 
@@ -128,15 +126,13 @@ async def deliver_restock(session: Session, restock: Restock) -> None:
     await session.sleep_until(restock.at)
     sku_id = session.sku_id(restock.sku_id)
     try:
-        await session.as_admin(
+        await _administer(
+            session,
             session.inventory.Restock,
-            inventory_api.RestockRequest(
-                tenant_id=session.scenario.tenant_id,
-                request_id=session.next_id("restock"),
-                sku_id=sku_id,
-                quantity=restock.quantity,
-                note="delivery during the live session",
-            ),
+            inventory_api.RestockRequest,
+            sku_id=sku_id,
+            quantity=restock.quantity,
+            note="delivery during the live session",
         )
     except Refused as refusal:
         session.note(f"restock of {restock.sku_id} refused: {refusal.reason}")
@@ -145,3 +141,15 @@ async def deliver_restock(session: Session, restock: Restock) -> None:
     session.tally.skus[sku_id].restocked += restock.quantity
     session.tally.restocks_done += 1
     session.note(f"restock: +{restock.quantity} {restock.sku_id}")
+
+
+async def _administer(
+    session: Session, method: Callable[..., Awaitable[Any]], request: type[Any], **fields: Any
+) -> None:
+    """An inventory mutation as the tenant's admin, with a request_id of its own."""
+    await session.as_admin(
+        method,
+        request(
+            tenant_id=session.scenario.tenant_id, request_id=session.next_id("admin"), **fields
+        ),
+    )
