@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools.livesale.scenario import Policy
+from tools.livesale.__main__ import stack_environment
+from tools.livesale.scenario import Policy, load_scenario
 from tools.livesale.staging import sale_policy
 from tools.livesale.timescale import TimeScale, format_clock, parse_duration
 
@@ -106,3 +108,17 @@ def test_a_presale_balance_falls_due_after_the_compressed_delay() -> None:
     due = message.presale_balance_due_time.ToNanoseconds() / 1e9
     assert before + 75 <= due <= time.time() + 75
     assert not message.HasField("hold_ttl")
+
+
+def test_the_stack_sweeps_and_rebalances_at_the_sessions_pace() -> None:
+    scenario = load_scenario(Path("scenarios/flash-sale.yaml"))  # 20-minute holds, x60
+    environment = stack_environment(scenario, {"HOME": "/home/dev"})
+    assert float(environment["STREAMSTOCK_SWEEP_INTERVAL_SECONDS"]) == pytest.approx(0.4)
+    assert float(environment["STREAMSTOCK_SYNC_REBALANCE_INTERVAL_SECONDS"]) == pytest.approx(1.0)
+    assert environment["HOME"] == "/home/dev"
+
+
+def test_a_developers_own_settings_win() -> None:
+    scenario = load_scenario(Path("scenarios/flash-sale.yaml"))
+    environment = stack_environment(scenario, {"STREAMSTOCK_SWEEP_INTERVAL_SECONDS": "2"})
+    assert environment["STREAMSTOCK_SWEEP_INTERVAL_SECONDS"] == "2"

@@ -19,7 +19,7 @@ import grpc
 from rich.console import Console
 from streamstock.alerting.v1 import alerting_service_pb2_grpc
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
-from streamstock.inventory.v1 import inventory_service_pb2_grpc
+from streamstock.inventory.v1 import inventory_service_pb2_grpc, stock_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2, riskcontrol_service_pb2_grpc
 from streamstock.sync.v1 import sync_service_pb2_grpc
 
@@ -230,6 +230,7 @@ async def _report(session: Session, rate: RequestRate) -> Report:
                 stock.sold,
                 stock.sellable,
                 sku.forecast_units,
+                stock_pb2.SaleStatus.Name(response.sku.sale_status).removeprefix("SALE_STATUS_"),
             )
         )
     reconciled = await session.as_admin(

@@ -33,6 +33,7 @@ class SkuOutcome:
     sold: int
     sellable: int
     forecast_units: int
+    sale_status: str = "ON_SALE"  # alerting may have paused it on RED
 
     @property
     def oversold(self) -> int:
@@ -182,6 +183,7 @@ _STOCK_COLUMNS = (
     ("reserved", "reserved"),
     ("sellable", "sellable"),
     ("oversold", "oversold"),
+    ("status", "sale_status"),
 )
 
 
