@@ -116,6 +116,7 @@ async def play(
             await _settle(quota)
         await asyncio.sleep(_CATCH_UP_SECONDS)
         view.sample()
+        _surface_failures(background, console)
         return await _report(session, rate)
     finally:
         for task in background:
@@ -200,6 +201,13 @@ def _crowds(session: Session, *, with_quota: bool) -> dict[str, Crowd]:
         if not quota_through_sync:
             crowds[plan.platform_id] = Crowd(session, platform, plan.buyers_per_minute)
     return crowds
+
+
+def _surface_failures(tasks: list[asyncio.Task[Any]], console: Console) -> None:
+    """A follower or the console that died says so, instead of leaving a frozen number."""
+    for task in tasks:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            console.print(f"[red]{task.get_coro().__qualname__} failed: {task.exception()!r}[/red]")
 
 
 async def _settle(quota: QuotaPlatforms) -> None:

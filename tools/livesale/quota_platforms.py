@@ -67,6 +67,9 @@ class QuotaPlatforms:
         except Refused as refusal:
             await started.stop()
             return f"sync answered {refusal.reason}"
+        except TypeError as error:  # a simulator from another version of tools/platform_sim
+            await started.stop()
+            return f"the platform simulator does not fit: {error}"
         for platform in started.simulators:
             platform.run([session.sku_id(sku.sku_id) for sku in session.scenario.skus])
         return started
