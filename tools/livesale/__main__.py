@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         report = asyncio.run(_until_stopped(work))
     except (RuntimeError, TimeoutError, Refused) as error:
         print(f"FAILED: {error}", file=sys.stderr)
+        if "migration" in str(error):
+            print(
+                f"hint: the databases in {data_dir} predate a change of the schema; "
+                f"`rm -rf {data_dir}` starts afresh",
+                file=sys.stderr,
+            )
         return 1
     if report is None:
         print("interrupted: the session was cut short, the stack is stopped", file=sys.stderr)
