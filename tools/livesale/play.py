@@ -71,49 +71,20 @@ async def play(
     }
     rate = RequestRate()
     session = _session(scenario, channels["inventory"], keys, rate, tag or secrets.token_hex(3))
-    admin = session.as_admin
     quota: QuotaPlatforms | None = None
     background: list[asyncio.Task[Any]] = []
     try:
-        await create_skus(session)
-        session.tally.services["inventory"] = "running"
-        await _probe_riskcontrol(session, channels["riskcontrol"], admin)
-        alerting = alerting_service_pb2_grpc.AlertingServiceStub(channels["alerting"])
-        alerting_runs = await plan_live_session(session, alerting, admin)
-        quota = await _start_quota_platforms(session, channels["sync"], admin, keys)
+        alerting_runs, quota = await _stage(session, channels, keys)
         crowds = _crowds(session, with_quota=quota is not None)
         session.start_clock()
         session.note(
             f"live: {scenario.name}, {len(scenario.skus)} SKUs, {len(scenario.platforms)} platforms"
         )
-        background.append(asyncio.create_task(follow_events(session)))
-        if alerting_runs:
-            background.append(asyncio.create_task(follow_alerts(session, alerting, admin)))
-        if quota is not None:
-            sync = sync_service_pb2_grpc.SyncServiceStub(channels["sync"])
-            background.append(asyncio.create_task(poll_quotas(session, sync, admin)))
         view = SessionConsole(session, rate, console)
-        background.append(asyncio.create_task(view.run()))
-        traffic = [asyncio.create_task(crowd.arrive()) for crowd in crowds.values()]
-        if scenario.hoarders is not None:
-            hoarding = crowds.get(scenario.hoarders.platform_id)
-            if hoarding is not None:
-                traffic.append(asyncio.create_task(hoarding.hoard(scenario.hoarders)))
-        traffic += [asyncio.create_task(deliver_restock(session, r)) for r in scenario.restocks]
-        traffic += [
-            asyncio.create_task(crowds[burst.platform_id].rush(burst))
-            for burst in scenario.bursts
-            if burst.platform_id in crowds
-        ]
+        background += _followers(session, channels, view, alerting=alerting_runs, quota=quota)
+        traffic = _traffic(session, crowds)
         await asyncio.sleep(scenario.timescale.to_real(scenario.duration))
-        for task in traffic:
-            task.cancel()
-        await asyncio.gather(*traffic, return_exceptions=True)
-        for crowd in crowds.values():
-            await crowd.stop()
-        if quota is not None:
-            await quota.stop_selling()
-            await _settle(quota)
+        await _close_doors(traffic, crowds, quota)
         await asyncio.sleep(_CATCH_UP_SECONDS)
         view.sample()
         _surface_failures(background, console)
@@ -126,6 +97,69 @@ async def play(
             await quota.stop()
         for channel in channels.values():
             await channel.close()
+
+
+async def _stage(
+    session: Session, channels: Mapping[str, grpc.aio.Channel], keys: ApiKeys
+) -> tuple[bool, QuotaPlatforms | None]:
+    """SKUs in inventory, plans in alerting, QUOTA platforms in sync; which of them run."""
+    await create_skus(session)
+    session.tally.services["inventory"] = "running"
+    await _probe_riskcontrol(session, channels["riskcontrol"], session.as_admin)
+    alerting = alerting_service_pb2_grpc.AlertingServiceStub(channels["alerting"])
+    alerting_runs = await plan_live_session(session, alerting, session.as_admin)
+    quota = await _start_quota_platforms(session, channels["sync"], session.as_admin, keys)
+    return alerting_runs, quota
+
+
+def _followers(
+    session: Session,
+    channels: Mapping[str, grpc.aio.Channel],
+    view: SessionConsole,
+    *,
+    alerting: bool,
+    quota: QuotaPlatforms | None,
+) -> list[asyncio.Task[Any]]:
+    """The console and whatever follows the services that run."""
+    admin = session.as_admin
+    tasks = [asyncio.create_task(follow_events(session)), asyncio.create_task(view.run())]
+    if alerting:
+        stub = alerting_service_pb2_grpc.AlertingServiceStub(channels["alerting"])
+        tasks.append(asyncio.create_task(follow_alerts(session, stub, admin)))
+    if quota is not None:
+        sync = sync_service_pb2_grpc.SyncServiceStub(channels["sync"])
+        tasks.append(asyncio.create_task(poll_quotas(session, sync, admin)))
+    return tasks
+
+
+def _traffic(session: Session, crowds: Mapping[str, Crowd]) -> list[asyncio.Task[Any]]:
+    """Buyers, bots, rushes and deliveries, each on its schedule."""
+    scenario = session.scenario
+    tasks = [asyncio.create_task(crowd.arrive()) for crowd in crowds.values()]
+    if scenario.hoarders is not None and scenario.hoarders.platform_id in crowds:
+        hoarding = crowds[scenario.hoarders.platform_id]
+        tasks.append(asyncio.create_task(hoarding.hoard(scenario.hoarders)))
+    tasks += [asyncio.create_task(deliver_restock(session, r)) for r in scenario.restocks]
+    tasks += [
+        asyncio.create_task(crowds[burst.platform_id].rush(burst))
+        for burst in scenario.bursts
+        if burst.platform_id in crowds
+    ]
+    return tasks
+
+
+async def _close_doors(
+    traffic: list[asyncio.Task[Any]], crowds: Mapping[str, Crowd], quota: QuotaPlatforms | None
+) -> None:
+    """No one new comes in; calls under way are answered; quota platforms report their sales."""
+    for task in traffic:
+        task.cancel()
+    await asyncio.gather(*traffic, return_exceptions=True)
+    for crowd in crowds.values():
+        await crowd.stop()
+    if quota is not None:
+        await quota.stop_selling()
+        await _settle(quota)
 
 
 def _session(
