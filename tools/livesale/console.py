@@ -59,36 +59,36 @@ class SessionConsole:
         self._session = session
         self._rate = rate
         self._console = console
+        # One curve point per fortieth of the session, however often the screen is redrawn.
+        self._sample_every = session.scenario.timescale.to_real(
+            session.scenario.duration / _CURVE_POINTS
+        )
+        self._next_sample = 0.0
 
     def sample(self) -> None:
         """Adds a point to every SKU's consumption curve."""
-        tally = self._session.tally
         now = self._session.now()
-        for sku in tally.skus.values():
+        for sku in self._session.tally.skus.values():
             sku.curve.append((now, sku.consumed))
 
     async def run(self) -> None:
         """Samples the curves and redraws until cancelled."""
-        interval = self._session.scenario.timescale.to_real(
-            self._session.scenario.duration / _CURVE_POINTS
-        )
         if self._console.is_terminal:
             with Live(self.render(), console=self._console, refresh_per_second=4) as live:
                 while True:
-                    self.sample()
+                    self._sample_when_due()
                     live.update(self.render())
-                    await asyncio.sleep(min(interval, 0.25))
-        else:
-            elapsed = 0.0
-            while True:
-                self.sample()
-                if elapsed >= _PLAIN_EVERY_SECONDS or elapsed == 0.0:
-                    self._console.print(
-                        self.plain_status(), markup=False, highlight=False, soft_wrap=True
-                    )
-                    elapsed = 0.0
-                await asyncio.sleep(interval)
-                elapsed += interval
+                    await asyncio.sleep(0.25)
+        while True:
+            self._sample_when_due()
+            self._console.print(self.plain_status(), markup=False, highlight=False, soft_wrap=True)
+            await asyncio.sleep(_PLAIN_EVERY_SECONDS)
+
+    def _sample_when_due(self) -> None:
+        elapsed = self._session.real_elapsed()
+        if elapsed >= self._next_sample:
+            self.sample()
+            self._next_sample = elapsed + self._sample_every
 
     def plain_status(self) -> str:
         session, tally = self._session, self._session.tally
