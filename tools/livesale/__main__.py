@@ -41,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{arguments.scenario}: {error}", file=sys.stderr)
         return 2
     console = _console(plain=arguments.plain)
-    keys = ApiKeys(dev_keys.ADMIN_KEY, dev_keys.PLATFORM_KEY)
+    # The published local keys, unless the stack runs with keys of your own.
+    keys = ApiKeys(
+        os.environ.get("STREAMSTOCK_LIVESALE_ADMIN_KEY", dev_keys.ADMIN_KEY),
+        os.environ.get("STREAMSTOCK_LIVESALE_PLATFORM_KEY", dev_keys.PLATFORM_KEY),
+    )
     data_dir: Path = arguments.data_dir.absolute()
     running = RunState.of(data_dir).running()
     if running is not None:
