@@ -74,9 +74,6 @@ class QuotaPlatforms:
             platform.run([session.sku_id(sku.sku_id) for sku in session.scenario.skus])
         return started
 
-    def sold(self) -> int:
-        return sum(platform.tally.sold for platform in self.simulators)
-
     def settled(self) -> bool:
         """True when every sale the platforms made has been reported to sync and answered."""
         return all(platform.outbox_empty for platform in self.simulators)
