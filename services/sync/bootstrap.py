@@ -1,27 +1,84 @@
-"""Builds sync's connections and servicer; nothing connects before this runs.
-
-The servicer is the generated base until the sync issue gives it behaviour: every RPC answers
-UNIMPLEMENTED, while health, readiness and reflection already work.
-"""
+"""Builds sync's connections, clients and servicer; nothing connects before this runs."""
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
+
 from streamstock.sync.v1 import sync_service_pb2, sync_service_pb2_grpc
 
-from services.runtime import storage
+from services.runtime import clients, storage
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
+from services.sync.adapters.inventory_client import InventoryEscrow, UnconfiguredEscrow
+from services.sync.adapters.platform_pusher import PlatformPusher
+from services.sync.adapters.postgres_store import (
+    PostgresReconciliationLocks,
+    PostgresRequestLog,
+    PostgresStore,
+)
+from services.sync.entrypoints.access import ACCESS
+from services.sync.entrypoints.servicer import SyncServicer
+from services.sync.service_layer import schedule
+from services.sync.service_layer.deps import Ports
+from services.sync.service_layer.ports import Escrow
+from services.sync.settings import SyncSettings
+
+log = logging.getLogger(__name__)
 
 
-async def build(settings: ServiceSettings) -> ServiceParts:
+class SystemClock:
+    def now(self) -> float:
+        return time.time()
+
+
+async def build(
+    settings: ServiceSettings, sync_settings: SyncSettings | None = None
+) -> ServiceParts:
+    options = sync_settings or SyncSettings.from_env()
     connections = await storage.connect_postgres(settings, schema="sync")
-    registration = Registration.of(
-        sync_service_pb2.DESCRIPTOR,
-        sync_service_pb2_grpc,
-        sync_service_pb2_grpc.SyncServiceServicer(),
+    inventory = None
+    escrow: Escrow = UnconfiguredEscrow()
+    if "inventory" in settings.peers:
+        inventory = clients.channel(
+            settings.peer("inventory"),
+            settings.service_api_key,
+            settings.outbound_deadline_seconds,
+        )
+        escrow = InventoryEscrow(inventory)
+    else:
+        log.error("STREAMSTOCK_INVENTORY_ADDR is not set: quotas cannot change")
+    pusher = PlatformPusher(
+        options.secret,
+        attempts=options.push_attempts,
+        backoff=(options.push_backoff_seconds, 1.0),
     )
+    ports = Ports(
+        store=PostgresStore(connections.pool),
+        escrow=escrow,
+        pusher=pusher,
+        clock=SystemClock(),
+        new_id=lambda: uuid.uuid4().hex,
+        locks=PostgresReconciliationLocks(connections.pool),
+    )
+    servicer = SyncServicer(
+        ports, PostgresRequestLog(connections.pool), lambda ref: options.secret(ref) is not None
+    )
+    background = [
+        lambda: schedule.every(
+            options.rebalance_interval_seconds, lambda: schedule.rebalance_all(ports)
+        )
+    ]
+    if options.reconcile_interval_seconds > 0:
+        reconcile = schedule.reconcile_all(ports, options.reconcile_repair)
+        background.append(lambda: schedule.every(options.reconcile_interval_seconds, reconcile))
     return ServiceParts(
-        registrations=[registration],
+        registrations=[
+            Registration.of(sync_service_pb2.DESCRIPTOR, sync_service_pb2_grpc, servicer)
+        ],
+        access=ACCESS,
         checks=connections.checks(),
-        cleanups=connections.cleanups(),
+        background=background,
+        cleanups=[*connections.cleanups(), pusher.close, *([inventory.close] if inventory else [])],
     )

@@ -304,3 +304,18 @@ async def test_expiring_soon_event_once_before_the_deadline(client: Client) -> N
             assert event.reservation_expiring_soon.reservation_id == held.reservation_id
             stream.cancel()
             break
+
+
+async def test_restock_refreshes_flash_sale_holds_when_the_policy_says_so(client: Client) -> None:
+    refreshing = await client.create_sku(2, hold_ttl=seconds(600), refresh_ttl_on_restock=True)
+    fixed = await client.create_sku(2, hold_ttl=seconds(600))
+    held = {sku: await client.hold(sku, 1) for sku in (refreshing, fixed)}
+    await asyncio.sleep(1.1)
+    for sku in (refreshing, fixed):
+        await client.call("Restock", sku_id=sku, quantity=5)
+    after = {
+        sku: (await client.call("GetReservation", reservation_id=h.reservation_id)).reservation
+        for sku, h in held.items()
+    }
+    assert after[refreshing].expire_time.seconds >= held[refreshing].expire_time.seconds + 1
+    assert after[fixed].expire_time == held[fixed].expire_time

@@ -1,0 +1,343 @@
+"""ReportSales: apply sale, cancellation and refund lines of one platform, idempotent per line.
+
+The quota rows of the batch's SKUs are locked in SKU order first, so two reports touching the same
+SKUs serialise instead of deadlocking, and each line is judged against what is stored for its key.
+inventory calls carry request ids derived from the line key, so a batch retried after a failure
+applies nothing twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+
+from services.sync.domain.errors import InvalidArgument
+from services.sync.domain.policy import DEFAULT_HALF_LIFE_SECONDS
+from services.sync.domain.quota import Quota
+from services.sync.domain.sales import (
+    LineOutcome,
+    LineRecord,
+    SaleKind,
+    SaleLine,
+    Verdict,
+    judge_return,
+    judge_sale,
+    validate_batch,
+)
+from services.sync.service_layer.coalescer import Coalescer
+from services.sync.service_layer.deps import Ports, effective_policy, quota_platform
+from services.sync.service_layer.escrow import inventory_request_id, set_escrow
+from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
+
+log = logging.getLogger(__name__)
+
+_PENDING = Verdict(LineOutcome.REJECTED, reason="INVALID_ARGUMENT", detail="not judged")
+
+
+@dataclass(frozen=True)
+class LineResult:
+    line: SaleLine
+    verdict: Verdict
+
+
+@dataclass
+class _Batch:
+    ports: Ports
+    tx: SyncTransaction
+    tenant_id: str
+    platform_id: str
+    quotas: dict[str, Quota]
+    half_lives: dict[str, float]
+    lines: dict[tuple[str, str, SaleKind], LineRecord] = field(default_factory=dict)
+    changed: dict[tuple[str, str, SaleKind], tuple[LineRecord, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """How to remember a report's answer under its request id, in the batch's own transaction
+    (a retry then returns it; the caller checked for an earlier answer before submitting)."""
+
+    request_id: str
+    fingerprint: str
+    encode: Callable[[list[LineResult]], bytes]
+
+
+Report = tuple[list[SaleLine], Receipt | None]
+
+
+class SaleReports:
+    """ReportSales. Concurrent reports of one platform are merged into one transaction (the quota
+    rows are locked once per batch instead of once per report, and the answers are remembered in
+    the same commit), and the batch's sales of a SKU consume the escrow in one inventory call."""
+
+    def __init__(self, ports: Ports, max_batch: int = 64) -> None:
+        self._ports = ports
+        self._batches: Coalescer[tuple[str, str], Report, list[LineResult]] = Coalescer(
+            self._decide, max_batch
+        )
+
+    async def report(
+        self,
+        tenant_id: str,
+        platform_id: str,
+        lines: list[SaleLine],
+        receipt: Receipt | None = None,
+    ) -> list[LineResult]:
+        if not platform_id:
+            raise InvalidArgument("platform_id", "is required")
+        validate_batch(lines)
+        return await self._batches.submit((tenant_id, platform_id), (lines, receipt))
+
+    async def _decide(self, key: tuple[str, str], reports: list[Report]) -> list[list[LineResult]]:
+        merged = [line for lines, _ in reports for line in lines]
+        split: list[list[LineResult]] = []
+
+        async def remember(tx: SyncTransaction, results: list[LineResult]) -> None:
+            start = 0
+            for lines, _ in reports:
+                split.append(results[start : start + len(lines)])
+                start += len(lines)
+            answers = [
+                (receipt.request_id, receipt.fingerprint, receipt.encode(answer))
+                for (_, receipt), answer in zip(reports, split, strict=True)
+                if receipt is not None
+            ]
+            await tx.remember_results(key[0], "ReportSales", answers)
+
+        await report_sales(self._ports, *key, merged, remember)
+        return split
+
+
+async def report_sales(
+    ports: Ports,
+    tenant_id: str,
+    platform_id: str,
+    lines: list[SaleLine],
+    before_commit: Callable[[SyncTransaction, list[LineResult]], Awaitable[None]] | None = None,
+) -> list[LineResult]:
+    """Applies the lines in one transaction: sales first (judged in order, consumed together),
+    then returns in order, so a return reported with its sale finds the sale applied."""
+    async with ports.store.transaction() as tx:
+        await quota_platform(tx, tenant_id, platform_id)
+        batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
+        for sku_id in sorted({line.sku_id for line in lines}):
+            batch.quotas[sku_id] = await tx.lock_quota(tenant_id, sku_id, platform_id)
+            found = await effective_policy(tx, tenant_id, sku_id)
+            batch.half_lives[sku_id] = (
+                found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
+            )
+        keys = sorted({(line.order_id, line.line_id) for line in lines})
+        batch.lines = await tx.sale_lines(tenant_id, platform_id, keys)
+        verdicts = await _apply_sales(batch, lines)
+        for index, line in enumerate(lines):
+            if line.kind is not SaleKind.SALE:
+                verdicts[index] = await _apply_return(batch, line)
+        now = ports.clock.now()
+        for quota in batch.quotas.values():
+            await tx.save_quota(quota, now)
+        changed = [(key, record, occur) for key, (record, occur) in batch.changed.items()]
+        await tx.save_sale_lines(tenant_id, platform_id, changed)
+        results = [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
+        if before_commit is not None:
+            await before_commit(tx, results)
+    return results
+
+
+async def _apply_sales(batch: _Batch, lines: list[SaleLine]) -> list[Verdict]:
+    verdicts = [_PENDING] * len(lines)
+    first: dict[tuple[str, str], int] = {}  # a line key's first new sale in this batch
+    repeats: dict[int, int] = {}
+    new_sales: list[int] = []
+    for index, line in enumerate(lines):
+        if line.kind is not SaleKind.SALE:
+            continue
+        key = (line.order_id, line.line_id)
+        if key in first:
+            repeats[index] = first[key]
+            continue
+        verdict = judge_sale(line, await _stored(batch, line, SaleKind.SALE))
+        verdicts[index] = verdict
+        if verdict.outcome is LineOutcome.APPLIED:
+            first[key] = index
+            new_sales.append(index)
+    for sku_id in sorted({lines[i].sku_id for i in new_sales}):
+        of_sku = [i for i in new_sales if lines[i].sku_id == sku_id]
+        sold = await _sell(batch, [lines[i] for i in of_sku])
+        for index, verdict in zip(of_sku, sold, strict=True):
+            verdicts[index] = verdict
+    for index, original in repeats.items():
+        verdicts[index] = _repeat_of(lines[index], lines[original], verdicts[original])
+    return verdicts
+
+
+def _repeat_of(line: SaleLine, original: SaleLine, verdict: Verdict) -> Verdict:
+    """A line sent twice in one batch: judged against the first, once that one was applied."""
+    if verdict.outcome is not LineOutcome.APPLIED:
+        return verdict
+    return judge_sale(line, LineRecord(original.sku_id, original.quantity, original.quantity))
+
+
+async def _sell(batch: _Batch, sales: list[SaleLine]) -> list[Verdict]:
+    """Consumes the escrow for new sales of one SKU: those the quota covers (grown from the pool
+    first when it can) in one consumption, the rest one by one, each growing the escrow if it
+    can."""
+    sku_id = sales[0].sku_id
+    needed = sum(line.quantity for line in sales)
+    quota = batch.quotas[sku_id]
+    if quota.quota_units < needed or not quota.reservation_id:
+        with contextlib.suppress(EscrowRefused):
+            quota = await set_escrow(batch.ports.escrow, quota, max(needed, quota.quota_units))
+    batch.quotas[sku_id] = quota
+    covered: list[SaleLine] = []
+    room = quota.quota_units if quota.reservation_id else 0
+    for line in sales:
+        if line.quantity > room:
+            break
+        covered.append(line)
+        room -= line.quantity
+    verdicts = await _consume_together(batch, covered) if len(covered) > 1 else []
+    for line in sales[len(verdicts) :]:
+        verdicts.append(await _apply_sale(batch, line))
+    return verdicts
+
+
+async def _consume_together(batch: _Batch, covered: list[SaleLine]) -> list[Verdict]:
+    """One ConsumeReservation for all the covered sales of a SKU: one inventory commit per batch
+    instead of one per line. Its request id is numbered by the quota (escrow_seq), not by the
+    lines: if sync failed to commit after inventory did, the next batch reuses the number with
+    other content and inventory refuses it, and the consumption sync missed shows up as ledger
+    and escrow drift that reconciliation books back. Refused, the lines go one by one."""
+    quota = batch.quotas[covered[0].sku_id]
+    units = sum(line.quantity for line in covered)
+    number = inventory_request_id("consume", batch.platform_id, quota.sku_id, quota.escrow_seq)
+    try:
+        await batch.ports.escrow.consume(
+            batch.tenant_id, number, quota.reservation_id, quota.sku_id, units, number
+        )
+    except EscrowRefused as refused:
+        log.warning("batch consumption refused", extra={"why": refused.reason})
+        batch.quotas[quota.sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
+        return []
+    sku_id = quota.sku_id
+    batch.quotas[sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
+    now, half_life = batch.ports.clock.now(), batch.half_lives[sku_id]
+    verdicts = []
+    for line in covered:
+        # Read back every time: a deferred return applied with a sale changes the quota too.
+        batch.quotas[sku_id] = batch.quotas[sku_id].sold(line.quantity, now, half_life)
+        verdicts.append(await _record_sale(batch, line))
+    return verdicts
+
+
+async def _record_sale(batch: _Batch, line: SaleLine) -> Verdict:
+    await _save(batch, line, SaleKind.SALE, LineRecord(line.sku_id, line.quantity, line.quantity))
+    for kind in (SaleKind.CANCEL, SaleKind.REFUND):
+        await _apply_deferred(batch, line, kind)
+    return Verdict(LineOutcome.APPLIED, line.quantity)
+
+
+def _refusal(quota: Quota, line: SaleLine) -> Verdict:
+    reason = "QUOTA_EXCEEDED" if quota.consumed_units or quota.quota_units else "SKU_NOT_ALLOCATED"
+    detail = f"quota {quota.quota_units}, sold {line.quantity}, and the pool cannot cover it"
+    log.warning("sale refused", extra={"platform": quota.platform_id, "sku": line.sku_id})
+    return Verdict(LineOutcome.REJECTED, reason=reason, detail=detail)
+
+
+async def _stored(batch: _Batch, line: SaleLine, kind: SaleKind) -> LineRecord | None:
+    return batch.lines.get((line.order_id, line.line_id, kind))
+
+
+async def _apply_sale(batch: _Batch, line: SaleLine) -> Verdict:
+    """One new sale the quota does not cover: grow the escrow from the pool, then consume."""
+    quota = batch.quotas[line.sku_id]
+    try:
+        batch.quotas[line.sku_id] = await _consume(batch, quota, line)
+    except EscrowRefused:
+        return _refusal(quota, line)
+    return await _record_sale(batch, line)
+
+
+async def _consume(batch: _Batch, quota: Quota, line: SaleLine) -> Quota:
+    """Sells the line from the platform's escrow, first growing it from the pool if the platform
+    sold more than its quota (a late report after a timed-out shrink, for example)."""
+    ports = batch.ports
+    if quota.quota_units < line.quantity or not quota.reservation_id:
+        quota = await set_escrow(ports.escrow, quota, max(line.quantity, quota.quota_units))
+    await ports.escrow.consume(
+        batch.tenant_id,
+        inventory_request_id("sale", batch.platform_id, line.order_id, line.line_id),
+        quota.reservation_id,
+        line.sku_id,
+        line.quantity,
+        line.order_id,
+    )
+    return quota.sold(line.quantity, ports.clock.now(), batch.half_lives[line.sku_id])
+
+
+async def _apply_return(batch: _Batch, line: SaleLine) -> Verdict:
+    other_kind = SaleKind.REFUND if line.kind is SaleKind.CANCEL else SaleKind.CANCEL
+    stored = await _stored(batch, line, line.kind)
+    sale = await _stored(batch, line, SaleKind.SALE)
+    other = await _stored(batch, line, other_kind)
+    verdict = judge_return(line, stored, sale, other.quantity if other else 0)
+    if verdict.outcome is LineOutcome.DEFERRED:
+        applied = stored.applied_units if stored else 0
+        await _save(batch, line, line.kind, LineRecord(line.sku_id, line.quantity, applied))
+    if verdict.outcome is LineOutcome.APPLIED:
+        await _return_units(
+            batch, line, kind=line.kind, totals=(line.quantity, line.quantity), units=verdict.units
+        )
+    return verdict
+
+
+async def _apply_deferred(batch: _Batch, sale_line: SaleLine, kind: SaleKind) -> None:
+    """Applies a return that arrived before its sale, up to the units the sale left."""
+    stored = await _stored(batch, sale_line, kind)
+    if stored is None or stored.applied_units >= stored.quantity:
+        return
+    other_kind = SaleKind.REFUND if kind is SaleKind.CANCEL else SaleKind.CANCEL
+    other = await _stored(batch, sale_line, other_kind)
+    room = sale_line.quantity - (other.applied_units if other else 0) - stored.applied_units
+    units = min(stored.quantity - stored.applied_units, max(0, room))
+    if units > 0:
+        totals = (stored.quantity, stored.applied_units + units)
+        await _return_units(batch, sale_line, kind=kind, totals=totals, units=units)
+
+
+async def _return_units(
+    batch: _Batch, line: SaleLine, *, kind: SaleKind, totals: tuple[int, int], units: int
+) -> None:
+    """Returns `units` to the pool; totals are the line's (reported, applied) running totals."""
+    reported, applied = totals
+    await batch.ports.escrow.return_sold(
+        batch.tenant_id,
+        inventory_request_id(
+            "return", batch.platform_id, line.order_id, line.line_id, kind.name, applied
+        ),
+        line.sku_id,
+        units,
+        line.order_id,
+    )
+    batch.quotas[line.sku_id] = await _keep_returned_listed(batch, line.sku_id, units)
+    await _save(batch, line, kind, LineRecord(line.sku_id, reported, applied))
+
+
+async def _save(batch: _Batch, line: SaleLine, kind: SaleKind, record: LineRecord) -> None:
+    """Kept in the batch and written with the others before the commit."""
+    key = (line.order_id, line.line_id, kind)
+    batch.lines[key] = record
+    batch.changed[key] = (record, line.occur_time)
+
+
+async def _keep_returned_listed(batch: _Batch, sku_id: str, units: int) -> Quota:
+    """The platform's own net count drops with a return, so by the listing rule it lists the
+    returned units again: they go back into its escrow. When the pool was faster, the listing is
+    pushed again instead (the next pass does it) so it never exceeds the quota."""
+    quota = batch.quotas[sku_id]
+    try:
+        grown = await set_escrow(batch.ports.escrow, quota, quota.quota_units + units)
+    except EscrowRefused:
+        return quota.returned(units)
+    return replace(grown.returned(units), needs_push=False)
