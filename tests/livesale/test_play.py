@@ -111,6 +111,10 @@ async def test_a_tiny_session_sells_without_oversell_and_reports(
     assert report.risk.hoarder_attempts > 0
     # Holds of two session minutes in a ten-minute session: some run out and come back.
     assert report.holds.expired > 0 and report.holds.expired_units >= report.holds.expired
+    # sync and the platform simulator are on main: the QUOTA platform sells from its quota.
+    assert report.services["sync"] == "running"
+    quota_platform = next(p for p in report.platforms if p.platform_id == "kuaishou")
+    assert quota_platform.selling_through == "sync quota"
     # A service still being finished shows as not available; it never breaks the run.
     assert set(report.services) >= {"inventory", "riskcontrol", "alerting", "sync"}
     assert all(
