@@ -27,7 +27,15 @@ from streamstock.sync.v1 import (
 )
 
 from bench import echo
-from bench.harness import ADMIN_KEY, Load, Servers, closed_loop, servers, start_process
+from bench.harness import (
+    ADMIN_KEY,
+    Load,
+    Servers,
+    closed_loop,
+    servers,
+    start_process,
+    write_section,
+)
 from services.sync.domain.allocation import Hysteresis
 from services.sync.domain.policy import AllocationPolicy, Share
 from services.sync.domain.rebalance import QuotaView, SkuView, plan
@@ -238,15 +246,17 @@ def _measure(stack: Servers) -> list[str]:
 
 def main() -> None:
     seconds, moved = rebalance_pass()
-    print("## sync\n\nCommand: `python -m bench sync`\n")
-    print(
+    lines = [
         f"Rebalance pass (pure planning) over {SKUS:,} SKUs x {PLATFORMS} platforms: "
-        f"{seconds:.3f} s ({seconds / 1.0:.2f} of the 1 s target; "
-        f"{'met' if seconds <= 1.0 else 'NOT met'}), {moved:,} SKUs with moves.\n"
-    )
+        f"{seconds:.3f} s ({'met' if seconds <= 1.0 else 'NOT met'}: target ≤ 1 s),"
+        f" {moved:,} SKUs with moves.",
+        "",
+    ]
     with servers() as stack:
-        for line in _measure(stack):
-            print(line)
+        lines += _measure(stack)
+    body = "\n".join(lines)
+    print(body)
+    write_section("sync: rebalancing and sale reports", "make bench BENCH=sync", body)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,129 @@
-"""Builds alerting's connections and servicer; nothing connects before this runs.
+"""Builds alerting's connections, workers and servicer; nothing connects before this runs.
 
-The servicer is the generated base until the alerting issue gives it behaviour: every RPC answers
-UNIMPLEMENTED, while health, readiness and reflection already work.
+Background work: the event follower (when STREAMSTOCK_INVENTORY_ADDR is set), the dispatcher of
+notifications, sale actions and buyer reminders, and the ticker. Each is safe to run in several
+replicas at once (checkpoint row lock, SKIP LOCKED claims, unique delivery keys).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
 from streamstock.alerting.v1 import alerting_service_pb2, alerting_service_pb2_grpc
 
-from services.runtime import storage
+from services.alerting.adapters.clock import SystemClock, UuidIds
+from services.alerting.adapters.http_channels import (
+    GatewayChannel,
+    HttpPoster,
+    InboxChannel,
+    PlatformReminders,
+    SignedWebhooks,
+    WebhookChannel,
+)
+from services.alerting.adapters.inventory_events import WatchEventsSource
+from services.alerting.adapters.inventory_sales import InventorySales
+from services.alerting.adapters.postgres_store import WORK_CHANNEL, PostgresStore
+from services.alerting.adapters.secrets import EnvironmentSecrets
+from services.alerting.adapters.wakeup import PostgresListener, Wakeup
+from services.alerting.domain.deliveries import Backoff
+from services.alerting.domain.receivers import Channel
+from services.alerting.entrypoints.access import ACCESS
+from services.alerting.entrypoints.servicer import AlertingServicer
+from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
+from services.alerting.service_layer.follow import EventFollower
+from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
+from services.alerting.service_layer.ticker import tick
+from services.alerting.settings import AlertingSettings
+from services.runtime import clients, storage
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
+log = logging.getLogger(__name__)
+
+
+def _repeated(
+    name: str, work: Callable[[], Awaitable[object]], pause_seconds: float
+) -> Callable[[], Awaitable[None]]:
+    """Runs the work again and again, `pause_seconds` apart: a periodic job, or a worker that only
+    returns when an unexpected error stopped it (logged, then restarted)."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await work()
+            except Exception:
+                log.exception("%s failed; running it again", name)
+            await asyncio.sleep(pause_seconds)
+
+    loop.__qualname__ = name
+    return loop
+
 
 async def build(settings: ServiceSettings) -> ServiceParts:
+    own = AlertingSettings.from_env()
     connections = await storage.connect_postgres(settings, schema="alerting")
+    store = PostgresStore(connections.pool)
+    clock, ids, wakeup = SystemClock(), UuidIds(), Wakeup()
+    listener = PostgresListener(settings.postgres_dsn, WORK_CHANNEL, wakeup)
+    await listener.start()
+    secrets = EnvironmentSecrets()
+    poster = HttpPoster(own.send_timeout_seconds)
+    webhooks = SignedWebhooks(poster, secrets)
+    senders: dict[Channel, NotificationSender] = {
+        Channel.IN_APP: InboxChannel(),
+        Channel.WEBHOOK: WebhookChannel(webhooks),
+        Channel.SMS: GatewayChannel(poster, own.gateway_url, Channel.SMS),
+        Channel.PHONE: GatewayChannel(poster, own.gateway_url, Channel.PHONE),
+    }
+    cleanups = [poster.close, listener.close]
+    background = []
+    inventory = None
+    if "inventory" in settings.peers:
+        inventory = clients.channel(
+            settings.peer("inventory"), settings.service_api_key, settings.outbound_deadline_seconds
+        )
+        cleanups.append(inventory.close)
+        follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup)
+        background.append(_repeated("event-follower", follower.run, 1.0))
+    sales = InventorySales(inventory, settings.outbound_deadline_seconds) if inventory else None
+    dispatcher = Dispatcher(
+        store,
+        senders,
+        PlatformReminders(webhooks),
+        sales or _NoInventory(),
+        clock,
+        wakeup,
+        DispatchSettings(
+            lease=own.lease,
+            send_timeout_seconds=own.send_timeout_seconds,
+            backoff=Backoff(
+                timedelta(seconds=own.retry_base_seconds),
+                timedelta(seconds=own.retry_cap_seconds),
+                own.max_attempts,
+            ),
+        ),
+    )
+    background.append(_repeated("dispatcher", dispatcher.run, 1.0))
+    background.append(_repeated("ticker", lambda: tick(store, ids, clock.now()), own.tick_seconds))
     registration = Registration.of(
         alerting_service_pb2.DESCRIPTOR,
         alerting_service_pb2_grpc,
-        alerting_service_pb2_grpc.AlertingServiceServicer(),
+        AlertingServicer(store, clock, secrets),
     )
     return ServiceParts(
         registrations=[registration],
+        access=ACCESS,
         checks=connections.checks(),
-        cleanups=connections.cleanups(),
+        background=background,
+        cleanups=[*cleanups, *connections.cleanups()],
     )
+
+
+class _NoInventory:
+    """Without STREAMSTOCK_INVENTORY_ADDR sale actions cannot run; they retry and then fail."""
+
+    async def set_sale_status(self, *args: object) -> None:
+        raise DeliveryFailed("STREAMSTOCK_INVENTORY_ADDR is not set")

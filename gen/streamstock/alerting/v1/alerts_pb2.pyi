@@ -66,7 +66,7 @@ ALERT_CHANGE_KIND_INHIBITION_CHANGED: AlertChangeKind
 ALERT_CHANGE_KIND_ACTION_UPDATED: AlertChangeKind
 
 class AlertValues(_message.Message):
-    __slots__ = ("observe_time", "consumed_units", "forecast_units", "consumed_fraction", "line_fraction", "sellable_units", "low_stock_units", "projected_sell_out_time")
+    __slots__ = ("observe_time", "consumed_units", "forecast_units", "consumed_fraction", "line_fraction", "sellable_units", "low_stock_units", "projected_sell_out_time", "restocked_units")
     OBSERVE_TIME_FIELD_NUMBER: _ClassVar[int]
     CONSUMED_UNITS_FIELD_NUMBER: _ClassVar[int]
     FORECAST_UNITS_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +75,7 @@ class AlertValues(_message.Message):
     SELLABLE_UNITS_FIELD_NUMBER: _ClassVar[int]
     LOW_STOCK_UNITS_FIELD_NUMBER: _ClassVar[int]
     PROJECTED_SELL_OUT_TIME_FIELD_NUMBER: _ClassVar[int]
+    RESTOCKED_UNITS_FIELD_NUMBER: _ClassVar[int]
     observe_time: _timestamp_pb2.Timestamp
     consumed_units: int
     forecast_units: int
@@ -83,7 +84,8 @@ class AlertValues(_message.Message):
     sellable_units: int
     low_stock_units: int
     projected_sell_out_time: _timestamp_pb2.Timestamp
-    def __init__(self, observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., consumed_units: _Optional[int] = ..., forecast_units: _Optional[int] = ..., consumed_fraction: _Optional[float] = ..., line_fraction: _Optional[float] = ..., sellable_units: _Optional[int] = ..., low_stock_units: _Optional[int] = ..., projected_sell_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    restocked_units: int
+    def __init__(self, observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., consumed_units: _Optional[int] = ..., forecast_units: _Optional[int] = ..., consumed_fraction: _Optional[float] = ..., line_fraction: _Optional[float] = ..., sellable_units: _Optional[int] = ..., low_stock_units: _Optional[int] = ..., projected_sell_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., restocked_units: _Optional[int] = ...) -> None: ...
 
 class Acknowledgement(_message.Message):
     __slots__ = ("acknowledged_by", "acknowledge_time", "comment")

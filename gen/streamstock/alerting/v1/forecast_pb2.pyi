@@ -38,7 +38,7 @@ class EffectiveThreshold(_message.Message):
     def __init__(self, tier: _Optional[_Union[_policies_pb2.Tier, str]] = ..., configured_fraction: _Optional[float] = ..., effective_fraction: _Optional[float] = ..., effective_units: _Optional[int] = ..., low_stock_units: _Optional[int] = ...) -> None: ...
 
 class Forecast(_message.Message):
-    __slots__ = ("sku_id", "session_id", "observe_time", "forecast_units", "consumed_units", "consumed_fraction", "expected_fraction", "pace_ratio", "pace_state", "sellable_units", "burn_rate_per_minute", "projected_sell_out_time", "projected_consumed_units_at_end", "restock_units_needed", "restock_order_by_time", "thresholds", "current_tier")
+    __slots__ = ("sku_id", "session_id", "observe_time", "forecast_units", "consumed_units", "consumed_fraction", "expected_fraction", "pace_ratio", "pace_state", "sellable_units", "burn_rate_per_minute", "projected_sell_out_time", "projected_consumed_units_at_end", "restock_units_needed", "restock_order_by_time", "thresholds", "current_tier", "restocked_units")
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     OBSERVE_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -56,6 +56,7 @@ class Forecast(_message.Message):
     RESTOCK_ORDER_BY_TIME_FIELD_NUMBER: _ClassVar[int]
     THRESHOLDS_FIELD_NUMBER: _ClassVar[int]
     CURRENT_TIER_FIELD_NUMBER: _ClassVar[int]
+    RESTOCKED_UNITS_FIELD_NUMBER: _ClassVar[int]
     sku_id: str
     session_id: str
     observe_time: _timestamp_pb2.Timestamp
@@ -73,7 +74,8 @@ class Forecast(_message.Message):
     restock_order_by_time: _timestamp_pb2.Timestamp
     thresholds: _containers.RepeatedCompositeFieldContainer[EffectiveThreshold]
     current_tier: _policies_pb2.Tier
-    def __init__(self, sku_id: _Optional[str] = ..., session_id: _Optional[str] = ..., observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forecast_units: _Optional[int] = ..., consumed_units: _Optional[int] = ..., consumed_fraction: _Optional[float] = ..., expected_fraction: _Optional[float] = ..., pace_ratio: _Optional[float] = ..., pace_state: _Optional[_Union[PaceState, str]] = ..., sellable_units: _Optional[int] = ..., burn_rate_per_minute: _Optional[float] = ..., projected_sell_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., projected_consumed_units_at_end: _Optional[int] = ..., restock_units_needed: _Optional[int] = ..., restock_order_by_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., thresholds: _Optional[_Iterable[_Union[EffectiveThreshold, _Mapping]]] = ..., current_tier: _Optional[_Union[_policies_pb2.Tier, str]] = ...) -> None: ...
+    restocked_units: int
+    def __init__(self, sku_id: _Optional[str] = ..., session_id: _Optional[str] = ..., observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forecast_units: _Optional[int] = ..., consumed_units: _Optional[int] = ..., consumed_fraction: _Optional[float] = ..., expected_fraction: _Optional[float] = ..., pace_ratio: _Optional[float] = ..., pace_state: _Optional[_Union[PaceState, str]] = ..., sellable_units: _Optional[int] = ..., burn_rate_per_minute: _Optional[float] = ..., projected_sell_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., projected_consumed_units_at_end: _Optional[int] = ..., restock_units_needed: _Optional[int] = ..., restock_order_by_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., thresholds: _Optional[_Iterable[_Union[EffectiveThreshold, _Mapping]]] = ..., current_tier: _Optional[_Union[_policies_pb2.Tier, str]] = ..., restocked_units: _Optional[int] = ...) -> None: ...
 
 class CurvePoint(_message.Message):
     __slots__ = ("time", "expected_consumed_units", "actual_consumed_units", "projected_consumed_units", "sellable_units")

@@ -1,0 +1,95 @@
+"""Inventory's contract events decoded into alerting's StockEvent, and the WatchEvents source."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC
+
+import grpc
+from streamstock.inventory.v1 import (
+    events_pb2,
+    inventory_service_pb2,
+    inventory_service_pb2_grpc,
+    reservation_pb2,
+    stock_pb2,
+)
+
+from services.alerting.domain.events import EventKind, HoldChange, StockEvent, StockLevels
+
+log = logging.getLogger(__name__)
+
+_KINDS = {
+    "sku_created": EventKind.SKU_CREATED,
+    "stock_adjusted": EventKind.STOCK_ADJUSTED,
+    "reservation_created": EventKind.HOLD_CREATED,
+    "reservation_confirmed": EventKind.HOLD_CONFIRMED,
+    "reservation_released": EventKind.HOLD_RELEASED,
+    "reservation_expired": EventKind.HOLD_EXPIRED,
+    "reservation_expiring_soon": EventKind.HOLD_EXPIRING_SOON,
+    "reservation_extended": EventKind.HOLD_CHANGED,
+    "reservation_resized": EventKind.HOLD_CHANGED,
+    "reservation_consumed": EventKind.HOLD_CHANGED,
+}
+
+
+def _hold(event: events_pb2.ReservationEvent) -> HoldChange:
+    expire = event.expire_time.ToDatetime(UTC) if event.HasField("expire_time") else None
+    return HoldChange(
+        reservation_id=event.reservation_id,
+        user_id=event.user_id,
+        order_id=event.order_id,
+        platform_id=event.buyer.platform_id,
+        expire_time=expire,
+        active=event.state == reservation_pb2.RESERVATION_STATE_ACTIVE,
+    )
+
+
+def decode(message: events_pb2.InventoryEvent) -> StockEvent:
+    kind_name = message.WhichOneof("kind") or ""
+    kind = _KINDS.get(kind_name, EventKind.OTHER_STOCK_CHANGE)
+    stock = message.stock
+    restocked = 0
+    if kind_name == "stock_adjusted":
+        adjusted = message.stock_adjusted
+        if adjusted.reason == stock_pb2.LEDGER_REASON_RESTOCK and adjusted.on_hand_delta > 0:
+            restocked = adjusted.on_hand_delta
+    hold = _hold(getattr(message, kind_name)) if kind_name.startswith("reservation_") else None
+    return StockEvent(
+        sequence=message.sequence,
+        tenant_id=message.tenant_id,
+        sku_id=message.sku_id,
+        occur_time=message.occur_time.ToDatetime(UTC),
+        levels=StockLevels(
+            stock.on_hand, stock.withheld, stock.reserved, stock.sold, stock.sellable
+        ),
+        kind=kind,
+        restocked_units=restocked,
+        hold=hold,
+    )
+
+
+class WatchEventsSource:
+    """Follows InventoryService.WatchEvents for every tenant (a service key), reconnecting with
+    backoff; each response's events become one batch."""
+
+    def __init__(self, channel: grpc.aio.Channel, retry_seconds: float = 1.0) -> None:
+        self.stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
+        self.retry_seconds = retry_seconds
+
+    async def batches(self, after_sequence: int) -> AsyncIterator[Sequence[StockEvent]]:
+        after = after_sequence
+        while True:
+            try:
+                stream = self.stub.WatchEvents(
+                    inventory_service_pb2.WatchEventsRequest(after_sequence=after)
+                )
+                async for response in stream:
+                    batch = [decode(event) for event in response.events]
+                    if batch:
+                        after = batch[-1].sequence
+                        yield batch
+            except grpc.aio.AioRpcError as error:
+                log.warning("WatchEvents failed (%s); resuming after %d", error.code(), after)
+            await asyncio.sleep(self.retry_seconds)

@@ -1,0 +1,578 @@
+"""alerting's PostgreSQL store: the only place with SQL. One Transaction per use case."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Collection, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import asyncpg
+
+from services.alerting.adapters import bulk, records
+from services.alerting.adapters.config_sql import ConfigQueries
+from services.alerting.adapters.rows import (
+    alert_row,
+    consumption_row,
+    delivery_row,
+    levels_row,
+    plan_row,
+    policy_row,
+    receiver_row,
+    reminder_row,
+)
+from services.alerting.domain.alerts import (
+    ActionResult,
+    AlertChange,
+    ChangeKind,
+)
+from services.alerting.domain.deliveries import DeliveryStatus, NotificationKind
+from services.alerting.domain.policy import AlertPolicy, ResponseAction
+from services.alerting.domain.receivers import Channel
+from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
+from services.alerting.service_layer.ports import (
+    ClaimedAction,
+    ClaimedDelivery,
+    DeliveryOutcome,
+    FollowContext,
+    SaleActionRequest,
+    SkuKey,
+    Writes,
+)
+
+WORK_CHANNEL = "alerting_work"
+CHANGES_CHANNEL = "alerting_changes"
+
+_OPEN_DELIVERY = (DeliveryStatus.SCHEDULED.value, DeliveryStatus.RETRYING.value)
+_STOP_KINDS = [NotificationKind.ESCALATION.value, NotificationKind.REPEAT.value]
+_KEY = (("tenant_id", "text"), ("sku_id", "text"))
+_LEVEL_COLUMNS = (
+    *_KEY,
+    *((name, "bigint") for name in ("on_hand", "withheld", "reserved", "sold", "sellable")),
+    ("observed_at", "timestamptz"),
+)
+_SESSION_KEY = (("tenant_id", "text"), ("session_id", "text"), ("sku_id", "text"))
+_CONSUMPTION_COLUMNS = (
+    *_SESSION_KEY,
+    *(
+        (name, "bigint")
+        for name in ("baseline_units", "consumed_units", "restocked_units", "sellable_units")
+    ),
+    ("burn_rate", "float8"),
+    ("burn_observed_at", "timestamptz"),
+    ("early_peak_fraction", "float8"),
+)
+_BATCH_KEYS = "unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
+_FOLLOW_CONTEXT = f"""
+SELECT
+  ARRAY(SELECT t FROM sku_levels t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS levels,
+  ARRAY(SELECT t FROM plans t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)
+        WHERE t.start_time <= $4 AND least(t.ended_time, t.end_time) > $3) AS plans,
+  ARRAY(SELECT t FROM session_consumption t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id))
+    AS consumption,
+  ARRAY(SELECT t FROM alerts t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id) WHERE t.state <> 3)
+    AS alerts,
+  ARRAY(SELECT t FROM alert_policies t WHERE t.tenant_id = ANY($1::text[])
+        AND (t.sku_id = '' OR t.sku_id = ANY($2::text[]))) AS policies,
+  ARRAY(SELECT t FROM receivers t WHERE t.tenant_id = ANY($1::text[]) ORDER BY t.receiver_id)
+    AS receivers,
+  ARRAY(SELECT t FROM reminder_settings t WHERE $5 AND t.tenant_id = ANY($1::text[]))
+    AS reminder_settings
+"""
+_SAMPLE_COLUMNS = (
+    *_SESSION_KEY,
+    ("observed_second", "timestamptz"),
+    ("consumed_units", "bigint"),
+    ("sellable_units", "bigint"),
+)
+
+
+def _resolve_policies(
+    context: FollowContext, tenants: list[str], skus: list[str], stored: list[AlertPolicy]
+) -> None:
+    """A SKU's own policy, else its tenant's default (absent: the seed applies)."""
+    by_key = {(policy.tenant_id, policy.sku_id): policy for policy in stored}
+    for tenant, sku in zip(tenants, skus, strict=True):
+        policy = by_key.get((tenant, sku)) or by_key.get((tenant, ""))
+        if policy is not None:
+            context.policies[(tenant, sku)] = policy
+
+
+class PostgresTransaction(ConfigQueries):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    # --- the event follower ---------------------------------------------------------------------
+
+    async def defer_flush(self) -> None:
+        await self.conn.execute("SET LOCAL synchronous_commit = off")
+
+    async def lock_checkpoint(self, follower: str) -> int:
+        # The no-op update takes the row lock and returns the sequence in one round trip.
+        value = await self.conn.fetchval(
+            "INSERT INTO follower_checkpoints (follower, last_sequence) VALUES ($1, 0)"
+            " ON CONFLICT (follower) DO UPDATE SET last_sequence = follower_checkpoints.last_sequence"
+            " RETURNING last_sequence",
+            follower,
+        )
+        return int(value)
+
+    async def save_checkpoint(self, follower: str, sequence: int) -> None:
+        await self.conn.execute(
+            "UPDATE follower_checkpoints SET last_sequence = $2 WHERE follower = $1",
+            follower,
+            sequence,
+        )
+
+    async def load_follow_context(
+        self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
+    ) -> FollowContext:
+        """Everything the fold needs for the batch's SKUs, in one round trip (arrays of rows)."""
+        tenants = [k[0] for k in keys]
+        skus = [k[1] for k in keys]
+        row = await self.conn.fetchrow(_FOLLOW_CONTEXT, tenants, skus, since, until, reminders)
+        context = FollowContext()
+        for level in row["levels"]:
+            context.levels[(level["tenant_id"], level["sku_id"])] = levels_row(level)
+        for plan in row["plans"]:
+            context.plans.setdefault((plan["tenant_id"], plan["sku_id"]), []).append(plan_row(plan))
+        for state in row["consumption"]:
+            key = (state["tenant_id"], state["sku_id"], state["session_id"])
+            context.consumption[key] = consumption_row(state)
+        for stored in row["alerts"]:
+            alert = alert_row(stored)
+            key = (alert.tenant_id, alert.sku_id, alert.session_id)
+            context.open_alerts.setdefault(key, {})[alert.tier] = alert
+        _resolve_policies(context, tenants, skus, [policy_row(p) for p in row["policies"]])
+        for receiver in row["receivers"]:
+            context.receivers.setdefault(receiver["tenant_id"], []).append(receiver_row(receiver))
+        for settings in row["reminder_settings"]:
+            context.reminder_settings[settings["tenant_id"]] = records.reminder_settings_from(
+                settings["tenant_id"], json.loads(settings["body"]), settings["update_time"]
+            )
+        return context
+
+    async def load_open_context(self, now: datetime) -> FollowContext:
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT tenant_id, sku_id FROM alerts WHERE state <> 3"
+        )
+        keys = [(row["tenant_id"], row["sku_id"]) for row in rows]
+        context = await self.load_follow_context(keys, now - timedelta(days=3650), now, False)
+        tenants = [k[0] for k in keys]
+        skus = [k[1] for k in keys]
+        # Plans that ended still matter to the ticker: their open alerts must resolve.
+        for row in await self.conn.fetch(
+            "SELECT t.* FROM plans t JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
+            " USING (tenant_id, sku_id)",
+            tenants,
+            skus,
+        ):
+            plan = plan_row(row)
+            known = context.plans.setdefault((plan.tenant_id, plan.sku_id), [])
+            if all(p.session_id != plan.session_id for p in known):
+                known.append(plan)
+        return context
+
+    async def save_writes(self, writes: Writes, now: datetime) -> None:
+        await self._save_sku_state(writes)
+        await self._save_alerts(writes, now)
+        await self._save_deliveries(writes, now)
+        await self._save_sale_actions(writes, now)
+        await self._save_reminders(writes, now)
+        if writes.enqueues_work:
+            await self.conn.execute(f"NOTIFY {WORK_CHANNEL}")
+        if writes.changes:
+            await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
+
+    async def _save_sku_state(self, writes: Writes) -> None:
+        """Counters, session consumption and curve samples of the batch in one statement."""
+        await bulk.upsert_all(
+            self.conn,
+            [
+                bulk.Upsert(
+                    "sku_levels",
+                    _LEVEL_COLUMNS,
+                    ("tenant_id", "sku_id"),
+                    [
+                        (t, s, lv.on_hand, lv.withheld, lv.reserved, lv.sold, lv.sellable, at)
+                        for (t, s), (lv, at) in writes.levels.items()
+                    ],
+                ),
+                bulk.Upsert(
+                    "session_consumption",
+                    _CONSUMPTION_COLUMNS,
+                    ("tenant_id", "session_id", "sku_id"),
+                    [
+                        (
+                            c.tenant_id,
+                            c.session_id,
+                            c.sku_id,
+                            c.baseline_units,
+                            c.consumed_units,
+                            c.restocked_units,
+                            c.sellable_units,
+                            c.burn.units_per_minute,
+                            c.burn.observed_at,
+                            c.early_peak_fraction,
+                        )
+                        for c in writes.consumption.values()
+                    ],
+                ),
+                bulk.Upsert(
+                    "consumption_samples",
+                    _SAMPLE_COLUMNS,
+                    ("tenant_id", "session_id", "sku_id", "observed_second"),
+                    [
+                        (t, session, s, second, consumed, sellable)
+                        for (t, s, session, second), (consumed, sellable) in writes.samples.items()
+                    ],
+                ),
+            ],
+        )
+
+    async def _save_alerts(self, writes: Writes, now: datetime) -> None:
+        if not writes.alerts:
+            return
+        await self.conn.executemany(
+            "INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,"
+            " pending_time, sequence, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)"
+            " ON CONFLICT (alert_id) DO UPDATE SET state = $6, acknowledged = $7, body = $9",
+            [
+                (
+                    a.alert_id,
+                    a.tenant_id,
+                    a.sku_id,
+                    a.session_id,
+                    a.tier.value,
+                    a.state.value,
+                    a.acknowledgement is not None,
+                    a.pending_time,
+                    json.dumps(records.alert_json(a)),
+                )
+                for a in writes.alerts.values()
+            ],
+        )
+        if writes.changes:
+            await self.conn.executemany(
+                "WITH logged AS (INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)"
+                " VALUES ($1, $2, $3, $4, $5) RETURNING sequence)"
+                " UPDATE alerts SET sequence = (SELECT sequence FROM logged) WHERE alert_id = $2",
+                [
+                    (
+                        c.alert.tenant_id,
+                        c.alert.alert_id,
+                        c.kind.value,
+                        now,
+                        json.dumps(records.alert_json(c.alert)),
+                    )
+                    for c in writes.changes
+                ],
+            )
+
+    async def _save_deliveries(self, writes: Writes, now: datetime) -> None:
+        if writes.deliveries:
+            await self.conn.executemany(
+                "INSERT INTO deliveries (delivery_id, tenant_id, alert_id, sku_id, receiver_id, channel,"
+                " kind, escalation_step, occurrence, status, idempotency_key, create_time, due_time,"
+                " next_attempt_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+                " CASE WHEN $10::smallint = 1 THEN $13::timestamptz END)"
+                " ON CONFLICT DO NOTHING",
+                [
+                    (
+                        d.delivery_id,
+                        d.tenant_id,
+                        d.alert_id,
+                        d.sku_id,
+                        d.receiver_id,
+                        d.channel.value,
+                        d.kind.value,
+                        d.escalation_step,
+                        d.occurrence,
+                        d.status.value,
+                        d.idempotency_key,
+                        d.create_time,
+                        d.due_time,
+                    )
+                    for d in writes.deliveries
+                ],
+            )
+        if writes.stopped:
+            await self.cancel_follow_ups(
+                writes.stopped, "the alert resolved or was acknowledged", now
+            )
+        if writes.suppressed:
+            await self.conn.execute(
+                "UPDATE deliveries SET status = $2, next_attempt_time = NULL,"
+                " last_error = 'inhibited by a RED alert of the same SKU'"
+                " WHERE alert_id = ANY($1::text[]) AND status = 1 AND claimed_until IS NULL",
+                writes.suppressed,
+                DeliveryStatus.SUPPRESSED.value,
+            )
+
+    async def cancel_follow_ups(self, alert_ids: list[str], why: str, now: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE deliveries SET status = $2, next_attempt_time = NULL, last_error = $3"
+            " WHERE alert_id = ANY($1::text[]) AND status = ANY($4::smallint[])"
+            " AND kind = ANY($5::smallint[])",
+            alert_ids,
+            DeliveryStatus.CANCELLED.value,
+            why,
+            list(_OPEN_DELIVERY),
+            _STOP_KINDS,
+        )
+
+    async def _save_sale_actions(self, writes: Writes, now: datetime) -> None:
+        if writes.sale_actions:
+            await self.conn.executemany(
+                "INSERT INTO sale_actions (alert_id, action, tenant_id, sku_id, status, next_attempt_time)"
+                " VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT DO NOTHING",
+                [
+                    (a.alert_id, a.action.value, a.tenant_id, a.sku_id, now)
+                    for a in writes.sale_actions
+                ],
+            )
+
+    async def _save_reminders(self, writes: Writes, now: datetime) -> None:
+        if writes.reminders:
+            await self.conn.executemany(
+                "INSERT INTO buyer_reminders (reminder_id, tenant_id, reservation_id, user_id, order_id,"
+                " sku_ids, platform_id, hold_expire_time, status, create_time, detail, webhook,"
+                " next_attempt_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+                " CASE WHEN $9::smallint = 1 THEN $10::timestamptz END)"
+                " ON CONFLICT (tenant_id, reservation_id) DO UPDATE SET sku_ids ="
+                " CASE WHEN $6[1] = ANY(buyer_reminders.sku_ids) THEN buyer_reminders.sku_ids"
+                " ELSE buyer_reminders.sku_ids || $6 END",
+                [
+                    (
+                        r.reminder_id,
+                        r.tenant_id,
+                        r.reservation_id,
+                        r.user_id,
+                        r.order_id,
+                        list(r.sku_ids),
+                        r.platform_id,
+                        r.hold_expire_time,
+                        r.status.value,
+                        r.create_time,
+                        r.detail,
+                        json.dumps(records.webhook_json(r.webhook)) if r.webhook else None,
+                    )
+                    for r in writes.reminders
+                ],
+            )
+        if writes.closed_holds:
+            await self.conn.executemany(
+                "UPDATE buyer_reminders SET status = $3, next_attempt_time = NULL,"
+                " detail = 'the hold was confirmed, released or expired first'"
+                " WHERE tenant_id = $1 AND reservation_id = $2 AND status = 1"
+                " AND (claimed_until IS NULL OR claimed_until < $4)",
+                [(t, r, ReminderStatus.CANCELLED.value, now) for t, r in writes.closed_holds],
+            )
+
+    async def notified_channels(
+        self, alert_ids: Collection[str]
+    ) -> dict[str, dict[str, set[Channel]]]:
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT alert_id, receiver_id, channel FROM deliveries"
+            " WHERE alert_id = ANY($1::text[]) AND kind <> $2 AND status = ANY($3::smallint[])",
+            list(alert_ids),
+            NotificationKind.RESOLVED.value,
+            [*_OPEN_DELIVERY, DeliveryStatus.DELIVERED.value],
+        )
+        notified: dict[str, dict[str, set[Channel]]] = {}
+        for row in rows:
+            notified.setdefault(row["alert_id"], {}).setdefault(row["receiver_id"], set()).add(
+                Channel(row["channel"])
+            )
+        return notified
+
+    # --- the dispatcher -------------------------------------------------------------------------
+
+    async def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedDelivery]:
+        rows = await self.conn.fetch(
+            """
+            WITH heads AS (
+                SELECT DISTINCT ON (o.tenant_id, o.receiver_id, o.channel, o.sku_id) o.delivery_id
+                FROM deliveries o JOIN alerts a ON a.alert_id = o.alert_id
+                WHERE o.status IN (1, 2) AND o.due_time <= $1
+                ORDER BY o.tenant_id, o.receiver_id, o.channel, o.sku_id, o.due_time,
+                    o.create_time, o.kind = 4, a.tier
+            ), picked AS (
+                SELECT d.delivery_id FROM deliveries d JOIN heads USING (delivery_id)
+                WHERE d.next_attempt_time <= $1 AND (d.claimed_until IS NULL OR d.claimed_until < $1)
+                ORDER BY d.due_time LIMIT $3
+                FOR UPDATE OF d SKIP LOCKED
+            )
+            UPDATE deliveries d SET claimed_until = $2, attempt_count = d.attempt_count + 1,
+                last_attempt_time = $1
+            FROM picked WHERE d.delivery_id = picked.delivery_id
+            RETURNING d.*
+            """,
+            now,
+            lease_until,
+            limit,
+        )
+        if not rows:
+            return []
+        deliveries = [delivery_row(row) for row in rows]
+        alerts = {
+            row["alert_id"]: alert_row(row)
+            for row in await self.conn.fetch(
+                "SELECT * FROM alerts WHERE alert_id = ANY($1::text[])",
+                [d.alert_id for d in deliveries],
+            )
+        }
+        receivers = {
+            (row["tenant_id"], row["receiver_id"]): receiver_row(row)
+            for row in await self.conn.fetch(
+                "SELECT r.* FROM receivers r JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, receiver_id)"
+                " USING (tenant_id, receiver_id)",
+                [d.tenant_id for d in deliveries],
+                [d.receiver_id for d in deliveries],
+            )
+        }
+        return [
+            ClaimedDelivery(d, alerts[d.alert_id], receivers.get((d.tenant_id, d.receiver_id)))
+            for d in deliveries
+        ]
+
+    async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
+        ordered = sorted(outcomes, key=lambda o: o.delivery.delivery_id)
+        await self.conn.executemany(
+            "UPDATE deliveries SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
+            " last_error = $4, deliver_time = CASE WHEN $2::smallint = 3 THEN $5::timestamptz END"
+            " WHERE delivery_id = $1",
+            [
+                (o.delivery.delivery_id, o.status.value, o.next_attempt, o.error, now)
+                for o in ordered
+            ],
+        )
+        inbox = [
+            o.delivery
+            for o in ordered
+            if o.status is DeliveryStatus.DELIVERED and o.delivery.channel is Channel.IN_APP
+        ]
+        if inbox:
+            await self.conn.executemany(
+                "INSERT INTO inbox_items VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                [
+                    (d.delivery_id, d.tenant_id, d.receiver_id, d.alert_id, d.kind.value, now)
+                    for d in inbox
+                ],
+            )
+
+    async def next_due_time(self) -> datetime | None:
+        value = await self.conn.fetchval(
+            "SELECT least((SELECT min(next_attempt_time) FROM deliveries WHERE status IN (1, 2)),"
+            " (SELECT min(next_attempt_time) FROM sale_actions WHERE status = 1),"
+            " (SELECT min(next_attempt_time) FROM buyer_reminders WHERE status = 1))"
+        )
+        return value  # type: ignore[no-any-return]
+
+    async def claim_sale_actions(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedAction]:
+        rows = await self.conn.fetch(
+            """
+            WITH picked AS (
+                SELECT alert_id, action FROM sale_actions
+                WHERE status = 1 AND next_attempt_time <= $1
+                  AND (claimed_until IS NULL OR claimed_until < $1)
+                ORDER BY next_attempt_time LIMIT $3 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE sale_actions s SET claimed_until = $2, attempt_count = s.attempt_count + 1
+            FROM picked WHERE s.alert_id = picked.alert_id AND s.action = picked.action
+            RETURNING s.*, (SELECT body FROM alerts a WHERE a.alert_id = s.alert_id) AS alert_body
+            """,
+            now,
+            lease_until,
+            limit,
+        )
+        claimed = []
+        for row in rows:
+            request = SaleActionRequest(
+                row["tenant_id"], row["sku_id"], row["alert_id"], ResponseAction(row["action"])
+            )
+            alert = records.alert_from(json.loads(row["alert_body"]), 0, None)
+            claimed.append(ClaimedAction(request, row["attempt_count"], alert.summary))
+        return claimed
+
+    async def finish_sale_action(
+        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
+    ) -> None:
+        await self.conn.execute(
+            "UPDATE sale_actions SET status = $3, claimed_until = NULL, next_attempt_time = $4, detail = $5"
+            " WHERE alert_id = $1 AND action = $2",
+            request.alert_id,
+            request.action.value,
+            result.status.value,
+            next_attempt,
+            result.detail,
+        )
+        row = await self.conn.fetchrow(
+            "SELECT * FROM alerts WHERE alert_id = $1 FOR UPDATE", request.alert_id
+        )
+        alert = alert_row(row)
+        results = (
+            *tuple(r for r in alert.action_results if r.action is not request.action),
+            result,
+        )
+        updated = replace(alert, action_results=results)
+        writes = Writes(
+            alerts={updated.alert_id: updated},
+            changes=[AlertChange(updated, ChangeKind.ACTION_UPDATED)],
+        )
+        await self._save_alerts(writes, result.update_time)
+        await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
+
+    async def claim_reminders(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[BuyerReminder]:
+        rows = await self.conn.fetch(
+            """
+            WITH picked AS (
+                SELECT reminder_id FROM buyer_reminders
+                WHERE status = 1 AND next_attempt_time <= $1
+                  AND (claimed_until IS NULL OR claimed_until < $1)
+                ORDER BY next_attempt_time LIMIT $3 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE buyer_reminders b SET claimed_until = $2, attempt_count = b.attempt_count + 1
+            FROM picked WHERE b.reminder_id = picked.reminder_id
+            RETURNING b.*
+            """,
+            now,
+            lease_until,
+            limit,
+        )
+        return [reminder_row(row) for row in rows]
+
+    async def finish_reminder(
+        self, reminder: BuyerReminder, now: datetime, next_attempt: datetime | None, error: str
+    ) -> None:
+        status = ReminderStatus.SENT
+        if error:
+            status = ReminderStatus.PENDING if next_attempt else ReminderStatus.FAILED
+        await self.conn.execute(
+            "UPDATE buyer_reminders SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
+            " detail = $4, send_time = CASE WHEN $2::smallint = 2 THEN $5::timestamptz END WHERE reminder_id = $1",
+            reminder.reminder_id,
+            status.value,
+            next_attempt,
+            error,
+            now,
+        )
+
+
+class PostgresStore:
+    """Hands out transactions on pooled connections."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield PostgresTransaction(conn)

@@ -1,0 +1,324 @@
+"""The alert lifecycle: pending → firing → resolved, acknowledged beside it; hysteresis; inhibition.
+
+One alert is open at most per tenant, SKU, session and tier. A tier's condition holds when any of its
+enabled lines is crossed (consumption against the pace-adjusted line, sellable units at or below the
+low-stock line, sell-out projected within the span). A PENDING alert fires once the condition has held
+for the policy's pending duration; if the condition stops holding first, it resolves silently. A
+FIRING alert resolves only when every line is cleared by the hysteresis margin (consumption below the
+line minus `hysteresis_fraction`, sellable above the low-stock line plus `hysteresis_units`, sell-out
+beyond the span), so a level bouncing around a line does not flap. A firing RED alert inhibits the
+open YELLOW and ORANGE alerts of the same SKU and session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import Enum
+
+from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier, TierLine
+
+
+class AlertState(Enum):
+    PENDING = 1
+    FIRING = 2
+    RESOLVED = 3
+
+
+class AlertTrigger(Enum):
+    CONSUMPTION = 1
+    LOW_STOCK = 2
+    PROJECTED_SELL_OUT = 3
+
+
+class ChangeKind(Enum):
+    SNAPSHOT = 1
+    OPENED = 2
+    STATE_CHANGED = 3
+    ACKNOWLEDGED = 4
+    VALUES_UPDATED = 5
+    INHIBITION_CHANGED = 6
+    ACTION_UPDATED = 7
+
+
+class ActionStatus(Enum):
+    PENDING = 1
+    SUCCEEDED = 2
+    FAILED = 3
+    SKIPPED = 4
+
+
+@dataclass(frozen=True)
+class AlertValues:
+    observe_time: datetime
+    consumed_units: int
+    forecast_units: int
+    restocked_units: int
+    consumed_fraction: float
+    line_fraction: float
+    sellable_units: int
+    low_stock_units: int
+    projected_sell_out_time: datetime | None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    acknowledged_by: str
+    acknowledge_time: datetime
+    comment: str
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    action: ResponseAction
+    status: ActionStatus
+    update_time: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Alert:
+    alert_id: str
+    tenant_id: str
+    sku_id: str
+    session_id: str
+    tier: Tier
+    trigger: AlertTrigger
+    state: AlertState
+    pending_time: datetime
+    latest_values: AlertValues
+    actions: tuple[ResponseAction, ...] = ()
+    fire_time: datetime | None = None
+    resolve_time: datetime | None = None
+    fire_values: AlertValues | None = None
+    acknowledgement: Acknowledgement | None = None
+    inhibited_by: str = ""
+    action_results: tuple[ActionResult, ...] = ()
+    last_notify_time: datetime | None = None
+    sequence: int = 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not AlertState.RESOLVED
+
+    @property
+    def summary(self) -> str:
+        values = self.fire_values or self.latest_values
+        session = f" in session {self.session_id}" if self.session_id else ""
+        return (
+            f"{self.tier.name} {self.sku_id}{session}: {self.trigger.name.lower()}, "
+            f"{values.consumed_units}/{values.forecast_units + values.restocked_units} units consumed "
+            f"({values.consumed_fraction:.0%}), {values.sellable_units} sellable"
+        )
+
+    def acknowledge(self, by: str, comment: str, now: datetime) -> Alert:
+        return replace(self, acknowledgement=Acknowledgement(by, now, comment))
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What one evaluation sees: the SKU now, and the lines after pace adjustment."""
+
+    now: datetime
+    has_plan: bool
+    consumed_units: int
+    forecast_units: int
+    restocked_units: int
+    consumed_fraction: float
+    sellable_units: int
+    projected_sell_out_time: datetime | None
+    pace_factor: float
+
+
+@dataclass(frozen=True)
+class AlertChange:
+    alert: Alert
+    kind: ChangeKind
+
+
+@dataclass
+class Evaluation:
+    """The alerts after one evaluation and what changed; fired and resolved drive notifications."""
+
+    alerts: dict[Tier, Alert] = field(default_factory=dict)
+    changes: list[AlertChange] = field(default_factory=list)
+    fired: list[Alert] = field(default_factory=list)
+    resolved: list[Alert] = field(default_factory=list)
+    updated: list[Alert] = field(default_factory=list)
+
+
+# Fractions are compared with a tolerance so that 0.8 x 0.9 counts as 72 % exactly.
+_TOLERANCE = 1e-9
+
+
+def effective_line(line: TierLine, pace_factor: float) -> float:
+    return line.consumed_fraction * pace_factor
+
+
+def _values(line: TierLine, measure: Measure) -> AlertValues:
+    return AlertValues(
+        observe_time=measure.now,
+        consumed_units=measure.consumed_units,
+        forecast_units=measure.forecast_units,
+        restocked_units=measure.restocked_units,
+        consumed_fraction=measure.consumed_fraction,
+        line_fraction=effective_line(line, measure.pace_factor),
+        sellable_units=measure.sellable_units,
+        low_stock_units=line.low_stock_units,
+        projected_sell_out_time=measure.projected_sell_out_time,
+    )
+
+
+def crossed(line: TierLine, measure: Measure) -> AlertTrigger | None:
+    """The first of the line's enabled conditions that holds, if any."""
+    if measure.has_plan and line.consumed_fraction > 0:
+        if measure.consumed_fraction + _TOLERANCE >= effective_line(line, measure.pace_factor):
+            return AlertTrigger.CONSUMPTION
+    if line.low_stock_units > 0 and measure.sellable_units <= line.low_stock_units:
+        return AlertTrigger.LOW_STOCK
+    within = line.projected_sell_out_within
+    sell_out = measure.projected_sell_out_time
+    if measure.has_plan and within and sell_out is not None and sell_out - measure.now <= within:
+        return AlertTrigger.PROJECTED_SELL_OUT
+    return None
+
+
+def cleared(line: TierLine, policy: AlertPolicy, measure: Measure) -> bool:
+    """True when every condition is past the hysteresis margin."""
+    consumption_holds = (
+        measure.has_plan
+        and line.consumed_fraction > 0
+        and measure.consumed_fraction + _TOLERANCE
+        >= effective_line(line, measure.pace_factor) - policy.hysteresis_fraction
+    )
+    low_stock_holds = (
+        line.low_stock_units > 0
+        and measure.sellable_units <= line.low_stock_units + policy.hysteresis_units
+    )
+    within = line.projected_sell_out_within
+    sell_out = measure.projected_sell_out_time
+    sell_out_holds = bool(
+        measure.has_plan and within and sell_out is not None and sell_out - measure.now <= within
+    )
+    return not (consumption_holds or low_stock_holds or sell_out_holds)
+
+
+def _fire(alert: Alert, line: TierLine, measure: Measure) -> Alert:
+    values = _values(line, measure)
+    return replace(
+        alert,
+        state=AlertState.FIRING,
+        fire_time=measure.now,
+        fire_values=values,
+        latest_values=values,
+    )
+
+
+def _resolve(alert: Alert, line: TierLine, measure: Measure) -> Alert:
+    return replace(
+        alert,
+        state=AlertState.RESOLVED,
+        resolve_time=measure.now,
+        latest_values=_values(line, measure),
+        inhibited_by="",
+    )
+
+
+def _step_tier(
+    line: TierLine,
+    alert: Alert | None,
+    policy: AlertPolicy,
+    measure: Measure,
+    identity: tuple[str, str, str],
+    new_alert_id: Callable[[], str],
+    result: Evaluation,
+) -> None:
+    trigger = crossed(line, measure)
+    if alert is None:
+        if trigger is None:
+            return
+        tenant_id, sku_id, session_id = identity
+        opened = Alert(
+            alert_id=new_alert_id(),
+            tenant_id=tenant_id,
+            sku_id=sku_id,
+            session_id=session_id,
+            tier=line.tier,
+            trigger=trigger,
+            state=AlertState.PENDING,
+            pending_time=measure.now,
+            latest_values=_values(line, measure),
+            actions=line.actions,
+        )
+        result.changes.append(AlertChange(opened, ChangeKind.OPENED))
+        alert = opened
+        if policy.pending_duration.total_seconds() > 0:
+            result.alerts[line.tier] = alert
+            return
+    if alert.state is AlertState.PENDING:
+        if trigger is None:
+            resolved = _resolve(alert, line, measure)
+            result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
+            result.alerts[line.tier] = resolved
+            return
+        if measure.now - alert.pending_time >= policy.pending_duration:
+            fired = _fire(alert, line, measure)
+            result.changes.append(AlertChange(fired, ChangeKind.STATE_CHANGED))
+            result.fired.append(fired)
+            result.alerts[line.tier] = fired
+            return
+        result.alerts[line.tier] = alert
+        return
+    if cleared(line, policy, measure):
+        resolved = _resolve(alert, line, measure)
+        result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
+        result.resolved.append(resolved)
+        result.alerts[line.tier] = resolved
+        return
+    updated = replace(alert, latest_values=_values(line, measure))
+    result.updated.append(updated)
+    result.alerts[line.tier] = updated
+
+
+def _inhibit(result: Evaluation) -> None:
+    red = result.alerts.get(Tier.RED)
+    inhibitor = red.alert_id if red is not None and red.state is AlertState.FIRING else ""
+    for tier in (Tier.YELLOW, Tier.ORANGE):
+        alert = result.alerts.get(tier)
+        if alert is None or not alert.is_open or alert.inhibited_by == inhibitor:
+            continue
+        changed = replace(alert, inhibited_by=inhibitor)
+        result.alerts[tier] = changed
+        result.changes.append(AlertChange(changed, ChangeKind.INHIBITION_CHANGED))
+        for bucket in (result.fired, result.updated):
+            bucket[:] = [changed if a.alert_id == changed.alert_id else a for a in bucket]
+
+
+def evaluate(
+    policy: AlertPolicy,
+    measure: Measure,
+    open_alerts: Mapping[Tier, Alert],
+    identity: tuple[str, str, str],
+    new_alert_id: Callable[[], str],
+) -> Evaluation:
+    """Steps every tier of one SKU in one session (most severe first), then applies inhibition."""
+    result = Evaluation()
+    for line in policy.lines_most_severe_first:
+        _step_tier(
+            line, open_alerts.get(line.tier), policy, measure, identity, new_alert_id, result
+        )
+    _inhibit(result)
+    return result
+
+
+def close_all(open_alerts: Sequence[Alert], now: datetime) -> Evaluation:
+    """Resolves every open alert, for a plan that ended."""
+    result = Evaluation()
+    for alert in open_alerts:
+        resolved = replace(alert, state=AlertState.RESOLVED, resolve_time=now, inhibited_by="")
+        result.alerts[alert.tier] = resolved
+        result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
+        if alert.state is AlertState.FIRING:
+            result.resolved.append(resolved)
+    return result

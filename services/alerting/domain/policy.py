@@ -1,0 +1,87 @@
+"""Alert policies: tier lines, low-stock lines, pace adjustment, hysteresis, pending and repeats.
+
+A SKU without a policy of its own uses the tenant default; a tenant without one uses the seed: YELLOW
+at 80 % of forecast consumed (prepare restock), ORANGE at 100 % (slow the pitch), RED at 120 % (pause
+the sale, call the supplier).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from functools import cached_property
+
+
+class Tier(Enum):
+    YELLOW = 1
+    ORANGE = 2
+    RED = 3
+
+
+class ResponseAction(Enum):
+    PREPARE_RESTOCK = 1
+    SLOW_PITCH = 2
+    CALL_SUPPLIER = 3
+    PAUSE_SALE = 4
+    STOP_SALE = 5
+
+
+SALE_ACTIONS = (ResponseAction.PAUSE_SALE, ResponseAction.STOP_SALE)
+
+
+@dataclass(frozen=True)
+class TierLine:
+    tier: Tier
+    consumed_fraction: float = 0.0
+    low_stock_units: int = 0
+    projected_sell_out_within: timedelta | None = None
+    actions: tuple[ResponseAction, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaceAdjustment:
+    """See domain/pace.py for the rule; zero values take these defaults."""
+
+    enabled: bool = False
+    early_window: timedelta = timedelta(minutes=30)
+    early_ahead_fraction: float = 0.4
+    tighten_factor: float = 0.9
+    late_after: timedelta = timedelta(minutes=60)
+    late_behind_fraction: float = 0.1
+    relax_factor: float = 1.1
+
+
+DEFAULT_REPEAT_INTERVAL = timedelta(minutes=30)
+
+SEED_TIER_LINES = (
+    TierLine(Tier.YELLOW, 0.8, actions=(ResponseAction.PREPARE_RESTOCK,)),
+    TierLine(Tier.ORANGE, 1.0, actions=(ResponseAction.SLOW_PITCH,)),
+    TierLine(Tier.RED, 1.2, actions=(ResponseAction.PAUSE_SALE, ResponseAction.CALL_SUPPLIER)),
+)
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    tenant_id: str
+    sku_id: str = ""
+    tier_lines: tuple[TierLine, ...] = SEED_TIER_LINES
+    pace_adjustment: PaceAdjustment = field(default_factory=PaceAdjustment)
+    hysteresis_fraction: float = 0.05
+    hysteresis_units: int = 0
+    pending_duration: timedelta = timedelta(0)
+    repeat_interval: timedelta = DEFAULT_REPEAT_INTERVAL
+    inherited: bool = False
+    update_time: datetime | None = None
+
+    def line(self, tier: Tier) -> TierLine | None:
+        return next((line for line in self.tier_lines if line.tier is tier), None)
+
+    @cached_property
+    def lines_most_severe_first(self) -> Sequence[TierLine]:
+        return sorted(self.tier_lines, key=lambda line: -line.tier.value)
+
+
+def seed_policy(tenant_id: str, sku_id: str = "") -> AlertPolicy:
+    return AlertPolicy(tenant_id=tenant_id, sku_id=sku_id, inherited=True)

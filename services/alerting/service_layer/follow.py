@@ -1,0 +1,187 @@
+"""The event follower: folds inventory's events into plans' consumption, alerts and the outbox.
+
+Each batch is applied in one transaction together with the follower's checkpoint (the last sequence
+applied), under a row lock on that checkpoint: after a restart or a crash the follower resumes from
+the stored sequence, and events at or below it are skipped, so nothing is missed or applied twice,
+even with several instances following at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from services.alerting.domain.alerts import Measure, evaluate
+from services.alerting.domain.events import HOLD_CLOSED, EventKind, StockEvent, StockLevels
+from services.alerting.domain.plan import LiveSessionPlan
+from services.alerting.domain.policy import AlertPolicy, seed_policy
+from services.alerting.domain.reminders import BuyerReminderSettings, remind
+from services.alerting.domain.session import SessionConsumption
+from services.alerting.service_layer.measure import measure_session, measure_without_plan
+from services.alerting.service_layer.notify import add_resolutions
+from services.alerting.service_layer.outcomes import record
+from services.alerting.service_layer.ports import (
+    EventSource,
+    FollowContext,
+    IdFactory,
+    SessionKey,
+    SkuKey,
+    Store,
+    Wakeup,
+    Writes,
+)
+
+log = logging.getLogger(__name__)
+
+FOLLOWER = "inventory-events"
+# Events per transaction at most: a bigger stream response is applied in chunks. Per event, a
+# chunk of a few hundred SKUs is the cheapest (measured: 200 events ~ 50 ms, 1,000 ~ 700 ms).
+MAX_EVENTS_PER_TRANSACTION = 200
+
+
+class EventFold:
+    """Applies events in sequence order to the state of their SKUs."""
+
+    def __init__(self, context: FollowContext, ids: IdFactory) -> None:
+        self.context = context
+        self.ids = ids
+        self.writes = Writes()
+
+    def policy(self, key: SkuKey) -> AlertPolicy:
+        return self.context.policies.get(key) or seed_policy(*key)
+
+    def apply(self, event: StockEvent) -> None:
+        key = (event.tenant_id, event.sku_id)
+        before = self.context.levels.get(key)
+        self.context.levels[key] = event.levels
+        self.writes.levels[key] = (event.levels, event.occur_time)
+        self._remind(event)
+        live = [plan for plan in self.context.plans.get(key, []) if plan.is_live(event.occur_time)]
+        for plan in live:
+            self._measure_plan(plan, event, before or event.levels)
+        if not live:
+            self._evaluate_without_plan(key, event)
+
+    def _measure_plan(self, plan: LiveSessionPlan, event: StockEvent, before: StockLevels) -> None:
+        key = (plan.tenant_id, plan.sku_id, plan.session_id)
+        policy = self.policy((plan.tenant_id, plan.sku_id))
+        state = self.context.consumption.get(key) or SessionConsumption.start(
+            plan, before, event.occur_time
+        )
+        state = state.observe(
+            plan, policy.pace_adjustment, event.levels, event.occur_time, event.restocked_units
+        )
+        self.context.consumption[key] = state
+        self.writes.consumption[key] = state
+        second = event.occur_time.replace(microsecond=0)
+        self.writes.samples[(*key, second)] = (state.consumed_units, state.sellable_units)
+        self._evaluate(key, policy, measure_session(plan, policy, state, event.occur_time))
+
+    def _evaluate_without_plan(self, key: SkuKey, event: StockEvent) -> None:
+        policy = self.policy(key)
+        if not any(line.low_stock_units > 0 for line in policy.tier_lines):
+            return
+        measure = measure_without_plan(event.levels.sellable, event.occur_time)
+        self._evaluate((*key, ""), policy, measure)
+
+    def _evaluate(self, key: SessionKey, policy: AlertPolicy, measure: Measure) -> None:
+        evaluation = evaluate(
+            policy, measure, self.context.open_alerts.get(key, {}), key, self.ids.alert_id
+        )
+        self.context.open_alerts[key] = {
+            tier: alert for tier, alert in evaluation.alerts.items() if alert.is_open
+        }
+        record(evaluation, self.context.receivers.get(key[0], []), self.writes)
+
+    def _remind(self, event: StockEvent) -> None:
+        hold = event.hold
+        if hold is None:
+            return
+        if event.kind in HOLD_CLOSED:
+            self.writes.closed_holds.append((event.tenant_id, hold.reservation_id))
+            return
+        if event.kind is not EventKind.HOLD_EXPIRING_SOON:
+            return
+        settings = self.context.reminder_settings.get(event.tenant_id) or BuyerReminderSettings(
+            event.tenant_id
+        )
+        self.writes.reminders.append(
+            remind(
+                settings,
+                event.tenant_id,
+                self.ids.reminder_id(),
+                event.sku_id,
+                hold,
+                event.occur_time,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The checkpoint after a batch, and whether it queued work for the dispatcher."""
+
+    sequence: int
+    enqueued: bool
+
+
+async def apply_batch(
+    store: Store, ids: IdFactory, events: Sequence[StockEvent], follower: str = FOLLOWER
+) -> Applied:
+    """Applies the events after the stored checkpoint in one transaction."""
+    async with store.transaction() as tx:
+        # Safe for exactly-once: nothing derived here leaves the service before the dispatcher's
+        # claim commits synchronously, and that commit flushes the log past this one. A database
+        # crash before then loses this batch and its checkpoint together; it is applied again.
+        await tx.defer_flush()
+        last = await tx.lock_checkpoint(follower)
+        fresh = sorted((e for e in events if e.sequence > last), key=lambda e: e.sequence)
+        if not fresh:
+            return Applied(last, False)
+        keys = {(e.tenant_id, e.sku_id) for e in fresh}
+        times = [e.occur_time for e in fresh]
+        reminders = any(e.kind is EventKind.HOLD_EXPIRING_SOON for e in fresh)
+        context = await tx.load_follow_context(
+            keys, min(times) - timedelta(seconds=1), max(times), reminders
+        )
+        fold = EventFold(context, ids)
+        for event in fresh:
+            fold.apply(event)
+        await add_resolutions(tx, fold.writes, context.receivers, max(times))
+        await tx.save_writes(fold.writes, max(times))
+        await tx.save_checkpoint(follower, fresh[-1].sequence)
+        return Applied(fresh[-1].sequence, fold.writes.enqueues_work)
+
+
+async def checkpoint(store: Store, follower: str = FOLLOWER) -> int:
+    async with store.transaction() as tx:
+        return await tx.lock_checkpoint(follower)
+
+
+class EventFollower:
+    """Follows the event source from the stored checkpoint for as long as it runs."""
+
+    def __init__(
+        self,
+        store: Store,
+        source: EventSource,
+        ids: IdFactory,
+        wakeup: Wakeup,
+        follower: str = FOLLOWER,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.ids = ids
+        self.wakeup = wakeup
+        self.follower = follower
+
+    async def run(self) -> None:
+        after = await checkpoint(self.store, self.follower)
+        async for batch in self.source.batches(after):
+            for start in range(0, len(batch), MAX_EVENTS_PER_TRANSACTION):
+                chunk = batch[start : start + MAX_EVENTS_PER_TRANSACTION]
+                applied = await apply_batch(self.store, self.ids, chunk, self.follower)
+                if applied.enqueued:
+                    self.wakeup.notify()

@@ -1,0 +1,296 @@
+"""What alerting's use cases need from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from services.alerting.domain.alerts import ActionResult, Alert, AlertChange
+from services.alerting.domain.deliveries import Delivery, DeliveryStatus
+from services.alerting.domain.events import StockEvent, StockLevels
+from services.alerting.domain.plan import LiveSessionPlan
+from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier
+from services.alerting.domain.receivers import Channel, Receiver
+from services.alerting.domain.reminders import BuyerReminder, BuyerReminderSettings
+from services.alerting.domain.session import SessionConsumption
+
+SkuKey = tuple[str, str]  # (tenant, sku)
+SessionKey = tuple[str, str, str]  # (tenant, sku, session); session '' for alerts outside plans
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdFactory(Protocol):
+    def alert_id(self) -> str: ...
+
+    def reminder_id(self) -> str: ...
+
+
+class EventSource(Protocol):
+    """Inventory's event log from a sequence on, in batches, then live; endless until cancelled."""
+
+    def batches(self, after_sequence: int) -> AsyncIterator[Sequence[StockEvent]]: ...
+
+
+class DeliveryFailed(Exception):
+    """A channel refused or could not take a notification; the attempt is retried with backoff."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    delivery: Delivery
+    alert: Alert
+    receiver: Receiver
+
+
+class NotificationSender(Protocol):
+    async def send(self, notification: Notification) -> None:
+        """Hands the notification to the channel or raises DeliveryFailed."""
+        ...
+
+
+class ReminderSender(Protocol):
+    async def send(self, reminder: BuyerReminder) -> None:
+        """Posts the reminder to the buyer's platform or raises DeliveryFailed."""
+        ...
+
+
+class SaleController(Protocol):
+    async def set_sale_status(
+        self, tenant_id: str, sku_id: str, action: ResponseAction, request_id: str, reason: str
+    ) -> None:
+        """Pauses or stops a SKU's sale in inventory or raises DeliveryFailed."""
+        ...
+
+
+@dataclass
+class FollowContext:
+    """The state the event fold reads and changes for the SKUs of one batch."""
+
+    levels: dict[SkuKey, StockLevels] = field(default_factory=dict)
+    plans: dict[SkuKey, list[LiveSessionPlan]] = field(default_factory=dict)
+    consumption: dict[SessionKey, SessionConsumption] = field(default_factory=dict)
+    open_alerts: dict[SessionKey, dict[Tier, Alert]] = field(default_factory=dict)
+    policies: dict[SkuKey, AlertPolicy] = field(default_factory=dict)
+    receivers: dict[str, list[Receiver]] = field(default_factory=dict)
+    reminder_settings: dict[str, BuyerReminderSettings] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SaleActionRequest:
+    tenant_id: str
+    sku_id: str
+    alert_id: str
+    action: ResponseAction
+
+
+@dataclass
+class Writes:
+    """Everything one transaction of derived state writes; alerts by id hold their last version."""
+
+    levels: dict[SkuKey, tuple[StockLevels, datetime]] = field(default_factory=dict)
+    consumption: dict[SessionKey, SessionConsumption] = field(default_factory=dict)
+    samples: dict[tuple[str, str, str, datetime], tuple[int, int]] = field(default_factory=dict)
+    alerts: dict[str, Alert] = field(default_factory=dict)
+    changes: list[AlertChange] = field(default_factory=list)
+    deliveries: list[Delivery] = field(default_factory=list)
+    resolved: list[Alert] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    suppressed: list[str] = field(default_factory=list)
+    sale_actions: list[SaleActionRequest] = field(default_factory=list)
+    reminders: list[BuyerReminder] = field(default_factory=list)
+    closed_holds: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def enqueues_work(self) -> bool:
+        return bool(self.deliveries or self.sale_actions or self.reminders)
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    delivery: Delivery
+    alert: Alert
+    receiver: Receiver | None
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    delivery: Delivery
+    status: DeliveryStatus
+    next_attempt: datetime | None
+    error: str
+
+
+@dataclass(frozen=True)
+class ClaimedAction:
+    request: SaleActionRequest
+    attempt_count: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class Page:
+    size: int
+    token: str
+
+
+class Transaction(Protocol):
+    """One PostgreSQL transaction; every write of a use case happens in exactly one."""
+
+    # --- the event follower -------------------------------------------------------------------
+    async def lock_checkpoint(self, follower: str) -> int: ...
+
+    async def defer_flush(self) -> None:
+        """Lets this transaction commit without waiting for its log to reach the disk."""
+        ...
+
+    async def save_checkpoint(self, follower: str, sequence: int) -> None: ...
+
+    async def load_follow_context(
+        self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
+    ) -> FollowContext: ...
+
+    async def load_open_context(self, now: datetime) -> FollowContext:
+        """Every open alert with its plan, consumption, policy and receivers (for the ticker)."""
+        ...
+
+    async def save_writes(self, writes: Writes, now: datetime) -> None:
+        """Writes the fold's result; deliveries insert with ON CONFLICT DO NOTHING (dedup)."""
+        ...
+
+    async def notified_channels(
+        self, alert_ids: Collection[str]
+    ) -> dict[str, dict[str, set[Channel]]]:
+        """{alert_id: {receiver_id: channels}} of the notifications sent or on their way."""
+        ...
+
+    # --- the dispatcher -------------------------------------------------------------------------
+    async def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedDelivery]: ...
+
+    async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
+        """Records attempts; DELIVERED IN_APP deliveries land in the inbox in this transaction."""
+        ...
+
+    async def next_due_time(self) -> datetime | None: ...
+
+    async def claim_sale_actions(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedAction]: ...
+
+    async def finish_sale_action(
+        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
+    ) -> None: ...
+
+    async def claim_reminders(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[BuyerReminder]: ...
+
+    async def finish_reminder(
+        self, reminder: BuyerReminder, now: datetime, next_attempt: datetime | None, error: str
+    ) -> None: ...
+
+    # --- configuration and queries ----------------------------------------------------------------
+    async def replay_request(
+        self, tenant_id: str, request_id: str, method: str, fingerprint: str
+    ) -> bytes | None:
+        """The stored response of a retry; raises RequestIdReused for different content."""
+        ...
+
+    async def record_request(
+        self, tenant_id: str, request_id: str, method: str, fingerprint: str, response: bytes
+    ) -> None: ...
+
+    async def get_plan(
+        self, tenant_id: str, session_id: str, sku_id: str
+    ) -> LiveSessionPlan | None: ...
+
+    async def lock_plan(
+        self, tenant_id: str, session_id: str, sku_id: str
+    ) -> LiveSessionPlan | None: ...
+
+    async def plans_of_sku(self, tenant_id: str, sku_id: str) -> list[LiveSessionPlan]: ...
+
+    async def save_plan(self, plan: LiveSessionPlan) -> None: ...
+
+    async def list_plans(
+        self, tenant_id: str, session_id: str, sku_id: str, page: Page
+    ) -> tuple[list[LiveSessionPlan], str]: ...
+
+    async def get_policy(self, tenant_id: str, sku_id: str) -> AlertPolicy | None: ...
+
+    async def save_policy(self, policy: AlertPolicy) -> None: ...
+
+    async def delete_policy(self, tenant_id: str, sku_id: str) -> bool: ...
+
+    async def list_policies(self, tenant_id: str, page: Page) -> tuple[list[AlertPolicy], str]: ...
+
+    async def get_receiver(self, tenant_id: str, receiver_id: str) -> Receiver | None: ...
+
+    async def save_receiver(self, receiver: Receiver) -> None: ...
+
+    async def delete_receiver(self, tenant_id: str, receiver_id: str, now: datetime) -> None: ...
+
+    async def list_receivers(self, tenant_id: str, page: Page) -> tuple[list[Receiver], str]: ...
+
+    async def lock_alert(self, tenant_id: str, alert_id: str) -> Alert | None: ...
+
+    async def get_alert(self, tenant_id: str, alert_id: str) -> Alert | None: ...
+
+    async def list_alerts(
+        self, tenant_id: str, filters: Mapping[str, object], page: Page
+    ) -> tuple[list[Alert], str]: ...
+
+    async def open_alerts_of(self, tenant_id: str, sku_id: str, session_id: str) -> list[Alert]: ...
+
+    async def consumption_of(
+        self, tenant_id: str, session_id: str, sku_id: str
+    ) -> SessionConsumption | None: ...
+
+    async def samples_of(
+        self, tenant_id: str, session_id: str, sku_id: str
+    ) -> list[tuple[datetime, int, int]]: ...
+
+    async def levels_of(self, tenant_id: str, sku_id: str) -> StockLevels | None: ...
+
+    async def list_inbox(
+        self, tenant_id: str, receiver_id: str, unacknowledged_only: bool, page: Page
+    ) -> tuple[list[tuple[str, Delivery, Alert]], str]: ...
+
+    async def list_deliveries(
+        self, tenant_id: str, filters: Mapping[str, object], page: Page
+    ) -> tuple[list[Delivery], str]: ...
+
+    async def get_reminder_settings(self, tenant_id: str) -> BuyerReminderSettings | None: ...
+
+    async def save_reminder_settings(self, settings: BuyerReminderSettings) -> None: ...
+
+    async def list_reminders(
+        self, tenant_id: str, filters: Mapping[str, object], page: Page
+    ) -> tuple[list[BuyerReminder], str]: ...
+
+    async def changes_after(
+        self, tenant_id: str, after_sequence: int, limit: int
+    ) -> list[tuple[int, AlertChange, datetime]]: ...
+
+    async def oldest_change(self, tenant_id: str) -> int: ...
+
+    async def latest_change(self, tenant_id: str) -> int: ...
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+
+
+class Wakeup(Protocol):
+    """Lets the dispatcher sleep until new work is committed (in this or another instance)."""
+
+    def notify(self) -> None: ...
+
+    async def wait(self, timeout: float) -> None: ...

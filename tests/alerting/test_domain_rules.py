@@ -1,0 +1,151 @@
+"""Pure rules: the warning line, the pace adjustment, and the alert lifecycle (pending, hysteresis,
+inhibition) with an injected time and ids."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.alerting.domain.alerts import AlertState, ChangeKind, Measure, evaluate
+from services.alerting.domain.pace import PaceState, early_peak, pace
+from services.alerting.domain.plan import effective_buffer_factor
+from services.alerting.domain.policy import AlertPolicy, PaceAdjustment, Tier, TierLine
+
+T0 = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
+KEY = ("acme", "sku-1", "live-1")
+ON = PaceAdjustment(enabled=True)
+
+
+@pytest.mark.parametrize(
+    ("buffer", "lead_days", "confidence", "expected"),
+    [
+        (0.0, 3, 1.0, 1.2),  # the seed: 120 % for goods restocked within about three days
+        (1.2, 7, 1.0, 1.4),  # a week: +0.05 per day beyond three
+        (1.2, 30, 1.0, 1.5),  # the lead-time raise is capped at +0.30
+        (1.2, 3, 0.6, 1.4),  # 60 % confidence: +0.5 * 0.4
+        (1.2, 7, 0.6, 1.6),
+        (1.5, 0, 0.0, 1.5),  # confidence 0 means 1
+    ],
+)
+def test_warning_line_rule(
+    buffer: float, lead_days: int, confidence: float, expected: float
+) -> None:
+    assert effective_buffer_factor(buffer, timedelta(days=lead_days), confidence) == pytest.approx(
+        expected
+    )
+
+
+@given(
+    days=st.integers(0, 60),
+    more=st.integers(0, 60),
+    confidence=st.floats(0.01, 1.0),
+    less=st.floats(0.0, 0.99),
+)
+def test_warning_line_never_drops_for_longer_lead_or_lower_confidence(
+    days: int, more: int, confidence: float, less: float
+) -> None:
+    base = effective_buffer_factor(1.2, timedelta(days=days), confidence)
+    assert effective_buffer_factor(1.2, timedelta(days=days + more), confidence) >= base
+    assert (
+        effective_buffer_factor(1.2, timedelta(days=days), max(0.01, confidence * (1 - less)))
+        >= base
+    )
+
+
+def test_pace_ahead_early_tightens_and_stays_tightened() -> None:
+    peak = early_peak(ON, timedelta(minutes=25), 0.42, 0.0)
+    assert pace(ON, timedelta(minutes=25), 0.42, peak).state is PaceState.AHEAD
+    assert pace(ON, timedelta(minutes=25), 0.42, peak).factor == pytest.approx(0.9)
+    # Later in the session, even at a calmer pace, the latched peak keeps the lines tightened.
+    later_peak = early_peak(ON, timedelta(minutes=50), 0.5, peak)
+    assert later_peak == peak
+    assert pace(ON, timedelta(minutes=50), 0.5, later_peak).state is PaceState.AHEAD
+
+
+def test_pace_far_behind_after_an_hour_relaxes_until_it_catches_up() -> None:
+    assert pace(ON, timedelta(minutes=59), 0.05, 0.05).state is PaceState.ON_PLAN
+    behind = pace(ON, timedelta(minutes=61), 0.09, 0.05)
+    assert (behind.state, behind.factor) == (PaceState.BEHIND, pytest.approx(1.1))
+    assert pace(ON, timedelta(minutes=90), 0.10, 0.05).state is PaceState.ON_PLAN
+    assert pace(PaceAdjustment(), timedelta(minutes=61), 0.0, 0.9).state is PaceState.ON_PLAN
+
+
+def test_pace_30_percent_in_the_first_half_hour_is_on_plan() -> None:
+    peak = early_peak(ON, timedelta(minutes=30), 0.3, 0.0)
+    assert pace(ON, timedelta(minutes=30), 0.3, peak).state is PaceState.ON_PLAN
+    # Reaching 40 % only after the early window does not count as ahead.
+    assert early_peak(ON, timedelta(minutes=31), 0.45, peak) == pytest.approx(0.3)
+
+
+def measure(fraction: float, minute: float, sellable: int = 100, factor: float = 1.0) -> Measure:
+    return Measure(
+        now=T0 + timedelta(minutes=minute),
+        has_plan=True,
+        consumed_units=round(fraction * 100),
+        forecast_units=100,
+        restocked_units=0,
+        consumed_fraction=fraction,
+        sellable_units=sellable,
+        projected_sell_out_time=None,
+        pace_factor=factor,
+    )
+
+
+def ids():
+    counter = itertools.count(1)
+    return lambda: f"alert-{next(counter)}"
+
+
+def test_pending_duration_then_firing_and_silent_resolution_of_a_short_blip() -> None:
+    policy = AlertPolicy("acme", pending_duration=timedelta(minutes=2))
+    new_id = ids()
+    first = evaluate(policy, measure(0.81, 0), {}, KEY, new_id)
+    yellow = first.alerts[Tier.YELLOW]
+    assert yellow.state is AlertState.PENDING and not first.fired
+    blip = evaluate(policy, measure(0.79, 1), {Tier.YELLOW: yellow}, KEY, new_id)
+    assert blip.alerts[Tier.YELLOW].state is AlertState.RESOLVED and not blip.resolved
+    again = evaluate(policy, measure(0.82, 1.5), {}, KEY, new_id).alerts[Tier.YELLOW]
+    held = evaluate(policy, measure(0.83, 3.6), {Tier.YELLOW: again}, KEY, new_id)
+    assert [a.tier for a in held.fired] == [Tier.YELLOW]
+
+
+def test_hysteresis_and_pace_tightening() -> None:
+    policy = AlertPolicy("acme")
+    new_id = ids()
+    fired = evaluate(policy, measure(0.80, 0), {}, KEY, new_id).alerts[Tier.YELLOW]
+    assert fired.state is AlertState.FIRING
+    inside = evaluate(policy, measure(0.76, 1), {Tier.YELLOW: fired}, KEY, new_id)
+    assert inside.alerts[Tier.YELLOW].state is AlertState.FIRING
+    below = evaluate(policy, measure(0.74, 2), {Tier.YELLOW: fired}, KEY, new_id)
+    assert [a.tier for a in below.resolved] == [Tier.YELLOW]
+    # Ahead of plan (factor 0.9) YELLOW fires at 72 %.
+    assert Tier.YELLOW in evaluate(policy, measure(0.72, 0, factor=0.9), {}, KEY, new_id).alerts
+
+
+def test_red_inhibits_yellow_and_orange_of_the_same_sku() -> None:
+    policy = AlertPolicy("acme")
+    result = evaluate(policy, measure(1.25, 0), {}, KEY, ids())
+    red = result.alerts[Tier.RED]
+    for tier in (Tier.YELLOW, Tier.ORANGE):
+        assert result.alerts[tier].inhibited_by == red.alert_id
+    assert any(c.kind is ChangeKind.INHIBITION_CHANGED for c in result.changes)
+    released = evaluate(policy, measure(1.10, 5), result.alerts, KEY, ids())
+    assert released.alerts[Tier.RED].state is AlertState.RESOLVED
+    assert released.alerts[Tier.ORANGE].inhibited_by == ""
+
+
+def test_low_stock_line_without_a_plan() -> None:
+    policy = AlertPolicy(
+        "acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),), hysteresis_units=5
+    )
+    no_plan = Measure(T0, False, 0, 0, 0, 0.0, 10, None, 1.0)
+    fired = evaluate(policy, no_plan, {}, ("acme", "sku-1", ""), ids()).alerts[Tier.ORANGE]
+    assert fired.state is AlertState.FIRING
+    still = Measure(T0, False, 0, 0, 0, 0.0, 14, None, 1.0)
+    assert evaluate(policy, still, {Tier.ORANGE: fired}, KEY, ids()).alerts[Tier.ORANGE].is_open
+    clear = Measure(T0, False, 0, 0, 0, 0.0, 16, None, 1.0)
+    assert not evaluate(policy, clear, {Tier.ORANGE: fired}, KEY, ids()).alerts[Tier.ORANGE].is_open
