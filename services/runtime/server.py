@@ -13,6 +13,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from prometheus_client.registry import Collector
 
 from services.runtime import auth
 from services.runtime.health import DependencyCheck, Readiness
@@ -51,6 +52,8 @@ class ServiceParts:
     checks: Mapping[str, DependencyCheck] = field(default_factory=dict)
     background: Sequence[BackgroundTask] = ()
     cleanups: Sequence[Cleanup] = ()
+    # The service's own Prometheus metrics, served with the RPC metrics on the same /metrics.
+    collectors: Sequence[Collector] = ()
 
 
 class ServiceHost:
@@ -60,6 +63,8 @@ class ServiceHost:
         self.settings = settings
         self.parts = parts
         self.metrics = RpcMetrics.create()
+        for collector in parts.collectors:
+            self.metrics.registry.register(collector)
         provider = tracer_provider(
             settings.service_name,
             settings.trace_sample_ratio,

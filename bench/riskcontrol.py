@@ -1,0 +1,141 @@
+"""riskcontrol's benchmark: Assess throughput and latency at concurrency 64 against the echo
+ceiling (A) served by the same runtime, with the default rules (13 rules, one Lua script per
+Assess) on a flash-sale crowd. `python -m bench riskcontrol`. Prints its figures; the lead copies
+them into bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+
+import grpc
+from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2_grpc
+from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as api
+
+from bench import echo
+from bench.harness import ADMIN_KEY, Load, closed_loop, servers, start_process
+from tools.devstack.dev_keys import SERVICE_KEY
+
+CONCURRENCY = 64
+SECONDS = 8.0
+TENANT = "demo"
+SKUS = [f"flash-{i}" for i in range(5)]
+# inventory's default risk deadline is 20 ms; the benchmark gives calls room so that slow answers
+# show up in p99 instead of as failures.
+TIMEOUT = 1.0
+
+
+def _attempt(n: int, rng: random.Random) -> api.AssessRequest:
+    """A crowd of 200,000 buyers with their own phones, a few per IP, 5 hot SKUs, limit 2."""
+    buyer = rng.randrange(200_000)
+    return api.AssessRequest(
+        tenant_id=TENANT,
+        request_id=f"bench-{n}",
+        attempt=assessment_pb2.Attempt(
+            kind=assessment_pb2.ATTEMPT_KIND_HOLD,
+            lines=[
+                assessment_pb2.AttemptLine(
+                    sku_id=SKUS[buyer % len(SKUS)], quantity=1, purchase_limit=2
+                )
+            ],
+            lock_stage=assessment_pb2.LOCK_STAGE_CART,
+            platform_id="douyin",
+            user_id=f"buyer-{buyer}",
+            order_id=f"order-{n}",
+            ip=f"10.{buyer // 65536 % 256}.{buyer // 256 % 256}.{buyer % 256 // 4}",
+            device_id=f"phone-{buyer}",
+        ),
+        caller_mode=assessment_pb2.ENFORCEMENT_MODE_ENFORCE,
+    )
+
+
+async def _echo_load(address: str) -> Load:
+    async with grpc.aio.insecure_channel(address) as channel:
+        call = echo.echo_call(channel)
+
+        async def ping(n: int) -> bool:
+            await call(b"", metadata=(("x-api-key", ADMIN_KEY),), timeout=10)
+            return True
+
+        await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
+        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS)
+
+
+async def _assess_load(address: str, run: str) -> Load:
+    rng = random.Random(4)
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = riskcontrol_service_pb2_grpc.RiskControlServiceStub(channel)
+
+        sequence = itertools.count()
+
+        async def assess(_: int) -> bool:
+            n = next(sequence)
+            request = _attempt(n, rng)
+            request.request_id = f"{run}-{n}"
+            try:
+                await stub.Assess(request, metadata=(("x-api-key", SERVICE_KEY),), timeout=TIMEOUT)
+                return True
+            except grpc.aio.AioRpcError as error:
+                if error.code() is not grpc.StatusCode.UNAVAILABLE:
+                    raise
+                return False
+
+        await closed_loop("warm-up", assess, CONCURRENCY, 1.0)
+        return await closed_loop(f"R: Assess ({run})", assess, CONCURRENCY, SECONDS)
+
+
+def _row(load: Load) -> str:
+    return (
+        f"| {load.name} | {load.per_second:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} |"
+        f" {load.completed:,} | {load.ok:,} |"
+    )
+
+
+def run() -> str:
+    with servers() as stack:
+        env = stack.environment()
+        processes = [
+            start_process("echo", "bench.echo", env),
+            start_process("riskcontrol", "services.riskcontrol", env),
+        ]
+        echo_p, risk_p = processes
+        try:
+            a = asyncio.run(_echo_load(echo_p.address))
+            r = asyncio.run(_assess_load(risk_p.address, "crowd"))
+            rss = risk_p.peak_rss_mb
+        finally:
+            for process in processes:
+                process.stop()
+    checks = [
+        (
+            "Assess throughput ≥ 0.8 x A",
+            r.per_second / a.per_second,
+            r.per_second >= 0.8 * a.per_second,
+        ),
+        ("Assess p99 ≤ 1.5 x A p99", r.p99_ms / a.p99_ms, r.p99_ms <= 1.5 * a.p99_ms),
+    ]
+    lines = [
+        f"Concurrency {CONCURRENCY}, {SECONDS:.0f} s per load after 1 s of warm-up; client and each",
+        "server in their own process on the same machine. Assess runs the default rules (one Lua",
+        "script per call on Redis, decisions audited to PostgreSQL in batches).",
+        "",
+        "| load | requests/s | p50 ms | p99 ms | completed | answered |",
+        "|---|---|---|---|---|---|",
+        _row(a),
+        _row(r),
+        "",
+        "| target | ratio | met |",
+        "|---|---|---|",
+        *(f"| {name} | {ratio:.2f} | {'yes' if met else 'NO'} |" for name, ratio, met in checks),
+        f"| riskcontrol peak RSS | {rss:.0f} MB | - |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    print(run())
+
+
+if __name__ == "__main__":
+    main()

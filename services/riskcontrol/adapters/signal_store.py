@@ -1,0 +1,255 @@
+"""The counters in Redis, every operation one Lua script on one tenant's hash slot.
+
+Key layout (the tenant is the hash tag, so all keys of a script share a Redis Cluster slot):
+    rc:{tenant}:req:<request_id>          the first result of an Assess request id
+    rc:{tenant}:pass:<token>              a pass token (user, SKUs, expiry, state)
+    rc:{tenant}:challenge:<challenge_id>  a challenge (user, SKUs, expiry, state, hashes)
+    rc:{tenant}:acl:<canonical key>       "allow:<entry id>" or "deny:<entry id>", expiring
+    rc:{tenant}:<signal>:<canonical key>  a counter: sorted set (sliding log) or hash (tally)
+
+Tagging by tenant trades spreading one tenant over many nodes for a single script per Assess:
+attempt keys span SKU, user, IP and device, and a script's keys must share a slot.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+import redis.exceptions
+
+from services.riskcontrol.domain.errors import RequestIdReused, SignalStoreUnavailable
+from services.riskcontrol.domain.feedback import FeedbackOp
+from services.riskcontrol.domain.keys import KeyLevel
+from services.riskcontrol.domain.records import AccessListEntry
+from services.riskcontrol.domain.rules import Decision, Signal
+from services.riskcontrol.domain.scoring import AccessList, ListHit, PassTokenStatus
+from services.riskcontrol.domain.signals import Probe
+from services.riskcontrol.service_layer.ports import (
+    ChallengeCompletion,
+    ScriptAttempt,
+    ScriptResult,
+    StoredChallenge,
+)
+
+_UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+REQUEST_KEEP = timedelta(hours=24)
+CHALLENGE_KEEP = timedelta(hours=24)
+_NO_TOKEN = "-"
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _moment(ms: float) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def _script(name: str) -> str:
+    return resources.files("services.riskcontrol.adapters").joinpath(f"lua/{name}.lua").read_text()
+
+
+class RedisSignalStore:
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._assess = client.register_script(_script("assess"))
+        self._complete = client.register_script(_script("complete_challenge"))
+        self._feedback = client.register_script(_script("record_feedback"))
+
+    @staticmethod
+    def prefix(tenant_id: str) -> str:
+        tag = tenant_id.replace("{", "(").replace("}", ")")
+        return f"rc:{{{tag}}}:"
+
+    def counter_key(self, tenant_id: str, signal: Signal, key: str) -> str:
+        return f"{self.prefix(tenant_id)}{signal.name.lower()}:{key}"
+
+    async def assess(self, script: ScriptAttempt) -> ScriptResult:
+        attempt = script.attempt
+        prefix = self.prefix(attempt.tenant_id)
+        challenge_id = f"ch_{script.attempt_id}"
+        keys = [
+            f"{prefix}req:{attempt.request_id}",
+            f"{prefix}pass:{attempt.challenge_pass_token or _NO_TOKEN}",
+            f"{prefix}challenge:{challenge_id}",
+            *(f"{prefix}acl:{key}" for _, key in script.list_keys),
+            *(self.counter_key(attempt.tenant_id, p.signal, p.key) for p in script.probes),
+        ]
+        document = {
+            "now": _ms(script.now),
+            "fingerprint": script.fingerprint,
+            "attempt_id": script.attempt_id,
+            "user": attempt.user_id,
+            "skus": list(attempt.sku_ids),
+            "token": attempt.challenge_pass_token,
+            "lists": len(script.list_keys),
+            "list_texts": [key for _, key in script.list_keys],
+            "probes": [_probe(p) for p in script.probes],
+            "checks": [
+                [c.probe + 1, c.rule.threshold, c.rule.score, _floor(c.rule.minimum_decision)]
+                for c in script.enforced_checks
+            ],
+            "challenge": script.challenge_score,
+            "block": script.block_score,
+            "enforce": 1 if script.enforce else 0,
+            "ip": script.ip_hash,
+            "device": script.device_hash,
+            "challenge_expire_ms": _ms(script.challenge_expire_time),
+            "challenge_keep_ms": _ms(script.challenge_expire_time)
+            - _ms(script.now)
+            + int(CHALLENGE_KEEP.total_seconds() * 1000),
+            "request_keep_ms": int(REQUEST_KEEP.total_seconds() * 1000),
+        }
+        raw = await self._run(self._assess, keys, [json.dumps(document)])
+        result = json.loads(raw)
+        if result.get("reused"):
+            raise RequestIdReused(
+                "the request_id was used for another attempt", request_id=attempt.request_id
+            )
+        return ScriptResult(
+            attempt_id=result["attempt_id"],
+            now=_moment(result["now"]),
+            observed=[float(v) for v in _array(result["observed"])],
+            lists=[_hit(script.list_keys[i - 1], value) for i, value in _array(result["hits"])],
+            token=PassTokenStatus[result["token"].upper()],
+            replay=bool(result.get("replay")),
+        )
+
+    async def read(self, tenant_id: str, probes: Sequence[Probe], now: datetime) -> list[float]:
+        values = []
+        for probe in probes:
+            key = self.counter_key(tenant_id, probe.signal, probe.key)
+            since = _ms(now) - probe.window_ms
+            try:
+                values.append(await self._read_one(key, probe, since))
+            except _UNAVAILABLE as exc:
+                raise SignalStoreUnavailable(
+                    "the signal store is not reachable", budget_ms=0
+                ) from exc
+        return values
+
+    async def _read_one(self, key: str, probe: Probe, since: int) -> float:
+        if probe.signal is Signal.PURCHASE_LIMIT_RATIO:
+            tally = await self._client.hgetall(key)
+            return float(sum(int(v) for v in tally.values()))
+        if probe.signal is Signal.QUANTITY_VELOCITY:
+            members = await self._client.zrangebyscore(key, since, "+inf")
+            return float(sum(int(m.rsplit(b"|", 1)[1]) for m in members))
+        return float(await self._client.zcount(key, since, "+inf"))
+
+    async def record_feedback(
+        self, tenant_id: str, ops: Sequence[FeedbackOp], now: datetime, retention: timedelta
+    ) -> None:
+        if not ops:
+            return
+        keys = [self.counter_key(tenant_id, op.signal, op.key) for op in ops]
+        document = {
+            "now": _ms(now),
+            "retention": int(retention.total_seconds() * 1000),
+            "ops": [
+                {"kind": op.action.value, "member": op.member, "amount": op.amount} for op in ops
+            ],
+        }
+        await self._run(self._feedback, keys, [json.dumps(document)])
+
+    async def challenge(self, tenant_id: str, challenge_id: str) -> StoredChallenge | None:
+        try:
+            fields = await self._client.hgetall(f"{self.prefix(tenant_id)}challenge:{challenge_id}")
+        except _UNAVAILABLE as exc:
+            raise SignalStoreUnavailable("the signal store is not reachable", budget_ms=0) from exc
+        if not fields:
+            return None
+        text = {k.decode(): v.decode() for k, v in fields.items()}
+        return StoredChallenge(
+            text["user"],
+            tuple(json.loads(text["skus"])),
+            _moment(int(text["expire_ms"])),
+            text["state"],
+            text["decision"],
+            text.get("ip", ""),
+            text.get("device", ""),
+        )
+
+    async def complete_challenge(
+        self,
+        tenant_id: str,
+        challenge_id: str,
+        request_id: str,
+        passed: bool,
+        token: str,
+        now: datetime,
+        token_expire_time: datetime,
+        failure_keys: Sequence[str],
+        retention: timedelta,
+    ) -> ChallengeCompletion:
+        prefix = self.prefix(tenant_id)
+        keys = [
+            f"{prefix}challenge:{challenge_id}",
+            f"{prefix}pass:{token}",
+            *(self.counter_key(tenant_id, Signal.CHALLENGE_FAILURES, k) for k in failure_keys),
+        ]
+        keep_ms = _ms(token_expire_time) - _ms(now) + int(CHALLENGE_KEEP.total_seconds() * 1000)
+        args = [
+            request_id, "passed" if passed else "failed", token, _ms(now),
+            _ms(token_expire_time), keep_ms, int(retention.total_seconds() * 1000),
+        ]  # fmt: skip
+        result = json.loads(await self._run(self._complete, keys, args))
+        expire_ms = int(result.get("token_expire_ms") or 0)
+        return ChallengeCompletion(
+            result["status"],
+            result.get("state", ""),
+            result.get("token", ""),
+            _moment(expire_ms) if expire_ms else None,
+        )
+
+    async def put_list_entry(self, tenant_id: str, entry: AccessListEntry) -> None:
+        value = f"{entry.access_list.name.lower()}:{entry.entry_id}"
+        key = f"{self.prefix(tenant_id)}acl:{entry.key}"
+        try:
+            await self._client.set(key, value, pxat=_ms(entry.expire_time))
+        except _UNAVAILABLE as exc:
+            raise SignalStoreUnavailable("the signal store is not reachable", budget_ms=0) from exc
+
+    async def remove_list_entry(self, tenant_id: str, key: str) -> None:
+        try:
+            await self._client.delete(f"{self.prefix(tenant_id)}acl:{key}")
+        except _UNAVAILABLE as exc:
+            raise SignalStoreUnavailable("the signal store is not reachable", budget_ms=0) from exc
+
+    async def _run(self, script: Any, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return await script(keys=keys, args=args)
+        except _UNAVAILABLE as exc:
+            raise SignalStoreUnavailable("the signal store is not reachable", budget_ms=0) from exc
+
+
+def _array(value: Any) -> list[Any]:
+    """cjson encodes an empty Lua table as an object."""
+    return value if isinstance(value, list) else []
+
+
+def _probe(probe: Probe) -> dict[str, Any]:
+    return {
+        "kind": probe.kind.value,
+        "window": probe.window_ms,
+        "retention": max(probe.retention_ms, probe.window_ms),
+        "member": probe.member,
+        "amount": probe.amount,
+        "limit": probe.limit,
+        "write": 1 if probe.write else 0,
+        "replace": 1 if probe.replace else 0,
+        "text": probe.key,
+    }
+
+
+def _floor(decision: Decision | None) -> int:
+    return decision.value if decision is not None else Decision.ALLOW.value
+
+
+def _hit(list_key: tuple[KeyLevel, str], value: str) -> ListHit:
+    kind, _, entry_id = value.partition(":")
+    return ListHit(AccessList[kind.upper()], list_key[0], list_key[1], entry_id)

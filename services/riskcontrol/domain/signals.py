@@ -1,0 +1,180 @@
+"""Which counters an attempt reads and writes: the signal plan.
+
+Every rule that applies to the attempt's stage becomes a check on a probe: one counter of one key,
+read over the rule's sliding window. Probes of the same signal, key and window are shared. The
+plan is pure data; the signal store executes it atomically in one script.
+
+Counters and what a write adds:
+- ATTEMPT_VELOCITY, CART_EDITS: a sliding log of attempt ids (sorted set by time);
+- QUANTITY_VELOCITY: a sliding log of (attempt id, units);
+- DISTINCT_ACCOUNTS: users by last-seen time (sorted set), so the count in a window is exact;
+- PURCHASE_LIMIT_RATIO: units attempted per order on a user and SKU, over the limit;
+- UNPAID_EXPIRIES, PAYMENT_FAILURES, CHARGEBACKS, CHALLENGE_FAILURES: sliding logs written by
+  feedback, only read by an attempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
+
+from services.riskcontrol.domain.attempt import Attempt, AttemptKind, AttemptLine
+from services.riskcontrol.domain.keys import Identity, KeyLevel, canonical_key
+from services.riskcontrol.domain.rules import LockStage, Rule, RuleSet, Signal
+
+
+class ProbeKind(Enum):
+    COUNT = 1
+    SUM = 2
+    DISTINCT = 3
+    EVENTS = 4
+    LIMIT = 5
+
+
+_KIND = {
+    Signal.ATTEMPT_VELOCITY: ProbeKind.COUNT,
+    Signal.CART_EDITS: ProbeKind.COUNT,
+    Signal.QUANTITY_VELOCITY: ProbeKind.SUM,
+    Signal.DISTINCT_ACCOUNTS: ProbeKind.DISTINCT,
+    Signal.PURCHASE_LIMIT_RATIO: ProbeKind.LIMIT,
+    Signal.UNPAID_EXPIRIES: ProbeKind.EVENTS,
+    Signal.PAYMENT_FAILURES: ProbeKind.EVENTS,
+    Signal.CHARGEBACKS: ProbeKind.EVENTS,
+    Signal.CHALLENGE_FAILURES: ProbeKind.EVENTS,
+}
+
+
+class Probe(NamedTuple):
+    """One counter read (and maybe written) by an attempt. `replace` makes a LIMIT write set the
+    order's units instead of adding to them (an edited cart line). A named tuple: an Assess builds
+    a dozen of them, and a frozen dataclass costs several times more to construct."""
+
+    signal: Signal
+    level: KeyLevel
+    key: str
+    window_ms: int
+    retention_ms: int
+    kind: ProbeKind
+    member: str = ""
+    amount: int = 0
+    limit: int = 0
+    write: bool = False
+    replace: bool = False
+
+
+class Check(NamedTuple):
+    rule: Rule
+    probe: int
+
+
+@dataclass(frozen=True)
+class SignalPlan:
+    probes: tuple[Probe, ...]
+    checks: tuple[Check, ...]
+    list_keys: tuple[tuple[KeyLevel, str], ...]
+
+
+_LEVELS = tuple((level, level.has_sku) for level in KeyLevel)
+
+
+def list_keys(identity: Identity, sku_ids: tuple[str, ...]) -> tuple[tuple[KeyLevel, str], ...]:
+    """Every key of the attempt at every level, for the allow and deny lists."""
+    keys: dict[str, KeyLevel] = {}
+    for level, has_sku in _LEVELS:
+        for sku_id in sku_ids if has_sku else ("",):
+            key = canonical_key(level, identity, sku_id)
+            if key is not None:
+                keys.setdefault(key, level)
+    return tuple((level, key) for key, level in keys.items())
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A rule with what planning needs precomputed once per rule set (Assess is the hot path)."""
+
+    rule: Rule
+    kind: ProbeKind
+    window_ms: int
+    retention_ms: int
+    per_line: bool
+
+
+def _compile(rule_set: RuleSet) -> tuple[_Compiled, ...]:
+    return tuple(
+        _Compiled(
+            rule,
+            _KIND[rule.signal],
+            int(rule.window.total_seconds() * 1000),
+            int(rule_set.retention(rule.signal, rule.key_level).total_seconds() * 1000),
+            rule.key_level.has_sku,
+        )
+        for rule in rule_set.rules
+    )
+
+
+def _compiled_rules(rule_set: RuleSet, stage: LockStage) -> tuple[_Compiled, ...]:
+    memo_key = f"signal_plan:{stage.name}"
+    compiled = rule_set.memo.get(memo_key)
+    if compiled is None:
+        every = _compile(rule_set)
+        compiled = rule_set.memo[memo_key] = tuple(c for c in every if c.rule.applies_to(stage))
+    return compiled  # type: ignore[return-value]
+
+
+def plan_signals(
+    rule_set: RuleSet, attempt: Attempt, identity: Identity, attempt_id: str
+) -> SignalPlan:
+    # Slots and scopes are keyed by enum values: hashing an Enum member runs Python code.
+    probes: dict[tuple[int, str, int], int] = {}
+    ordered: list[Probe] = []
+    checks: list[Check] = []
+    keys: dict[tuple[int, str], str | None] = {}
+    for compiled in _compiled_rules(rule_set, attempt.lock_stage):
+        level = compiled.rule.key_level
+        for line in attempt.lines if compiled.per_line else (None,):
+            scope = (level.value, line.sku_id if line else "")
+            if scope not in keys:
+                keys[scope] = canonical_key(level, identity, scope[1])
+            key = keys[scope]
+            if key is None:
+                continue
+            probe = _probe(compiled, attempt, line, key, attempt_id)
+            if probe is None:
+                continue
+            slot = (probe.signal.value, probe.key, probe.window_ms)
+            if slot not in probes:
+                probes[slot] = len(ordered)
+                ordered.append(probe)
+            checks.append(Check(compiled.rule, probes[slot]))
+    return SignalPlan(tuple(ordered), tuple(checks), list_keys(identity, attempt.sku_ids))
+
+
+def _probe(
+    compiled: _Compiled, attempt: Attempt, line: AttemptLine | None, key: str, attempt_id: str
+) -> Probe | None:
+    rule, kind = compiled.rule, compiled.kind
+    units = line.added_units if line else sum(ln.added_units for ln in attempt.lines)
+    resize = attempt.kind is AttemptKind.RESIZE
+
+    def probe(member: str = "", amount: int = 0, write: bool = False, limit: int = 0) -> Probe:
+        return Probe(
+            rule.signal, rule.key_level, key, compiled.window_ms, compiled.retention_ms, kind,
+            member, amount, limit, write, resize and kind is ProbeKind.LIMIT,
+        )  # fmt: skip
+
+    if rule.signal is Signal.CART_EDITS:
+        return probe(attempt_id, 1, resize)
+    if kind is ProbeKind.COUNT:
+        return probe(attempt_id, 1, True)
+    if kind is ProbeKind.SUM:
+        return probe(attempt_id, units, units > 0)
+    if kind is ProbeKind.DISTINCT:
+        return probe(attempt.user_id, 1, True)
+    if kind is ProbeKind.LIMIT:
+        if line is None or line.purchase_limit <= 0:
+            return None
+        return probe(
+            attempt.order_id, line.quantity if resize else units, True, line.purchase_limit
+        )
+    return probe()
