@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 VENV := .venv
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: setup run status down test generate lint bench baseline clean
+.PHONY: setup run stack status down test generate lint bench baseline clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -18,11 +18,18 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 setup: $(VENV)/.synced
 
-## run: start PostgreSQL, Redis and the four services on loopback (Ctrl-C stops everything)
+## run: start PostgreSQL, Redis and the four services, then play a live-stream sale on them with a
+## live console and a final report (SCENARIO=scenarios/regular.yaml for another; exit 1 when an
+## invariant breaks). Joins a stack that `make stack` already runs.
+SCENARIO ?= scenarios/flash-sale.yaml
 run: setup
+	$(RUN) python -m tools.livesale --scenario $(SCENARIO)
+
+## stack: only the stack, on loopback, until Ctrl-C (what `make run` plays against)
+stack: setup
 	$(RUN) python -m tools.devstack up
 
-## status / down: inspect or stop a stack started by `make run` from another shell
+## status / down: inspect or stop a stack started by `make stack` or `make run` from another shell
 status: setup
 	$(RUN) python -m tools.devstack status
 

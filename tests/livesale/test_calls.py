@@ -1,0 +1,66 @@
+"""The caller a simulated platform backend uses: the key on every call, the reason read from a
+refusal, and a retry of lost calls that is safe because every mutation carries a request_id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+import pytest
+
+from tools.livesale.calls import Caller, Refused, RequestRate
+
+
+class Flaky:
+    """A stub method that fails with the given codes first, then answers."""
+
+    def __init__(self, *codes: grpc.StatusCode) -> None:
+        self._codes = list(codes)
+        self.calls: list[Any] = []
+
+    async def __call__(self, request: Any, *, metadata: Any, timeout: float) -> str:
+        self.calls.append((request, metadata))
+        if self._codes:
+            code = self._codes.pop(0)
+            raise grpc.aio.AioRpcError(code, grpc.aio.Metadata(), grpc.aio.Metadata(), "no")
+        return "answer"
+
+
+async def test_a_lost_call_is_sent_again_with_the_same_request() -> None:
+    method = Flaky(grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+    rate = RequestRate()
+    assert await Caller("key", rate)(method, "request-1") == "answer"
+    assert [request for request, _ in method.calls] == ["request-1"] * 3
+    assert all(metadata == (("x-api-key", "key"),) for _, metadata in method.calls)
+    assert rate.total == 3
+
+
+async def test_a_refusal_is_not_retried_and_carries_its_code() -> None:
+    method = Flaky(grpc.StatusCode.FAILED_PRECONDITION)
+    with pytest.raises(Refused) as raised:
+        await Caller("key", RequestRate())(method, "request-1")
+    assert raised.value.code == grpc.StatusCode.FAILED_PRECONDITION
+    assert raised.value.reason == "FAILED_PRECONDITION"  # no ErrorInfo: the code stands in
+    assert len(method.calls) == 1
+
+
+async def test_a_service_that_stays_away_is_refused_after_three_attempts() -> None:
+    method = Flaky(*[grpc.StatusCode.UNAVAILABLE] * 5)
+    with pytest.raises(Refused) as raised:
+        await Caller("key", RequestRate())(method, "request-1")
+    assert raised.value.code == grpc.StatusCode.UNAVAILABLE
+    assert len(method.calls) == 3
+
+
+def test_requests_per_second_count_the_last_second_only() -> None:
+    now = [100.0]
+    rate = RequestRate(clock=lambda: now[0])
+    for _ in range(5):
+        rate.record()
+    now[0] = 100.5
+    rate.record()
+    assert rate.per_second() == 6
+    now[0] = 101.2
+    assert rate.per_second() == 1
+    assert rate.total == 6
+    assert rate.peak == 6
