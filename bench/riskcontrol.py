@@ -14,7 +14,7 @@ from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2_g
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as api
 
 from bench import echo
-from bench.harness import ADMIN_KEY, Load, closed_loop, servers, start_process
+from bench.harness import ADMIN_KEY, Load, closed_loop, servers, start_process, write_section
 from tools.devstack.dev_keys import SERVICE_KEY
 
 CONCURRENCY = 64
@@ -134,7 +134,9 @@ def run() -> str:
 
 
 def main() -> None:
-    print(run())
+    body = run()
+    print(body)
+    write_section("riskcontrol: Assess", "make bench BENCH=riskcontrol", body)
 
 
 if __name__ == "__main__":
