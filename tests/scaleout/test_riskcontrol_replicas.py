@@ -13,14 +13,14 @@ from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, reason_ids
 from tests.riskcontrol.test_purchase_limit import LIMIT_RULE
 
 
-async def replicas(start_risk: StartRisk) -> list[Risk]:
+async def replicas(start_risk: StartRisk) -> list[Risk]:  # noqa: F811
     """Two replicas acting for one tenant (Assess is called with the internal service key)."""
     first, second = await start_risk(), await start_risk()
     return [first, dataclasses.replace(second, tenant_id=first.tenant_id)]
 
 
 async def test_purchase_limit_holds_across_replicas_and_retries_share_a_decision(
-    start_risk: StartRisk,
+    start_risk: StartRisk,  # noqa: F811
 ) -> None:
     first, second = await replicas(start_risk)
     responses = await bounded(
