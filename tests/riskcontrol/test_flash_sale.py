@@ -9,11 +9,11 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import asyncpg
 import pytest
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 from streamstock.riskcontrol.v1 import signals_pb2
 
+from tests.conftest import forget_riskcontrol_cursor
 from tests.riskcontrol.conftest import StartRisk
 from tests.riskcontrol.fake_inventory import FakeInventoryEvents
 from tests.riskcontrol.helpers import ALLOW, Risk, bounded
@@ -54,11 +54,7 @@ async def inventory(postgres_dsn: str) -> AsyncIterator[FakeInventoryEvents]:
     """One event log for the session, like inventory's: riskcontrol's cursor is global too.
     The log starts at sequence 0, so a cursor left by tests that ran the real inventory in this
     session's database would skip it: the cursor starts over with this log."""
-    conn = await asyncpg.connect(postgres_dsn)
-    try:
-        await conn.execute("DELETE FROM riskcontrol.feedback_cursors")
-    finally:
-        await conn.close()
+    await forget_riskcontrol_cursor(postgres_dsn)
     fake = FakeInventoryEvents()
     await fake.server.start()
     yield fake
