@@ -133,6 +133,18 @@ async def redis_client(redis_url: str) -> AsyncIterator[Any]:
         await client.aclose()
 
 
+async def forget_riskcontrol_cursor(postgres_dsn: str) -> None:
+    """riskcontrol stores one cursor into inventory's event log. Tests that feed it another log
+    (a fake, or a real inventory whose sequence numbers are lower than the cursor) start it over."""
+    import asyncpg
+
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        await conn.execute("DELETE FROM riskcontrol.feedback_cursors")
+    finally:
+        await conn.close()
+
+
 @dataclass
 class RunningService:
     """A service hosted in this process, and a channel to it that carries no API key."""

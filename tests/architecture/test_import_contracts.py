@@ -97,6 +97,7 @@ def test_a_forbidden_import_breaks_its_contract(
 @pytest.mark.parametrize("name", SERVICE_NAMES)
 def test_a_domain_imports_only_the_standard_library_and_itself(name: str) -> None:
     # The forbidden contract lists known packages; this catches any other third-party import too.
+    # The shared kernel (services.kernel, itself standard library only) is the one exception.
     graph = grimp.build_graph("services", include_external_packages=True, cache_dir=None)
     domain = f"services.{name}.domain"
     assert domain in graph.modules
@@ -106,6 +107,19 @@ def test_a_domain_imports_only_the_standard_library_and_itself(name: str) -> Non
         for imported in graph.find_modules_directly_imported_by(importer)
         if imported != domain
         and not imported.startswith(f"{domain}.")
+        and not imported.startswith("services.kernel")
         and imported.split(".")[0] not in sys.stdlib_module_names
+    }
+    assert sorted(outside) == []
+
+
+def test_the_shared_kernel_imports_only_the_standard_library() -> None:
+    graph = grimp.build_graph("services", include_external_packages=True, cache_dir=None)
+    kernel = "services.kernel"
+    outside = {
+        f"{importer} -> {imported}"
+        for importer in graph.find_descendants(kernel) | {kernel}
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if not imported.startswith(kernel) and imported.split(".")[0] not in sys.stdlib_module_names
     }
     assert sorted(outside) == []

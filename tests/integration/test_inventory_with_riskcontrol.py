@@ -15,7 +15,7 @@ from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2
 from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2, signals_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as risk_rpc
 
-from tests.conftest import API_KEYS, StartService
+from tests.conftest import API_KEYS, StartService, forget_riskcontrol_cursor
 from tests.inventory.conftest import Client, metadata_of, reason_of, seconds, unique
 from tools.devstack.ports import LOOPBACK, free_port, free_ports
 from tools.devstack.redis import LocalRedis
@@ -23,8 +23,11 @@ from tools.devstack.redis import LocalRedis
 ENFORCE = {"risk_mode": stock_pb2.RISK_MODE_ENFORCE}
 
 
-async def start_pair(start_service: StartService, **risk_overrides: Any) -> tuple[Client, Any]:
+async def start_pair(
+    start_service: StartService, postgres_dsn: str, **risk_overrides: Any
+) -> tuple[Client, Any]:
     """riskcontrol following inventory's events, inventory screening holds through riskcontrol."""
+    await forget_riskcontrol_cursor(postgres_dsn)
     inventory_port, risk_port = free_ports(2)
     risk = await start_service(
         "riskcontrol",
@@ -50,9 +53,9 @@ def buyer(device: str, ip: str = "10.0.0.1") -> reservation_pb2.BuyerContext:
 
 
 async def test_enforced_sku_challenges_a_device_buying_for_many_accounts(
-    start_service: StartService,
+    start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, risk = await start_pair(start_service)
+    client, risk = await start_pair(start_service, postgres_dsn)
     sku = await client.create_sku(100, risk_deadline=seconds(2), **ENFORCE)
     device = unique("phone")
     for n in range(3):  # a household: up to three accounts on one device
@@ -79,8 +82,10 @@ async def test_enforced_sku_challenges_a_device_buying_for_many_accounts(
     assert (await client.stock(sku)).reserved == 4
 
 
-async def test_unpaid_expiries_block_the_device_next_time(start_service: StartService) -> None:
-    client, risk = await start_pair(start_service)
+async def test_unpaid_expiries_block_the_device_next_time(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    client, risk = await start_pair(start_service, postgres_dsn)
     sku = await client.create_sku(100, hold_ttl=seconds(1), risk_deadline=seconds(2), **ENFORCE)
     device = unique("bot-phone")
     for _ in range(2):  # the rule fires above one unpaid expiry per device
@@ -110,9 +115,9 @@ async def test_unpaid_expiries_block_the_device_next_time(start_service: StartSe
 
 
 async def test_shadow_sku_records_decisions_and_refuses_nothing(
-    start_service: StartService,
+    start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, _ = await start_pair(start_service)
+    client, _ = await start_pair(start_service, postgres_dsn)
     sku = await client.create_sku(
         100, risk_mode=stock_pb2.RISK_MODE_SHADOW, risk_deadline=seconds(2)
     )
@@ -134,9 +139,11 @@ def risk_redis(tmp_path: Path) -> Iterator[LocalRedis]:
 
 
 async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
-    start_service: StartService, risk_redis: LocalRedis
+    start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
 ) -> None:
-    client, _ = await start_pair(start_service, redis_url=risk_redis.url, redis_cluster=False)
+    client, _ = await start_pair(
+        start_service, postgres_dsn, redis_url=risk_redis.url, redis_cluster=False
+    )
     closed = await client.create_sku(
         10,
         risk_fail_mode=stock_pb2.RISK_FAIL_MODE_CLOSED,

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
+from services.kernel.refusals import FieldRefusal, Refusal
 
 
-class InventoryError(Exception):
+class InventoryError(Refusal):
     """Base of every refusal the domain can explain to a caller."""
 
-    reason: ClassVar[str] = "INVALID_ARGUMENT"
 
-    def __init__(self, message: str, **metadata: object) -> None:
-        super().__init__(message)
-        self._metadata = {key: str(value) for key, value in metadata.items()}
-
-    @property
-    def metadata(self) -> Mapping[str, str]:
-        return self._metadata
-
-
-class InvalidArgument(InventoryError):
-    """A field is missing, malformed or out of range."""
-
-    reason = "INVALID_ARGUMENT"
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}", field=field)
+class InvalidArgument(FieldRefusal, InventoryError):
+    """A field is missing, malformed or out of range; metadata `field` names it."""
 
 
 class RequestIdReused(InventoryError):

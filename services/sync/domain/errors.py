@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
+from services.kernel.refusals import FieldRefusal, Refusal
 
 
-class SyncError(Exception):
+class SyncError(Refusal):
     """Base of every refusal sync can explain to a caller."""
 
-    reason: ClassVar[str] = "INVALID_ARGUMENT"
 
-    def __init__(self, message: str, **metadata: object) -> None:
-        super().__init__(message)
-        self._metadata = {key: str(value) for key, value in metadata.items()}
-
-    @property
-    def metadata(self) -> Mapping[str, str]:
-        return self._metadata
-
-
-class InvalidArgument(SyncError):
+class InvalidArgument(FieldRefusal, SyncError):
     """A field is missing, malformed or out of range; metadata `field` names it."""
-
-    reason = "INVALID_ARGUMENT"
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}", field=field)
 
 
 class RequestIdReused(SyncError):
