@@ -35,9 +35,7 @@ async def test_each_tier_is_notified_once_per_receiver_by_two_replicas(
     stack,  # noqa: F811
     recorder: HttpRecorder,  # noqa: F811
 ) -> None:
-    inventory, alerting_service, admin = stack
-    (first, _), (second, _) = await alerting_service(), await alerting_service()
-    await configure(first, admin, recorder.url("/replicas"), SKU)
+    inventory, admin, first, second = await two_replicas(stack, recorder.url("/replicas"), SKU)
     # A second receiver of the same SKU reads the notifications in its in-app inbox.
     await second.UpsertReceiver(inbox_receiver(SKU), metadata=admin)
 
@@ -77,10 +75,8 @@ async def test_a_receiver_notified_on_two_channels_gets_the_resolution_on_both(
     stack,  # noqa: F811
     recorder: HttpRecorder,  # noqa: F811
 ) -> None:
-    inventory, alerting_service, admin = stack
-    (first, _), (second, _) = await alerting_service(), await alerting_service()
     sku = f"{SKU}-two-channels"
-    await configure(first, admin, recorder.url("/two"), sku)
+    inventory, admin, _, second = await two_replicas(stack, recorder.url("/two"), sku)
     webhook = receivers_pb2.EscalationStep(channel=receivers_pb2.NOTIFICATION_CHANNEL_WEBHOOK)
     in_app = receivers_pb2.EscalationStep(channel=receivers_pb2.NOTIFICATION_CHANNEL_IN_APP)
     receiver = (
@@ -106,6 +102,15 @@ async def test_a_receiver_notified_on_two_channels_gets_the_resolution_on_both(
         ("RED", "RESOLVED"),
         ("YELLOW", "RESOLVED"),
     ]
+
+
+async def two_replicas(started, hook: str, sku: str):  # type: ignore[no-untyped-def]
+    """Two alerting replicas following the started stack's inventory; the SKU's plan, policy and webhook
+    receiver configured through the first."""
+    inventory, alerting_service, admin = started
+    (first, _), (second, _) = await alerting_service(), await alerting_service()
+    await configure(first, admin, hook, sku)
+    return inventory, admin, first, second
 
 
 async def through_the_tiers_and_back(inventory, admin, webhooks: HttpRecorder, sku: str) -> None:  # type: ignore[no-untyped-def]
