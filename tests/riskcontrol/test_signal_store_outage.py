@@ -43,7 +43,7 @@ async def assess_timed(risk: object, user: str) -> tuple[float, grpc.aio.AioRpcE
 async def test_a_stopped_redis_costs_milliseconds(
     start_risk: StartRisk, own_redis: LocalRedis
 ) -> None:
-    risk = await start_risk(redis_url=own_redis.url)
+    risk = await start_risk(redis_url=own_redis.url, redis_cluster=False)
     assert (await risk.assess("warm", "o-warm")).decision == ALLOW
 
     own_redis.kill()
@@ -57,7 +57,7 @@ async def test_a_stopped_redis_costs_milliseconds(
 async def test_a_frozen_redis_is_cut_off_at_the_callers_deadline(
     start_risk: StartRisk, own_redis: LocalRedis
 ) -> None:
-    risk = await start_risk(redis_url=own_redis.url)
+    risk = await start_risk(redis_url=own_redis.url, redis_cluster=False)
     assert (await risk.assess("warm", "o-warm")).decision == ALLOW
     pid = own_redis._server.pid  # type: ignore[union-attr]  # the test freezes its own server
     os.kill(pid, signal.SIGSTOP)

@@ -94,7 +94,7 @@ async def test_readiness_follows_redis_while_liveness_does_not(
     start_service: Any, private_redis: LocalRedis
 ) -> None:
     # riskcontrol keeps every signal in Redis: without it, it cannot answer.
-    service = await start_service("riskcontrol", redis_url=private_redis.url)
+    service = await start_service("riskcontrol", redis_url=private_redis.url, redis_cluster=False)
     assert await health_of(service.channel, "") == SERVING
 
     private_redis.stop()
@@ -112,7 +112,7 @@ async def test_inventory_stays_ready_without_redis(
     start_service: Any, private_redis: LocalRedis
 ) -> None:
     # inventory's sold-out gate falls back to PostgreSQL: a Redis outage takes nothing down.
-    service = await start_service("inventory", redis_url=private_redis.url)
+    service = await start_service("inventory", redis_url=private_redis.url, redis_cluster=False)
     private_redis.stop()
     await asyncio.sleep(2.5)  # two readiness rounds
     assert await health_of(service.channel, "") == SERVING
