@@ -63,14 +63,6 @@ async def test_each_tier_is_notified_once_per_receiver_by_two_replicas(
         assert items == sorted((tier, kind) for tier in tiers for kind in (FIRING, RESOLVED))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a receiver notified on two channels gets the resolution on one only: "
-    "resolved_deliveries (services/alerting/domain/deliveries.py) makes one delivery per notified "
-    "channel, but new_delivery's idempotency key (alert/receiver/kind/step/occurrence) leaves the "
-    "channel out, so both get the same delivery_id and the store's ON CONFLICT DO NOTHING drops "
-    "the WEBHOOK one (IN_APP sorts first): the webhook receives 3 FIRING and no RESOLVED",
-)
 async def test_a_receiver_notified_on_two_channels_gets_the_resolution_on_both(
     stack,  # noqa: F811
     recorder: HttpRecorder,  # noqa: F811

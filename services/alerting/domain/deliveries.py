@@ -68,7 +68,12 @@ def new_delivery(
     now: datetime,
     due: datetime,
 ) -> Delivery:
-    key = f"{alert.alert_id}/{receiver_id}/{kind.name.lower()}/{step}/{occurrence}"
+    # One notice per receiver, alert, kind, escalation step and channel (a resolution goes to
+    # every channel the receiver was notified on), and occurrence for repeats.
+    key = (
+        f"{alert.alert_id}/{receiver_id}/{kind.name.lower()}/{step}/{channel.name.lower()}"
+        f"/{occurrence}"
+    )
     status = DeliveryStatus.SUPPRESSED if alert.inhibited_by else DeliveryStatus.SCHEDULED
     if kind is NotificationKind.RESOLVED:
         status = DeliveryStatus.SCHEDULED
