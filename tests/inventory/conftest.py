@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,8 +17,6 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2, stock_pb2
 
 from tests.conftest import API_KEYS, RunningService, StartService
-
-_ids = itertools.count()
 
 
 def unique(prefix: str) -> str:
@@ -118,8 +115,6 @@ async def inventory(start_service: StartService) -> RunningService:
 
 @pytest.fixture
 async def client(inventory: RunningService) -> AsyncIterator[Client]:
-    tenant = unique("tenant")
-    del tenant
     yield Client(
         inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel),
         "acme",

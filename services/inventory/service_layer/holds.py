@@ -15,7 +15,6 @@ from services.inventory.domain.errors import (
     InsufficientStock,
     InventoryError,
     PurchaseLimitExceeded,
-    RequestIdReused,
     SaleNotActive,
     SkuNotFound,
 )
@@ -30,6 +29,7 @@ from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.ports import Answered, IdFactory, Transaction
 from services.inventory.service_layer.settlement import expire_due_on, unheld_by
+from services.inventory.service_layer.unit import reused
 
 Outcome = Reservation | InventoryError
 
@@ -37,10 +37,7 @@ Outcome = Reservation | InventoryError
 def replay(answered: Answered, key: commands.Idempotency) -> Outcome:
     """The original answer to a request id, or a refusal when the id was used for another ask."""
     if answered.fingerprint != key.fingerprint or not isinstance(answered.result, Reservation):
-        return RequestIdReused(
-            f"request id {key.request_id} was used for a different request",
-            request_id=key.request_id,
-        )
+        return reused(key)
     return answered.result
 
 
@@ -221,9 +218,6 @@ def _with_duplicates(
         outcome = outcomes[first]
         assert outcome is not None
         if first != index and request.key.fingerprint != requests[first].key.fingerprint:
-            outcome = RequestIdReused(
-                f"request id {request.key.request_id} was used for a different request",
-                request_id=request.key.request_id,
-            )
+            outcome = reused(request.key)
         resolved.append(outcome)
     return resolved
