@@ -334,6 +334,17 @@ def token(cursor: list[Any]) -> str:
         ("ListReservations", {"page_token": token([10**30, "r"])}, "page_token"),
         ("ListReservations", {"page_token": token([2**62, "r"])}, "page_token"),
         ("ListLedgerEntries", {"page_token": token([2**64])}, "page_token"),
+        (
+            "UpdateSalePolicy",
+            {
+                "policy": spb.SalePolicy(
+                    lock_stage=1,
+                    sale_mode=spb.SALE_MODE_PRESALE,
+                    presale_balance_due_time={"seconds": 253402300799, "nanos": 1_000_000_000},
+                )
+            },
+            "policy.presale_balance_due_time",
+        ),
     ],
 )
 async def test_values_the_database_cannot_take_are_invalid_arguments(

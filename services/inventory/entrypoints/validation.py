@@ -82,17 +82,20 @@ def enum(field: str, value: int, kind: type[E], default: E | None = None) -> E:
 
 
 def span(field: str, value: duration_pb2.Duration, high: timedelta = MAX_HOLD_TTL) -> timedelta:
-    if value.seconds < 0 or value.nanos < 0:
-        raise InvalidArgument(field, "must not be negative")
+    if value.seconds < 0 or not 0 <= value.nanos < 1_000_000_000:
+        raise InvalidArgument(field, "must not be negative (nanos within a second)")
     if value.seconds > high.total_seconds():
         raise InvalidArgument(field, f"at most {high}")
     return value.ToTimedelta()
 
 
 def moment(field: str, value: timestamp_pb2.Timestamp) -> datetime:
-    if not 0 < value.seconds < 253402300800:  # year 1970 to 9999
-        raise InvalidArgument(field, "must be a time after 1970")
-    return value.ToDatetime(tzinfo=UTC)
+    if not 0 < value.seconds < 253402300800 or not 0 <= value.nanos < 1_000_000_000:
+        raise InvalidArgument(field, "must be a valid time after 1970")
+    try:
+        return value.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise InvalidArgument(field, "must be a valid time after 1970") from None
 
 
 def page_size(value: int) -> int:
