@@ -50,7 +50,11 @@ from services.alerting.domain.receivers import (
 )
 from services.alerting.service_layer import configure
 from services.alerting.service_layer.dispatch import Dispatcher
-from services.alerting.service_layer.follow import MAX_EVENTS_PER_TRANSACTION, apply_batch
+from services.alerting.service_layer.follow import (
+    MAX_EVENTS_PER_TRANSACTION,
+    Handoff,
+    apply_batch,
+)
 from services.alerting.service_layer.ports import Notification
 from services.runtime.migrate import migrate
 from tools.devstack.ports import free_port
@@ -185,6 +189,9 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
         wakeup,
     )  # type: ignore[arg-type]
     dispatching = asyncio.create_task(dispatcher.run())
+    # As the service wires it: the follower claims what is due in its own transaction and hands it
+    # to the dispatcher (bootstrap.build).
+    handoff = Handoff(SystemClock(), timedelta(seconds=30), dispatcher.hand_over)
     stream = StockStream(skus)
     ids = UuidIds()
     queue: asyncio.Queue[events_pb2.InventoryEvent] = asyncio.Queue()
@@ -208,7 +215,7 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
             while not queue.empty() and len(batch) < MAX_EVENTS_PER_TRANSACTION:
                 batch.append(queue.get_nowait())
             events = [decode(e) for e in batch]
-            if (await apply_batch(store, ids, events, "bench")).enqueued:
+            if (await apply_batch(store, ids, events, "bench", handoff)).enqueued:
                 wakeup.notify()
             done = time.time()
             processing.extend(done - e.occur_time.timestamp() for e in events)

@@ -24,6 +24,7 @@ from services.alerting.adapters.rows import (
 )
 from services.alerting.domain.alerts import (
     ActionResult,
+    Alert,
     AlertChange,
     ChangeKind,
 )
@@ -80,6 +81,29 @@ SELECT
   ARRAY(SELECT t FROM reminder_settings t WHERE $5 AND t.tenant_id = ANY($1::text[]))
     AS reminder_settings
 """
+_SAVE_ALERTS = """
+WITH logged AS (
+  INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)
+  SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::jsonb
+  FROM unnest($1::text[], $2::text[], $3::smallint[], $5::text[]) WITH ORDINALITY
+    AS c(tenant_id, alert_id, change, body, position)
+  ORDER BY c.position
+  RETURNING alert_id, sequence
+), last_change AS (
+  SELECT alert_id, max(sequence) AS sequence FROM logged GROUP BY alert_id
+)
+INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
+                    pending_time, sequence, body)
+SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
+       a.pending_time, coalesce(l.sequence, 0), a.body::jsonb
+FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::smallint[],
+            $12::bool[], $13::timestamptz[], $14::text[])
+  AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body)
+LEFT JOIN last_change l USING (alert_id)
+ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCLUDED.acknowledged,
+  body = EXCLUDED.body,
+  sequence = CASE WHEN EXCLUDED.sequence > 0 THEN EXCLUDED.sequence ELSE alerts.sequence END
+"""
 _SAMPLE_COLUMNS = (
     *_SESSION_KEY,
     ("observed_second", "timestamptz"),
@@ -117,6 +141,9 @@ class PostgresTransaction(ConfigQueries):
             follower,
         )
         return int(value)
+
+    async def flush_on_commit(self) -> None:
+        await self.conn.execute("SET LOCAL synchronous_commit = on")
 
     async def save_checkpoint(self, follower: str, sequence: int) -> None:
         await self.conn.execute(
@@ -232,43 +259,40 @@ class PostgresTransaction(ConfigQueries):
         )
 
     async def _save_alerts(self, writes: Writes, now: datetime) -> None:
-        if not writes.alerts:
+        """Every alert version and change of the batch in one statement: the changes are logged
+        in order, and each alert row takes the sequence of its last change."""
+        if not writes.alerts and not writes.changes:
             return
-        await self.conn.executemany(
-            "INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,"
-            " pending_time, sequence, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)"
-            " ON CONFLICT (alert_id) DO UPDATE SET state = $6, acknowledged = $7, body = $9",
-            [
-                (
-                    a.alert_id,
-                    a.tenant_id,
-                    a.sku_id,
-                    a.session_id,
-                    a.tier.value,
-                    a.state.value,
-                    a.acknowledgement is not None,
-                    a.pending_time,
-                    json.dumps(records.alert_json(a)),
-                )
-                for a in writes.alerts.values()
-            ],
+        bodies: dict[int, str] = {}
+
+        def body(alert: Alert) -> str:
+            # An alert and its last change are usually the same object: encode it once.
+            if id(alert) not in bodies:
+                bodies[id(alert)] = json.dumps(records.alert_json(alert))
+            return bodies[id(alert)]
+
+        changes = writes.changes
+        latest = dict(writes.alerts)
+        for change in changes:
+            latest.setdefault(change.alert.alert_id, change.alert)
+        alerts = list(latest.values())
+        await self.conn.execute(
+            _SAVE_ALERTS,
+            [c.alert.tenant_id for c in changes],
+            [c.alert.alert_id for c in changes],
+            [c.kind.value for c in changes],
+            now,
+            [body(c.alert) for c in changes],
+            [a.alert_id for a in alerts],
+            [a.tenant_id for a in alerts],
+            [a.sku_id for a in alerts],
+            [a.session_id for a in alerts],
+            [a.tier.value for a in alerts],
+            [a.state.value for a in alerts],
+            [a.acknowledgement is not None for a in alerts],
+            [a.pending_time for a in alerts],
+            [body(a) for a in alerts],
         )
-        if writes.changes:
-            await self.conn.executemany(
-                "WITH logged AS (INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)"
-                " VALUES ($1, $2, $3, $4, $5) RETURNING sequence)"
-                " UPDATE alerts SET sequence = (SELECT sequence FROM logged) WHERE alert_id = $2",
-                [
-                    (
-                        c.alert.tenant_id,
-                        c.alert.alert_id,
-                        c.kind.value,
-                        now,
-                        json.dumps(records.alert_json(c.alert)),
-                    )
-                    for c in writes.changes
-                ],
-            )
 
     async def _save_deliveries(self, writes: Writes, now: datetime) -> None:
         if writes.deliveries:
@@ -390,7 +414,11 @@ class PostgresTransaction(ConfigQueries):
     # --- the dispatcher -------------------------------------------------------------------------
 
     async def claim_deliveries(
-        self, now: datetime, lease_until: datetime, limit: int
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        among: Collection[str] | None = None,
     ) -> list[ClaimedDelivery]:
         rows = await self.conn.fetch(
             """
@@ -403,6 +431,7 @@ class PostgresTransaction(ConfigQueries):
             ), picked AS (
                 SELECT d.delivery_id FROM deliveries d JOIN heads USING (delivery_id)
                 WHERE d.next_attempt_time <= $1 AND (d.claimed_until IS NULL OR d.claimed_until < $1)
+                  AND ($4::text[] IS NULL OR d.delivery_id = ANY($4::text[]))
                 ORDER BY d.due_time LIMIT $3
                 FOR UPDATE OF d SKIP LOCKED
             )
@@ -414,6 +443,7 @@ class PostgresTransaction(ConfigQueries):
             now,
             lease_until,
             limit,
+            None if among is None else list(among),
         )
         if not rows:
             return []

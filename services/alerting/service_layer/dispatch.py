@@ -81,12 +81,31 @@ class Dispatcher:
         self.clock = clock
         self.wakeup = wakeup
         self.settings = settings
+        self._handed: set[asyncio.Task[None]] = set()
+
+    def hand_over(self, claimed: list[ClaimedDelivery]) -> None:
+        """Sends notifications the follower claimed in its own transaction (see follow.Handoff)
+        now, beside the claim rounds; run() lets them finish when the service drains."""
+        task = asyncio.create_task(self._deliver_all(claimed))
+        self._handed.add(task)
+        task.add_done_callback(self._handed_done)
+
+    def _handed_done(self, task: asyncio.Task[None]) -> None:
+        self._handed.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # The claims stay; the lease returns them to the claim rounds.
+            log.error("handed-over deliveries failed", exc_info=task.exception())
 
     async def run(self) -> None:
-        while True:
-            handled = await self._drained_round()
-            if handled == 0:
-                await self.wakeup.wait(await self._idle_seconds())
+        try:
+            while True:
+                handled = await self._drained_round()
+                if handled == 0:
+                    await self.wakeup.wait(await self._idle_seconds())
+        except asyncio.CancelledError:
+            if self._handed:
+                await asyncio.wait(self._handed, timeout=self.settings.send_timeout_seconds + 1.0)
+            raise
 
     async def _drained_round(self) -> int:
         """One round; when the service drains (the task is cancelled), the sends in flight get up

@@ -9,11 +9,12 @@ even with several instances following at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from services.alerting.domain.alerts import Measure, evaluate
+from services.alerting.domain.alerts import Measure, crossed, evaluate
+from services.alerting.domain.deliveries import DeliveryStatus
 from services.alerting.domain.events import HOLD_CLOSED, EventKind, StockEvent, StockLevels
 from services.alerting.domain.plan import LiveSessionPlan
 from services.alerting.domain.policy import AlertPolicy, seed_policy
@@ -23,12 +24,15 @@ from services.alerting.service_layer.measure import measure_session, measure_wit
 from services.alerting.service_layer.notify import add_resolutions
 from services.alerting.service_layer.outcomes import record
 from services.alerting.service_layer.ports import (
+    ClaimedDelivery,
+    Clock,
     EventSource,
     FollowContext,
     IdFactory,
     SessionKey,
     SkuKey,
     Store,
+    Transaction,
     Wakeup,
     Writes,
 )
@@ -87,9 +91,10 @@ class EventFold:
         self._evaluate((*key, ""), policy, measure)
 
     def _evaluate(self, key: SessionKey, policy: AlertPolicy, measure: Measure) -> None:
-        evaluation = evaluate(
-            policy, measure, self.context.open_alerts.get(key, {}), key, self.ids.alert_id
-        )
+        open_alerts = self.context.open_alerts.get(key, {})
+        if not open_alerts and not any(crossed(line, measure) for line in policy.tier_lines):
+            return  # most events: nothing open and no line crossed, so nothing can change
+        evaluation = evaluate(policy, measure, open_alerts, key, self.ids.alert_id)
         self.context.open_alerts[key] = {
             tier: alert for tier, alert in evaluation.alerts.items() if alert.is_open
         }
@@ -120,39 +125,92 @@ class EventFold:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """The fast path of a notification: the batch's transaction claims its own notifications that
+    are due now (the same head-of-line rule and lease as the dispatcher's claim) and commits with
+    the log flushed, then hands them straight to the dispatcher of this process. No wake-up and no
+    separate claim round sit between the stock change and the send; a crash after the commit
+    leaves a claim that the lease returns, as for any claim."""
+
+    clock: Clock
+    lease: timedelta
+    deliver: Callable[[list[ClaimedDelivery]], None]
+
+
+@dataclass(frozen=True)
 class Applied:
-    """The checkpoint after a batch, and whether it queued work for the dispatcher."""
+    """The checkpoint after a batch, whether it queued work for the dispatcher's claim rounds, and
+    the notifications it claimed for the handoff."""
 
     sequence: int
     enqueued: bool
+    claimed: list[ClaimedDelivery] = field(default_factory=list)
+
+
+async def _claim_due(tx: Transaction, writes: Writes, handoff: Handoff) -> list[ClaimedDelivery]:
+    now = handoff.clock.now()
+    due = [
+        d.delivery_id
+        for d in writes.deliveries
+        if d.status is DeliveryStatus.SCHEDULED and d.due_time <= now
+    ]
+    if not due:
+        return []
+    claimed = await tx.claim_deliveries(now, now + handoff.lease, len(due), due)
+    if claimed:
+        # Sent right after the commit: the commit must be durable first (see apply_batch).
+        await tx.flush_on_commit()
+    return claimed
+
+
+async def _apply(
+    tx: Transaction,
+    ids: IdFactory,
+    events: Sequence[StockEvent],
+    follower: str,
+    handoff: Handoff | None,
+) -> Applied:
+    # Safe for exactly-once: nothing derived here leaves the service before a claim commits
+    # synchronously (the dispatcher's, or this transaction's when it claims for the handoff), and
+    # that commit flushes the log past this one. A database crash before then loses this batch and
+    # its checkpoint together; it is applied again.
+    await tx.defer_flush()
+    last = await tx.lock_checkpoint(follower)
+    fresh = sorted((e for e in events if e.sequence > last), key=lambda e: e.sequence)
+    if not fresh:
+        return Applied(last, False)
+    keys = {(e.tenant_id, e.sku_id) for e in fresh}
+    times = [e.occur_time for e in fresh]
+    reminders = any(e.kind is EventKind.HOLD_EXPIRING_SOON for e in fresh)
+    context = await tx.load_follow_context(
+        keys, min(times) - timedelta(seconds=1), max(times), reminders
+    )
+    fold = EventFold(context, ids)
+    for event in fresh:
+        fold.apply(event)
+    writes = fold.writes
+    await add_resolutions(tx, writes, context.receivers, max(times))
+    await tx.save_writes(writes, max(times))
+    claimed = await _claim_due(tx, writes, handoff) if handoff else []
+    await tx.save_checkpoint(follower, fresh[-1].sequence)
+    left = bool(writes.sale_actions or writes.reminders) or len(writes.deliveries) > len(claimed)
+    return Applied(fresh[-1].sequence, left, claimed)
 
 
 async def apply_batch(
-    store: Store, ids: IdFactory, events: Sequence[StockEvent], follower: str = FOLLOWER
+    store: Store,
+    ids: IdFactory,
+    events: Sequence[StockEvent],
+    follower: str = FOLLOWER,
+    handoff: Handoff | None = None,
 ) -> Applied:
-    """Applies the events after the stored checkpoint in one transaction."""
+    """Applies the events after the stored checkpoint in one transaction; with a handoff, the
+    notifications it claimed go to the dispatcher once it has committed."""
     async with store.transaction() as tx:
-        # Safe for exactly-once: nothing derived here leaves the service before the dispatcher's
-        # claim commits synchronously, and that commit flushes the log past this one. A database
-        # crash before then loses this batch and its checkpoint together; it is applied again.
-        await tx.defer_flush()
-        last = await tx.lock_checkpoint(follower)
-        fresh = sorted((e for e in events if e.sequence > last), key=lambda e: e.sequence)
-        if not fresh:
-            return Applied(last, False)
-        keys = {(e.tenant_id, e.sku_id) for e in fresh}
-        times = [e.occur_time for e in fresh]
-        reminders = any(e.kind is EventKind.HOLD_EXPIRING_SOON for e in fresh)
-        context = await tx.load_follow_context(
-            keys, min(times) - timedelta(seconds=1), max(times), reminders
-        )
-        fold = EventFold(context, ids)
-        for event in fresh:
-            fold.apply(event)
-        await add_resolutions(tx, fold.writes, context.receivers, max(times))
-        await tx.save_writes(fold.writes, max(times))
-        await tx.save_checkpoint(follower, fresh[-1].sequence)
-        return Applied(fresh[-1].sequence, fold.writes.enqueues_work)
+        applied = await _apply(tx, ids, events, follower, handoff)
+    if handoff and applied.claimed:
+        handoff.deliver(applied.claimed)
+    return applied
 
 
 async def checkpoint(store: Store, follower: str = FOLLOWER) -> int:
@@ -170,18 +228,22 @@ class EventFollower:
         ids: IdFactory,
         wakeup: Wakeup,
         follower: str = FOLLOWER,
+        handoff: Handoff | None = None,
     ) -> None:
         self.store = store
         self.source = source
         self.ids = ids
         self.wakeup = wakeup
         self.follower = follower
+        self.handoff = handoff
 
     async def run(self) -> None:
         after = await checkpoint(self.store, self.follower)
         async for batch in self.source.batches(after):
             for start in range(0, len(batch), MAX_EVENTS_PER_TRANSACTION):
                 chunk = batch[start : start + MAX_EVENTS_PER_TRANSACTION]
-                applied = await apply_batch(self.store, self.ids, chunk, self.follower)
+                applied = await apply_batch(
+                    self.store, self.ids, chunk, self.follower, self.handoff
+                )
                 if applied.enqueued:
                     self.wakeup.notify()

@@ -149,6 +149,11 @@ class Transaction(Protocol):
         """Lets this transaction commit without waiting for its log to reach the disk."""
         ...
 
+    async def flush_on_commit(self) -> None:
+        """Undoes defer_flush: the commit waits for the log again (what the transaction claimed
+        may be sent as soon as it commits)."""
+        ...
+
     async def save_checkpoint(self, follower: str, sequence: int) -> None: ...
 
     async def load_follow_context(
@@ -171,8 +176,15 @@ class Transaction(Protocol):
 
     # --- the dispatcher -------------------------------------------------------------------------
     async def claim_deliveries(
-        self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[ClaimedDelivery]: ...
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        among: Collection[str] | None = None,
+    ) -> list[ClaimedDelivery]:
+        """Claims due deliveries that head their receiver, channel and SKU (`among`: only those
+        delivery ids)."""
+        ...
 
     async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
         """Records attempts; DELIVERED IN_APP deliveries land in the inbox in this transaction."""
