@@ -35,6 +35,7 @@ from services.alerting.entrypoints.servicer import AlertingServicer
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
 from services.alerting.service_layer.follow import EventFollower, Handoff
 from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
+from services.alerting.service_layer.retention import prune_change_log
 from services.alerting.service_layer.ticker import tick
 from services.alerting.settings import AlertingSettings
 from services.runtime import clients, storage
@@ -106,12 +107,17 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     )
     if inventory is not None:
         handoff = Handoff(clock, own.lease, dispatcher.hand_over)
-        follower = EventFollower(
-            store, WatchEventsSource(inventory), ids, wakeup, handoff=handoff
-        )
+        follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup, handoff=handoff)
         background.append(_repeated("event-follower", follower.run, 1.0))
     background.append(_repeated("dispatcher", dispatcher.run, 1.0))
     background.append(_repeated("ticker", lambda: tick(store, ids, clock.now()), own.tick_seconds))
+    background.append(
+        _repeated(
+            "change-log-retention",
+            lambda: prune_change_log(store, clock.now(), own.change_retention),
+            own.change_prune_seconds,
+        )
+    )
     registration = Registration.of(
         alerting_service_pb2.DESCRIPTOR,
         alerting_service_pb2_grpc,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from services.alerting.adapters import bulk, records
+from services.alerting.adapters.change_log import ChangeLogQueries
 from services.alerting.adapters.config_sql import ConfigQueries
 from services.alerting.adapters.rows import (
     alert_row,
@@ -123,7 +124,7 @@ def _resolve_policies(
             context.policies[(tenant, sku)] = policy
 
 
-class PostgresTransaction(ConfigQueries):
+class PostgresTransaction(ConfigQueries, ChangeLogQueries):
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 

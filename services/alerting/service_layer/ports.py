@@ -11,7 +11,7 @@ from typing import Protocol
 from services.alerting.domain.alerts import ActionResult, Alert, AlertChange
 from services.alerting.domain.deliveries import Delivery, DeliveryStatus
 from services.alerting.domain.events import StockEvent, StockLevels
-from services.alerting.domain.plan import LiveSessionPlan
+from services.alerting.domain.plan import LiveSessionPlan, PlanState
 from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier
 from services.alerting.domain.receivers import Channel, Receiver
 from services.alerting.domain.reminders import BuyerReminder, BuyerReminderSettings
@@ -232,8 +232,16 @@ class Transaction(Protocol):
     async def save_plan(self, plan: LiveSessionPlan) -> None: ...
 
     async def list_plans(
-        self, tenant_id: str, session_id: str, sku_id: str, page: Page
-    ) -> tuple[list[LiveSessionPlan], str]: ...
+        self,
+        tenant_id: str,
+        session_id: str,
+        sku_id: str,
+        page: Page,
+        states: Collection[PlanState] = (),
+        now: datetime | None = None,
+    ) -> tuple[list[LiveSessionPlan], str]:
+        """Plans newest first; with `states`, only those in one of them at `now`."""
+        ...
 
     async def get_policy(self, tenant_id: str, sku_id: str) -> AlertPolicy | None: ...
 
@@ -291,9 +299,18 @@ class Transaction(Protocol):
         self, tenant_id: str, after_sequence: int, limit: int
     ) -> list[tuple[int, AlertChange, datetime]]: ...
 
-    async def oldest_change(self, tenant_id: str) -> int: ...
+    async def change_horizon(self, tenant_id: str) -> int:
+        """The highest sequence pruned from the tenant's change log (0: nothing pruned)."""
+        ...
 
-    async def latest_change(self, tenant_id: str) -> int: ...
+    async def latest_change(self, tenant_id: str) -> int:
+        """The tenant's latest change sequence, or its horizon when everything was pruned."""
+        ...
+
+    async def prune_changes(self, older_than: datetime, limit: int) -> int:
+        """Deletes up to `limit` changes from the log's prefix older than `older_than`, never an
+        open alert's last change; returns how many."""
+        ...
 
 
 class Store(Protocol):
