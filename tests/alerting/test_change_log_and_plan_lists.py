@@ -187,8 +187,11 @@ async def test_plan_list_pages_over_the_plans_in_the_asked_states(
     service = await start_service("alerting")
     alerting = alerting_service_pb2_grpc.AlertingServiceStub(service.channel)
 
-    async def pages(states: list[int]) -> list[list[str]]:
-        found, token = [], ""
+    async def pages(states: list[int]) -> tuple[list[int], list[str]]:
+        """The size of every page and the SKUs of all pages, following the tokens to the end."""
+        sizes: list[int] = []
+        skus: list[str] = []
+        token = ""
         for _ in range(10):
             page = await alerting.ListLiveSessionPlans(
                 plans_pb2.ListLiveSessionPlansRequest(
@@ -196,21 +199,19 @@ async def test_plan_list_pages_over_the_plans_in_the_asked_states(
                 ),
                 metadata=viewer,
             )
-            found.append(sorted(p.sku_id for p in page.plans))
+            sizes.append(len(page.plans))
+            skus.extend(p.sku_id for p in page.plans)
             token = page.next_page_token
             if not token:
-                return found
+                return sizes, sorted(skus)
         raise AssertionError("the pages did not end")
 
-    ended = await pages([plans_pb2.PLAN_STATE_ENDED])
-    assert [len(p) for p in ended] == [2, 2, 1]
-    assert sorted(sum(ended, [])) == ["cut-short", "ended-0", "ended-1", "ended-2", "ended-3"]
-    live = await pages([plans_pb2.PLAN_STATE_LIVE])
-    assert sorted(sum(live, [])) == ["live-0", "live-1", "live-2"] and [len(p) for p in live] == [
-        2,
-        1,
-    ]
-    both = await pages([plans_pb2.PLAN_STATE_SCHEDULED, plans_pb2.PLAN_STATE_LIVE])
-    assert sorted(sum(both, [])) == ["live-0", "live-1", "live-2", "soon-0", "soon-1"]
-    everything = await pages([])
-    assert len(sum(everything, [])) == len(shapes) + 1
+    ended = ["cut-short", "ended-0", "ended-1", "ended-2", "ended-3"]
+    assert await pages([plans_pb2.PLAN_STATE_ENDED]) == ([2, 2, 1], ended)
+    assert await pages([plans_pb2.PLAN_STATE_LIVE]) == ([2, 1], ["live-0", "live-1", "live-2"])
+    assert await pages([plans_pb2.PLAN_STATE_SCHEDULED, plans_pb2.PLAN_STATE_LIVE]) == (
+        [2, 2, 1],
+        ["live-0", "live-1", "live-2", "soon-0", "soon-1"],
+    )
+    _, everything = await pages([])
+    assert len(everything) == len(shapes) + 1

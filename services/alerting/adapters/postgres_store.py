@@ -22,6 +22,7 @@ from services.alerting.adapters.rows import (
     policy_row,
     receiver_row,
     reminder_row,
+    sale_status_row,
 )
 from services.alerting.domain.alerts import (
     ActionResult,
@@ -80,7 +81,8 @@ SELECT
   ARRAY(SELECT t FROM receivers t WHERE t.tenant_id = ANY($1::text[]) ORDER BY t.receiver_id)
     AS receivers,
   ARRAY(SELECT t FROM reminder_settings t WHERE $5 AND t.tenant_id = ANY($1::text[]))
-    AS reminder_settings
+    AS reminder_settings,
+  ARRAY(SELECT t FROM sku_sale_status t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS sale_status
 """
 _SAVE_ALERTS = """
 WITH logged AS (
@@ -105,6 +107,12 @@ ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCL
   body = EXCLUDED.body,
   sequence = CASE WHEN EXCLUDED.sequence > 0 THEN EXCLUDED.sequence ELSE alerts.sequence END
 """
+_SALE_STATUS_COLUMNS = (
+    *_KEY,
+    ("status", "smallint"),
+    ("set_by_alert", "text"),
+    ("change_time", "timestamptz"),
+)
 _SAMPLE_COLUMNS = (
     *_SESSION_KEY,
     ("observed_second", "timestamptz"),
@@ -175,6 +183,8 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
         _resolve_policies(context, tenants, skus, [policy_row(p) for p in row["policies"]])
         for receiver in row["receivers"]:
             context.receivers.setdefault(receiver["tenant_id"], []).append(receiver_row(receiver))
+        for status in row["sale_status"]:
+            context.sale_status[(status["tenant_id"], status["sku_id"])] = sale_status_row(status)
         for settings in row["reminder_settings"]:
             context.reminder_settings[settings["tenant_id"]] = records.reminder_settings_from(
                 settings["tenant_id"], json.loads(settings["body"]), settings["update_time"]
@@ -245,6 +255,15 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
                             c.early_peak_fraction,
                         )
                         for c in writes.consumption.values()
+                    ],
+                ),
+                bulk.Upsert(
+                    "sku_sale_status",
+                    _SALE_STATUS_COLUMNS,
+                    ("tenant_id", "sku_id"),
+                    [
+                        (t, s, st.status.value, st.set_by_alert, st.change_time)
+                        for (t, s), st in writes.sale_status.items()
                     ],
                 ),
                 bulk.Upsert(
@@ -528,7 +547,7 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
                 row["tenant_id"], row["sku_id"], row["alert_id"], ResponseAction(row["action"])
             )
             alert = records.alert_from(json.loads(row["alert_body"]), 0, None)
-            claimed.append(ClaimedAction(request, row["attempt_count"], alert.summary))
+            claimed.append(ClaimedAction(request, row["attempt_count"], alert))
         return claimed
 
     async def finish_sale_action(

@@ -16,6 +16,7 @@ from services.alerting.domain.plan import LiveSessionPlan
 from services.alerting.domain.policy import AlertPolicy
 from services.alerting.domain.receivers import Channel, Receiver
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
+from services.alerting.domain.sale_status import SaleStatus, SkuSaleStatus
 from services.alerting.domain.session import SessionConsumption
 
 
@@ -124,3 +125,7 @@ def reminder_row(row: asyncpg.Record) -> BuyerReminder:
         attempt_count=row["attempt_count"],
         send_time=row["send_time"],
     )
+
+
+def sale_status_row(row: asyncpg.Record) -> SkuSaleStatus:
+    return SkuSaleStatus(SaleStatus(row["status"]), row["set_by_alert"], row["change_time"])

@@ -21,6 +21,7 @@ from services.alerting.domain.alerts import ActionResult, ActionStatus
 from services.alerting.domain.deliveries import Backoff, DeliveryStatus, NotificationKind
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder
+from services.alerting.domain.sale_status import action_reason
 from services.alerting.service_layer.follow import FOLLOWER
 from services.alerting.service_layer.ports import (
     ClaimedAction,
@@ -183,7 +184,7 @@ class Dispatcher:
                 request.sku_id,
                 request.action,
                 f"alerting:{request.alert_id}:{request.action.name.lower()}",
-                claimed.summary,
+                action_reason(claimed.alert),
             )
         )
         now = self.clock.now()

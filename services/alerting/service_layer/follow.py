@@ -19,6 +19,7 @@ from services.alerting.domain.events import HOLD_CLOSED, EventKind, StockEvent, 
 from services.alerting.domain.plan import LiveSessionPlan
 from services.alerting.domain.policy import AlertPolicy, seed_policy
 from services.alerting.domain.reminders import BuyerReminderSettings, remind
+from services.alerting.domain.sale_status import seen
 from services.alerting.domain.session import SessionConsumption
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
 from services.alerting.service_layer.notify import add_resolutions
@@ -61,6 +62,9 @@ class EventFold:
         before = self.context.levels.get(key)
         self.context.levels[key] = event.levels
         self.writes.levels[key] = (event.levels, event.occur_time)
+        if event.sale_status is not None:
+            status = seen(event.sale_status, event.occur_time)
+            self.context.sale_status[key] = self.writes.sale_status[key] = status
         self._remind(event)
         live = [plan for plan in self.context.plans.get(key, []) if plan.is_live(event.occur_time)]
         for plan in live:
@@ -94,7 +98,8 @@ class EventFold:
         open_alerts = self.context.open_alerts.get(key, {})
         if not open_alerts and not any(crossed(line, measure) for line in policy.tier_lines):
             return  # most events: nothing open and no line crossed, so nothing can change
-        evaluation = evaluate(policy, measure, open_alerts, key, self.ids.alert_id)
+        recover = self.context.recovery((key[0], key[1]), measure.now)
+        evaluation = evaluate(policy, measure, open_alerts, key, self.ids.alert_id, recover)
         self.context.open_alerts[key] = {
             tier: alert for tier, alert in evaluation.alerts.items() if alert.is_open
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +15,7 @@ from services.alerting.domain.plan import LiveSessionPlan, PlanState
 from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier
 from services.alerting.domain.receivers import Channel, Receiver
 from services.alerting.domain.reminders import BuyerReminder, BuyerReminderSettings
+from services.alerting.domain.sale_status import SkuSaleStatus, resume_on_recovery
 from services.alerting.domain.session import SessionConsumption
 
 SkuKey = tuple[str, str]  # (tenant, sku)
@@ -64,7 +65,7 @@ class SaleController(Protocol):
     async def set_sale_status(
         self, tenant_id: str, sku_id: str, action: ResponseAction, request_id: str, reason: str
     ) -> None:
-        """Pauses or stops a SKU's sale in inventory or raises DeliveryFailed."""
+        """Pauses, stops or resumes a SKU's sale in inventory or raises DeliveryFailed."""
         ...
 
 
@@ -79,6 +80,12 @@ class FollowContext:
     policies: dict[SkuKey, AlertPolicy] = field(default_factory=dict)
     receivers: dict[str, list[Receiver]] = field(default_factory=dict)
     reminder_settings: dict[str, BuyerReminderSettings] = field(default_factory=dict)
+    sale_status: dict[SkuKey, SkuSaleStatus] = field(default_factory=dict)
+
+    def recovery(self, key: SkuKey, now: datetime) -> Callable[[Alert], Alert]:
+        """Completes an alert of the SKU that clears (the resume of a sale it paused)."""
+        status = self.sale_status.get(key)
+        return lambda alert: resume_on_recovery(alert, status, now)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class Writes:
     levels: dict[SkuKey, tuple[StockLevels, datetime]] = field(default_factory=dict)
     consumption: dict[SessionKey, SessionConsumption] = field(default_factory=dict)
     samples: dict[tuple[str, str, str, datetime], tuple[int, int]] = field(default_factory=dict)
+    sale_status: dict[SkuKey, SkuSaleStatus] = field(default_factory=dict)
     alerts: dict[str, Alert] = field(default_factory=dict)
     changes: list[AlertChange] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
@@ -130,7 +138,7 @@ class DeliveryOutcome:
 class ClaimedAction:
     request: SaleActionRequest
     attempt_count: int
-    summary: str
+    alert: Alert
 
 
 @dataclass(frozen=True)
