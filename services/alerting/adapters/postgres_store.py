@@ -14,6 +14,7 @@ from services.alerting.adapters import bulk, records
 from services.alerting.adapters.change_log import ChangeLogQueries
 from services.alerting.adapters.config_sql import ConfigQueries
 from services.alerting.adapters.rows import (
+    DecodedAlerts,
     alert_row,
     consumption_row,
     delivery_row,
@@ -87,7 +88,7 @@ SELECT
 _SAVE_ALERTS = """
 WITH logged AS (
   INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)
-  SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::jsonb
+  SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::json
   FROM unnest($1::text[], $2::text[], $3::smallint[], $5::text[]) WITH ORDINALITY
     AS c(tenant_id, alert_id, change, body, position)
   ORDER BY c.position
@@ -98,7 +99,7 @@ WITH logged AS (
 INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
                     pending_time, sequence, body)
 SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
-       a.pending_time, coalesce(l.sequence, 0), a.body::jsonb
+       a.pending_time, coalesce(l.sequence, 0), a.body::json
 FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::smallint[],
             $12::bool[], $13::timestamptz[], $14::text[])
   AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body)
@@ -133,8 +134,9 @@ def _resolve_policies(
 
 
 class PostgresTransaction(ConfigQueries, ChangeLogQueries):
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, decoded: DecodedAlerts | None = None) -> None:
         self.conn = conn
+        self.decoded = decoded or DecodedAlerts(0)
 
     # --- the event follower ---------------------------------------------------------------------
 
@@ -177,7 +179,7 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             key = (state["tenant_id"], state["sku_id"], state["session_id"])
             context.consumption[key] = consumption_row(state)
         for stored in row["alerts"]:
-            alert = alert_row(stored)
+            alert = self.decoded.decode(stored)
             key = (alert.tenant_id, alert.sku_id, alert.session_id)
             context.open_alerts.setdefault(key, {})[alert.tier] = alert
         _resolve_policies(context, tenants, skus, [policy_row(p) for p in row["policies"]])
@@ -621,8 +623,9 @@ class PostgresStore:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self.decoded = DecodedAlerts()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         async with self.pool.acquire() as conn, conn.transaction():
-            yield PostgresTransaction(conn)
+            yield PostgresTransaction(conn, self.decoded)

@@ -62,6 +62,25 @@ def alert_row(row: asyncpg.Record) -> Alert:
     return records.alert_from(json.loads(row["body"]), row["sequence"], row.get("last_notify_time"))
 
 
+class DecodedAlerts:
+    """Alerts decoded from their stored body, kept by that body's text: the follower reads the
+    open alerts of every SKU of every batch, and most bodies have not changed since the last read.
+    The key is the content itself, so a hit is always right, whichever instance wrote the row."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self.capacity = capacity
+        self._alerts: dict[tuple[str, int], Alert] = {}
+
+    def decode(self, row: asyncpg.Record) -> Alert:
+        key = (row["body"], row["sequence"])
+        alert = self._alerts.get(key)
+        if alert is None:
+            if len(self._alerts) >= self.capacity:
+                self._alerts.clear()
+            alert = self._alerts[key] = alert_row(row)
+        return alert
+
+
 # Reads of alerts for callers: the last notification time comes from the deliveries, so the
 # dispatcher never has to lock an alert row (the follower rewrites those).
 ALERT_READ = (

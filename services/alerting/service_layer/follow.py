@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from services.alerting.domain.alerts import Measure, crossed, evaluate
+from services.alerting.domain.alerts import Alert, Measure, crossed, evaluate
 from services.alerting.domain.deliveries import DeliveryStatus
 from services.alerting.domain.events import HOLD_CLOSED, EventKind, StockEvent, StockLevels
 from services.alerting.domain.plan import LiveSessionPlan
@@ -44,6 +44,12 @@ FOLLOWER = "inventory-events"
 # Events per transaction at most: a bigger stream response is applied in chunks. Per event, a
 # chunk of a few hundred SKUs is the cheapest (measured: 200 events ~ 50 ms, 1,000 ~ 700 ms).
 MAX_EVENTS_PER_TRANSACTION = 200
+# An open alert whose only change is its latest values (every event of its SKU changes them) is
+# stored again once its stored values are this old in event time: rewriting every open alert on
+# every event was the largest share of the follower's cost. Any other change is stored at once,
+# and the ticker refreshes quiet SKUs, so stored latest values lag by at most about this plus a
+# tick.
+LATEST_VALUES_REFRESH = timedelta(seconds=2)
 
 
 class EventFold:
@@ -53,6 +59,8 @@ class EventFold:
         self.context = context
         self.ids = ids
         self.writes = Writes()
+        # When the stored latest values of each alert met so far were observed.
+        self.stored_values: dict[str, datetime] = {}
 
     def policy(self, key: SkuKey) -> AlertPolicy:
         return self.context.policies.get(key) or seed_policy(*key)
@@ -103,7 +111,26 @@ class EventFold:
         self.context.open_alerts[key] = {
             tier: alert for tier, alert in evaluation.alerts.items() if alert.is_open
         }
+        for alert in open_alerts.values():
+            self.stored_values.setdefault(alert.alert_id, alert.latest_values.observe_time)
+        changed = {change.alert.alert_id for change in evaluation.changes}
+        for alert in evaluation.alerts.values():
+            if alert.alert_id in changed:
+                self.stored_values[alert.alert_id] = alert.latest_values.observe_time
+        evaluation.alerts = {
+            tier: alert
+            for tier, alert in evaluation.alerts.items()
+            if alert.alert_id in changed or self._values_due(alert)
+        }
         record(evaluation, self.context.receivers.get(key[0], []), self.writes)
+
+    def _values_due(self, alert: Alert) -> bool:
+        """Whether a values-only update of the alert is stored (see LATEST_VALUES_REFRESH)."""
+        observed = alert.latest_values.observe_time
+        if observed - self.stored_values[alert.alert_id] < LATEST_VALUES_REFRESH:
+            return False
+        self.stored_values[alert.alert_id] = observed
+        return True
 
     def _remind(self, event: StockEvent) -> None:
         hold = event.hold
@@ -152,8 +179,12 @@ class Applied:
     claimed: list[ClaimedDelivery] = field(default_factory=list)
 
 
-async def _claim_due(tx: Transaction, writes: Writes, handoff: Handoff) -> list[ClaimedDelivery]:
-    now = handoff.clock.now()
+async def _claim_due(
+    tx: Transaction, writes: Writes, handoff: Handoff, batch_time: datetime
+) -> list[ClaimedDelivery]:
+    # A notice of this batch is due at the batch's event time; inventory's clock running a little
+    # ahead of this one must not hold it back.
+    now = max(handoff.clock.now(), batch_time)
     due = [
         d.delivery_id
         for d in writes.deliveries
@@ -196,7 +227,7 @@ async def _apply(
     writes = fold.writes
     await add_resolutions(tx, writes, context.receivers, max(times))
     await tx.save_writes(writes, max(times))
-    claimed = await _claim_due(tx, writes, handoff) if handoff else []
+    claimed = await _claim_due(tx, writes, handoff, max(times)) if handoff else []
     await tx.save_checkpoint(follower, fresh[-1].sequence)
     left = bool(writes.sale_actions or writes.reminders) or len(writes.deliveries) > len(claimed)
     return Applied(fresh[-1].sequence, left, claimed)
