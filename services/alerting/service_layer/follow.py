@@ -63,7 +63,10 @@ class EventFold:
         self.stored_values: dict[str, datetime] = {}
 
     def policy(self, key: SkuKey) -> AlertPolicy:
-        return self.context.policies.get(key) or seed_policy(*key)
+        policy = self.context.policies.get(key)
+        if policy is None:  # built once per SKU and batch, not once per event
+            policy = self.context.policies[key] = seed_policy(*key)
+        return policy
 
     def apply(self, event: StockEvent) -> None:
         key = (event.tenant_id, event.sku_id)
