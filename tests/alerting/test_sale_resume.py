@@ -130,3 +130,26 @@ async def test_resume_sale_is_not_a_line_action(start_service, api_keys) -> None
     )
     assert (code, reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT")
     assert metadata["field"] == "policy.tier_lines[0].actions"
+
+
+async def test_a_pause_that_had_not_run_when_red_cleared_is_skipped(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = ScriptedInventory(tenant)
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-1", forecast=100),
+        pausing_policy(tenant),
+        [receiver(tenant, "ops", recorder.url("/hooks/ops"), WEBHOOK_NOW)],
+    )
+    await harness.feed([inventory.create("sku-1", 150, at(-10))])
+    await harness.feed([inventory.hold("sku-1", "h1", 125, at(5))])
+    await harness.feed([inventory.restock("sku-1", 100, at(6))])  # before any dispatch
+    await harness.dispatch()
+
+    assert harness.sales.calls == []
+    red = await red_alert(harness, tenant)
+    assert {r.action: r.status for r in red.action_results} == {
+        ResponseAction.PAUSE_SALE: ActionStatus.SKIPPED,
+        ResponseAction.RESUME_SALE: ActionStatus.SKIPPED,
+    }

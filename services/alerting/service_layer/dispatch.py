@@ -15,10 +15,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from services.alerting.domain.alerts import ActionResult, ActionStatus
 from services.alerting.domain.deliveries import Backoff, DeliveryStatus, NotificationKind
+from services.alerting.domain.policy import SALE_ACTIONS
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder
 from services.alerting.domain.sale_status import action_reason
@@ -32,6 +33,7 @@ from services.alerting.service_layer.ports import (
     Notification,
     NotificationSender,
     ReminderSender,
+    SaleActionRequest,
     SaleController,
     Store,
     Wakeup,
@@ -178,6 +180,14 @@ class Dispatcher:
 
     async def _act(self, claimed: ClaimedAction) -> None:
         request = claimed.request
+        if request.action in SALE_ACTIONS and not claimed.alert.is_open:
+            # Resolved before its pause ran: pausing now would hold a sale nobody resumes.
+            now = self.clock.now()
+            skipped = ActionResult(
+                request.action, ActionStatus.SKIPPED, now, "the alert resolved before it ran"
+            )
+            await self._record_action(request, skipped, None)
+            return
         error = await self._attempt(
             lambda: self.sales.set_sale_status(
                 request.tenant_id,
@@ -193,7 +203,13 @@ class Dispatcher:
         if error:
             next_attempt = self.settings.backoff.next_attempt(claimed.attempt_count, now)
             status = ActionStatus.PENDING if next_attempt else ActionStatus.FAILED
-        result = ActionResult(request.action, status, now, error)
+        await self._record_action(
+            request, ActionResult(request.action, status, now, error), next_attempt
+        )
+
+    async def _record_action(
+        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
+    ) -> None:
         async with self.store.transaction() as tx:
             # The result lands in the alert, which the follower rewrites: take its lock first.
             await tx.lock_checkpoint(FOLLOWER)
