@@ -80,6 +80,9 @@ class TimingChannel:
         committed = values.observe_time.timestamp()
         self.latencies.append(time.time() - committed)
 
+    async def set_sale_status(self, *request: object) -> None:
+        """RED's pause: accepted at once (inventory is not part of this figure)."""
+
 
 def _ts(epoch: float) -> timestamp_pb2.Timestamp:
     message = timestamp_pb2.Timestamp()
