@@ -67,7 +67,7 @@ class DecodedAlerts:
     open alerts of every SKU of every batch, and most bodies have not changed since the last read.
     The key is the content itself, so a hit is always right, whichever instance wrote the row."""
 
-    def __init__(self, capacity: int = 50_000) -> None:
+    def __init__(self, capacity: int = 10_000) -> None:
         self.capacity = capacity
         self._alerts: dict[tuple[str, int], Alert] = {}
 
