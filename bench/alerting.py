@@ -5,9 +5,9 @@ channel, with 1,000 SKUs in live sessions and 2,000 stock events per second (tar
 
 It starts its own PostgreSQL (fsync on, like production), migrates alerting's schema, configures
 1,000 live-session plans with forecasts spread so that YELLOW, ORANGE and RED lines are crossed all
-through the run, and drives the real follower (apply_batch, with the handoff to the dispatcher as bootstrap wires it)
-and dispatcher with inventory's real
-protobuf events, decoded by the same codec as the WatchEvents adapter. Each event carries the time
+through the run, and drives the real follower (apply_batch, handing its due notices to the
+dispatcher as bootstrap wires it) and dispatcher with inventory's real protobuf events, decoded by
+the same codec as the WatchEvents adapter. Each event carries the time
 it was "committed"; the channel records when it was handed each notification. Until inventory's
 WatchEvents lands, the stream is generated in-process, so the gRPC hop from inventory is not in
 the figure (a loopback stream adds well under a millisecond per batch).
