@@ -31,7 +31,7 @@ from services.alerting.domain.alerts import (
     AlertChange,
     ChangeKind,
 )
-from services.alerting.domain.deliveries import DeliveryStatus, NotificationKind
+from services.alerting.domain.deliveries import Delivery, DeliveryStatus, NotificationKind
 from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
@@ -220,10 +220,9 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
         await self._save_deliveries(writes, now)
         await self._save_sale_actions(writes, now)
         await self._save_reminders(writes, now)
-        if writes.enqueues_work:
-            await self.conn.execute(f"NOTIFY {WORK_CHANNEL}")
-        if writes.changes:
-            await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
+        channels = [WORK_CHANNEL] * writes.enqueues_work + [CHANGES_CHANNEL] * bool(writes.changes)
+        if channels:
+            await self.conn.execute("; ".join(f"NOTIFY {channel}" for channel in channels))
 
     async def _save_sku_state(self, writes: Writes) -> None:
         """Counters, session consumption and curve samples of the batch in one statement."""
@@ -435,13 +434,14 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
 
     # --- the dispatcher -------------------------------------------------------------------------
 
-    async def claim_deliveries(
-        self,
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-        among: Collection[str] | None = None,
-    ) -> list[ClaimedDelivery]:
+    async def claim_listed_deliveries(
+        self, now: datetime, lease_until: datetime, among: Collection[str]
+    ) -> list[Delivery]:
+        return await self._claim(now, lease_until, len(among), among)
+
+    async def _claim(
+        self, now: datetime, lease_until: datetime, limit: int, among: Collection[str] | None
+    ) -> list[Delivery]:
         rows = await self.conn.fetch(
             """
             WITH heads AS (
@@ -467,9 +467,14 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             limit,
             None if among is None else list(among),
         )
-        if not rows:
+        return [delivery_row(row) for row in rows]
+
+    async def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedDelivery]:
+        deliveries = await self._claim(now, lease_until, limit, None)
+        if not deliveries:
             return []
-        deliveries = [delivery_row(row) for row in rows]
         alerts = {
             row["alert_id"]: alert_row(row)
             for row in await self.conn.fetch(

@@ -183,23 +183,31 @@ class Applied:
 
 
 async def _claim_due(
-    tx: Transaction, writes: Writes, handoff: Handoff, batch_time: datetime
+    tx: Transaction, fold: EventFold, handoff: Handoff, batch_time: datetime
 ) -> list[ClaimedDelivery]:
     # A notice of this batch is due at the batch's event time; inventory's clock running a little
     # ahead of this one must not hold it back.
     now = max(handoff.clock.now(), batch_time)
+    alerts = fold.writes.alerts  # the versions this transaction stores
     due = [
         d.delivery_id
-        for d in writes.deliveries
-        if d.status is DeliveryStatus.SCHEDULED and d.due_time <= now
+        for d in fold.writes.deliveries
+        if d.status is DeliveryStatus.SCHEDULED and d.due_time <= now and d.alert_id in alerts
     ]
     if not due:
         return []
-    claimed = await tx.claim_deliveries(now, now + handoff.lease, len(due), due)
-    if claimed:
-        # Sent right after the commit: the commit must be durable first (see apply_batch).
-        await tx.flush_on_commit()
-    return claimed
+    deliveries = await tx.claim_listed_deliveries(now, now + handoff.lease, due)
+    if not deliveries:
+        return []
+    # Sent right after the commit: the commit must be durable first (see _apply).
+    await tx.flush_on_commit()
+    receivers = {
+        (r.tenant_id, r.receiver_id): r for rs in fold.context.receivers.values() for r in rs
+    }
+    return [
+        ClaimedDelivery(d, alerts[d.alert_id], receivers.get((d.tenant_id, d.receiver_id)))
+        for d in deliveries
+    ]
 
 
 async def _apply(
@@ -230,7 +238,7 @@ async def _apply(
     writes = fold.writes
     await add_resolutions(tx, writes, context.receivers, max(times))
     await tx.save_writes(writes, max(times))
-    claimed = await _claim_due(tx, writes, handoff, max(times)) if handoff else []
+    claimed = await _claim_due(tx, fold, handoff, max(times)) if handoff else []
     await tx.save_checkpoint(follower, fresh[-1].sequence)
     left = bool(writes.sale_actions or writes.reminders) or len(writes.deliveries) > len(claimed)
     return Applied(fresh[-1].sequence, left, claimed)

@@ -184,14 +184,16 @@ class Transaction(Protocol):
 
     # --- the dispatcher -------------------------------------------------------------------------
     async def claim_deliveries(
-        self,
-        now: datetime,
-        lease_until: datetime,
-        limit: int,
-        among: Collection[str] | None = None,
+        self, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedDelivery]:
-        """Claims due deliveries that head their receiver, channel and SKU (`among`: only those
-        delivery ids)."""
+        """Claims due deliveries that head their receiver, channel and SKU, with their alerts and
+        receivers."""
+        ...
+
+    async def claim_listed_deliveries(
+        self, now: datetime, lease_until: datetime, among: Collection[str]
+    ) -> list[Delivery]:
+        """The same claim, of these delivery ids only (the caller has their alerts and receivers)."""
         ...
 
     async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
