@@ -33,8 +33,8 @@ def at(minutes: float):
     return SESSION_START + timedelta(minutes=minutes)
 
 
-async def red_paused(harness: Harness, recorder: HttpRecorder, tenant: str) -> ScriptedInventory:
-    """sku-1 crosses RED; alerting pauses it and inventory reports the pause on its stream."""
+async def red_crossed(harness: Harness, recorder: HttpRecorder, tenant: str) -> ScriptedInventory:
+    """sku-1, under a policy that pauses on RED, crosses RED (nothing dispatched yet)."""
     inventory = ScriptedInventory(tenant)
     await configure_session(
         harness,
@@ -44,6 +44,12 @@ async def red_paused(harness: Harness, recorder: HttpRecorder, tenant: str) -> S
     )
     await harness.feed([inventory.create("sku-1", 150, at(-10))])
     await harness.feed([inventory.hold("sku-1", "h1", 125, at(5))])
+    return inventory
+
+
+async def red_paused(harness: Harness, recorder: HttpRecorder, tenant: str) -> ScriptedInventory:
+    """sku-1 crosses RED; alerting pauses it and inventory reports the pause on its stream."""
+    inventory = await red_crossed(harness, recorder, tenant)
     await harness.dispatch()
     assert [c[2] for c in harness.sales.calls] == [ResponseAction.PAUSE_SALE]
     paused = inventory.sale_status(
@@ -135,15 +141,7 @@ async def test_resume_sale_is_not_a_line_action(start_service, api_keys) -> None
 async def test_a_pause_that_had_not_run_when_red_cleared_is_skipped(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-1", forecast=100),
-        pausing_policy(tenant),
-        [receiver(tenant, "ops", recorder.url("/hooks/ops"), WEBHOOK_NOW)],
-    )
-    await harness.feed([inventory.create("sku-1", 150, at(-10))])
-    await harness.feed([inventory.hold("sku-1", "h1", 125, at(5))])
+    inventory = await red_crossed(harness, recorder, tenant)
     await harness.feed([inventory.restock("sku-1", 100, at(6))])  # before any dispatch
     await harness.dispatch()
 
