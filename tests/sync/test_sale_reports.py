@@ -3,6 +3,7 @@ unit exactly once; per-line outcomes; batch validation and idempotency."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter
 
@@ -150,6 +151,43 @@ async def test_a_retried_batch_returns_the_first_answer_and_a_reused_id_is_refus
     assert refused.value.code() is grpc.StatusCode.ALREADY_EXISTS
     assert reason_of(refused.value) == "REQUEST_ID_REUSED"
     assert (await stack.sku_stock(sku_id)).sold == 2
+
+
+async def test_concurrent_copies_of_a_report_share_one_answer_and_a_reused_id_is_refused(
+    sync_stack: SyncFactory,
+) -> None:
+    """Reports sent at once are merged into batches (the first alone, the rest together), so the
+    copies of one request id meet in a batch: one answer for all, the units sold once."""
+    stack = await sync_stack()
+    sku_id, platform_id = await allocated(stack, on_hand=20)
+    request_id = unique("report")
+    lines = [sale_line("o1", sku_id, SALE, 2), sale_line("o2", sku_id, SALE, 1)]
+
+    async def send(request_id: str, lines: list[sales_pb2.SaleLine]) -> object:
+        try:
+            return await stack.service.ReportSales(
+                request_id=request_id, platform_id=platform_id, lines=lines
+            )
+        except grpc.aio.AioRpcError as error:
+            return error
+
+    replies = await asyncio.gather(
+        send(unique("other"), [sale_line("o0", sku_id, SALE, 1)]),
+        *(send(request_id, lines) for _ in range(3)),
+        send(request_id, [sale_line("o3", sku_id, SALE, 1)]),
+    )
+    copies, reused = replies[1:4], replies[4]
+    assert isinstance(copies[0], sales_pb2.ReportSalesResponse)
+    assert all(copy == copies[0] for copy in copies)
+    assert [r.outcome for r in copies[0].results] == [sales_pb2.SALE_LINE_OUTCOME_APPLIED] * 2
+    assert isinstance(reused, grpc.aio.AioRpcError)
+    assert reused.code() is grpc.StatusCode.ALREADY_EXISTS
+    assert reason_of(reused) == "REQUEST_ID_REUSED"
+    assert (await stack.sku_stock(sku_id)).sold == 4
+    again = await stack.service.ReportSales(
+        request_id=request_id, platform_id=platform_id, lines=lines
+    )
+    assert again == copies[0]
 
 
 async def test_a_malformed_line_fails_the_batch_naming_it_and_changes_nothing(

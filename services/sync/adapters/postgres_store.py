@@ -348,6 +348,18 @@ class PostgresTransaction:
             ],
         )
 
+    async def recall_results(
+        self, tenant_id: str, method: str, request_ids: Sequence[str]
+    ) -> dict[str, tuple[str, bytes]]:
+        found = await self._db.fetch(
+            "SELECT request_id, fingerprint, response FROM request_results "
+            "WHERE tenant_id = $1 AND method = $2 AND request_id = ANY($3::text[])",
+            tenant_id,
+            method,
+            list(request_ids),
+        )
+        return {row["request_id"]: (row["fingerprint"], bytes(row["response"])) for row in found}
+
     async def remember_results(
         self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]
     ) -> None:

@@ -22,7 +22,7 @@ from services.sync.domain.errors import InvalidArgument
 from services.sync.domain.policy import PlatformMode
 from services.sync.domain.quota import PushStatus
 from services.sync.entrypoints import codec, update_mask
-from services.sync.entrypoints.idempotency import fingerprint, once, replay
+from services.sync.entrypoints.idempotency import fingerprint, once
 from services.sync.service_layer import (
     listings,
     platforms,
@@ -256,18 +256,18 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
     # sales
 
     async def ReportSales(self, request: Any, context: Context) -> Any:
+        """The request id is looked up with the other reports of the batch (sales.SaleReports)."""
         lines = codec.sale_lines_of(list(request.lines))
-        reply_type = sales_pb2.ReportSalesResponse
-        prior = await replay(self._requests, "ReportSales", request, reply_type)
-        if prior is not None:
-            return prior
         receipt = sales.Receipt(
             request.request_id,
             fingerprint(request),
             lambda results: _sales_reply(results).SerializeToString(),
         )
-        results = await self._sales.report(request.tenant_id, request.platform_id, lines, receipt)
-        return _sales_reply(results)
+        answer = await self._sales.report(request.tenant_id, request.platform_id, lines, receipt)
+        if answer.remembered is not None:
+            return sales_pb2.ReportSalesResponse.FromString(answer.remembered)
+        assert answer.results is not None
+        return _sales_reply(answer.results)
 
     # rebalancing
 
