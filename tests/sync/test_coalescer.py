@@ -9,6 +9,15 @@ import pytest
 from services.sync.service_layer.coalescer import Coalescer
 
 
+async def started(batches: list[list[int]]) -> None:
+    """Returns once a batch is being decided (within a few loop turns)."""
+    for _ in range(10):
+        if batches:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("no batch started")
+
+
 async def test_calls_waiting_behind_a_batch_are_decided_together_in_order() -> None:
     batches: list[list[int]] = []
     release = asyncio.Event()
@@ -43,3 +52,49 @@ async def test_a_failing_batch_fails_its_callers_only() -> None:
     with pytest.raises(ValueError):
         await first
     assert await second == 2
+
+
+async def test_the_next_batch_waits_for_the_callers_just_answered_to_report_again() -> None:
+    """Group commit: after a batch of one, three callers are queued; the caller just answered
+    reports again at once and joins them instead of forming a batch of its own."""
+    batches: list[list[int]] = []
+
+    async def decide(key: str, items: list[int]) -> list[int]:
+        batches.append(items)
+        await asyncio.sleep(0.02)  # the work of a batch: its duration bounds the wait
+        return items
+
+    coalescer: Coalescer[str, int, int] = Coalescer(decide, max_batch=8, linger=10, max_linger=1)
+
+    async def caller(first: int, again: int | None) -> None:
+        await coalescer.submit("k", first)
+        if again is not None:
+            await coalescer.submit("k", again)
+
+    calls = [asyncio.create_task(caller(0, 10))]
+    await started(batches)
+    calls += [asyncio.create_task(caller(n, None)) for n in (1, 2, 3)]
+    await asyncio.wait_for(asyncio.gather(*calls), 5)
+    assert batches == [[0], [1, 2, 3, 10]]
+
+
+async def test_a_lone_caller_never_waits_and_a_caller_not_coming_back_delays_a_batch_boundedly() -> (
+    None
+):
+    batches: list[list[int]] = []
+
+    async def decide(key: str, items: list[int]) -> list[int]:
+        batches.append(items)
+        await asyncio.sleep(0.01)
+        return items
+
+    coalescer: Coalescer[str, int, int] = Coalescer(decide, max_batch=8, linger=1, max_linger=30)
+    for n in range(3):  # each report waits for its answer: a wait would take a batch's duration
+        assert await asyncio.wait_for(coalescer.submit("lone", n), 0.5) == n
+    assert batches == [[0], [1], [2]]
+    batches.clear()
+    first = asyncio.create_task(coalescer.submit("k", 1))
+    await started(batches)
+    second = asyncio.create_task(coalescer.submit("k", 2))
+    assert await asyncio.wait_for(asyncio.gather(first, second), 5) == [1, 2]
+    assert batches == [[1], [2]]

@@ -1,10 +1,18 @@
 """Merges concurrent calls for the same key into one batch: while a batch of a key is decided,
-later calls queue, and the next batch takes them all (up to a maximum)."""
+later calls queue, and the next batch takes them all (up to a maximum).
+
+Group commit: a batch's callers usually report again right after their answer, so the next batch
+waits a moment (at most `linger` of the last batch's duration, and never more than `max_linger`)
+until as many callers are queued as the key had in flight, instead of starting with the first
+one back and leaving the rest to queue behind it. A key quiet for longer than its last batch took
+does not wait, so a lone caller is never delayed.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -14,11 +22,30 @@ R = TypeVar("R")
 Decide = Callable[[K, list[T]], Awaitable[list[R]]]
 
 
+@dataclass(frozen=True)
+class _Pace:
+    """A key's last batch: its size, how long it took, and when it ended (loop time)."""
+
+    size: int
+    took: float
+    ended: float
+
+
 class Coalescer(Generic[K, T, R]):
-    def __init__(self, decide: Decide[K, T, R], max_batch: int) -> None:
+    def __init__(
+        self,
+        decide: Decide[K, T, R],
+        max_batch: int,
+        linger: float = 0.1,
+        max_linger: float = 0.005,
+    ) -> None:
         self._decide = decide
         self._max_batch = max_batch
+        self._linger = linger
+        self._max_linger = max_linger
         self._queues: dict[K, list[tuple[T, asyncio.Future[R]]]] = {}
+        self._paces: dict[K, _Pace] = {}
+        self._awaited: dict[K, tuple[int, asyncio.Event]] = {}  # a gathering batch: its target
         self._drains: set[asyncio.Task[None]] = set()  # held so they are not collected
 
     async def submit(self, key: K, item: T) -> R:
@@ -31,13 +58,22 @@ class Coalescer(Generic[K, T, R]):
             drain.add_done_callback(self._drains.discard)
         else:
             queue.append((item, future))
+            awaited = self._awaited.get(key)
+            if awaited is not None and len(queue) >= awaited[0]:
+                awaited[1].set()
         return await future
 
     async def _drain(self, key: K) -> None:
         """Decides batches of the key until its queue is empty, then forgets the key."""
+        loop = asyncio.get_running_loop()
         queue = self._queues[key]
+        pace = self._paces.pop(key, None)
+        expected = pace.size if pace is not None else 1  # the last batch's callers coming back
         while queue:
+            if pace is not None and loop.time() - pace.ended <= pace.took:
+                await self._gather(key, queue, min(self._max_batch, expected), pace)
             batch, queue[:] = queue[: self._max_batch], queue[self._max_batch :]
+            started = loop.time()
             try:
                 results = await self._decide(key, [item for item, _ in batch])
             except BaseException as error:  # every caller of the batch gets the failure
@@ -46,8 +82,31 @@ class Coalescer(Generic[K, T, R]):
                         future.set_exception(error)
                 if isinstance(error, asyncio.CancelledError):
                     raise
-                continue
-            for (_, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
+            else:
+                for (_, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+            pace = _Pace(len(batch), loop.time() - started, loop.time())
+            expected = len(batch) + len(queue)
         del self._queues[key]
+        if pace is not None:
+            self._forget_idle(loop.time())
+            self._paces[key] = pace
+
+    async def _gather(self, key: K, queue: list[object], target: int, pace: _Pace) -> None:
+        if len(queue) >= target:
+            return
+        full = asyncio.Event()
+        self._awaited[key] = (target, full)
+        try:
+            await asyncio.wait_for(full.wait(), min(self._max_linger, pace.took * self._linger))
+        except TimeoutError:
+            pass
+        finally:
+            del self._awaited[key]
+
+    def _forget_idle(self, now: float) -> None:
+        """Keeps the paces of recently busy keys only (a key quiet for a second has none)."""
+        if len(self._paces) >= 1024:
+            for key in [k for k, p in self._paces.items() if now - p.ended > 1.0]:
+                del self._paces[key]
