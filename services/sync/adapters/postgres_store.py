@@ -163,20 +163,21 @@ class PostgresTransaction:
     # quotas
 
     async def lock_quota(self, tenant_id: str, sku_id: str, platform_id: str) -> Quota:
-        await self._db.execute(
-            "INSERT INTO quotas (tenant_id, sku_id, platform_id) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING",
-            tenant_id,
-            sku_id,
-            platform_id,
-        )
-        row = await self._db.fetchrow(
+        """Locks the row, creating it first when missing (one round trip when it exists)."""
+        select = (
             "SELECT * FROM quotas WHERE tenant_id = $1 AND sku_id = $2 AND platform_id = $3 "
-            "FOR UPDATE",
-            tenant_id,
-            sku_id,
-            platform_id,
+            "FOR UPDATE"
         )
+        row = await self._db.fetchrow(select, tenant_id, sku_id, platform_id)
+        if row is None:
+            await self._db.execute(
+                "INSERT INTO quotas (tenant_id, sku_id, platform_id) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING",
+                tenant_id,
+                sku_id,
+                platform_id,
+            )
+            row = await self._db.fetchrow(select, tenant_id, sku_id, platform_id)
         return rows.quota_of(row)
 
     async def quota(self, tenant_id: str, sku_id: str, platform_id: str) -> QuotaRecord | None:

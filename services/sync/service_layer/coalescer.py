@@ -36,8 +36,8 @@ class Coalescer(Generic[K, T, R]):
         self,
         decide: Decide[K, T, R],
         max_batch: int,
-        linger: float = 0.1,
-        max_linger: float = 0.005,
+        linger: float = 0.25,
+        max_linger: float = 0.025,
     ) -> None:
         self._decide = decide
         self._max_batch = max_batch
