@@ -300,22 +300,24 @@ class PostgresTransaction:
     async def sale_lines(
         self, tenant_id: str, platform_id: str, keys: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str, SaleKind], LineRecord]:
+        # The orders are looked up through the primary key (an IN over (order, line) pairs made
+        # PostgreSQL scan every line of the platform); lines of other line ids are dropped here.
         found = await self._db.fetch(
             """
             SELECT order_id, line_id, kind, sku_id, quantity, applied_units FROM sale_lines
-            WHERE tenant_id = $1 AND platform_id = $2
-              AND (order_id, line_id) IN (SELECT * FROM unnest($3::text[], $4::text[]))
+            WHERE tenant_id = $1 AND platform_id = $2 AND order_id = ANY($3::text[])
             """,
             tenant_id,
             platform_id,
-            [order_id for order_id, _ in keys],
-            [line_id for _, line_id in keys],
+            list({order_id for order_id, _ in keys}),
         )
+        wanted = set(keys)
         return {
             (row["order_id"], row["line_id"], SaleKind(row["kind"])): LineRecord(
                 row["sku_id"], row["quantity"], row["applied_units"]
             )
             for row in found
+            if (row["order_id"], row["line_id"]) in wanted
         }
 
     async def save_sale_lines(
