@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -22,7 +23,7 @@ async def test_calls_waiting_behind_a_batch_are_decided_together_in_order() -> N
     batches: list[list[int]] = []
     release = asyncio.Event()
 
-    async def decide(key: str, items: list[int]) -> list[int]:
+    async def decide(key: str, items: list[int], next_may_start: object) -> list[int]:
         batches.append(items)
         await release.wait()
         return [item * 10 for item in items]
@@ -41,7 +42,7 @@ async def test_calls_waiting_behind_a_batch_are_decided_together_in_order() -> N
 
 
 async def test_a_failing_batch_fails_its_callers_only() -> None:
-    async def decide(key: str, items: list[int]) -> list[int]:
+    async def decide(key: str, items: list[int], next_may_start: object) -> list[int]:
         if 1 in items:
             raise ValueError("boom")
         return items
@@ -59,7 +60,7 @@ async def test_the_next_batch_waits_for_the_callers_just_answered_to_report_agai
     reports again at once and joins them instead of forming a batch of its own."""
     batches: list[list[int]] = []
 
-    async def decide(key: str, items: list[int]) -> list[int]:
+    async def decide(key: str, items: list[int], next_may_start: object) -> list[int]:
         batches.append(items)
         await asyncio.sleep(0.02)  # the work of a batch: its duration bounds the wait
         return items
@@ -83,7 +84,7 @@ async def test_a_lone_caller_never_waits_and_a_caller_not_coming_back_delays_a_b
 ):
     batches: list[list[int]] = []
 
-    async def decide(key: str, items: list[int]) -> list[int]:
+    async def decide(key: str, items: list[int], next_may_start: object) -> list[int]:
         batches.append(items)
         await asyncio.sleep(0.01)
         return items
@@ -98,3 +99,42 @@ async def test_a_lone_caller_never_waits_and_a_caller_not_coming_back_delays_a_b
     second = asyncio.create_task(coalescer.submit("k", 2))
     assert await asyncio.wait_for(asyncio.gather(first, second), 5) == [1, 2]
     assert batches == [[1], [2]]
+
+
+async def test_a_batch_handing_over_lets_the_next_start_before_it_ends() -> None:
+    """Pipelining: once a batch calls next_may_start, the queued calls form the next batch while
+    it still runs; a batch that never calls it is followed only when it ends."""
+    events: list[str] = []
+    finish = {"pipelined": asyncio.Event(), "plain": asyncio.Event()}
+
+    async def decide(key: str, items: list[int], next_may_start: Callable[[], None]) -> list[int]:
+        events.append(f"start {key} {items}")
+        if items[0] == 0:
+            if key == "pipelined":
+                next_may_start()
+            await finish[key].wait()
+        events.append(f"end {key} {items}")
+        return items
+
+    coalescer: Coalescer[str, int, int] = Coalescer(decide, max_batch=8)
+    for key in ("pipelined", "plain"):
+        first = asyncio.create_task(coalescer.submit(key, 0))
+        for _ in range(10):  # bounded: the first batch starts within a few loop turns
+            if f"start {key} [0]" in events:
+                break
+            await asyncio.sleep(0)
+        second = asyncio.create_task(coalescer.submit(key, 1))
+        for _ in range(10):
+            await asyncio.sleep(0)
+        finish[key].set()
+        assert await asyncio.wait_for(asyncio.gather(first, second), 5) == [0, 1]
+    assert events == [
+        "start pipelined [0]",
+        "start pipelined [1]",
+        "end pipelined [1]",
+        "end pipelined [0]",
+        "start plain [0]",
+        "end plain [0]",
+        "start plain [1]",
+        "end plain [1]",
+    ]

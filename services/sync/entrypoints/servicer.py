@@ -269,10 +269,7 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
             lambda results: _sales_reply(results).SerializeToString(),
         )
         answer = await self._sales.report(request.tenant_id, request.platform_id, lines, receipt)
-        if answer.remembered is not None:
-            return sales_pb2.ReportSalesResponse.FromString(answer.remembered)
-        assert answer.results is not None
-        return _sales_reply(answer.results)
+        return sales_pb2.ReportSalesResponse.FromString(answer.reply)
 
     # rebalancing
 

@@ -66,11 +66,11 @@ class Receipt:
 
 @dataclass(frozen=True)
 class Answer:
-    """A report's answer: the results of its lines (shared with an earlier report of the batch
-    under the same request id), or the reply remembered under its request id."""
+    """A report's reply as Receipt.encode made it: for the lines just applied (shared with an
+    earlier report of the batch under the same request id), or remembered under its request id.
+    Encoded once, for the request log and the caller alike."""
 
-    results: list[LineResult] | None = None
-    remembered: bytes | None = None
+    reply: bytes
 
 
 Report = tuple[list[SaleLine], Receipt]
@@ -114,7 +114,7 @@ class SaleReports:
         return answer
 
     async def _decide(
-        self, key: tuple[str, str], reports: list[Report]
+        self, key: tuple[str, str], reports: list[Report], next_may_start: Callable[[], None]
     ) -> list[Answer | Exception]:
         slots: list[_Slot] = [None] * len(reports)
         fresh: list[int] = []
@@ -123,7 +123,8 @@ class SaleReports:
                 ids = sorted({receipt.request_id for _, receipt in reports})
                 fresh = _sort_out(reports, await tx.recall_results(key[0], _METHOD, ids), slots)
                 if fresh:
-                    await self._apply(tx, key, [reports[index] for index in fresh], fresh, slots)
+                    chosen = [reports[index] for index in fresh]
+                    await self._apply(tx, key, chosen, (fresh, slots), next_may_start)
         except Exception as error:  # handed to the reports it failed
             if not fresh:
                 raise
@@ -136,17 +137,18 @@ class SaleReports:
         tx: SyncTransaction,
         key: tuple[str, str],
         reports: list[Report],
-        indexes: list[int],
-        slots: list[_Slot],
+        into: tuple[list[int], list[_Slot]],
+        next_may_start: Callable[[], None],
     ) -> None:
+        indexes, slots = into
         merged = [line for lines, _ in reports for line in lines]
-        results = await apply_sales(self._ports, tx, *key, merged)
+        results = await apply_sales(self._ports, tx, *key, merged, next_may_start)
         start, kept = 0, []
         for index, (lines, receipt) in zip(indexes, reports, strict=True):
-            answer = results[start : start + len(lines)]
+            reply = receipt.encode(results[start : start + len(lines)])
             start += len(lines)
-            slots[index] = Answer(answer)
-            kept.append((receipt.request_id, receipt.fingerprint, receipt.encode(answer)))
+            slots[index] = Answer(reply)
+            kept.append((receipt.request_id, receipt.fingerprint, reply))
         await tx.remember_results(key[0], _METHOD, kept)
 
 
@@ -170,7 +172,7 @@ def _sort_out(
                 "request_id was used with different content", request_id=request_id
             )
         elif prior is not None:
-            slots[index] = Answer(remembered=prior[1])
+            slots[index] = Answer(prior[1])
         else:
             slots[index] = _Follow(first[request_id])
     return fresh
@@ -185,10 +187,17 @@ def _resolved(slots: list[_Slot], index: int) -> Answer | Exception:
 
 
 async def apply_sales(
-    ports: Ports, tx: SyncTransaction, tenant_id: str, platform_id: str, lines: list[SaleLine]
+    ports: Ports,
+    tx: SyncTransaction,
+    tenant_id: str,
+    platform_id: str,
+    lines: list[SaleLine],
+    calls_done: Callable[[], None] = lambda: None,
 ) -> list[LineResult]:
     """Applies the lines in the transaction: sales first (judged in order, consumed together),
-    then returns in order, so a return reported with its sale finds the sale applied."""
+    then returns in order, so a return reported with its sale finds the sale applied.
+    `calls_done` is called once inventory was called for every line and only writes are left
+    (the next batch may then start: it waits for this one's row locks)."""
     await quota_platform(tx, tenant_id, platform_id)
     batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
     for sku_id in sorted({line.sku_id for line in lines}):
@@ -203,6 +212,7 @@ async def apply_sales(
     for index, line in enumerate(lines):
         if line.kind is not SaleKind.SALE:
             verdicts[index] = await _apply_return(batch, line)
+    calls_done()
     now = ports.clock.now()
     for quota in batch.quotas.values():
         await tx.save_quota(quota, now)
