@@ -92,6 +92,26 @@ async def test_a_cancellation_before_its_sale_is_deferred_then_applied(
     assert (await stack.quotas(sku_id))[platform_id].sold_units == 3
 
 
+async def test_a_deferred_return_applied_inside_a_merged_sale_keeps_the_hold_equal_to_the_quota(
+    sync_stack: SyncFactory,
+) -> None:
+    """Sales consumed together in one inventory call, the first with a cancellation reported
+    before it: the escrow hold in inventory ends equal to the quota sync keeps."""
+    stack = await sync_stack()
+    sku_id, platform_id = await allocated(stack, on_hand=40)
+    assert await report(stack, platform_id, [sale_line("o1", sku_id, CANCEL, 1)]) == [
+        sales_pb2.SALE_LINE_OUTCOME_DEFERRED
+    ]
+    sales = [sale_line(f"o{n}", sku_id, SALE, 3) for n in (1, 2, 3)]
+    assert await report(stack, platform_id, sales) == [sales_pb2.SALE_LINE_OUTCOME_APPLIED] * 3
+    quota = (await stack.quotas(sku_id))[platform_id]
+    hold = await stack.stock.GetReservation(reservation_id=quota.reservation_id)
+    assert quota.sold_units == 8
+    assert hold.reservation.lines[0].quantity == quota.quota_units
+    stock = await stack.sku_stock(sku_id)
+    assert (stock.sold, stock.reserved) == (8, quota.quota_units)
+
+
 async def test_conflicting_and_excessive_lines_are_rejected_with_their_reason(
     sync_stack: SyncFactory,
 ) -> None:

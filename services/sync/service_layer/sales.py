@@ -296,15 +296,12 @@ async def _consume_together(batch: _Batch, covered: list[SaleLine]) -> list[Verd
         log.warning("batch consumption refused", extra={"why": refused.reason})
         batch.quotas[quota.sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
         return []
-    sku_id = quota.sku_id
-    batch.quotas[sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
-    now, half_life = batch.ports.clock.now(), batch.half_lives[sku_id]
-    verdicts = []
-    for line in covered:
-        # Read back every time: a deferred return applied with a sale changes the quota too.
-        batch.quotas[sku_id] = batch.quotas[sku_id].sold(line.quantity, now, half_life)
-        verdicts.append(await _record_sale(batch, line))
-    return verdicts
+    # The hold lost every covered unit at once, so the quota does too, before a deferred return
+    # of one of the lines grows the escrow again from what is really left in it.
+    now, half_life = batch.ports.clock.now(), batch.half_lives[quota.sku_id]
+    consumed = quota.escrow(quota.quota_units, quota.reservation_id)
+    batch.quotas[quota.sku_id] = consumed.sold(units, now, half_life)
+    return [await _record_sale(batch, line) for line in covered]
 
 
 async def _record_sale(batch: _Batch, line: SaleLine) -> Verdict:
