@@ -200,12 +200,14 @@ async def apply_sales(
     (the next batch may then start: it waits for this one's row locks)."""
     await quota_platform(tx, tenant_id, platform_id)
     batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
-    for sku_id in sorted({line.sku_id for line in lines}):
-        batch.quotas[sku_id] = await tx.lock_quota(tenant_id, sku_id, platform_id)
+    sku_ids = sorted({line.sku_id for line in lines})
+    for sku_id in sku_ids:  # before the locks: this overlaps the batch still holding them
         found = await effective_policy(tx, tenant_id, sku_id)
         batch.half_lives[sku_id] = (
             found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
         )
+    for sku_id in sku_ids:
+        batch.quotas[sku_id] = await tx.lock_quota(tenant_id, sku_id, platform_id)
     keys = sorted({(line.order_id, line.line_id) for line in lines})
     batch.lines = await tx.sale_lines(tenant_id, platform_id, keys)
     verdicts = await _apply_sales(batch, lines)
