@@ -20,7 +20,7 @@ from services.inventory.service_layer.unit import Unit
 log = logging.getLogger(__name__)
 
 # Hold lines expired per transaction: large enough to be set-based, small enough to be short.
-EXPIRY_BATCH = 2000
+EXPIRY_BATCH = 4000
 # Batches a sweep runs at once: while one books its lines on a SKU (bookings of one SKU take
 # turns on its counter row), the next claims its holds, so PostgreSQL and Python work together.
 SWEEP_WORKERS = 2
