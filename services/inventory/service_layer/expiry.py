@@ -50,7 +50,7 @@ async def expire_due(unit: Unit, sweep: Sweep) -> None:
     if not due:
         sweep.exhausted = True
         return
-    sweep.expired += sum(line.newly_expired for line in due)
+    sweep.expired += len({(ln.tenant_id, ln.hold.reservation_id) for ln in due if ln.newly_expired})
     latest = max(line.hold.expires_at or now for line in due)
     sweep.since = max(latest, sweep.since or latest)
     await unit.publish(skus)
