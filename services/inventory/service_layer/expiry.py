@@ -57,8 +57,8 @@ async def expire_due(unit: Unit, sweep: Sweep) -> None:
 
 
 async def sweep(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
-    """Expires due holds batch after batch until none are left or lines of `limit` holds are
-    booked; returns how many holds it expired."""
+    """Expires due holds batch after batch until none are left or `limit` lines (a hold has one
+    per SKU) are booked; returns how many holds it expired."""
     state = Sweep(limit, tenant_id)
 
     async def batches() -> None:
