@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.inventory.domain.events import EventType
+from services.inventory.service_layer.ports import InventoryStore
 from services.inventory.service_layer.settlement import book_expired, lock_skus_of
 from services.inventory.service_layer.unit import Unit
 
@@ -21,9 +23,21 @@ log = logging.getLogger(__name__)
 
 # Hold lines expired per transaction: large enough to be set-based, small enough to be short.
 EXPIRY_BATCH = 4000
-# Batches a sweep runs at once: while one books its lines on a SKU (bookings of one SKU take
-# turns on its counter row), the next claims its holds, so PostgreSQL and Python work together.
+# Batches a service runs at once, its sweeper and SweepExpired calls together: while one books its
+# lines on a SKU (bookings of one SKU take turns on its counter row), the next claims its holds,
+# so PostgreSQL and Python work together; more would only slow the booking down.
 SWEEP_WORKERS = 2
+_batch_slots: weakref.WeakKeyDictionary[InventoryStore, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots(store: InventoryStore) -> asyncio.Semaphore:
+    """The store's batch slots, which every sweep of the service shares."""
+    slots = _batch_slots.get(store)
+    if slots is None:
+        slots = _batch_slots[store] = asyncio.Semaphore(SWEEP_WORKERS)
+    return slots
 
 
 @dataclass
@@ -60,10 +74,13 @@ async def sweep(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
     """Expires due holds batch after batch until none are left or `limit` lines (a hold has one
     per SKU) are booked; returns how many holds it expired."""
     state = Sweep(limit, tenant_id)
+    slots = _slots(unit.store)
 
     async def batches() -> None:
         while state.lines_left > 0 and not state.exhausted:
-            await expire_due(unit, state)
+            async with slots:
+                if state.lines_left > 0 and not state.exhausted:
+                    await expire_due(unit, state)
 
     try:
         async with asyncio.TaskGroup() as workers:
