@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.inventory.domain.events import WithholdKind
+from services.inventory.domain.events import ReservationChanged, WithholdKind
 from services.inventory.domain.policy import (
     LockStage,
     RiskFailMode,
@@ -26,6 +26,7 @@ from services.inventory.domain.reservation import (
 )
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
+from services.inventory.service_layer.ports import ExpiredLine
 
 
 def policy_to_json(policy: SalePolicy) -> str:
@@ -118,6 +119,32 @@ def reservation_from_rows(row: Mapping[str, Any], lines: list[Mapping[str, Any]]
         risk_decision_id=row["risk_decision_id"],
         expiring_soon_sent=row["expiring_soon_sent"],
         notify_at=row["notify_at"],
+    )
+
+
+_PURPOSES = {purpose.value: purpose for purpose in ReservationPurpose}
+
+
+def expired_line_from_row(row: Mapping[str, Any]) -> ExpiredLine:
+    """A line the sweeper took out of the live set; its hold is EXPIRED (the row is the hold as
+    locked, possibly still ACTIVE when this transaction expired it)."""
+    quantity = row["quantity"]
+    return ExpiredLine(
+        row["tenant_id"],
+        row["sku_id"],
+        ReservationChanged(
+            row["reservation_id"],
+            row["user_id"],
+            row["order_id"],
+            ReservationState.EXPIRED,
+            _PURPOSES[row["purpose"]],
+            BuyerContext(row["platform_id"], row["ip"], row["device_id"]),
+            row["expires_at"],
+            None,
+            quantity,
+            quantity,
+        ),
+        row["newly_expired"],
     )
 
 

@@ -22,6 +22,7 @@ from services.inventory.domain.stock import Delta, LedgerReason, StockLevels
 from services.inventory.service_layer.ports import (
     Answered,
     EventWindow,
+    ExpiredLine,
     LedgerRecord,
     ReservationFilter,
 )
@@ -34,6 +35,21 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SKU_COLUMNS = (
     "tenant_id, sku_id, title, on_hand, withheld, reserved, sold, withheld_by_kind, sale_status,"
     " policy, version, created_at, updated_at"
+)
+# A due hold still to be booked back: ACTIVE past its deadline, or EXPIRED with lines left in the
+# live set (a change of one of its SKUs booked only that SKU's line). $1 is now; the reservation's
+# own deadline is checked too, as the row locked may be newer than the live line read.
+_EXPIRABLE = "r.state IN (1, 4) AND r.expires_at <= $1"
+# The locked holds `held` (one row each) that are still ACTIVE become EXPIRED at $1 ...
+_MARK_EXPIRED = (
+    "marked AS (UPDATE reservations r SET state = 4, settled_at = $1 FROM held d"
+    " WHERE r.tenant_id = d.tenant_id AND r.reservation_id = d.reservation_id AND r.state = 1)"
+)
+# ... and their lines leave the live set, returned as the expired lines to book.
+_TAKE_LIVE = "DELETE FROM live_holds h USING held d WHERE h.tenant_id = d.tenant_id AND"
+_EXPIRED_LINE = (
+    "d.tenant_id, d.reservation_id, d.user_id, d.order_id, d.purpose, d.platform_id, d.ip,"
+    " d.device_id, d.expires_at, d.state = 1 AS newly_expired, h.sku_id, h.quantity"
 )
 _DUE_BY_SKU = (
     "SELECT COALESCE(sum(quantity), 0)::bigint FROM live_holds h"
@@ -339,43 +355,47 @@ class PostgresTransaction:
             *_line_columns(reservations),
         )
 
-    async def lock_due_reservations(
-        self,
-        now: datetime,
-        limit: int,
-        tenant_id: str | None = None,
-        since: datetime | None = None,
-    ) -> list[Reservation]:
-        # Candidates come from live_holds (twice the batch, so a second sweeper finds holds the
-        # first one has locked); the reservations are locked, skipping those already taken.
+    async def expire_due_holds(
+        self, now: datetime, limit: int, tenant_id: str | None, since: datetime | None
+    ) -> list[ExpiredLine]:
+        # One statement: lock due holds earliest first (lines of holds other transactions lock
+        # are skipped), mark the ACTIVE ones EXPIRED, take all their lines out of the live set.
         rows = await self._conn.fetch(
-            "SELECT r.* FROM reservations r WHERE (r.tenant_id, r.reservation_id) IN"
-            " (SELECT tenant_id, reservation_id FROM live_holds WHERE expires_at <= $1"
-            " AND expires_at >= $4 AND ($3::text IS NULL OR tenant_id = $3)"
-            " ORDER BY expires_at LIMIT $2 * 2) AND r.state = 1"
-            " ORDER BY r.expires_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED",
+            "WITH due AS (SELECT r.tenant_id, r.reservation_id, r.state, r.user_id, r.order_id,"
+            " r.purpose, r.platform_id, r.ip, r.device_id, r.expires_at"
+            " FROM live_holds h JOIN reservations r"
+            " ON r.tenant_id = h.tenant_id AND r.reservation_id = h.reservation_id"
+            " WHERE h.expires_at <= $1 AND h.expires_at >= $4"
+            " AND ($3::text IS NULL OR h.tenant_id = $3)"
+            f" AND {_EXPIRABLE} ORDER BY h.expires_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),"
+            " held AS (SELECT DISTINCT ON (tenant_id, reservation_id) * FROM due),"
+            f" {_MARK_EXPIRED} {_TAKE_LIVE} h.reservation_id = d.reservation_id"
+            f" RETURNING {_EXPIRED_LINE}",
             now,
             limit,
             tenant_id,
             since or _EPOCH,
         )
-        return await _with_lines(self._conn, rows) if rows else []
+        return [codec.expired_line_from_row(row) for row in rows]
 
-    async def lock_due_single_sku_holds(
+    async def expire_due_lines_of(
         self, tenant_id: str, sku_id: str, now: datetime, limit: int
-    ) -> list[Reservation]:
+    ) -> list[ExpiredLine]:
         rows = await self._conn.fetch(
-            "SELECT r.* FROM live_holds h JOIN reservations r USING (tenant_id, reservation_id)"
-            " WHERE h.tenant_id = $1 AND h.sku_id = $2 AND h.expires_at <= $3 AND r.state = 1"
-            " AND NOT EXISTS (SELECT 1 FROM live_holds o WHERE o.tenant_id = h.tenant_id"
-            " AND o.reservation_id = h.reservation_id AND o.sku_id <> h.sku_id)"
-            " LIMIT $4 FOR UPDATE OF r SKIP LOCKED",
+            "WITH held AS (SELECT r.tenant_id, r.reservation_id, r.state, r.user_id, r.order_id,"
+            " r.purpose, r.platform_id, r.ip, r.device_id, r.expires_at"
+            " FROM live_holds h JOIN reservations r"
+            " ON r.tenant_id = h.tenant_id AND r.reservation_id = h.reservation_id"
+            " WHERE h.tenant_id = $2 AND h.sku_id = $3 AND h.expires_at <= $1"
+            f" AND {_EXPIRABLE} LIMIT $4 FOR UPDATE OF r SKIP LOCKED),"
+            f" {_MARK_EXPIRED} {_TAKE_LIVE} h.reservation_id = d.reservation_id AND h.sku_id = $3"
+            f" RETURNING {_EXPIRED_LINE}",
+            now,
             tenant_id,
             sku_id,
-            now,
             limit,
         )
-        return await _with_lines(self._conn, rows) if rows else []
+        return [codec.expired_line_from_row(row) for row in rows]
 
     async def lock_expiring_soon(self, now: datetime, limit: int) -> list[Reservation]:
         rows = await self._conn.fetch(

@@ -233,6 +233,12 @@ class Sku:
         ledger = LedgerEntry(reason, delta, reservation.reservation_id)
         self._record(type_, now, ReservationChanged.of(reservation, quantity, quantity), ledger)
 
+    def expire(self, hold: ReservationChanged, now: datetime) -> None:
+        """Books a line of a hold past its deadline back to sellable; `hold` is the EXPIRED hold
+        as its event shows it, with the line's units."""
+        ledger = LedgerEntry(LedgerReason.EXPIRE, unhold_delta(hold.quantity), hold.reservation_id)
+        self._record(EventType.RESERVATION_EXPIRED, now, hold, ledger)
+
     def consume(
         self, reservation: Reservation, quantity: int, order_id: str, now: datetime
     ) -> None:

@@ -1,55 +1,94 @@
 """Returning expired holds to stock, and telling buyers a hold is about to expire.
 
 Reads never count a due hold whether or not this has run; the sweeper makes the counters and the
-ledger say so too, in batches, exactly once per hold (rows are claimed with SKIP LOCKED, and a
-hold confirmed in the meantime is no longer ACTIVE, so it is not selected).
+ledger say so too, in batches, exactly once per hold line: a batch locks its holds with SKIP
+LOCKED and takes their lines out of the live set, which a hold confirmed or released in the
+meantime has already left, and which a line booked by a change of its SKU has left too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.inventory.domain.events import EventType
-from services.inventory.domain.stock import LedgerReason
-from services.inventory.service_layer.settlement import lock_skus_of, settle
+from services.inventory.service_layer.ports import InventoryStore
+from services.inventory.service_layer.settlement import book_expired, lock_skus_of
 from services.inventory.service_layer.unit import Unit
 
 log = logging.getLogger(__name__)
 
-# Holds expired per transaction: large enough to be set-based, small enough to be short.
-EXPIRY_BATCH = 2000
+# Hold lines expired per transaction: large enough to be set-based, small enough to be short.
+EXPIRY_BATCH = 4000
+# Batches a service runs at once, its sweeper and SweepExpired calls together: while one books its
+# lines on a SKU (bookings of one SKU take turns on its counter row), the next claims its holds,
+# so PostgreSQL and Python work together; more would only slow the booking down.
+SWEEP_WORKERS = 2
+_batch_slots: weakref.WeakKeyDictionary[InventoryStore, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-async def expire_due(
-    unit: Unit, limit: int, tenant_id: str | None = None, since: datetime | None = None
-) -> tuple[int, datetime | None]:
-    """Expires up to `limit` due holds (deadline at or after `since`) in one transaction;
-    returns how many and the latest deadline among them."""
+def _slots(store: InventoryStore) -> asyncio.Semaphore:
+    """The store's batch slots, which every sweep of the service shares."""
+    slots = _batch_slots.get(store)
+    if slots is None:
+        slots = _batch_slots[store] = asyncio.Semaphore(SWEEP_WORKERS)
+    return slots
+
+
+@dataclass
+class Sweep:
+    """A sweep in progress: what it may still take, where its batches start, what it did."""
+
+    lines_left: int
+    tenant_id: str | None
+    since: datetime | None = None
+    expired: int = 0
+    exhausted: bool = False
+
+
+async def expire_due(unit: Unit, sweep: Sweep) -> None:
+    """Books one batch of due hold lines in one transaction (the batch starts at the latest
+    deadline a finished batch reached, so a large backlog is one pass over the index)."""
+    limit = min(EXPIRY_BATCH, sweep.lines_left)
+    sweep.lines_left -= limit
     async with unit.store.transaction() as txn:
         now = unit.clock.now()
-        due = await txn.lock_due_reservations(now, limit, tenant_id, since)
-        if not due:
-            return 0, since
-        for reservation in due:
-            reservation.expire(now)
-        skus = await settle(txn, due, LedgerReason.EXPIRE, now)
+        due = await txn.expire_due_holds(now, limit, sweep.tenant_id, sweep.since)
+        skus = await book_expired(txn, due, now) if due else []
+    sweep.lines_left += limit - len(due)
+    if not due:
+        sweep.exhausted = True
+        return
+    sweep.expired += len({(ln.tenant_id, ln.hold.reservation_id) for ln in due if ln.newly_expired})
+    latest = max(line.hold.expires_at or now for line in due)
+    sweep.since = max(latest, sweep.since or latest)
     await unit.publish(skus)
-    return len(due), max(r.expires_at for r in due if r.expires_at is not None)
 
 
 async def sweep(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
-    """Expires due holds batch after batch until none are left or `limit` are done. Each batch
-    starts where the previous one ended, so a large backlog is one pass over the index."""
-    total = 0
-    since: datetime | None = None
-    while total < limit:
-        expired, since = await expire_due(unit, min(EXPIRY_BATCH, limit - total), tenant_id, since)
-        total += expired
-        if expired == 0:
-            break
-    return total
+    """Expires due holds batch after batch until none are left or `limit` lines (a hold has one
+    per SKU) are booked; returns how many holds it expired."""
+    state = Sweep(limit, tenant_id)
+    slots = _slots(unit.store)
+
+    async def batches() -> None:
+        while state.lines_left > 0 and not state.exhausted:
+            async with slots:
+                if state.lines_left > 0 and not state.exhausted:
+                    await expire_due(unit, state)
+
+    try:
+        async with asyncio.TaskGroup() as workers:
+            for _ in range(SWEEP_WORKERS):
+                workers.create_task(batches())
+    except ExceptionGroup as failed:  # the first failure, as a sweep on one connection raises it
+        raise failed.exceptions[0] from None
+    return state.expired
 
 
 async def announce_expiring(unit: Unit, limit: int) -> int:

@@ -56,7 +56,6 @@ class HoldBook:
         self._holding_deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._swept: set[str] = set()
         self.placed: list[Reservation] = []
-        self.expired: list[Reservation] = []
 
     async def load_holdings(self, requests: Sequence[commands.Reserve]) -> None:
         """Units each buyer of the batch already holds of each limited SKU (rows locked)."""
@@ -146,12 +145,10 @@ class HoldBook:
         due = await expire_due_on(self._txn, sku, self._now)
         for user_id, units in unheld_by(sku, due).items():
             self._add_held(sku, user_id, units)
-        self.expired.extend(due)
         return bool(due)
 
     async def write(self) -> None:
         await self._txn.insert_reservations(self.placed)
-        await self._txn.save_reservations(self.expired)
         for sku_id, deltas in sorted(self._holding_deltas.items()):
             await self._txn.add_holdings(self._tenant_id, sku_id, deltas)
         await self._txn.save_skus(list(self._skus.values()))

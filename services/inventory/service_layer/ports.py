@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple, Protocol
 
-from services.inventory.domain.events import EventType, LedgerEntry
+from services.inventory.domain.events import EventType, LedgerEntry, ReservationChanged
 from services.inventory.domain.policy import SalePolicy
 from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.risk import RiskCheck, RiskVerdict
@@ -43,6 +43,18 @@ class LedgerRecord(NamedTuple):
     sku_id: str
     entry: LedgerEntry
     created_at: datetime
+
+
+class ExpiredLine(NamedTuple):
+    """A line of a hold past its deadline, out of the live set and to be booked back: `hold`
+    is the hold as its event shows it, with the line's units; `newly_expired` when this
+    transaction moved the hold from ACTIVE to EXPIRED (a hold is expired once, by whoever
+    books its first line)."""
+
+    tenant_id: str
+    sku_id: str
+    hold: ReservationChanged
+    newly_expired: bool
 
 
 @dataclass(frozen=True)
@@ -106,21 +118,20 @@ class Transaction(Protocol):
         """Line quantities (resize, consume); call with save_reservations."""
         ...
 
-    async def lock_due_reservations(
-        self,
-        now: datetime,
-        limit: int,
-        tenant_id: str | None = None,
-        since: datetime | None = None,
-    ) -> list[Reservation]:
-        """Locks ACTIVE holds past their deadline (and not before `since`), earliest first,
-        skipping rows other transactions hold."""
+    async def expire_due_holds(
+        self, now: datetime, limit: int, tenant_id: str | None, since: datetime | None
+    ) -> list[ExpiredLine]:
+        """Expires holds past their deadline (not before `since`), earliest first, skipping
+        those other transactions lock: ACTIVE ones become EXPIRED at `now`, and every line
+        still live of each (at most `limit` lines in all) leaves the live set, returned to be
+        booked back in this transaction."""
         ...
 
-    async def lock_due_single_sku_holds(
+    async def expire_due_lines_of(
         self, tenant_id: str, sku_id: str, now: datetime, limit: int
-    ) -> list[Reservation]:
-        """Due holds whose only line is this SKU (expiring them needs no other SKU's lock)."""
+    ) -> list[ExpiredLine]:
+        """The same for the lines of one SKU: a hold with lines on other SKUs becomes EXPIRED
+        and keeps those lines live until a change of their SKU or the sweeper books them."""
         ...
 
     async def lock_expiring_soon(self, now: datetime, limit: int) -> list[Reservation]: ...

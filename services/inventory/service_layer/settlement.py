@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from services.inventory.domain.errors import InvalidArgument, ReservationNotFound
 from services.inventory.domain.reservation import Reservation, ReservationPurpose
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import LedgerReason
-from services.inventory.service_layer.ports import Transaction
+from services.inventory.service_layer.ports import ExpiredLine, Transaction
 
 
 async def locked_reservation(txn: Transaction, tenant_id: str, reservation_id: str) -> Reservation:
@@ -62,24 +62,23 @@ async def settle(
 LAZY_EXPIRY_LIMIT = 1000
 
 
-async def expire_due_on(txn: Transaction, sku: Sku, now: datetime) -> list[Reservation]:
-    """Expires the due holds of a SKU the caller has locked (those holding only this SKU; others
-    wait for the sweeper, which locks every SKU of a hold) and books them on it. The caller saves
-    the reservations and the buyers' holdings (see book_expired)."""
-    due = await txn.lock_due_single_sku_holds(sku.tenant_id, sku.sku_id, now, LAZY_EXPIRY_LIMIT)
-    for reservation in due:
-        reservation.expire(now)
-        sku.settle(reservation, LedgerReason.EXPIRE, now)
-    return due
+async def expire_due_on(txn: Transaction, sku: Sku, now: datetime) -> list[ExpiredLine]:
+    """Expires the due holds of a SKU the caller has locked and books their lines of this SKU
+    on it (a hold's lines on other SKUs stay live until their own SKU or the sweeper books
+    them). The caller books what the buyers no longer hold (see unheld_by)."""
+    expired = await txn.expire_due_lines_of(sku.tenant_id, sku.sku_id, now, LAZY_EXPIRY_LIMIT)
+    for line in expired:
+        sku.expire(line.hold, now)
+    return expired
 
 
-def unheld_by(sku: Sku, expired: Sequence[Reservation]) -> dict[str, int]:
-    """What each buyer no longer holds of the SKU after these holds expired."""
+def unheld_by(sku: Sku, expired: Iterable[ExpiredLine]) -> dict[str, int]:
+    """What each buyer no longer holds of the SKU after these lines of it expired."""
     deltas: dict[str, int] = defaultdict(int)
     if sku.tracks_holdings:
-        for reservation in expired:
-            if reservation.purpose is ReservationPurpose.BUYER:
-                deltas[reservation.user_id] -= reservation.line(sku.sku_id).quantity
+        for line in expired:
+            if line.hold.purpose is ReservationPurpose.BUYER:
+                deltas[line.hold.user_id] -= line.hold.quantity
     return deltas
 
 
@@ -87,5 +86,22 @@ async def return_due_holds(txn: Transaction, sku: Sku, now: datetime) -> None:
     """Before a change of a locked SKU: its due holds go back to stock, as reads already show."""
     expired = await expire_due_on(txn, sku, now)
     if expired:
-        await txn.save_reservations(expired)
         await txn.add_holdings(sku.tenant_id, sku.sku_id, unheld_by(sku, expired))
+
+
+async def book_expired(
+    txn: Transaction, expired: Sequence[ExpiredLine], now: datetime
+) -> list[Sku]:
+    """Books expired lines on their SKUs (locked here, in order) and off the buyers' holdings."""
+    skus = await txn.lock_skus(sorted({(line.tenant_id, line.sku_id) for line in expired}))
+    lines_of: dict[tuple[str, str], list[ExpiredLine]] = defaultdict(list)
+    for line in expired:
+        key = (line.tenant_id, line.sku_id)
+        skus[key].expire(line.hold, now)
+        lines_of[key].append(line)
+    for (tenant_id, sku_id), lines in sorted(lines_of.items()):
+        deltas = unheld_by(skus[(tenant_id, sku_id)], lines)
+        if deltas:
+            await txn.add_holdings(tenant_id, sku_id, deltas)
+    await txn.save_skus(list(skus.values()))
+    return list(skus.values())

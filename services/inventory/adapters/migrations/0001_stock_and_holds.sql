@@ -21,7 +21,8 @@ CREATE TABLE skus (
 );
 
 -- Reservations change state in place; no index covers a column that settling changes, and pages
--- keep room, so settling a hold is a heap-only (HOT) update.
+-- keep room for a second version of every row (holds of a burst share pages and expire
+-- together), so settling a hold is a heap-only (HOT) update.
 CREATE TABLE reservations (
     tenant_id          text        NOT NULL,
     reservation_id     text        NOT NULL,
@@ -43,7 +44,7 @@ CREATE TABLE reservations (
     expiring_soon_sent boolean     NOT NULL DEFAULT false,
     notify_at          timestamptz,
     PRIMARY KEY (tenant_id, reservation_id)
-) WITH (fillfactor = 80);
+) WITH (fillfactor = 50);
 CREATE INDEX reservations_by_user ON reservations (tenant_id, user_id, created_at DESC);
 CREATE INDEX reservations_by_order ON reservations (tenant_id, order_id, created_at DESC);
 
