@@ -29,8 +29,9 @@ PLANNER = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 async def build(settings: ServiceSettings) -> ServiceParts:
     own = InventorySettings.from_env()
+    # inventory leaves no session state on pooled connections (LISTEN has its own connection).
     connections = await storage.connect_postgres_and_redis(
-        settings, schema="inventory", planner=PLANNER
+        settings, schema="inventory", planner=PLANNER, session_state=False
     )
     assert connections.redis is not None
     unit = Unit(

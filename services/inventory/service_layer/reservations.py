@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.inventory.domain.errors import InsufficientStock, InventoryError
 from services.inventory.domain.events import EventType
@@ -26,6 +26,11 @@ from services.inventory.service_layer.unit import Unit
 
 # Holds of one SKU decided in one transaction at most; bounds a transaction's length.
 MAX_BATCH = 256
+# A sold-out SKU answers a batch in one replay lookup, faster than buyers arrive: while it refuses
+# a stream of buyers (its last batch refused within REFUSAL_STREAM), each batch waits
+# REFUSAL_PAUSE for more, so one lookup answers many refusals instead of one or two.
+REFUSAL_PAUSE = timedelta(milliseconds=6)
+REFUSAL_STREAM = timedelta(milliseconds=50)
 
 
 class Holds:
@@ -36,8 +41,9 @@ class Holds:
         self._unit = unit
         self._screen = screen
         self._batches: Coalescer[tuple[str, str], commands.Reserve, Reservation] = Coalescer(
-            self._decide, max_batch
+            self._decide, max_batch, self._pause
         )
+        self._refused_at: dict[tuple[str, str], datetime] = {}
 
     async def reserve(self, cmd: commands.Reserve) -> Reservation:
         try:
@@ -62,9 +68,21 @@ class Holds:
         self, key: tuple[str, str], batch: Sequence[commands.Reserve]
     ) -> list[Outcome]:
         tenant_id, sku_id = key
-        if await self._unit.gate.is_sold_out(tenant_id, sku_id, self._unit.clock.now()):
+        now = self._unit.clock.now()
+        if await self._unit.gate.is_sold_out(tenant_id, sku_id, now):
+            self._refused_at[key] = now
             return await self._refuse(tenant_id, sku_id, batch)
+        self._refused_at.pop(key, None)
         return await self._in_transaction(batch)
+
+    def _pause(self, key: tuple[str, str]) -> float:
+        refused_at = self._refused_at.get(key)
+        if refused_at is None:
+            return 0.0
+        if self._unit.clock.now() - refused_at > REFUSAL_STREAM:
+            del self._refused_at[key]
+            return 0.0
+        return REFUSAL_PAUSE.total_seconds()
 
     async def _in_transaction(self, batch: Sequence[commands.Reserve]) -> list[Outcome]:
         async with self._unit.store.transaction() as txn:
