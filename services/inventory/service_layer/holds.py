@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.inventory.domain.errors import (
@@ -162,10 +163,25 @@ def _strictest(policies: Iterable[SalePolicy]) -> SalePolicy:
     return min(policies, key=lambda policy: policy.effective_hold_ttl)
 
 
+@dataclass
+class Placed:
+    """A decided batch: each request's outcome, the SKUs it touched, and which of them the gate
+    need not hear of (sellable before the batch, as read under lock, and still sellable after:
+    nothing to refuse, and a gate entry that lapses means the same)."""
+
+    outcomes: list[Outcome]
+    skus: list[Sku]
+    still_sellable: set[tuple[str, str]]
+
+    def gate_news(self) -> list[Sku]:
+        """The SKUs whose sellable stock the sold-out gate must be told of."""
+        return [s for s in self.skus if (s.tenant_id, s.sku_id) not in self.still_sellable]
+
+
 async def place_holds(
     txn: Transaction, ids: IdFactory, requests: Sequence[commands.Reserve], now: datetime
-) -> tuple[list[Outcome], list[Sku]]:
-    """Decides a batch of holds of one tenant in order; returns each outcome and the SKUs."""
+) -> Placed:
+    """Decides a batch of holds of one tenant in order."""
     tenant_id = requests[0].tenant_id
     first_of: dict[str, int] = {}
     for index, request in enumerate(requests):
@@ -182,6 +198,7 @@ async def place_holds(
             fresh.append(index)
     keys = sorted({(tenant_id, ln.sku_id) for i in fresh for ln in requests[i].lines})
     skus = await txn.lock_skus(keys) if keys else {}
+    sellable_before = {key for key, sku in skus.items() if sku.stock.sellable > 0}
     book = HoldBook(txn, skus, ids, now)
     await book.load_holdings([requests[i] for i in fresh])
     for index in fresh:
@@ -201,7 +218,11 @@ async def place_holds(
     await txn.forget_requests(
         tenant_id, [requests[i].key.request_id for i in fresh if not _placed(outcomes[i])]
     )
-    return _with_duplicates(requests, first_of, outcomes), list(skus.values())
+    return Placed(
+        _with_duplicates(requests, first_of, outcomes),
+        list(skus.values()),
+        {key for key in sellable_before if skus[key].stock.sellable > 0},
+    )
 
 
 def _placed(outcome: Outcome | None) -> bool:

@@ -86,10 +86,10 @@ class Holds:
 
     async def _in_transaction(self, batch: Sequence[commands.Reserve]) -> list[Outcome]:
         async with self._unit.store.transaction() as txn:
-            outcomes, skus = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
-        await self._unit.publish(skus)
-        self._screen.remember(skus)
-        return outcomes
+            placed = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
+        await self._unit.publish(placed.gate_news())
+        self._screen.remember(placed.skus)
+        return placed.outcomes
 
     async def _refuse(
         self, tenant_id: str, sku_id: str, batch: Sequence[commands.Reserve]
