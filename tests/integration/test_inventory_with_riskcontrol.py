@@ -160,3 +160,64 @@ async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
     held = await client.hold(open_, 1, buyer=buyer(unique("phone")))
     assert held.risk_decision_id == ""  # held without a decision: the SKU fails open
     assert time.monotonic() - started < 1.0
+
+
+async def _decisions(risk: Any, sku: str, user: str) -> list[Any]:
+    listed = await risk.ListDecisions(
+        riskcontrol_service_pb2.ListDecisionsRequest(tenant_id="acme", sku_id=sku, user_id=user),
+        metadata=(("x-api-key", API_KEYS.acme_admin),),
+    )
+    return list(listed.decisions)
+
+
+async def test_a_growing_resize_is_assessed_as_a_resize_and_a_shrink_is_not(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    client, risk = await start_pair(start_service, postgres_dsn)
+    sku = await client.create_sku(100, risk_deadline=seconds(2), **ENFORCE)
+    user = unique("buyer")
+    held = await client.hold(sku, 1, user_id=user, buyer=buyer(unique("phone")))
+    grown = await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=3
+    )
+    assert grown.reservation.lines[0].quantity == 3
+    (resize, hold) = await _decisions(risk, sku, user)
+    assert hold.kind == assessment_pb2.ATTEMPT_KIND_HOLD
+    assert resize.kind == assessment_pb2.ATTEMPT_KIND_RESIZE
+    assert resize.reservation_id == held.reservation_id
+    assert (resize.lines[0].quantity, resize.lines[0].previous_quantity) == (3, 1)
+    await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=2
+    )
+    assert len(await _decisions(risk, sku, user)) == 2  # shrinking is not assessed
+    assert (await client.stock(sku)).reserved == 2
+
+
+async def test_a_growing_resize_on_a_failing_closed_sku_is_refused_when_riskcontrol_is_out(
+    start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
+) -> None:
+    client, _ = await start_pair(
+        start_service, postgres_dsn, redis_url=risk_redis.url, redis_cluster=False
+    )
+    sku = await client.create_sku(
+        10, risk_fail_mode=stock_pb2.RISK_FAIL_MODE_CLOSED, risk_deadline=seconds(0.05), **ENFORCE
+    )
+    held = await client.hold(sku, 2, buyer=buyer(unique("phone")))
+    grow = {"reservation_id": held.reservation_id, "sku_id": sku, "request_id": unique("grow")}
+    assert (await client.call("ResizeReservation", quantity=3, **grow)).reservation.lines[
+        0
+    ].quantity == 3
+    risk_redis.stop()
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=4
+        )
+    assert reason_of(refused.value) == "RISK_UNAVAILABLE"
+    # The growth answered before the outage is replayed; a shrink needs no assessment.
+    replayed = await client.call("ResizeReservation", quantity=3, **grow)
+    assert replayed.reservation.lines[0].quantity == 3
+    shrunk = await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=1
+    )
+    assert shrunk.reservation.lines[0].quantity == 1
+    assert (await client.stock(sku)).reserved == 1

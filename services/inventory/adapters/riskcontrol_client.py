@@ -18,7 +18,7 @@ from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as rpc
 
 from services.inventory.domain.policy import LockStage, RiskMode
 from services.inventory.domain.risk import RiskCheck, RiskDecision, RiskVerdict
-from services.inventory.service_layer.ports import HoldAttempt, RiskAssessorUnavailable
+from services.inventory.service_layer.ports import HoldAttempt, Resizing, RiskAssessorUnavailable
 from services.runtime.clients import call_metadata
 
 log = logging.getLogger(__name__)
@@ -63,25 +63,27 @@ class GrpcRiskAssessor:
         self._failures = FailureLog()
 
     async def assess(
-        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
+        self,
+        attempt: HoldAttempt,
+        check: RiskCheck,
+        limits: Mapping[str, int],
+        resizing: Resizing | None = None,
     ) -> RiskVerdict:
         request = riskcontrol_service_pb2.AssessRequest(
             tenant_id=attempt.tenant_id,
             request_id=attempt.key.request_id,
             attempt=assessment_pb2.Attempt(
-                kind=(
-                    assessment_pb2.ATTEMPT_KIND_PURCHASE
-                    if attempt.payment_reference is not None
-                    else assessment_pb2.ATTEMPT_KIND_HOLD
-                ),
+                kind=_kind(attempt, resizing),
                 lines=[
                     assessment_pb2.AttemptLine(
                         sku_id=line.sku_id,
                         quantity=line.quantity,
+                        previous_quantity=resizing.previous_quantity if resizing else 0,
                         purchase_limit=limits.get(line.sku_id, 0),
                     )
                     for line in attempt.lines
                 ],
+                reservation_id=resizing.reservation_id if resizing else "",
                 lock_stage=_STAGES[attempt.lock_stage],
                 platform_id=attempt.buyer.platform_id,
                 user_id=attempt.user_id,
@@ -114,3 +116,11 @@ class GrpcRiskAssessor:
             rule_ids=tuple(sorted({r.rule_id for r in response.reasons if not r.shadow})),
             challenge_id=response.challenge.challenge_id,
         )
+
+
+def _kind(attempt: HoldAttempt, resizing: Resizing | None) -> int:
+    if resizing is not None:
+        return assessment_pb2.ATTEMPT_KIND_RESIZE
+    if attempt.payment_reference is not None:
+        return assessment_pb2.ATTEMPT_KIND_PURCHASE
+    return assessment_pb2.ATTEMPT_KIND_HOLD

@@ -221,9 +221,22 @@ class RiskAssessorUnavailable(Exception):
 HoldAttempt = Reserve
 
 
+@dataclass(frozen=True)
+class Resizing:
+    """Makes a HoldAttempt a RESIZE: the hold edited and its line's quantity before the edit
+    (the attempt's one line carries the new quantity)."""
+
+    reservation_id: str
+    previous_quantity: int
+
+
 class RiskAssessor(Protocol):
     async def assess(
-        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
+        self,
+        attempt: HoldAttempt,
+        check: RiskCheck,
+        limits: Mapping[str, int],
+        resizing: Resizing | None = None,
     ) -> RiskVerdict:
         """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
         Raises RiskAssessorUnavailable when no answer comes within check.deadline."""

@@ -49,19 +49,33 @@ class Holds:
         try:
             cmd = await self._screen.screen(cmd)
         except InventoryError as refusal:
-            # A retry of a hold made before riskcontrol changed its mind gets the hold.
-            answered = await self._unit.store.answered(cmd.tenant_id, [cmd.key.request_id])
-            if cmd.key.request_id not in answered:
-                raise
-            outcome = replay(answered[cmd.key.request_id], cmd.key)
-            if isinstance(outcome, Exception):
-                raise outcome from refusal
-            return outcome
+            return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
         if len(cmd.lines) == 1:
             return await self._batches.submit((cmd.tenant_id, cmd.lines[0].sku_id), cmd)
         (outcome,) = await self._in_transaction([cmd])
         if isinstance(outcome, Exception):
             raise outcome
+        return outcome
+
+    async def resize(self, cmd: commands.Resize) -> Reservation:
+        """A resize that grows a buyer hold is screened like a hold first."""
+        try:
+            await self._screen.screen_resize(cmd)
+        except InventoryError as refusal:
+            return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
+        return await resize(self._unit, cmd)
+
+    async def _answered_before(
+        self, tenant_id: str, key: commands.Idempotency, refusal: InventoryError
+    ) -> Reservation:
+        """A retry of a request answered before riskcontrol changed its mind gets its answer;
+        any other request gets riskcontrol's refusal."""
+        answered = await self._unit.store.answered(tenant_id, [key.request_id])
+        if key.request_id not in answered:
+            raise refusal
+        outcome = replay(answered[key.request_id], key)
+        if isinstance(outcome, Exception):
+            raise outcome from refusal
         return outcome
 
     async def _decide(
