@@ -23,6 +23,7 @@ from services.inventory.service_layer.ports import (
     Answered,
     EventWindow,
     LedgerRecord,
+    RequestsRaced,
     ReservationFilter,
 )
 
@@ -65,13 +66,38 @@ class PostgresTransaction:
         used = [i for i in ids if i not in fresh]
         return await _answered(self._conn, tenant_id, used) if used else {}
 
-    async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None:
-        if request_ids:
-            await self._conn.execute(
-                "DELETE FROM requests WHERE tenant_id = $1 AND request_id = ANY($2::text[])",
+    async def answered_requests(
+        self, tenant_id: str, request_ids: Sequence[str]
+    ) -> dict[str, Answered]:
+        return await _answered(self._conn, tenant_id, request_ids) if request_ids else {}
+
+    async def record_new_results(
+        self, tenant_id: str, results: Mapping[str, tuple[str, Sku | Reservation]], now: datetime
+    ) -> None:
+        """One insert of each request with its answer (a claim would write each row twice)."""
+        if not results:
+            return
+        ids = sorted(results)
+        try:
+            recorded = await self._conn.fetch(
+                "INSERT INTO requests AS q (tenant_id, request_id, fingerprint, result, created_at)"
+                " SELECT $1, r.id, r.fp, r.result, $5"
+                " FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS r(id, fp, result)"
+                " ORDER BY r.id ON CONFLICT (tenant_id, request_id) DO UPDATE"
+                " SET fingerprint = EXCLUDED.fingerprint, result = EXCLUDED.result"
+                " WHERE q.result IS NULL RETURNING request_id",
                 tenant_id,
-                list(request_ids),
+                ids,
+                [results[i][0] for i in ids],
+                [codec.result_to_json(results[i][1]) for i in ids],
+                now,
             )
+        except asyncpg.DeadlockDetectedError as error:
+            # A transaction claimed one of these ids and waits for a SKU this batch locked.
+            raise RequestsRaced(str(error)) from error
+        if len(recorded) != len(ids):
+            raced = sorted(set(ids) - {row["request_id"] for row in recorded})
+            raise RequestsRaced(f"answered meanwhile: {', '.join(raced)}")
 
     async def record_results(
         self, tenant_id: str, results: Mapping[str, Sku | Reservation]

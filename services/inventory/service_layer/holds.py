@@ -186,9 +186,7 @@ async def place_holds(
     first_of: dict[str, int] = {}
     for index, request in enumerate(requests):
         first_of.setdefault(request.key.request_id, index)
-    answered = await txn.claim_requests(
-        tenant_id, {rid: requests[i].key.fingerprint for rid, i in first_of.items()}, now
-    )
+    answered = await txn.answered_requests(tenant_id, list(first_of))
     outcomes: list[Outcome | None] = [None] * len(requests)
     fresh: list[int] = []
     for request_id, index in first_of.items():
@@ -207,26 +205,21 @@ async def place_holds(
         except InventoryError as refusal:
             outcomes[index] = refusal
     await book.write()
-    await txn.record_results(
+    # Answers are recorded once, at the end; refusals leave no trace (refusing changes nothing).
+    await txn.record_new_results(
         tenant_id,
         {
-            requests[i].key.request_id: outcome
+            requests[i].key.request_id: (requests[i].key.fingerprint, outcome)
             for i in fresh
             if isinstance(outcome := outcomes[i], Reservation)
         },
-    )
-    await txn.forget_requests(
-        tenant_id, [requests[i].key.request_id for i in fresh if not _placed(outcomes[i])]
+        now,
     )
     return Placed(
         _with_duplicates(requests, first_of, outcomes),
         list(skus.values()),
         {key for key in sellable_before if skus[key].stock.sellable > 0},
     )
-
-
-def _placed(outcome: Outcome | None) -> bool:
-    return isinstance(outcome, Reservation)
 
 
 def _with_duplicates(

@@ -66,13 +66,24 @@ class Transaction(Protocol):
         racing another transaction's claim of the same id waits for it to commit or roll back."""
         ...
 
-    async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None:
-        """Drops claims of requests that were refused: refusing changes nothing."""
-        ...
-
     async def record_results(
         self, tenant_id: str, results: Mapping[str, Sku | Reservation]
     ) -> None: ...
+
+    async def answered_requests(
+        self, tenant_id: str, request_ids: Sequence[str]
+    ) -> dict[str, Answered]:
+        """Those of the request ids that committed transactions answered (nothing is claimed:
+        a batch of holds records its answers at its end with record_new_results)."""
+        ...
+
+    async def record_new_results(
+        self, tenant_id: str, results: Mapping[str, tuple[str, Sku | Reservation]], now: datetime
+    ) -> None:
+        """Records (fingerprint, result) of request ids answered by no one yet. Waits for a
+        transaction racing with the same id; raises RequestsRaced if one answered it first (the
+        caller's transaction rolls back and decides again, then replaying that answer)."""
+        ...
 
     async def insert_sku(self, sku: Sku) -> bool:
         """False when the SKU exists already."""
@@ -211,6 +222,10 @@ class EventSignal(Protocol):
     async def wait(self, after: int, timeout: float) -> bool:
         """Returns True once an event after `after` may have committed, False on timeout."""
         ...
+
+
+class RequestsRaced(Exception):
+    """Another transaction answered (or is answering) a request id of this batch first."""
 
 
 class RiskAssessorUnavailable(Exception):

@@ -13,7 +13,7 @@ from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.coalescer import Coalescer
 from services.inventory.service_layer.holds import Outcome, place_holds, replay
-from services.inventory.service_layer.ports import Transaction
+from services.inventory.service_layer.ports import RequestsRaced, Transaction
 from services.inventory.service_layer.screening import RiskScreen
 from services.inventory.service_layer.settlement import (
     line_of,
@@ -31,6 +31,8 @@ MAX_BATCH = 256
 # REFUSAL_PAUSE for more, so one lookup answers many refusals instead of one or two.
 REFUSAL_PAUSE = timedelta(milliseconds=6)
 REFUSAL_STREAM = timedelta(milliseconds=50)
+# A batch whose request ids other transactions keep answering first is decided this often at most.
+RACE_ATTEMPTS = 3
 
 
 class Holds:
@@ -99,8 +101,16 @@ class Holds:
         return REFUSAL_PAUSE.total_seconds()
 
     async def _in_transaction(self, batch: Sequence[commands.Reserve]) -> list[Outcome]:
-        async with self._unit.store.transaction() as txn:
-            placed = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                async with self._unit.store.transaction() as txn:
+                    placed = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
+                break
+            except RequestsRaced:
+                # Another transaction answered a request id of this batch first: decide again
+                # (rolled back, nothing happened), replaying that answer this time.
+                if attempt == RACE_ATTEMPTS:
+                    raise
         await self._unit.publish(placed.gate_news())
         self._screen.remember(placed.skus)
         return placed.outcomes
