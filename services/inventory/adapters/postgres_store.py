@@ -6,6 +6,7 @@ transaction carrying a coalesced batch of a hundred holds costs about what one h
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -32,9 +33,24 @@ EncodeEvent = Callable[[Change], bytes]
 NOTIFY_CHANNEL = "inventory_events"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 _SKU_COLUMNS = (
     "tenant_id, sku_id, title, on_hand, withheld, reserved, sold, withheld_by_kind, sale_status,"
     " policy, version, created_at, updated_at"
+)
+# SKUs locked in key order ($1 tenants, $2 SKU ids); {extra} adds columns.
+_LOCK_SKUS = (
+    f"SELECT {_SKU_COLUMNS}{{extra}} FROM skus s"
+    " JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(t, s, n)"
+    " ON s.tenant_id = k.t AND s.sku_id = k.s"
+    " WHERE s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])"
+    " ORDER BY k.n FOR UPDATE OF s"
+)
+# Answered requests ($3 tenant, $4 request ids) as one JSON array of [id, fingerprint, result].
+_ANSWERS = (
+    "SELECT coalesce(jsonb_agg(jsonb_build_array(request_id, fingerprint, result)), '[]')"
+    " FROM requests WHERE tenant_id = $3 AND request_id = ANY($4::text[])"
+    " AND result IS NOT NULL"
 )
 _DUE_BY_SKU = (
     "SELECT COALESCE(sum(quantity), 0)::bigint FROM live_holds h"
@@ -134,15 +150,30 @@ class PostgresTransaction:
     async def lock_skus(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Sku]:
         ordered = sorted(set(keys))
         rows = await self._conn.fetch(
-            f"SELECT {_SKU_COLUMNS} FROM skus s"
-            " JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(t, s, n)"
-            " ON s.tenant_id = k.t AND s.sku_id = k.s"
-            " WHERE s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])"
-            " ORDER BY k.n FOR UPDATE OF s",
-            [t for t, _ in ordered],
-            [s for _, s in ordered],
+            _LOCK_SKUS.format(extra=""), [t for t, _ in ordered], [s for _, s in ordered]
         )
         return {(row["tenant_id"], row["sku_id"]): codec.sku_from_row(row) for row in rows}
+
+    async def lock_skus_with_answers(
+        self, keys: Sequence[tuple[str, str]], tenant_id: str, request_ids: Sequence[str]
+    ) -> tuple[dict[tuple[str, str], Sku], dict[str, Answered]]:
+        ordered = sorted(set(keys))
+        rows = await self._conn.fetch(
+            _LOCK_SKUS.format(extra=f", ({_ANSWERS}) AS answers"),
+            [t for t, _ in ordered],
+            [s for _, s in ordered],
+            tenant_id,
+            list(request_ids),
+        )
+        skus = {(row["tenant_id"], row["sku_id"]): codec.sku_from_row(row) for row in rows}
+        if not rows:  # no such SKU: nothing carried the answers
+            return skus, await self.answered_requests(tenant_id, request_ids)
+        raw = rows[0]["answers"]
+        answers = json.loads(raw) if isinstance(raw, str) else raw
+        return skus, {
+            request_id: Answered(fingerprint, codec.result_from_json(result))
+            for request_id, fingerprint, result in answers
+        }
 
     async def save_skus(self, skus: Sequence[Sku]) -> None:
         """Writes counters and every recorded change, then forgets the changes."""

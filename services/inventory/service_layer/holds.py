@@ -186,7 +186,9 @@ async def place_holds(
     first_of: dict[str, int] = {}
     for index, request in enumerate(requests):
         first_of.setdefault(request.key.request_id, index)
-    answered = await txn.answered_requests(tenant_id, list(first_of))
+    # Every SKU of the batch is locked (a replayed request's too) with the answers in one trip.
+    keys = sorted({(tenant_id, ln.sku_id) for request in requests for ln in request.lines})
+    skus, answered = await txn.lock_skus_with_answers(keys, tenant_id, list(first_of))
     outcomes: list[Outcome | None] = [None] * len(requests)
     fresh: list[int] = []
     for request_id, index in first_of.items():
@@ -194,8 +196,6 @@ async def place_holds(
             outcomes[index] = replay(answered[request_id], requests[index].key)
         else:
             fresh.append(index)
-    keys = sorted({(tenant_id, ln.sku_id) for i in fresh for ln in requests[i].lines})
-    skus = await txn.lock_skus(keys) if keys else {}
     sellable_before = {key for key, sku in skus.items() if sku.stock.sellable > 0}
     book = HoldBook(txn, skus, ids, now)
     await book.load_holdings([requests[i] for i in fresh])

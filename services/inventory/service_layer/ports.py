@@ -77,6 +77,12 @@ class Transaction(Protocol):
         a batch of holds records its answers at its end with record_new_results)."""
         ...
 
+    async def lock_skus_with_answers(
+        self, keys: Sequence[tuple[str, str]], tenant_id: str, request_ids: Sequence[str]
+    ) -> tuple[dict[tuple[str, str], Sku], dict[str, Answered]]:
+        """lock_skus and answered_requests in one round trip."""
+        ...
+
     async def record_new_results(
         self, tenant_id: str, results: Mapping[str, tuple[str, Sku | Reservation]], now: datetime
     ) -> None:
