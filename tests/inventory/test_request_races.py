@@ -62,7 +62,7 @@ async def test_a_request_answered_by_a_racing_transaction_is_not_answered_again(
 
     async def first() -> None:
         async with store.transaction() as txn:
-            await txn.record_new_results("acme", {request_id: ("fp-1", _answer("a"))}, NOW)
+            await txn.insert_holds("acme", [], {request_id: ("fp-1", _answer("a"))}, NOW)
             first_in.set()
             await commit.wait()
 
@@ -70,7 +70,7 @@ async def test_a_request_answered_by_a_racing_transaction_is_not_answered_again(
         await first_in.wait()
         async with store.transaction() as txn:
             assert await txn.answered_requests("acme", [request_id]) == {}  # not committed yet
-            await txn.record_new_results("acme", {request_id: ("fp-2", _answer("b"))}, NOW)
+            await txn.insert_holds("acme", [], {request_id: ("fp-2", _answer("b"))}, NOW)
 
     racing = asyncio.create_task(second())
     first_task = asyncio.create_task(first())
@@ -88,10 +88,10 @@ async def test_a_rolled_back_racer_leaves_the_request_id_free(store: PostgresSto
     request_id = unique("rolled-back")
     with pytest.raises(RuntimeError):
         async with store.transaction() as txn:
-            await txn.record_new_results("acme", {request_id: ("fp-1", _answer("a"))}, NOW)
+            await txn.insert_holds("acme", [], {request_id: ("fp-1", _answer("a"))}, NOW)
             raise RuntimeError("the batch failed")
     async with store.transaction() as txn:
-        await txn.record_new_results("acme", {request_id: ("fp-2", _answer("b"))}, NOW)
+        await txn.insert_holds("acme", [], {request_id: ("fp-2", _answer("b"))}, NOW)
     assert (await store.answered("acme", [request_id]))[request_id].fingerprint == "fp-2"
 
 

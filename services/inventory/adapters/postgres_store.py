@@ -87,34 +87,6 @@ class PostgresTransaction:
     ) -> dict[str, Answered]:
         return await _answered(self._conn, tenant_id, request_ids) if request_ids else {}
 
-    async def record_new_results(
-        self, tenant_id: str, results: Mapping[str, tuple[str, Sku | Reservation]], now: datetime
-    ) -> None:
-        """One insert of each request with its answer (a claim would write each row twice)."""
-        if not results:
-            return
-        ids = sorted(results)
-        try:
-            recorded = await self._conn.fetch(
-                "INSERT INTO requests AS q (tenant_id, request_id, fingerprint, result, created_at)"
-                " SELECT $1, r.id, r.fp, r.result, $5"
-                " FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS r(id, fp, result)"
-                " ORDER BY r.id ON CONFLICT (tenant_id, request_id) DO UPDATE"
-                " SET fingerprint = EXCLUDED.fingerprint, result = EXCLUDED.result"
-                " WHERE q.result IS NULL RETURNING request_id",
-                tenant_id,
-                ids,
-                [results[i][0] for i in ids],
-                [codec.result_to_json(results[i][1]) for i in ids],
-                now,
-            )
-        except asyncpg.DeadlockDetectedError as error:
-            # A transaction claimed one of these ids and waits for a SKU this batch locked.
-            raise RequestsRaced(str(error)) from error
-        if len(recorded) != len(ids):
-            raced = sorted(set(ids) - {row["request_id"] for row in recorded})
-            raise RequestsRaced(f"answered meanwhile: {', '.join(raced)}")
-
     async def record_results(
         self, tenant_id: str, results: Mapping[str, Sku | Reservation]
     ) -> None:
@@ -279,10 +251,18 @@ class PostgresTransaction:
 
     # Reservations.
 
-    async def insert_reservations(self, reservations: Sequence[Reservation]) -> None:
-        if not reservations:
+    async def insert_holds(
+        self,
+        tenant_id: str,
+        reservations: Sequence[Reservation],
+        answers: Mapping[str, tuple[str, Sku | Reservation]],
+        now: datetime,
+    ) -> None:
+        """New holds (reservation, lines, live holds) and the answers of their requests, each
+        written once, in one statement."""
+        if not reservations and not answers:
             return
-        columns = _columns(
+        rows = [
             (
                 r.tenant_id,
                 r.reservation_id,
@@ -302,25 +282,46 @@ class PostgresTransaction:
                 r.notify_at,
             )
             for r in reservations
-        )
-        await self._conn.execute(
-            "WITH held AS (INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id,"
-            " state, lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at,"
-            " settled_at, payment_reference, risk_decision_id, notify_at)"
-            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[],"
-            " $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::text[],"
-            " $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[],"
-            " $16::timestamptz[]))"
-            ", lines AS (INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id,"
-            " quantity, consumed) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
-            " $20::bigint[], $21::bigint[]))"
-            " INSERT INTO live_holds (tenant_id, reservation_id, sku_id, quantity, expires_at,"
-            " notify_at) SELECT * FROM unnest($22::text[], $23::text[], $24::text[],"
-            " $25::bigint[], $26::timestamptz[], $27::timestamptz[])",
-            *columns,
-            *_line_columns(reservations),
-            *_live_columns([r for r in reservations if r.state is ReservationState.ACTIVE]),
-        )
+        ]
+        ids = sorted(answers)
+        try:
+            recorded = await self._conn.fetchval(
+                "WITH held AS (INSERT INTO reservations (tenant_id, reservation_id, user_id,"
+                " order_id, state, lock_stage, purpose, platform_id, ip, device_id, created_at,"
+                " expires_at, settled_at, payment_reference, risk_decision_id, notify_at)"
+                " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+                " $5::smallint[], $6::smallint[], $7::smallint[], $8::text[], $9::text[],"
+                " $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],"
+                " $14::text[], $15::text[], $16::timestamptz[]))"
+                ", lines AS (INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id,"
+                " quantity, consumed) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
+                " $20::bigint[], $21::bigint[]))"
+                ", live AS (INSERT INTO live_holds (tenant_id, reservation_id, sku_id, quantity,"
+                " expires_at, notify_at) SELECT * FROM unnest($22::text[], $23::text[],"
+                " $24::text[], $25::bigint[], $26::timestamptz[], $27::timestamptz[]))"
+                # An answer is recorded unless another transaction recorded one first (the insert
+                # waits for a racing transaction to commit or roll back).
+                ", recorded AS (INSERT INTO requests AS q (tenant_id, request_id, fingerprint,"
+                " result, created_at) SELECT $28, r.id, r.fp, r.result, $32"
+                " FROM unnest($29::text[], $30::text[], $31::jsonb[]) AS r(id, fp, result)"
+                " ORDER BY r.id ON CONFLICT (tenant_id, request_id) DO UPDATE"
+                " SET fingerprint = EXCLUDED.fingerprint, result = EXCLUDED.result"
+                " WHERE q.result IS NULL RETURNING request_id)"
+                " SELECT count(*) FROM recorded",
+                *(_columns(rows) if rows else [[] for _ in range(16)]),
+                *_line_columns(reservations),
+                *_live_columns([r for r in reservations if r.state is ReservationState.ACTIVE]),
+                tenant_id,
+                ids,
+                [answers[i][0] for i in ids],
+                [codec.result_to_json(answers[i][1]) for i in ids],
+                now,
+            )
+        except asyncpg.DeadlockDetectedError as error:
+            # A transaction claimed one of these ids and waits for a SKU this batch locked.
+            raise RequestsRaced(str(error)) from error
+        if recorded != len(ids):
+            raise RequestsRaced(f"{len(ids) - recorded} of the batch's requests answered meanwhile")
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None:
         row = await self._conn.fetchrow(

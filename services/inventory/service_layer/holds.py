@@ -150,8 +150,9 @@ class HoldBook:
         self.expired.extend(due)
         return bool(due)
 
-    async def write(self) -> None:
-        await self._txn.insert_reservations(self.placed)
+    async def write(self, answers: dict[str, tuple[str, Reservation]]) -> None:
+        """Writes the batch; answers (fingerprint, hold) by request id are recorded with it."""
+        await self._txn.insert_holds(self._tenant_id, self.placed, answers, self._now)
         await self._txn.save_reservations(self.expired)
         for sku_id, deltas in sorted(self._holding_deltas.items()):
             await self._txn.add_holdings(self._tenant_id, sku_id, deltas)
@@ -204,16 +205,14 @@ async def place_holds(
             outcomes[index] = await book.place(requests[index])
         except InventoryError as refusal:
             outcomes[index] = refusal
-    await book.write()
-    # Answers are recorded once, at the end; refusals leave no trace (refusing changes nothing).
-    await txn.record_new_results(
-        tenant_id,
+    # Answers are recorded once, with the holds; refusals leave no trace (refusing changes
+    # nothing).
+    await book.write(
         {
             requests[i].key.request_id: (requests[i].key.fingerprint, outcome)
             for i in fresh
             if isinstance(outcome := outcomes[i], Reservation)
-        },
-        now,
+        }
     )
     return Placed(
         _with_duplicates(requests, first_of, outcomes),

@@ -74,7 +74,7 @@ class Transaction(Protocol):
         self, tenant_id: str, request_ids: Sequence[str]
     ) -> dict[str, Answered]:
         """Those of the request ids that committed transactions answered (nothing is claimed:
-        a batch of holds records its answers at its end with record_new_results)."""
+        a batch of holds records its answers at its end with insert_holds)."""
         ...
 
     async def lock_skus_with_answers(
@@ -83,12 +83,17 @@ class Transaction(Protocol):
         """lock_skus and answered_requests in one round trip."""
         ...
 
-    async def record_new_results(
-        self, tenant_id: str, results: Mapping[str, tuple[str, Sku | Reservation]], now: datetime
+    async def insert_holds(
+        self,
+        tenant_id: str,
+        reservations: Sequence[Reservation],
+        answers: Mapping[str, tuple[str, Sku | Reservation]],
+        now: datetime,
     ) -> None:
-        """Records (fingerprint, result) of request ids answered by no one yet. Waits for a
-        transaction racing with the same id; raises RequestsRaced if one answered it first (the
-        caller's transaction rolls back and decides again, then replaying that answer)."""
+        """Writes new holds and records (fingerprint, result) of the request ids they answer,
+        which no one answered yet. Waits for a transaction racing with the same id; raises
+        RequestsRaced if one answered it first (the caller's transaction rolls back and decides
+        again, then replaying that answer)."""
         ...
 
     async def insert_sku(self, sku: Sku) -> bool:
@@ -110,8 +115,6 @@ class Transaction(Protocol):
     async def add_holdings(
         self, tenant_id: str, sku_id: str, deltas: Mapping[str, int]
     ) -> None: ...
-
-    async def insert_reservations(self, reservations: Sequence[Reservation]) -> None: ...
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None: ...
 
