@@ -22,6 +22,7 @@ from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import Delta, LedgerReason, StockLevels
 from services.inventory.service_layer.ports import (
     Answered,
+    Answers,
     EventWindow,
     LedgerRecord,
     RequestsRaced,
@@ -252,11 +253,7 @@ class PostgresTransaction:
     # Reservations.
 
     async def insert_holds(
-        self,
-        tenant_id: str,
-        reservations: Sequence[Reservation],
-        answers: Mapping[str, tuple[str, Sku | Reservation]],
-        now: datetime,
+        self, tenant_id: str, reservations: Sequence[Reservation], answers: Answers, now: datetime
     ) -> None:
         """New holds (reservation, lines, live holds) and the answers of their requests, each
         written once, in one statement."""

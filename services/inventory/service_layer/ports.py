@@ -56,6 +56,10 @@ class EventWindow:
     sku_ids: frozenset[str] = frozenset()
 
 
+# Answers to record, by request id: the request's fingerprint and what it was answered.
+Answers = Mapping[str, tuple[str, Sku | Reservation]]
+
+
 class Transaction(Protocol):
     """One PostgreSQL transaction; every write of a use case happens in exactly one."""
 
@@ -84,11 +88,7 @@ class Transaction(Protocol):
         ...
 
     async def insert_holds(
-        self,
-        tenant_id: str,
-        reservations: Sequence[Reservation],
-        answers: Mapping[str, tuple[str, Sku | Reservation]],
-        now: datetime,
+        self, tenant_id: str, reservations: Sequence[Reservation], answers: Answers, now: datetime
     ) -> None:
         """Writes new holds and records (fingerprint, result) of the request ids they answer,
         which no one answered yet. Waits for a transaction racing with the same id; raises
