@@ -29,8 +29,9 @@ PLANNER = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 async def build(settings: ServiceSettings) -> ServiceParts:
     own = InventorySettings.from_env()
+    # inventory leaves no session state on pooled connections (LISTEN has its own connection).
     connections = await storage.connect_postgres_and_redis(
-        settings, schema="inventory", planner=PLANNER
+        settings, schema="inventory", planner=PLANNER, session_state=False
     )
     assert connections.redis is not None
     unit = Unit(
@@ -41,12 +42,8 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     )
     assessor = None
     if "riskcontrol" in settings.peers:
-        risk_channel = clients.channel(
-            settings.peer("riskcontrol"),
-            settings.service_api_key,
-            settings.outbound_deadline_seconds,
-        )
-        assessor = GrpcRiskAssessor(risk_channel)
+        risk_channel = clients.bare_channel(settings.peer("riskcontrol"))
+        assessor = GrpcRiskAssessor(risk_channel, settings.service_api_key)
     holds = Holds(unit, RiskScreen(unit, assessor), own.max_hold_batch)
     signal = PostgresEventSignal(settings.postgres_dsn)
     registration = Registration.of(

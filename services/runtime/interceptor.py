@@ -62,6 +62,13 @@ class RequestPipeline:
             log.error("unexpected error in %s", method, exc_info=error)
         raise error
 
+    def answer_refusal(self, error: BaseException, context: grpc.aio.ServicerContext) -> None:
+        """Sets a domain error's rich status on a unary call (the handler then returns None)."""
+        status = to_grpc_status(error, self.error_domain)  # type: ignore[arg-type]
+        context.set_code(status.code)
+        context.set_details(status.details)
+        context.set_trailing_metadata(status.trailing_metadata)
+
     def record(self, method: str, code: grpc.StatusCode, started: float) -> None:
         self.metrics.handled.labels(method, code.name).inc()
         self.metrics.latency.labels(method).observe(time.perf_counter() - started)
@@ -121,6 +128,11 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                     return await behavior(request, context)
                 except BaseException as error:
                     code = pipeline.code_of(error, context)
+                    if is_domain_error(error):
+                        # A refusal is an answer: its status goes out with the (empty) response
+                        # in one batch, without abort's extra round and exception.
+                        pipeline.answer_refusal(error, context)
+                        return None
                     await pipeline.conclude(error, method, context)
                 finally:
                     pipeline.record(method, code, started)

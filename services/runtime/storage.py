@@ -16,13 +16,24 @@ DependencyCheck = Callable[[], Awaitable[object]]
 Cleanup = Callable[[], Awaitable[object]]
 
 
+async def _rollback_only(_conn: asyncpg.Connection) -> None:
+    """A release without asyncpg's session reset (RESET ALL, UNLISTEN *, CLOSE ALL, advisory
+    unlock: one more round trip per transaction); asyncpg still rolls back an open transaction."""
+
+
 async def postgres_pool(
-    settings: ServiceSettings, schema: str, planner: Mapping[str, str] | None = None
+    settings: ServiceSettings,
+    schema: str,
+    planner: Mapping[str, str] | None = None,
+    session_state: bool = True,
 ) -> asyncpg.Pool:
     """A pool whose connections resolve unqualified names in the service's own schema;
-    `planner` adds server settings a service's workload needs."""
+    `planner` adds server settings a service's workload needs. A service whose statements leave
+    no session state behind (only SET LOCAL and transaction-scoped locks, LISTEN on a connection
+    of its own) passes session_state=False and saves the reset on every release."""
     pool = await asyncpg.create_pool(
         settings.postgres_dsn,
+        reset=None if session_state else _rollback_only,
         min_size=1,
         max_size=settings.postgres_pool_size,
         command_timeout=10,
@@ -103,10 +114,13 @@ async def connect_postgres(settings: ServiceSettings, schema: str) -> Storage:
 
 
 async def connect_postgres_and_redis(
-    settings: ServiceSettings, schema: str, planner: Mapping[str, str] | None = None
+    settings: ServiceSettings,
+    schema: str,
+    planner: Mapping[str, str] | None = None,
+    session_state: bool = True,
 ) -> Storage:
     return Storage(
-        await postgres_pool(settings, schema, planner),
+        await postgres_pool(settings, schema, planner, session_state),
         PostgresProbe(settings.postgres_dsn),
         redis_client(settings),
     )

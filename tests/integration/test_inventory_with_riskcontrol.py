@@ -48,6 +48,12 @@ async def start_pair(
     return client, risk_rpc.RiskControlServiceStub(risk.channel)
 
 
+async def enforced_pair(start_service: StartService, postgres_dsn: str) -> tuple[Client, Any, str]:
+    """start_pair and an ENFORCE SKU of 100 units with a 2 s risk deadline."""
+    client, risk = await start_pair(start_service, postgres_dsn)
+    return client, risk, await client.create_sku(100, risk_deadline=seconds(2), **ENFORCE)
+
+
 def buyer(device: str, ip: str = "10.0.0.1") -> reservation_pb2.BuyerContext:
     return reservation_pb2.BuyerContext(platform_id="douyin", ip=ip, device_id=device)
 
@@ -55,8 +61,7 @@ def buyer(device: str, ip: str = "10.0.0.1") -> reservation_pb2.BuyerContext:
 async def test_enforced_sku_challenges_a_device_buying_for_many_accounts(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, risk = await start_pair(start_service, postgres_dsn)
-    sku = await client.create_sku(100, risk_deadline=seconds(2), **ENFORCE)
+    client, risk, sku = await enforced_pair(start_service, postgres_dsn)
     device = unique("phone")
     for n in range(3):  # a household: up to three accounts on one device
         held = await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
@@ -138,9 +143,11 @@ def risk_redis(tmp_path: Path) -> Iterator[LocalRedis]:
         server.stop()
 
 
-async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
+async def pair_with_a_failing_closed_sku(
     start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
-) -> None:
+) -> tuple[Client, str]:
+    """A pair whose riskcontrol uses a Redis of the test's own (to stop), and an ENFORCE SKU
+    that fails closed after 50 ms."""
     client, _ = await start_pair(
         start_service, postgres_dsn, redis_url=risk_redis.url, redis_cluster=False
     )
@@ -150,6 +157,13 @@ async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
         risk_deadline=seconds(0.05),
         **ENFORCE,
     )
+    return client, closed
+
+
+async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
+    start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
+) -> None:
+    client, closed = await pair_with_a_failing_closed_sku(start_service, risk_redis, postgres_dsn)
     open_ = await client.create_sku(10, risk_deadline=seconds(0.05), **ENFORCE)
     await client.hold(closed, 1, buyer=buyer(unique("phone")))
     risk_redis.stop()
@@ -161,3 +175,58 @@ async def test_riskcontrol_without_redis_costs_the_deadline_and_the_sku_decides(
     assert held.risk_decision_id == ""  # held without a decision: the SKU fails open
     # A hang guard only: the fail-open hold above shows that the deadline cut the call.
     assert time.monotonic() - started < 3.0
+
+
+async def _decisions(risk: Any, sku: str, user: str) -> list[Any]:
+    listed = await risk.ListDecisions(
+        riskcontrol_service_pb2.ListDecisionsRequest(tenant_id="acme", sku_id=sku, user_id=user),
+        metadata=(("x-api-key", API_KEYS.acme_admin),),
+    )
+    return list(listed.decisions)
+
+
+async def test_a_growing_resize_is_assessed_as_a_resize_and_a_shrink_is_not(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    client, risk, sku = await enforced_pair(start_service, postgres_dsn)
+    user = unique("buyer")
+    held = await client.hold(sku, 1, user_id=user, buyer=buyer(unique("phone")))
+    grown = await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=3
+    )
+    assert grown.reservation.lines[0].quantity == 3
+    (resize, hold) = await _decisions(risk, sku, user)
+    assert hold.kind == assessment_pb2.ATTEMPT_KIND_HOLD
+    assert resize.kind == assessment_pb2.ATTEMPT_KIND_RESIZE
+    assert resize.reservation_id == held.reservation_id
+    assert (resize.lines[0].quantity, resize.lines[0].previous_quantity) == (3, 1)
+    await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=2
+    )
+    assert len(await _decisions(risk, sku, user)) == 2  # shrinking is not assessed
+    assert (await client.stock(sku)).reserved == 2
+
+
+async def test_a_growing_resize_on_a_failing_closed_sku_is_refused_when_riskcontrol_is_out(
+    start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
+) -> None:
+    client, sku = await pair_with_a_failing_closed_sku(start_service, risk_redis, postgres_dsn)
+    held = await client.hold(sku, 2, buyer=buyer(unique("phone")))
+    grow = {"reservation_id": held.reservation_id, "sku_id": sku, "request_id": unique("grow")}
+    assert (await client.call("ResizeReservation", quantity=3, **grow)).reservation.lines[
+        0
+    ].quantity == 3
+    risk_redis.stop()
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=4
+        )
+    assert reason_of(refused.value) == "RISK_UNAVAILABLE"
+    # The growth answered before the outage is replayed; a shrink needs no assessment.
+    replayed = await client.call("ResizeReservation", quantity=3, **grow)
+    assert replayed.reservation.lines[0].quantity == 3
+    shrunk = await client.call(
+        "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=1
+    )
+    assert shrunk.reservation.lines[0].quantity == 1
+    assert (await client.stock(sku)).reserved == 1

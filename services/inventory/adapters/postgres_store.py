@@ -6,6 +6,7 @@ transaction carrying a coalesced batch of a hundred holds costs about what one h
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -21,9 +22,11 @@ from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import Delta, LedgerReason, StockLevels
 from services.inventory.service_layer.ports import (
     Answered,
+    Answers,
     EventWindow,
     ExpiredLine,
     LedgerRecord,
+    RequestsRaced,
     ReservationFilter,
 )
 
@@ -32,6 +35,7 @@ EncodeEvent = Callable[[Change], bytes]
 NOTIFY_CHANNEL = "inventory_events"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 _SKU_COLUMNS = (
     "tenant_id, sku_id, title, on_hand, withheld, reserved, sold, withheld_by_kind, sale_status,"
     " policy, version, created_at, updated_at"
@@ -50,6 +54,20 @@ _TAKE_LIVE = "DELETE FROM live_holds h USING held d WHERE h.tenant_id = d.tenant
 _EXPIRED_LINE = (
     "d.tenant_id, d.reservation_id, d.user_id, d.order_id, d.purpose, d.platform_id, d.ip,"
     " d.device_id, d.expires_at, d.state = 1 AS newly_expired, h.sku_id, h.quantity"
+)
+# SKUs locked in key order ($1 tenants, $2 SKU ids); {extra} adds columns.
+_LOCK_SKUS = (
+    f"SELECT {_SKU_COLUMNS}{{extra}} FROM skus s"
+    " JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(t, s, n)"
+    " ON s.tenant_id = k.t AND s.sku_id = k.s"
+    " WHERE s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])"
+    " ORDER BY k.n FOR UPDATE OF s"
+)
+# Answered requests ($3 tenant, $4 request ids) as one JSON array of [id, fingerprint, result].
+_ANSWERS = (
+    "SELECT coalesce(jsonb_agg(jsonb_build_array(request_id, fingerprint, result)), '[]')"
+    " FROM requests WHERE tenant_id = $3 AND request_id = ANY($4::text[])"
+    " AND result IS NOT NULL"
 )
 _DUE_BY_SKU = (
     "SELECT COALESCE(sum(quantity), 0)::bigint FROM live_holds h"
@@ -81,13 +99,10 @@ class PostgresTransaction:
         used = [i for i in ids if i not in fresh]
         return await _answered(self._conn, tenant_id, used) if used else {}
 
-    async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None:
-        if request_ids:
-            await self._conn.execute(
-                "DELETE FROM requests WHERE tenant_id = $1 AND request_id = ANY($2::text[])",
-                tenant_id,
-                list(request_ids),
-            )
+    async def answered_requests(
+        self, tenant_id: str, request_ids: Sequence[str]
+    ) -> dict[str, Answered]:
+        return await _answered(self._conn, tenant_id, request_ids) if request_ids else {}
 
     async def record_results(
         self, tenant_id: str, results: Mapping[str, Sku | Reservation]
@@ -124,15 +139,30 @@ class PostgresTransaction:
     async def lock_skus(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Sku]:
         ordered = sorted(set(keys))
         rows = await self._conn.fetch(
-            f"SELECT {_SKU_COLUMNS} FROM skus s"
-            " JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(t, s, n)"
-            " ON s.tenant_id = k.t AND s.sku_id = k.s"
-            " WHERE s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])"
-            " ORDER BY k.n FOR UPDATE OF s",
-            [t for t, _ in ordered],
-            [s for _, s in ordered],
+            _LOCK_SKUS.format(extra=""), [t for t, _ in ordered], [s for _, s in ordered]
         )
         return {(row["tenant_id"], row["sku_id"]): codec.sku_from_row(row) for row in rows}
+
+    async def lock_skus_with_answers(
+        self, keys: Sequence[tuple[str, str]], tenant_id: str, request_ids: Sequence[str]
+    ) -> tuple[dict[tuple[str, str], Sku], dict[str, Answered]]:
+        ordered = sorted(set(keys))
+        rows = await self._conn.fetch(
+            _LOCK_SKUS.format(extra=f", ({_ANSWERS}) AS answers"),
+            [t for t, _ in ordered],
+            [s for _, s in ordered],
+            tenant_id,
+            list(request_ids),
+        )
+        skus = {(row["tenant_id"], row["sku_id"]): codec.sku_from_row(row) for row in rows}
+        if not rows:  # no such SKU: nothing carried the answers
+            return skus, await self.answered_requests(tenant_id, request_ids)
+        raw = rows[0]["answers"]
+        answers = json.loads(raw) if isinstance(raw, str) else raw
+        return skus, {
+            request_id: Answered(fingerprint, codec.result_from_json(result))
+            for request_id, fingerprint, result in answers
+        }
 
     async def save_skus(self, skus: Sequence[Sku]) -> None:
         """Writes counters and every recorded change, then forgets the changes."""
@@ -238,10 +268,14 @@ class PostgresTransaction:
 
     # Reservations.
 
-    async def insert_reservations(self, reservations: Sequence[Reservation]) -> None:
-        if not reservations:
+    async def insert_holds(
+        self, tenant_id: str, reservations: Sequence[Reservation], answers: Answers, now: datetime
+    ) -> None:
+        """New holds (reservation, lines, live holds) and the answers of their requests, each
+        written once, in one statement."""
+        if not reservations and not answers:
             return
-        columns = _columns(
+        rows = [
             (
                 r.tenant_id,
                 r.reservation_id,
@@ -261,25 +295,46 @@ class PostgresTransaction:
                 r.notify_at,
             )
             for r in reservations
-        )
-        await self._conn.execute(
-            "WITH held AS (INSERT INTO reservations (tenant_id, reservation_id, user_id, order_id,"
-            " state, lock_stage, purpose, platform_id, ip, device_id, created_at, expires_at,"
-            " settled_at, payment_reference, risk_decision_id, notify_at)"
-            " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[],"
-            " $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::text[],"
-            " $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[], $15::text[],"
-            " $16::timestamptz[]))"
-            ", lines AS (INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id,"
-            " quantity, consumed) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
-            " $20::bigint[], $21::bigint[]))"
-            " INSERT INTO live_holds (tenant_id, reservation_id, sku_id, quantity, expires_at,"
-            " notify_at) SELECT * FROM unnest($22::text[], $23::text[], $24::text[],"
-            " $25::bigint[], $26::timestamptz[], $27::timestamptz[])",
-            *columns,
-            *_line_columns(reservations),
-            *_live_columns([r for r in reservations if r.state is ReservationState.ACTIVE]),
-        )
+        ]
+        ids = sorted(answers)
+        try:
+            recorded = await self._conn.fetchval(
+                "WITH held AS (INSERT INTO reservations (tenant_id, reservation_id, user_id,"
+                " order_id, state, lock_stage, purpose, platform_id, ip, device_id, created_at,"
+                " expires_at, settled_at, payment_reference, risk_decision_id, notify_at)"
+                " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+                " $5::smallint[], $6::smallint[], $7::smallint[], $8::text[], $9::text[],"
+                " $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],"
+                " $14::text[], $15::text[], $16::timestamptz[]))"
+                ", lines AS (INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id,"
+                " quantity, consumed) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
+                " $20::bigint[], $21::bigint[]))"
+                ", live AS (INSERT INTO live_holds (tenant_id, reservation_id, sku_id, quantity,"
+                " expires_at, notify_at) SELECT * FROM unnest($22::text[], $23::text[],"
+                " $24::text[], $25::bigint[], $26::timestamptz[], $27::timestamptz[]))"
+                # An answer is recorded unless another transaction recorded one first (the insert
+                # waits for a racing transaction to commit or roll back).
+                ", recorded AS (INSERT INTO requests AS q (tenant_id, request_id, fingerprint,"
+                " result, created_at) SELECT $28, r.id, r.fp, r.result, $32"
+                " FROM unnest($29::text[], $30::text[], $31::jsonb[]) AS r(id, fp, result)"
+                " ORDER BY r.id ON CONFLICT (tenant_id, request_id) DO UPDATE"
+                " SET fingerprint = EXCLUDED.fingerprint, result = EXCLUDED.result"
+                " WHERE q.result IS NULL RETURNING request_id)"
+                " SELECT count(*) FROM recorded",
+                *(_columns(rows) if rows else [[] for _ in range(16)]),
+                *_line_columns(reservations),
+                *_live_columns([r for r in reservations if r.state is ReservationState.ACTIVE]),
+                tenant_id,
+                ids,
+                [answers[i][0] for i in ids],
+                [codec.result_to_json(answers[i][1]) for i in ids],
+                now,
+            )
+        except asyncpg.DeadlockDetectedError as error:
+            # A transaction claimed one of these ids and waits for a SKU this batch locked.
+            raise RequestsRaced(str(error)) from error
+        if recorded != len(ids):
+            raise RequestsRaced(f"{len(ids) - recorded} of the batch's requests answered meanwhile")
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None:
         row = await self._conn.fetchrow(

@@ -126,7 +126,7 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
     async def ResizeReservation(
         self, request: api.ResizeReservationRequest, context: Context
     ) -> Any:
-        reservation = await reservations.resize(self._unit, requests.resize(request))
+        reservation = await self._holds.resize(requests.resize(request))
         return api.ResizeReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ConsumeReservation(

@@ -2,7 +2,8 @@
 
 While a batch for a key is being decided, the requests that arrive for that key queue up and
 become the next batch. Under load, batches grow by themselves; alone, a request is a batch of one
-and pays no added wait.
+and pays no added wait. A batch decided faster than requests arrive stays small; for such keys the
+owner may ask for a pause (`pause(key)` seconds) before a batch is taken, so it gathers more.
 """
 
 from __future__ import annotations
@@ -18,12 +19,21 @@ T = TypeVar("T")
 
 # Process answers one outcome per request, in order: a value or the exception to raise.
 Process = Callable[[K, Sequence[R]], Awaitable[Sequence[T | Exception]]]
+# Seconds to wait for more requests before taking a batch of this key (0: take it now).
+Pause = Callable[[K], float]
+
+
+def _no_pause(_key: object) -> float:
+    return 0.0
 
 
 class Coalescer(Generic[K, R, T]):
-    def __init__(self, process: Process[K, R, T], max_batch: int) -> None:
+    def __init__(
+        self, process: Process[K, R, T], max_batch: int, pause: Pause[K] = _no_pause
+    ) -> None:
         self._process = process
         self._max_batch = max_batch
+        self._pause = pause
         self._queues: dict[K, deque[tuple[R, asyncio.Future[T]]]] = {}
         self._workers: set[asyncio.Task[None]] = set()
 
@@ -44,6 +54,8 @@ class Coalescer(Generic[K, R, T]):
     async def _drain(self, key: K, queue: deque[tuple[R, asyncio.Future[T]]]) -> None:
         try:
             while queue:
+                if len(queue) < self._max_batch and (pause := self._pause(key)) > 0:
+                    await asyncio.sleep(pause)
                 count = min(len(queue), self._max_batch)
                 batch = [queue.popleft() for _ in range(count)]
                 await self._answer(key, batch)

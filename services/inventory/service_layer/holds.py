@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.inventory.domain.errors import (
@@ -147,8 +148,9 @@ class HoldBook:
             self._add_held(sku, user_id, units)
         return bool(due)
 
-    async def write(self) -> None:
-        await self._txn.insert_reservations(self.placed)
+    async def write(self, answers: dict[str, tuple[str, Reservation]]) -> None:
+        """Writes the batch; answers (fingerprint, hold) by request id are recorded with it."""
+        await self._txn.insert_holds(self._tenant_id, self.placed, answers, self._now)
         for sku_id, deltas in sorted(self._holding_deltas.items()):
             await self._txn.add_holdings(self._tenant_id, sku_id, deltas)
         await self._txn.save_skus(list(self._skus.values()))
@@ -159,17 +161,32 @@ def _strictest(policies: Iterable[SalePolicy]) -> SalePolicy:
     return min(policies, key=lambda policy: policy.effective_hold_ttl)
 
 
+@dataclass
+class Placed:
+    """A decided batch: each request's outcome, the SKUs it touched, and which of them the gate
+    need not hear of (sellable before the batch, as read under lock, and still sellable after:
+    nothing to refuse, and a gate entry that lapses means the same)."""
+
+    outcomes: list[Outcome]
+    skus: list[Sku]
+    still_sellable: set[tuple[str, str]]
+
+    def gate_news(self) -> list[Sku]:
+        """The SKUs whose sellable stock the sold-out gate must be told of."""
+        return [s for s in self.skus if (s.tenant_id, s.sku_id) not in self.still_sellable]
+
+
 async def place_holds(
     txn: Transaction, ids: IdFactory, requests: Sequence[commands.Reserve], now: datetime
-) -> tuple[list[Outcome], list[Sku]]:
-    """Decides a batch of holds of one tenant in order; returns each outcome and the SKUs."""
+) -> Placed:
+    """Decides a batch of holds of one tenant in order."""
     tenant_id = requests[0].tenant_id
     first_of: dict[str, int] = {}
     for index, request in enumerate(requests):
         first_of.setdefault(request.key.request_id, index)
-    answered = await txn.claim_requests(
-        tenant_id, {rid: requests[i].key.fingerprint for rid, i in first_of.items()}, now
-    )
+    # Every SKU of the batch is locked (a replayed request's too) with the answers in one trip.
+    keys = sorted({(tenant_id, ln.sku_id) for request in requests for ln in request.lines})
+    skus, answered = await txn.lock_skus_with_answers(keys, tenant_id, list(first_of))
     outcomes: list[Outcome | None] = [None] * len(requests)
     fresh: list[int] = []
     for request_id, index in first_of.items():
@@ -177,8 +194,7 @@ async def place_holds(
             outcomes[index] = replay(answered[request_id], requests[index].key)
         else:
             fresh.append(index)
-    keys = sorted({(tenant_id, ln.sku_id) for i in fresh for ln in requests[i].lines})
-    skus = await txn.lock_skus(keys) if keys else {}
+    sellable_before = {key for key, sku in skus.items() if sku.stock.sellable > 0}
     book = HoldBook(txn, skus, ids, now)
     await book.load_holdings([requests[i] for i in fresh])
     for index in fresh:
@@ -186,23 +202,20 @@ async def place_holds(
             outcomes[index] = await book.place(requests[index])
         except InventoryError as refusal:
             outcomes[index] = refusal
-    await book.write()
-    await txn.record_results(
-        tenant_id,
+    # Answers are recorded once, with the holds; refusals leave no trace (refusing changes
+    # nothing).
+    await book.write(
         {
-            requests[i].key.request_id: outcome
+            requests[i].key.request_id: (requests[i].key.fingerprint, outcome)
             for i in fresh
             if isinstance(outcome := outcomes[i], Reservation)
-        },
+        }
     )
-    await txn.forget_requests(
-        tenant_id, [requests[i].key.request_id for i in fresh if not _placed(outcomes[i])]
+    return Placed(
+        _with_duplicates(requests, first_of, outcomes),
+        list(skus.values()),
+        {key for key in sellable_before if skus[key].stock.sellable > 0},
     )
-    return _with_duplicates(requests, first_of, outcomes), list(skus.values())
-
-
-def _placed(outcome: Outcome | None) -> bool:
-    return isinstance(outcome, Reservation)
 
 
 def _with_duplicates(

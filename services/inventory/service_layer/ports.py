@@ -68,6 +68,10 @@ class EventWindow:
     sku_ids: frozenset[str] = frozenset()
 
 
+# Answers to record, by request id: the request's fingerprint and what it was answered.
+Answers = Mapping[str, tuple[str, Sku | Reservation]]
+
+
 class Transaction(Protocol):
     """One PostgreSQL transaction; every write of a use case happens in exactly one."""
 
@@ -78,13 +82,31 @@ class Transaction(Protocol):
         racing another transaction's claim of the same id waits for it to commit or roll back."""
         ...
 
-    async def forget_requests(self, tenant_id: str, request_ids: Sequence[str]) -> None:
-        """Drops claims of requests that were refused: refusing changes nothing."""
-        ...
-
     async def record_results(
         self, tenant_id: str, results: Mapping[str, Sku | Reservation]
     ) -> None: ...
+
+    async def answered_requests(
+        self, tenant_id: str, request_ids: Sequence[str]
+    ) -> dict[str, Answered]:
+        """Those of the request ids that committed transactions answered (nothing is claimed:
+        a batch of holds records its answers at its end with insert_holds)."""
+        ...
+
+    async def lock_skus_with_answers(
+        self, keys: Sequence[tuple[str, str]], tenant_id: str, request_ids: Sequence[str]
+    ) -> tuple[dict[tuple[str, str], Sku], dict[str, Answered]]:
+        """lock_skus and answered_requests in one round trip."""
+        ...
+
+    async def insert_holds(
+        self, tenant_id: str, reservations: Sequence[Reservation], answers: Answers, now: datetime
+    ) -> None:
+        """Writes new holds and records (fingerprint, result) of the request ids they answer,
+        which no one answered yet. Waits for a transaction racing with the same id; raises
+        RequestsRaced if one answered it first (the caller's transaction rolls back and decides
+        again, then replaying that answer)."""
+        ...
 
     async def insert_sku(self, sku: Sku) -> bool:
         """False when the SKU exists already."""
@@ -105,8 +127,6 @@ class Transaction(Protocol):
     async def add_holdings(
         self, tenant_id: str, sku_id: str, deltas: Mapping[str, int]
     ) -> None: ...
-
-    async def insert_reservations(self, reservations: Sequence[Reservation]) -> None: ...
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None: ...
 
@@ -224,6 +244,10 @@ class EventSignal(Protocol):
         ...
 
 
+class RequestsRaced(Exception):
+    """Another transaction answered (or is answering) a request id of this batch first."""
+
+
 class RiskAssessorUnavailable(Exception):
     """riskcontrol could not answer within the deadline (down, slow or Redis out)."""
 
@@ -232,9 +256,22 @@ class RiskAssessorUnavailable(Exception):
 HoldAttempt = Reserve
 
 
+@dataclass(frozen=True)
+class Resizing:
+    """Makes a HoldAttempt a RESIZE: the hold edited and its line's quantity before the edit
+    (the attempt's one line carries the new quantity)."""
+
+    reservation_id: str
+    previous_quantity: int
+
+
 class RiskAssessor(Protocol):
     async def assess(
-        self, attempt: HoldAttempt, check: RiskCheck, limits: Mapping[str, int]
+        self,
+        attempt: HoldAttempt,
+        check: RiskCheck,
+        limits: Mapping[str, int],
+        resizing: Resizing | None = None,
     ) -> RiskVerdict:
         """riskcontrol's verdict on a hold attempt; `limits` are the SKUs' per-user limits.
         Raises RiskAssessorUnavailable when no answer comes within check.deadline."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.inventory.domain.errors import InsufficientStock, InventoryError
 from services.inventory.domain.events import EventType
@@ -13,7 +13,7 @@ from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.coalescer import Coalescer
 from services.inventory.service_layer.holds import Outcome, place_holds, replay
-from services.inventory.service_layer.ports import Transaction
+from services.inventory.service_layer.ports import RequestsRaced, Transaction
 from services.inventory.service_layer.screening import RiskScreen
 from services.inventory.service_layer.settlement import (
     line_of,
@@ -26,6 +26,13 @@ from services.inventory.service_layer.unit import Unit
 
 # Holds of one SKU decided in one transaction at most; bounds a transaction's length.
 MAX_BATCH = 256
+# A sold-out SKU answers a batch in one replay lookup, faster than buyers arrive: while it refuses
+# a stream of buyers (its last batch refused within REFUSAL_STREAM), each batch waits
+# REFUSAL_PAUSE for more, so one lookup answers many refusals instead of one or two.
+REFUSAL_PAUSE = timedelta(milliseconds=6)
+REFUSAL_STREAM = timedelta(milliseconds=50)
+# A batch whose request ids other transactions keep answering first is decided this often at most.
+RACE_ATTEMPTS = 3
 
 
 class Holds:
@@ -36,21 +43,15 @@ class Holds:
         self._unit = unit
         self._screen = screen
         self._batches: Coalescer[tuple[str, str], commands.Reserve, Reservation] = Coalescer(
-            self._decide, max_batch
+            self._decide, max_batch, self._pause
         )
+        self._refused_at: dict[tuple[str, str], datetime] = {}
 
     async def reserve(self, cmd: commands.Reserve) -> Reservation:
         try:
             cmd = await self._screen.screen(cmd)
         except InventoryError as refusal:
-            # A retry of a hold made before riskcontrol changed its mind gets the hold.
-            answered = await self._unit.store.answered(cmd.tenant_id, [cmd.key.request_id])
-            if cmd.key.request_id not in answered:
-                raise
-            outcome = replay(answered[cmd.key.request_id], cmd.key)
-            if isinstance(outcome, Exception):
-                raise outcome from refusal
-            return outcome
+            return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
         if len(cmd.lines) == 1:
             return await self._batches.submit((cmd.tenant_id, cmd.lines[0].sku_id), cmd)
         (outcome,) = await self._in_transaction([cmd])
@@ -58,20 +59,61 @@ class Holds:
             raise outcome
         return outcome
 
+    async def resize(self, cmd: commands.Resize) -> Reservation:
+        """A resize that grows a buyer hold is screened like a hold first."""
+        try:
+            await self._screen.screen_resize(cmd)
+        except InventoryError as refusal:
+            return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
+        return await resize(self._unit, cmd)
+
+    async def _answered_before(
+        self, tenant_id: str, key: commands.Idempotency, refusal: InventoryError
+    ) -> Reservation:
+        """A retry of a request answered before riskcontrol changed its mind gets its answer;
+        any other request gets riskcontrol's refusal."""
+        answered = await self._unit.store.answered(tenant_id, [key.request_id])
+        if key.request_id not in answered:
+            raise refusal
+        outcome = replay(answered[key.request_id], key)
+        if isinstance(outcome, Exception):
+            raise outcome from refusal
+        return outcome
+
     async def _decide(
         self, key: tuple[str, str], batch: Sequence[commands.Reserve]
     ) -> list[Outcome]:
         tenant_id, sku_id = key
-        if await self._unit.gate.is_sold_out(tenant_id, sku_id, self._unit.clock.now()):
+        now = self._unit.clock.now()
+        if await self._unit.gate.is_sold_out(tenant_id, sku_id, now):
+            self._refused_at[key] = now
             return await self._refuse(tenant_id, sku_id, batch)
+        self._refused_at.pop(key, None)
         return await self._in_transaction(batch)
 
+    def _pause(self, key: tuple[str, str]) -> float:
+        refused_at = self._refused_at.get(key)
+        if refused_at is None:
+            return 0.0
+        if self._unit.clock.now() - refused_at > REFUSAL_STREAM:
+            del self._refused_at[key]
+            return 0.0
+        return REFUSAL_PAUSE.total_seconds()
+
     async def _in_transaction(self, batch: Sequence[commands.Reserve]) -> list[Outcome]:
-        async with self._unit.store.transaction() as txn:
-            outcomes, skus = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
-        await self._unit.publish(skus)
-        self._screen.remember(skus)
-        return outcomes
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                async with self._unit.store.transaction() as txn:
+                    placed = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
+                break
+            except RequestsRaced:
+                # Another transaction answered a request id of this batch first: decide again
+                # (rolled back, nothing happened), replaying that answer this time.
+                if attempt == RACE_ATTEMPTS:
+                    raise
+        await self._unit.publish(placed.gate_news())
+        self._screen.remember(placed.skus)
+        return placed.outcomes
 
     async def _refuse(
         self, tenant_id: str, sku_id: str, batch: Sequence[commands.Reserve]

@@ -15,7 +15,7 @@ from services.inventory.domain.reservation import ReservationPurpose
 from services.inventory.domain.risk import RiskCheck
 from services.inventory.domain.sku import Sku
 from services.inventory.service_layer import commands
-from services.inventory.service_layer.ports import RiskAssessor, RiskAssessorUnavailable
+from services.inventory.service_layer.ports import Resizing, RiskAssessor, RiskAssessorUnavailable
 from services.inventory.service_layer.unit import Unit
 
 # How long a policy read from PostgreSQL (or seen in a batch) is trusted.
@@ -48,18 +48,50 @@ class RiskScreen:
         """The attempt with riskcontrol's decision id, or the refusal riskcontrol asks for."""
         if cmd.purpose is not ReservationPurpose.BUYER:
             return cmd  # platform quotas are taken by sync, not by buyers
+        decision_id = await self._decision(cmd)
+        return (
+            cmd if decision_id is None else dataclasses.replace(cmd, risk_decision_id=decision_id)
+        )
+
+    async def screen_resize(self, cmd: commands.Resize) -> None:
+        """A buyer hold grown by a resize is screened as a RESIZE attempt; shrinking is not.
+        Reads the hold without locking it: the resize's transaction checks everything again."""
+        hold = await self._unit.store.get_reservation(cmd.tenant_id, cmd.reservation_id)
+        if hold is None or hold.purpose is not ReservationPurpose.BUYER:
+            return
+        previous = next((ln.quantity for ln in hold.lines if ln.sku_id == cmd.sku_id), 0)
+        if previous <= 0 or cmd.quantity <= previous:
+            return  # a shrink, or a line the transaction will refuse
+        attempt = commands.Reserve(
+            tenant_id=cmd.tenant_id,
+            key=cmd.key,
+            user_id=hold.user_id,
+            order_id=hold.order_id,
+            lines=(commands.HoldLine(cmd.sku_id, cmd.quantity),),
+            lock_stage=hold.lock_stage,
+            purpose=hold.purpose,
+            buyer=hold.buyer,
+        )
+        await self._decision(attempt, Resizing(hold.reservation_id, previous))
+
+    async def _decision(
+        self, attempt: commands.Reserve, resizing: Resizing | None = None
+    ) -> str | None:
+        """riskcontrol's decision id ("" when unanswered and the SKUs fail open), None when no
+        SKU of the attempt asks for a check; raises the refusal riskcontrol asks for."""
         policies = {
-            line.sku_id: await self._policy(cmd.tenant_id, line.sku_id) for line in cmd.lines
+            line.sku_id: await self._policy(attempt.tenant_id, line.sku_id)
+            for line in attempt.lines
         }
         known = {sku_id: p for sku_id, p in policies.items() if p is not None}
         check = RiskCheck.of(list(known.values()))
         if not check.wanted:
-            return cmd
+            return None
         if self._assessor is None:
-            return dataclasses.replace(cmd, risk_decision_id=check.unanswered())
+            return check.unanswered()
         limits = {sku_id: p.per_user_limit for sku_id, p in known.items()}
         try:
-            verdict = await self._assessor.assess(cmd, check, limits)
+            verdict = await self._assessor.assess(attempt, check, limits, resizing)
         except RiskAssessorUnavailable:
-            return dataclasses.replace(cmd, risk_decision_id=check.unanswered())
-        return dataclasses.replace(cmd, risk_decision_id=check.apply(verdict))
+            return check.unanswered()
+        return check.apply(verdict)

@@ -75,3 +75,32 @@ async def test_a_failed_batch_fails_each_of_its_callers() -> None:
         coalescer.submit("sku", 1), coalescer.submit("sku", 2), return_exceptions=True
     )
     assert all(isinstance(r, ConnectionError) for r in results)
+
+
+async def test_a_paused_key_gathers_the_requests_arriving_during_its_pause() -> None:
+    recorder = Recorder()
+    recorder.release.set()
+    paused: list[str] = []
+
+    def pause(key: str) -> float:
+        paused.append(key)
+        return 0.05 if key == "sold-out" else 0.0
+
+    coalescer: Coalescer[str, int, int] = Coalescer(recorder.process, max_batch=10, pause=pause)
+    first = asyncio.create_task(coalescer.submit("sold-out", 1))
+    await asyncio.sleep(0)  # the worker starts its pause with one request queued
+    later = [asyncio.create_task(coalescer.submit("sold-out", n)) for n in (2, 3)]
+    assert await asyncio.gather(first, *later) == [10, 20, 30]
+    assert recorder.batches == [[1, 2, 3]]
+    assert await coalescer.submit("selling", 4) == 40
+    assert recorder.batches[-1] == [4] and paused == ["sold-out", "selling"]
+
+
+async def test_a_full_batch_does_not_pause() -> None:
+    recorder = Recorder()
+    recorder.release.set()
+    coalescer: Coalescer[str, int, int] = Coalescer(
+        recorder.process, max_batch=2, pause=lambda key: 3600.0
+    )
+    first = [asyncio.create_task(coalescer.submit("sku", n)) for n in (1, 2)]
+    assert await asyncio.wait_for(asyncio.gather(*first), timeout=5) == [10, 20]
