@@ -68,10 +68,15 @@ class KeyHasher:
 
     secret: bytes
 
+    def __post_init__(self) -> None:
+        # Keyed once: each digest copies the keyed state instead of hashing the secret again.
+        object.__setattr__(self, "_keyed", hmac.new(self.secret, digestmod=hashlib.sha256))
+
     def digest(self, tenant_id: str, value: str) -> str:
         if not value:
             return ""
-        mac = hmac.new(self.secret, f"{tenant_id}\x00{value}".encode(), hashlib.sha256)
+        mac = self._keyed.copy()  # type: ignore[attr-defined]
+        mac.update(f"{tenant_id}\x00{value}".encode())
         return mac.hexdigest()[:20]
 
 
