@@ -21,6 +21,7 @@ from typing import Any
 
 import redis.exceptions
 
+from services.riskcontrol.adapters.script_batch import ScriptBatch
 from services.riskcontrol.domain.errors import RequestIdReused, SignalStoreUnavailable
 from services.riskcontrol.domain.feedback import FeedbackOp
 from services.riskcontrol.domain.keys import KeyLevel
@@ -61,7 +62,7 @@ def _script(name: str) -> str:
 class RedisSignalStore:
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._assess = client.register_script(_script("assess"))
+        self._assess = ScriptBatch(client, _script("assess"))
         self._complete = client.register_script(_script("complete_challenge"))
         self._feedback = client.register_script(_script("record_feedback"))
 
