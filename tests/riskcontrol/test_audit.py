@@ -176,7 +176,8 @@ async def test_a_batch_holding_an_already_stored_decision_keeps_it_and_stores_th
     request id reused after its replay record expired) must not stall the audit."""
     stored = await risk.assess("user-a", "o1", ip=IP, device=DEVICE)
     await risk.call(
-        "GetDecision", pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=stored.decision_id)
+        "GetDecision",
+        pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=stored.decision_id),
     )  # flushes the service's audit
     pool = await asyncpg.create_pool(
         postgres_dsn, min_size=1, max_size=1, server_settings={"search_path": "riskcontrol"}

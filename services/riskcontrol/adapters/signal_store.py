@@ -90,9 +90,13 @@ class RedisSignalStore:
             keys.append(f"{prefix}{_SIGNAL_NAMES[p.signal]}:{p.key}")
             group = groups.setdefault(p.key, len(groups) + 1)
             probes.append(
-                [p.kind.value, p.window_ms, max(p.retention_ms, p.window_ms), p.member,
+                [p.kind, p.window_ms, max(p.retention_ms, p.window_ms), p.member,
                  p.amount, p.limit, 1 if p.write else 0, 1 if p.replace else 0, group]
             )  # fmt: skip
+        checks = [
+            [c.probe + 1, c.rule.threshold, c.rule.score, _floor(c.rule.minimum_decision)]
+            for c in script.enforced_checks
+        ]
         now_ms = _ms(script.now)
         expire_ms = _ms(script.challenge_expire_time)
         document = [
@@ -104,8 +108,7 @@ class RedisSignalStore:
             attempt.challenge_pass_token,
             [groups.get(key, 0) for _, key in script.list_keys],
             probes,
-            [[c.probe + 1, c.rule.threshold, c.rule.score, _floor(c.rule.minimum_decision)]
-             for c in script.enforced_checks],  # fmt: skip
+            checks,
             script.challenge_score,
             script.block_score,
             1 if script.enforce else 0,
