@@ -44,7 +44,7 @@ _REQUEST_KEEP_MS = int(REQUEST_KEEP.total_seconds() * 1000)
 _CHALLENGE_KEEP_MS = int(CHALLENGE_KEEP.total_seconds() * 1000)
 _SIGNAL_NAMES = {signal: signal.name.lower() for signal in Signal}
 _TOKENS = {status.name.lower(): status for status in PassTokenStatus}
-_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _ms(moment: datetime) -> int:
