@@ -167,11 +167,18 @@ async def test_the_follower_resumes_after_a_restart_from_its_last_sequence(
     head = len(inventory.log)
     await wait_for_saved_cursor(postgres_dsn, head)
 
+    watches_before = len(inventory.watch_requests)
     second = await start_risk(peers={"inventory": inventory.address})
     second.tenant_id = first.tenant_id
     await inventory.publish(
         first.tenant_id, SKU, "reservation_expired", {**hold, "reservation_id": "r2"}
     )
     await wait_for_unpaid(second, "dev-r", 2)
-
-    assert inventory.watch_requests[-1] >= head, "the new replica resumed after what was processed"
+    # Both replicas share Redis, so the count above may come from the first one: wait for the
+    # second replica's own WatchEvents request before judging where it resumed.
+    deadline = time.monotonic() + 10
+    while len(inventory.watch_requests) == watches_before and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    resumed = inventory.watch_requests[watches_before:]
+    assert resumed, "the new replica never asked inventory for events"
+    assert min(resumed) >= head, "the new replica resumed after what was processed"

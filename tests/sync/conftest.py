@@ -136,7 +136,9 @@ class SyncStack:
                 push_endpoint=platforms_pb2.PushEndpoint(
                     kind=platforms_pb2.PUSH_ENDPOINT_KIND_GRPC,
                     url=f"127.0.0.1:{port}",
-                    request_timeout=seconds(0.5),
+                    # Wide enough for a loaded 2-core machine: a push that times out stalls
+                    # the quota moves the tests wait for (a platform that is down refuses at once).
+                    request_timeout=seconds(2),
                 ),
                 ack_timeout=seconds(ack_timeout),
             ),
