@@ -1,11 +1,16 @@
 """Assess scripts of concurrent requests share pipelines to Redis: each still gets its own
-decision, and a Redis that lost its scripts (restart, SCRIPT FLUSH) is given them again."""
+decision, a Redis that lost its scripts (restart, SCRIPT FLUSH) is given them again, and request
+records written by the previous script format still replay."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, reason_ids
+import grpc
+import pytest
+
+from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, error_reason, reason_ids
 
 
 async def test_concurrent_attempts_each_get_their_own_decision(risk: Risk) -> None:
@@ -29,3 +34,29 @@ async def test_a_redis_that_lost_the_script_gets_it_again(risk: Risk, redis_clie
     responses = await bounded([risk.assess(f"u{i}", f"o{i}") for i in range(2, 12)])
 
     assert all(r.decision == ALLOW for r in responses)
+
+
+async def test_a_request_record_of_the_named_field_format_still_replays(
+    risk: Risk, redis_client: Any
+) -> None:
+    """Records written before the compact script format (kept 24 h) answer their retries."""
+    first = await risk.assess("retrier", "o1", quantity=2, limit=2, request_id="hold-old")
+    key = f"rc:{{{risk.tenant_id}}}:req:hold-old"
+    fingerprint, (decision_id, now, token, observed, _, decision, _) = json.loads(
+        await redis_client.get(key)
+    )
+    old = {
+        "fingerprint": fingerprint,
+        "result": {"attempt_id": decision_id, "now": now, "observed": observed, "hits": {},
+                   "token": token, "decision": decision},
+    }  # fmt: skip
+    await redis_client.set(key, json.dumps(old), px=60_000)
+
+    retry = await risk.assess("retrier", "o1", quantity=2, limit=2, request_id="hold-old")
+    third = await risk.assess("retrier", "o2", quantity=1, limit=2)
+
+    assert retry.decision_id == first.decision_id and retry.decision == ALLOW
+    assert third.decision == BLOCK  # the first hold still counts against the limit
+    with pytest.raises(grpc.aio.AioRpcError) as reused:
+        await risk.assess("retrier", "o1", quantity=1, limit=2, request_id="hold-old")
+    assert error_reason(reused.value) == "REQUEST_ID_REUSED"
