@@ -10,10 +10,17 @@ from typing import Any
 import grpc
 import pytest
 
+from tests.riskcontrol.conftest import StartRisk
 from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, error_reason, reason_ids
 
 
-async def test_concurrent_attempts_each_get_their_own_decision(risk: Risk) -> None:
+async def test_concurrent_attempts_each_get_their_own_decision(
+    start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This test judges decisions: a wide budget keeps a busy machine from turning a slow answer
+    # into UNAVAILABLE (test_signal_store_outage judges the budget).
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+    risk = await start_risk()
     # Limit 2 on one SKU: of one user's 6 concurrent single-unit attempts exactly 2 pass, while
     # 30 other users' attempts, in the same pipelines, all pass.
     calls = [risk.assess("hoarder", f"h{i}", limit=2) for i in range(6)]
@@ -27,7 +34,11 @@ async def test_concurrent_attempts_each_get_their_own_decision(risk: Risk) -> No
     assert len({r.decision_id for r in responses}) == len(responses)
 
 
-async def test_a_redis_that_lost_the_script_gets_it_again(risk: Risk, redis_client: Any) -> None:
+async def test_a_redis_that_lost_the_script_gets_it_again(
+    start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch, redis_client: Any
+) -> None:
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+    risk = await start_risk()
     assert (await risk.assess("u1", "o1")).decision == ALLOW
     await redis_client.script_flush()
 
