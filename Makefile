@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV := .tools/bin/uv
 VENV := .venv
 RUN := $(UV) run --frozen --no-sync
+# Our processes fork servers while gRPC runs in them: gRPC's fork handlers can abort the child.
+export GRPC_ENABLE_FORK_SUPPORT ?= false
 
 .PHONY: setup run stack status down test generate lint bench baseline clean
 

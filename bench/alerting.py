@@ -5,8 +5,9 @@ channel, with 1,000 SKUs in live sessions and 2,000 stock events per second (tar
 
 It starts its own PostgreSQL (fsync on, like production), migrates alerting's schema, configures
 1,000 live-session plans with forecasts spread so that YELLOW, ORANGE and RED lines are crossed all
-through the run, and drives the real follower (apply_batch) and dispatcher with inventory's real
-protobuf events, decoded by the same codec as the WatchEvents adapter. Each event carries the time
+through the run, and drives the real follower (apply_batch, handing its due notices to the
+dispatcher as bootstrap wires it) and dispatcher with inventory's real protobuf events, decoded by
+the same codec as the WatchEvents adapter. Each event carries the time
 it was "committed"; the channel records when it was handed each notification. Until inventory's
 WatchEvents lands, the stream is generated in-process, so the gRPC hop from inventory is not in
 the figure (a loopback stream adds well under a millisecond per batch).
@@ -50,7 +51,11 @@ from services.alerting.domain.receivers import (
 )
 from services.alerting.service_layer import configure
 from services.alerting.service_layer.dispatch import Dispatcher
-from services.alerting.service_layer.follow import MAX_EVENTS_PER_TRANSACTION, apply_batch
+from services.alerting.service_layer.follow import (
+    MAX_EVENTS_PER_TRANSACTION,
+    Handoff,
+    apply_batch,
+)
 from services.alerting.service_layer.ports import Notification
 from services.runtime.migrate import migrate
 from tools.devstack.ports import free_port
@@ -75,6 +80,9 @@ class TimingChannel:
         values = notification.alert.fire_values or notification.alert.latest_values
         committed = values.observe_time.timestamp()
         self.latencies.append(time.time() - committed)
+
+    async def set_sale_status(self, *request: object) -> None:
+        """RED's pause: accepted at once (inventory is not part of this figure)."""
 
 
 def _ts(epoch: float) -> timestamp_pb2.Timestamp:
@@ -185,6 +193,9 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
         wakeup,
     )  # type: ignore[arg-type]
     dispatching = asyncio.create_task(dispatcher.run())
+    # As the service wires it: the follower claims what is due in its own transaction and hands it
+    # to the dispatcher (bootstrap.build).
+    handoff = Handoff(SystemClock(), timedelta(seconds=30), dispatcher.hand_over)
     stream = StockStream(skus)
     ids = UuidIds()
     queue: asyncio.Queue[events_pb2.InventoryEvent] = asyncio.Queue()
@@ -208,7 +219,7 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
             while not queue.empty() and len(batch) < MAX_EVENTS_PER_TRANSACTION:
                 batch.append(queue.get_nowait())
             events = [decode(e) for e in batch]
-            if (await apply_batch(store, ids, events, "bench")).enqueued:
+            if (await apply_batch(store, ids, events, "bench", handoff)).enqueued:
                 wakeup.notify()
             done = time.time()
             processing.extend(done - e.occur_time.timestamp() for e in events)

@@ -160,18 +160,18 @@ async def _allocated_sku(
 
 async def _report_load(name: str, sync_address: str, inventory_address: str, lines: int) -> Load:
     sku_id, platform_id, platform = await _allocated_sku(sync_address, inventory_address)
-    run = uuid.uuid4().hex[:6]
+    run = [uuid.uuid4().hex[:6]]  # new for the measured load: its reports must not be retries
     async with grpc.aio.insecure_channel(sync_address) as channel:
         stub = sync_service_pb2_grpc.SyncServiceStub(channel)
 
         async def report(n: int) -> bool:
             request = sales_pb2.ReportSalesRequest(
                 tenant_id=TENANT,
-                request_id=f"{run}-{n}",
+                request_id=f"{run[0]}-{n}",
                 platform_id=platform_id,
                 lines=[
                     sales_pb2.SaleLine(
-                        order_id=f"{run}-{n}-{k}",
+                        order_id=f"{run[0]}-{n}-{k}",
                         line_id="1",
                         sku_id=sku_id,
                         kind=sales_pb2.SALE_KIND_SALE,
@@ -189,6 +189,7 @@ async def _report_load(name: str, sync_address: str, inventory_address: str, lin
             return all(r.outcome == sales_pb2.SALE_LINE_OUTCOME_APPLIED for r in reply.results)
 
         await closed_loop("warm-up", report, CONCURRENCY, 1.0)
+        run[0] = uuid.uuid4().hex[:6]
         load = await closed_loop(name, report, CONCURRENCY, SECONDS)
     await platform.stop()
     return load

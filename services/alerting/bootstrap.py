@@ -33,8 +33,9 @@ from services.alerting.domain.receivers import Channel
 from services.alerting.entrypoints.access import ACCESS
 from services.alerting.entrypoints.servicer import AlertingServicer
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
-from services.alerting.service_layer.follow import EventFollower
+from services.alerting.service_layer.follow import EventFollower, Handoff
 from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
+from services.alerting.service_layer.retention import prune_change_log
 from services.alerting.service_layer.ticker import tick
 from services.alerting.settings import AlertingSettings
 from services.runtime import clients, storage
@@ -86,8 +87,6 @@ async def build(settings: ServiceSettings) -> ServiceParts:
             settings.peer("inventory"), settings.service_api_key, settings.outbound_deadline_seconds
         )
         cleanups.append(inventory.close)
-        follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup)
-        background.append(_repeated("event-follower", follower.run, 1.0))
     sales = InventorySales(inventory, settings.outbound_deadline_seconds) if inventory else None
     dispatcher = Dispatcher(
         store,
@@ -106,8 +105,19 @@ async def build(settings: ServiceSettings) -> ServiceParts:
             ),
         ),
     )
+    if inventory is not None:
+        handoff = Handoff(clock, own.lease, dispatcher.hand_over)
+        follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup, handoff=handoff)
+        background.append(_repeated("event-follower", follower.run, 1.0))
     background.append(_repeated("dispatcher", dispatcher.run, 1.0))
     background.append(_repeated("ticker", lambda: tick(store, ids, clock.now()), own.tick_seconds))
+    background.append(
+        _repeated(
+            "change-log-retention",
+            lambda: prune_change_log(store, clock.now(), own.change_retention),
+            own.change_prune_seconds,
+        )
+    )
     registration = Registration.of(
         alerting_service_pb2.DESCRIPTOR,
         alerting_service_pb2_grpc,

@@ -21,6 +21,10 @@ class AlertingSettings:
     lease_seconds: float = 30.0
     # How often pending alerts, sell-out projections, plan ends and repeats are re-evaluated.
     tick_seconds: float = 5.0
+    # How long alert changes stay in the log WatchAlerts resumes from (a week: a dashboard that was
+    # away longer starts again from a snapshot), and how often the log is pruned.
+    change_retention_seconds: float = 7 * 86400.0
+    change_prune_seconds: float = 600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AlertingSettings:
@@ -39,8 +43,16 @@ class AlertingSettings:
             max_attempts=int(number("MAX_ATTEMPTS", default.max_attempts)),
             lease_seconds=number("LEASE_SECONDS", default.lease_seconds),
             tick_seconds=number("TICK_SECONDS", default.tick_seconds),
+            change_retention_seconds=number(
+                "CHANGE_RETENTION_SECONDS", default.change_retention_seconds
+            ),
+            change_prune_seconds=number("CHANGE_PRUNE_SECONDS", default.change_prune_seconds),
         )
 
     @property
     def lease(self) -> timedelta:
         return timedelta(seconds=self.lease_seconds)
+
+    @property
+    def change_retention(self) -> timedelta:
+        return timedelta(seconds=self.change_retention_seconds)

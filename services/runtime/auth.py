@@ -1,7 +1,8 @@
 """API keys in metadata → tenant and role; requests naming another tenant are refused.
 
 Keys are configured as SHA-256 digests (`STREAMSTOCK_API_KEYS="<sha256 hex>:<tenant>:<role>,..."`),
-so neither the environment nor a ConfigMap ever holds a usable key.
+so neither the environment nor a ConfigMap ever holds a usable key. A platform's key may be bound
+to its platform: `<sha256 hex>:<tenant>:platform:<platform id>`.
 """
 
 from __future__ import annotations
@@ -41,11 +42,14 @@ class ApiKeyRegistry:
         principals: dict[str, Principal] = {}
         for position, entry in enumerate(e.strip() for e in spec.split(",") if e.strip()):
             parts = entry.split(":")
-            if len(parts) != 3:
+            bound = len(parts) == 4 and parts[2] == Role.PLATFORM.value and parts[3]
+            if len(parts) != 3 and not bound:
                 raise ApiKeyConfigError(
-                    f"entry {position + 1} must be <sha256>:<tenant>:<role>, got {entry!r}"
+                    f"entry {position + 1} must be <sha256>:<tenant>:<role> or "
+                    f"<sha256>:<tenant>:platform:<platform id>, got {entry!r}"
                 )
             key_digest, tenant, role = parts[0].lower(), parts[1], parts[2]
+            platform_id = parts[3] if bound else ""
             if not _HEX_DIGEST.fullmatch(key_digest) or not tenant:
                 raise ApiKeyConfigError(f"entry {position + 1} has a bad digest or empty tenant")
             if key_digest in principals:
@@ -54,7 +58,7 @@ class ApiKeyRegistry:
                     f"(tenant {principals[key_digest].tenant_id!r})"
                 )
             try:
-                principals[key_digest] = Principal(tenant, Role(role), key_digest[:8])
+                principals[key_digest] = Principal(tenant, Role(role), key_digest[:8], platform_id)
             except ValueError as exc:
                 raise ApiKeyConfigError(f"entry {position + 1} has unknown role {role!r}") from exc
         return cls(principals)

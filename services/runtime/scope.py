@@ -19,14 +19,22 @@ class Role(Enum):
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated caller: its tenant and role. SERVICE principals act for every tenant."""
+    """The authenticated caller: its tenant and role. SERVICE principals act for every tenant.
+    A PLATFORM key may be bound to one platform (`platform_id`); unbound, it acts for every
+    platform of its tenant."""
 
     tenant_id: str
     role: Role
     key_id: str
+    platform_id: str = ""
 
     def may_act_for(self, tenant_id: str) -> bool:
         return self.role is Role.SERVICE or tenant_id == self.tenant_id
+
+    def may_act_as_platform(self, platform_id: str) -> bool:
+        """False only for a key bound to another platform (the services check it where a
+        request names the platform it acts as)."""
+        return not self.platform_id or platform_id == self.platform_id
 
 
 _principal: ContextVar[Principal | None] = ContextVar("principal", default=None)

@@ -17,7 +17,7 @@ from services.alerting.adapters.postgres_store import PostgresStore
 TABLES = (
     "follower_checkpoints, sku_levels, plans, session_consumption, consumption_samples,"
     " alert_policies, receivers, alerts, alert_changes, deliveries, inbox_items, sale_actions,"
-    " reminder_settings, buyer_reminders, request_log"
+    " reminder_settings, buyer_reminders, request_log, alert_change_horizons"
 )
 
 

@@ -64,6 +64,7 @@ class RecordingSales:
     """Stands in for inventory's SetSaleStatus until the real one lands (see the e2e tests)."""
 
     calls: list[tuple[str, str, ResponseAction, str]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
     failing: bool = False
 
     async def set_sale_status(
@@ -72,6 +73,7 @@ class RecordingSales:
         if self.failing:
             raise DeliveryFailed("inventory unavailable")
         self.calls.append((tenant_id, sku_id, action, request_id))
+        self.reasons.append(reason)
 
 
 @dataclass

@@ -107,3 +107,11 @@ class ScriptedInventory:
             on_hand_delta=quantity, reason=stock_pb2.LEDGER_REASON_RESTOCK
         )
         return self._event(sku_id, at, stock_adjusted=adjusted)
+
+    def sale_status(
+        self, sku_id: str, status: int, reason: str, at: datetime
+    ) -> events_pb2.InventoryEvent:
+        changed = events_pb2.SaleStatusChanged(
+            previous=stock_pb2.SALE_STATUS_ON_SALE, current=status, reason=reason
+        )
+        return self._event(sku_id, at, sale_status_changed=changed)

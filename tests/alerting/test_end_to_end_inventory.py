@@ -17,6 +17,7 @@ import pytest
 from google.protobuf import timestamp_pb2
 from streamstock.alerting.v1 import (
     alerting_service_pb2_grpc,
+    alerts_pb2,
     plans_pb2,
     policies_pb2,
     receivers_pb2,
@@ -143,6 +144,32 @@ async def reserve(inventory, admin, sku: str, order: str, quantity: int) -> None
     )
 
 
+async def sale_status_becomes(inventory, admin, sku_id: str, status: int) -> bool:
+    """Polls inventory with a deadline until the SKU's sale status is `status`."""
+    request = inv.GetSkuRequest(tenant_id=TENANT, sku_id=sku_id)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if (await inventory.GetSku(request, metadata=admin)).sku.sale_status == status:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def red_action_results(alerting, admin, sku_id: str, resume: int) -> dict[int, int]:
+    """The RED alert's action results once its resume reached `resume` (polled with a deadline)."""
+    request = alerts_pb2.ListAlertsRequest(tenant_id=TENANT, sku_id=sku_id)
+    deadline = time.monotonic() + 15
+    results: dict[int, int] = {}
+    while time.monotonic() < deadline:
+        alerts = (await alerting.ListAlerts(request, metadata=admin)).alerts
+        red = next(a for a in alerts if a.tier == policies_pb2.TIER_RED)
+        results = {r.action: r.status for r in red.action_results}
+        if results.get(policies_pb2.RESPONSE_ACTION_RESUME_SALE) == resume:
+            return results
+        await asyncio.sleep(0.05)
+    return results
+
+
 def tiers_and_kinds(recorder: HttpRecorder, path: str) -> list[tuple[str, str]]:
     unique = {r.idempotency_key: r for r in recorder.at(path)}
     return [(r.document["alert"]["tier"], r.document["kind"]) for r in unique.values()]
@@ -173,13 +200,7 @@ async def test_scripted_session_against_real_inventory(stack, recorder: HttpReco
         )
 
     # The RED pause goes through the action outbox: poll inventory with a deadline.
-    deadline = time.monotonic() + 15
-    request = inv.GetSkuRequest(tenant_id=TENANT, sku_id="e2e-sku")
-    sku = (await inventory.GetSku(request, metadata=admin)).sku
-    while sku.sale_status != stock_pb2.SALE_STATUS_PAUSED and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-        sku = (await inventory.GetSku(request, metadata=admin)).sku
-    assert sku.sale_status == stock_pb2.SALE_STATUS_PAUSED
+    assert await sale_status_becomes(inventory, admin, "e2e-sku", stock_pb2.SALE_STATUS_PAUSED)
 
     await inventory.Restock(
         inv.RestockRequest(
@@ -193,6 +214,52 @@ async def test_scripted_session_against_real_inventory(stack, recorder: HttpReco
         ("RED", "RESOLVED"),
         ("YELLOW", "RESOLVED"),
     ]
+    # The restock cleared the RED that paused the sale: alerting gives the sale back, and records it.
+    assert await sale_status_becomes(inventory, admin, "e2e-sku", stock_pb2.SALE_STATUS_ON_SALE)
+    results = await red_action_results(
+        alerting, admin, "e2e-sku", alerts_pb2.ACTION_STATUS_SUCCEEDED
+    )
+    assert results == {
+        policies_pb2.RESPONSE_ACTION_PAUSE_SALE: alerts_pb2.ACTION_STATUS_SUCCEEDED,
+        policies_pb2.RESPONSE_ACTION_RESUME_SALE: alerts_pb2.ACTION_STATUS_SUCCEEDED,
+    }
+
+
+async def test_a_sale_an_operator_paused_stays_paused_after_the_restock(
+    stack, recorder: HttpRecorder
+) -> None:
+    inventory, alerting_service, admin = stack
+    alerting, _ = await alerting_service()
+    await configure(alerting, admin, recorder.url("/held"), "held-sku")
+    await create_sku(inventory, admin, "held-sku", 150)
+    await reserve(inventory, admin, "held-sku", "h1", 125)
+    assert await sale_status_becomes(inventory, admin, "held-sku", stock_pb2.SALE_STATUS_PAUSED)
+    # An operator takes the pause over (quality hold) before the restock.
+    await inventory.SetSaleStatus(
+        inv.SetSaleStatusRequest(
+            tenant_id=TENANT,
+            request_id="operator-hold",
+            sku_id="held-sku",
+            sale_status=stock_pb2.SALE_STATUS_PAUSED,
+            reason="ops: quality hold",
+        ),
+        metadata=admin,
+    )
+    await inventory.Restock(
+        inv.RestockRequest(
+            tenant_id=TENANT, request_id="restock-held", sku_id="held-sku", quantity=100
+        ),
+        metadata=admin,
+    )
+    # The restock clears the RED (62.5 % of forecast and restock): its resume is skipped.
+    results = await red_action_results(
+        alerting, admin, "held-sku", alerts_pb2.ACTION_STATUS_SKIPPED
+    )
+    assert results[policies_pb2.RESPONSE_ACTION_RESUME_SALE] == alerts_pb2.ACTION_STATUS_SKIPPED
+    sku = await inventory.GetSku(
+        inv.GetSkuRequest(tenant_id=TENANT, sku_id="held-sku"), metadata=admin
+    )
+    assert sku.sku.sale_status == stock_pb2.SALE_STATUS_PAUSED
 
 
 async def test_restarted_alerting_service_neither_loses_nor_repeats(

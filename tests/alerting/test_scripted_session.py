@@ -18,7 +18,7 @@ from alerting.harness import SECRET, SESSION_START, Harness
 from alerting.http_recorder import HttpRecorder
 from alerting.scripted_inventory import ScriptedInventory
 from services.alerting.adapters.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from services.alerting.domain.alerts import AlertState
+from services.alerting.domain.alerts import ActionStatus, AlertState
 from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier, TierLine
 from services.alerting.service_layer.ports import Page
 
@@ -96,7 +96,11 @@ async def test_tiers_fire_once_per_receiver_in_order_red_pauses_and_restock_reso
         red = next(a for a in alerts if a.tier.name == "RED")
     assert {a.state for a in alerts} == {AlertState.RESOLVED}
     assert len(alerts) == 3
-    assert [r.action for r in red.action_results] == [ResponseAction.PAUSE_SALE]
+    # This scripted inventory never reports the pause on its stream, so the sale is not resumed.
+    assert [(r.action, r.status) for r in red.action_results] == [
+        (ResponseAction.PAUSE_SALE, ActionStatus.SUCCEEDED),
+        (ResponseAction.RESUME_SALE, ActionStatus.SKIPPED),
+    ]
     # Resolved by the restock: 120 consumed against 100 forecast + 100 restocked is 60 %.
     assert (red.latest_values.restocked_units, red.latest_values.consumed_fraction) == (100, 0.6)
     assert len({r.idempotency_key for r in recorder.received}) == len(recorder.received) == 6

@@ -186,6 +186,17 @@ def test_parse_reads_digest_tenant_and_role_of_every_entry() -> None:
     assert registry.authenticate([("x-api-key", ACME_KEY)]).tenant_id == "acme"
 
 
+def test_parse_binds_a_platform_key_to_the_platform_it_names() -> None:
+    registry = ApiKeyRegistry.parse(
+        f"{ACME_DIGEST}:acme:platform:shop-1,{GLOBEX_DIGEST}:globex:platform"
+    )
+
+    bound, unbound = registry.principals[ACME_DIGEST], registry.principals[GLOBEX_DIGEST]
+    assert (bound.role, bound.platform_id, unbound.platform_id) == (Role.PLATFORM, "shop-1", "")
+    assert bound.may_act_as_platform("shop-1") and not bound.may_act_as_platform("shop-2")
+    assert unbound.may_act_as_platform("shop-2")
+
+
 def test_authenticate_refuses_missing_and_unknown_keys() -> None:
     registry = ApiKeyRegistry.parse(f"{ACME_DIGEST}:acme:admin")
 
@@ -202,11 +213,21 @@ def test_authenticate_refuses_missing_and_unknown_keys() -> None:
     [
         (f"{ACME_DIGEST}:acme", "acme"),
         (f"{ACME_DIGEST}:acme:admin:extra", "extra"),
+        (f"{ACME_DIGEST}:acme:platform:", "platform id"),
+        (f"{ACME_DIGEST}:acme:platform:shop-1:extra", "extra"),
         ("abc123:acme:admin", "digest"),
         (f"{ACME_DIGEST}::admin", "tenant"),
         (f"{ACME_DIGEST}:acme:superuser", "superuser"),
     ],
-    ids=["too-few-parts", "too-many-parts", "short-digest", "empty-tenant", "unknown-role"],
+    ids=[
+        "too-few-parts",
+        "too-many-parts",
+        "empty-platform",
+        "platform-too-many-parts",
+        "short-digest",
+        "empty-tenant",
+        "unknown-role",
+    ],
 )
 def test_parse_names_the_bad_entry(bad_entry: str, also_named: str) -> None:
     with pytest.raises(ApiKeyConfigError) as caught:

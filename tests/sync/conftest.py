@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -21,6 +21,7 @@ from streamstock.sync.v1 import (
     sync_service_pb2_grpc,
 )
 
+from services.runtime.auth import digest
 from tests.conftest import API_KEYS, RunningService, StartService
 from tests.inventory.conftest import metadata_of, reason_of  # noqa: F401 - re-exported to the sync tests
 from tools.platform_sim.platform import Misbehaviour, SimulatedPlatform
@@ -113,8 +114,9 @@ class SyncStack:
         ack_timeout: float = 60.0,
         misbehaviour: Misbehaviour | None = None,
         seed: int = 0,
+        platform_id: str = "",
     ) -> SimulatedPlatform:
-        platform_id = unique("pf")
+        platform_id = platform_id or unique("pf")
         platform = SimulatedPlatform(
             tenant_id=TENANT,
             platform_id=platform_id,
@@ -173,8 +175,12 @@ async def sync_stack(
     stacks: list[SyncStack] = []
 
     async def start(
-        rebalance_interval: float = 3600.0, reconcile_interval: float = 0.0
+        rebalance_interval: float = 3600.0,
+        reconcile_interval: float = 0.0,
+        platform_keys: Mapping[str, str] | None = None,
     ) -> SyncStack:
+        """platform_keys: more keys of acme's platforms for sync, key -> the platform it is
+        bound to ('' for a key of every platform)."""
         monkeypatch.setenv("STREAMSTOCK_SYNC_REBALANCE_INTERVAL_SECONDS", str(rebalance_interval))
         monkeypatch.setenv("STREAMSTOCK_SYNC_RECONCILE_INTERVAL_SECONDS", str(reconcile_interval))
         monkeypatch.setenv("STREAMSTOCK_SYNC_PUSH_ATTEMPTS", "2")
@@ -185,6 +191,13 @@ async def sync_stack(
             "sync",
             postgres_pool_size=6,
             peers={"inventory": f"127.0.0.1:{inventory.host.port}"},
+            api_keys=",".join(
+                [API_KEYS.spec()]
+                + [
+                    f"{digest(key)}:{TENANT}:platform" + (f":{bound}" if bound else "")
+                    for key, bound in (platform_keys or {}).items()
+                ]
+            ),
         )
         sync_requests = _request_types(sync_service_pb2.DESCRIPTOR.services_by_name["SyncService"])
         inventory_requests = _request_types(

@@ -3,6 +3,7 @@ unit exactly once; per-line outcomes; batch validation and idempotency."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections import Counter
 
@@ -91,6 +92,26 @@ async def test_a_cancellation_before_its_sale_is_deferred_then_applied(
     assert (await stack.quotas(sku_id))[platform_id].sold_units == 3
 
 
+async def test_a_deferred_return_applied_inside_a_merged_sale_keeps_the_hold_equal_to_the_quota(
+    sync_stack: SyncFactory,
+) -> None:
+    """Sales consumed together in one inventory call, the first with a cancellation reported
+    before it: the escrow hold in inventory ends equal to the quota sync keeps."""
+    stack = await sync_stack()
+    sku_id, platform_id = await allocated(stack, on_hand=40)
+    assert await report(stack, platform_id, [sale_line("o1", sku_id, CANCEL, 1)]) == [
+        sales_pb2.SALE_LINE_OUTCOME_DEFERRED
+    ]
+    sales = [sale_line(f"o{n}", sku_id, SALE, 3) for n in (1, 2, 3)]
+    assert await report(stack, platform_id, sales) == [sales_pb2.SALE_LINE_OUTCOME_APPLIED] * 3
+    quota = (await stack.quotas(sku_id))[platform_id]
+    hold = await stack.stock.GetReservation(reservation_id=quota.reservation_id)
+    assert quota.sold_units == 8
+    assert hold.reservation.lines[0].quantity == quota.quota_units
+    stock = await stack.sku_stock(sku_id)
+    assert (stock.sold, stock.reserved) == (8, quota.quota_units)
+
+
 async def test_conflicting_and_excessive_lines_are_rejected_with_their_reason(
     sync_stack: SyncFactory,
 ) -> None:
@@ -150,6 +171,43 @@ async def test_a_retried_batch_returns_the_first_answer_and_a_reused_id_is_refus
     assert refused.value.code() is grpc.StatusCode.ALREADY_EXISTS
     assert reason_of(refused.value) == "REQUEST_ID_REUSED"
     assert (await stack.sku_stock(sku_id)).sold == 2
+
+
+async def test_concurrent_copies_of_a_report_share_one_answer_and_a_reused_id_is_refused(
+    sync_stack: SyncFactory,
+) -> None:
+    """Reports sent at once are merged into batches (the first alone, the rest together), so the
+    copies of one request id meet in a batch: one answer for all, the units sold once."""
+    stack = await sync_stack()
+    sku_id, platform_id = await allocated(stack, on_hand=20)
+    request_id = unique("report")
+    lines = [sale_line("o1", sku_id, SALE, 2), sale_line("o2", sku_id, SALE, 1)]
+
+    async def send(request_id: str, lines: list[sales_pb2.SaleLine]) -> object:
+        try:
+            return await stack.service.ReportSales(
+                request_id=request_id, platform_id=platform_id, lines=lines
+            )
+        except grpc.aio.AioRpcError as error:
+            return error
+
+    replies = await asyncio.gather(
+        send(unique("other"), [sale_line("o0", sku_id, SALE, 1)]),
+        *(send(request_id, lines) for _ in range(3)),
+        send(request_id, [sale_line("o3", sku_id, SALE, 1)]),
+    )
+    copies, reused = replies[1:4], replies[4]
+    assert isinstance(copies[0], sales_pb2.ReportSalesResponse)
+    assert all(copy == copies[0] for copy in copies)
+    assert [r.outcome for r in copies[0].results] == [sales_pb2.SALE_LINE_OUTCOME_APPLIED] * 2
+    assert isinstance(reused, grpc.aio.AioRpcError)
+    assert reused.code() is grpc.StatusCode.ALREADY_EXISTS
+    assert reason_of(reused) == "REQUEST_ID_REUSED"
+    assert (await stack.sku_stock(sku_id)).sold == 4
+    again = await stack.service.ReportSales(
+        request_id=request_id, platform_id=platform_id, lines=lines
+    )
+    assert again == copies[0]
 
 
 async def test_a_malformed_line_fails_the_batch_naming_it_and_changes_nothing(

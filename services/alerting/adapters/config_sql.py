@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 import asyncpg
@@ -21,11 +21,11 @@ from services.alerting.adapters.rows import (
     receiver_row,
     reminder_row,
 )
-from services.alerting.domain.alerts import Alert, AlertChange, ChangeKind
+from services.alerting.domain.alerts import Alert
 from services.alerting.domain.deliveries import Delivery, DeliveryStatus
 from services.alerting.domain.errors import RequestIdReused
 from services.alerting.domain.events import StockLevels
-from services.alerting.domain.plan import LiveSessionPlan
+from services.alerting.domain.plan import LiveSessionPlan, PlanState
 from services.alerting.domain.policy import AlertPolicy
 from services.alerting.domain.receivers import Receiver
 from services.alerting.domain.reminders import BuyerReminder, BuyerReminderSettings
@@ -40,9 +40,12 @@ class Filters:
         self.clauses = ["tenant_id = $1"]
         self.args: list[object] = [tenant_id]
 
-    def add(self, clause: str, value: object) -> None:
-        self.args.append(value)
-        self.clauses.append(clause.replace("?", f"${len(self.args)}"))
+    def add(self, clause: str, *values: object) -> None:
+        """Each `?` of the clause, in order, becomes the parameter of the next value."""
+        for value in values:
+            self.args.append(value)
+            clause = clause.replace("?", f"${len(self.args)}", 1)
+        self.clauses.append(clause)
 
     def where(self) -> str:
         return " AND ".join(self.clauses)
@@ -146,13 +149,28 @@ class ConfigQueries:
         )
 
     async def list_plans(
-        self, tenant_id: str, session_id: str, sku_id: str, page: Page
+        self,
+        tenant_id: str,
+        session_id: str,
+        sku_id: str,
+        page: Page,
+        states: Collection[PlanState] = (),
+        now: datetime | None = None,
     ) -> tuple[list[LiveSessionPlan], str]:
         filters = Filters(tenant_id)
         if session_id:
             filters.add("session_id = ?", session_id)
         if sku_id:
             filters.add("sku_id = ?", sku_id)
+        if states:
+            # LiveSessionPlan.state_at in SQL, so that pages are cut from the matching plans.
+            filters.add(
+                "(CASE WHEN ?::timestamptz >= least(ended_time, end_time) THEN 3"
+                " WHEN ?::timestamptz >= start_time THEN 2 ELSE 1 END) = ANY(?::int[])",
+                now,
+                now,
+                [state.value for state in states],
+            )
         rows, token = await _page(
             self.conn,
             f"SELECT * FROM plans WHERE {filters.where()} ORDER BY start_time DESC, session_id, sku_id",
@@ -398,39 +416,3 @@ class ConfigQueries:
             page,
         )
         return [reminder_row(row) for row in rows], token
-
-    # --- the change log -------------------------------------------------------------------------------
-
-    async def changes_after(
-        self, tenant_id: str, after_sequence: int, limit: int
-    ) -> list[tuple[int, AlertChange, datetime]]:
-        rows = await self.conn.fetch(
-            "SELECT sequence, change, change_time, body FROM alert_changes"
-            " WHERE tenant_id = $1 AND sequence > $2 ORDER BY sequence LIMIT $3",
-            tenant_id,
-            after_sequence,
-            limit,
-        )
-        return [
-            (
-                row["sequence"],
-                AlertChange(
-                    records.alert_from(json.loads(row["body"]), row["sequence"], None),
-                    ChangeKind(row["change"]),
-                ),
-                row["change_time"],
-            )
-            for row in rows
-        ]
-
-    async def oldest_change(self, tenant_id: str) -> int:
-        value = await self.conn.fetchval(
-            "SELECT coalesce(min(sequence), 0) FROM alert_changes WHERE tenant_id = $1", tenant_id
-        )
-        return int(value)
-
-    async def latest_change(self, tenant_id: str) -> int:
-        value = await self.conn.fetchval(
-            "SELECT coalesce(max(sequence), 0) FROM alert_changes WHERE tenant_id = $1", tenant_id
-        )
-        return int(value)

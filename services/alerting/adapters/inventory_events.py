@@ -17,6 +17,7 @@ from streamstock.inventory.v1 import (
 )
 
 from services.alerting.domain.events import EventKind, HoldChange, StockEvent, StockLevels
+from services.alerting.domain.sale_status import SaleStatus, SaleStatusChange
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,14 @@ _KINDS = {
     "reservation_extended": EventKind.HOLD_CHANGED,
     "reservation_resized": EventKind.HOLD_CHANGED,
     "reservation_consumed": EventKind.HOLD_CHANGED,
+    "sale_status_changed": EventKind.SALE_STATUS_CHANGED,
 }
+_SALE_STATUSES = {status.value: status for status in SaleStatus}
+
+
+def _sale_status(event: events_pb2.SaleStatusChanged) -> SaleStatusChange | None:
+    status = _SALE_STATUSES.get(event.current)
+    return SaleStatusChange(status, event.reason) if status else None
 
 
 def _hold(event: events_pb2.ReservationEvent) -> HoldChange:
@@ -56,6 +64,9 @@ def decode(message: events_pb2.InventoryEvent) -> StockEvent:
         if adjusted.reason == stock_pb2.LEDGER_REASON_RESTOCK and adjusted.on_hand_delta > 0:
             restocked = adjusted.on_hand_delta
     hold = _hold(getattr(message, kind_name)) if kind_name.startswith("reservation_") else None
+    sale_status = (
+        _sale_status(message.sale_status_changed) if kind is EventKind.SALE_STATUS_CHANGED else None
+    )
     return StockEvent(
         sequence=message.sequence,
         tenant_id=message.tenant_id,
@@ -67,6 +78,7 @@ def decode(message: events_pb2.InventoryEvent) -> StockEvent:
         kind=kind,
         restocked_units=restocked,
         hold=hold,
+        sale_status=sale_status,
     )
 
 

@@ -1,4 +1,4 @@
-"""Pauses or stops a SKU's sale through InventoryService.SetSaleStatus (outbound, with deadline)."""
+"""Pauses, stops or resumes a SKU's sale through InventoryService.SetSaleStatus (outbound, with deadline)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from services.alerting.service_layer.ports import DeliveryFailed
 _STATUS = {
     ResponseAction.PAUSE_SALE: stock_pb2.SALE_STATUS_PAUSED,
     ResponseAction.STOP_SALE: stock_pb2.SALE_STATUS_STOPPED,
+    ResponseAction.RESUME_SALE: stock_pb2.SALE_STATUS_ON_SALE,
 }
 
 

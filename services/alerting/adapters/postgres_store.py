@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 import asyncpg
 
 from services.alerting.adapters import bulk, records
+from services.alerting.adapters.change_log import ChangeLogQueries
 from services.alerting.adapters.config_sql import ConfigQueries
 from services.alerting.adapters.rows import (
+    DecodedAlerts,
     alert_row,
     consumption_row,
     delivery_row,
@@ -21,13 +23,15 @@ from services.alerting.adapters.rows import (
     policy_row,
     receiver_row,
     reminder_row,
+    sale_status_row,
 )
 from services.alerting.domain.alerts import (
     ActionResult,
+    Alert,
     AlertChange,
     ChangeKind,
 )
-from services.alerting.domain.deliveries import DeliveryStatus, NotificationKind
+from services.alerting.domain.deliveries import Delivery, DeliveryStatus, NotificationKind
 from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
@@ -78,8 +82,38 @@ SELECT
   ARRAY(SELECT t FROM receivers t WHERE t.tenant_id = ANY($1::text[]) ORDER BY t.receiver_id)
     AS receivers,
   ARRAY(SELECT t FROM reminder_settings t WHERE $5 AND t.tenant_id = ANY($1::text[]))
-    AS reminder_settings
+    AS reminder_settings,
+  ARRAY(SELECT t FROM sku_sale_status t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS sale_status
 """
+_SAVE_ALERTS = """
+WITH logged AS (
+  INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)
+  SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::json
+  FROM unnest($1::text[], $2::text[], $3::smallint[], $5::text[]) WITH ORDINALITY
+    AS c(tenant_id, alert_id, change, body, position)
+  ORDER BY c.position
+  RETURNING alert_id, sequence
+), last_change AS (
+  SELECT alert_id, max(sequence) AS sequence FROM logged GROUP BY alert_id
+)
+INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
+                    pending_time, sequence, body)
+SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
+       a.pending_time, coalesce(l.sequence, 0), a.body::json
+FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::smallint[],
+            $12::bool[], $13::timestamptz[], $14::text[])
+  AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body)
+LEFT JOIN last_change l USING (alert_id)
+ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCLUDED.acknowledged,
+  body = EXCLUDED.body,
+  sequence = CASE WHEN EXCLUDED.sequence > 0 THEN EXCLUDED.sequence ELSE alerts.sequence END
+"""
+_SALE_STATUS_COLUMNS = (
+    *_KEY,
+    ("status", "smallint"),
+    ("set_by_alert", "text"),
+    ("change_time", "timestamptz"),
+)
 _SAMPLE_COLUMNS = (
     *_SESSION_KEY,
     ("observed_second", "timestamptz"),
@@ -99,9 +133,10 @@ def _resolve_policies(
             context.policies[(tenant, sku)] = policy
 
 
-class PostgresTransaction(ConfigQueries):
-    def __init__(self, conn: asyncpg.Connection) -> None:
+class PostgresTransaction(ConfigQueries, ChangeLogQueries):
+    def __init__(self, conn: asyncpg.Connection, decoded: DecodedAlerts | None = None) -> None:
         self.conn = conn
+        self.decoded = decoded or DecodedAlerts(0)
 
     # --- the event follower ---------------------------------------------------------------------
 
@@ -117,6 +152,9 @@ class PostgresTransaction(ConfigQueries):
             follower,
         )
         return int(value)
+
+    async def flush_on_commit(self) -> None:
+        await self.conn.execute("SET LOCAL synchronous_commit = on")
 
     async def save_checkpoint(self, follower: str, sequence: int) -> None:
         await self.conn.execute(
@@ -141,12 +179,14 @@ class PostgresTransaction(ConfigQueries):
             key = (state["tenant_id"], state["sku_id"], state["session_id"])
             context.consumption[key] = consumption_row(state)
         for stored in row["alerts"]:
-            alert = alert_row(stored)
+            alert = self.decoded.decode(stored)
             key = (alert.tenant_id, alert.sku_id, alert.session_id)
             context.open_alerts.setdefault(key, {})[alert.tier] = alert
         _resolve_policies(context, tenants, skus, [policy_row(p) for p in row["policies"]])
         for receiver in row["receivers"]:
             context.receivers.setdefault(receiver["tenant_id"], []).append(receiver_row(receiver))
+        for status in row["sale_status"]:
+            context.sale_status[(status["tenant_id"], status["sku_id"])] = sale_status_row(status)
         for settings in row["reminder_settings"]:
             context.reminder_settings[settings["tenant_id"]] = records.reminder_settings_from(
                 settings["tenant_id"], json.loads(settings["body"]), settings["update_time"]
@@ -180,10 +220,9 @@ class PostgresTransaction(ConfigQueries):
         await self._save_deliveries(writes, now)
         await self._save_sale_actions(writes, now)
         await self._save_reminders(writes, now)
-        if writes.enqueues_work:
-            await self.conn.execute(f"NOTIFY {WORK_CHANNEL}")
-        if writes.changes:
-            await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
+        channels = [WORK_CHANNEL] * writes.enqueues_work + [CHANGES_CHANNEL] * bool(writes.changes)
+        if channels:
+            await self.conn.execute("; ".join(f"NOTIFY {channel}" for channel in channels))
 
     async def _save_sku_state(self, writes: Writes) -> None:
         """Counters, session consumption and curve samples of the batch in one statement."""
@@ -220,6 +259,15 @@ class PostgresTransaction(ConfigQueries):
                     ],
                 ),
                 bulk.Upsert(
+                    "sku_sale_status",
+                    _SALE_STATUS_COLUMNS,
+                    ("tenant_id", "sku_id"),
+                    [
+                        (t, s, st.status.value, st.set_by_alert, st.change_time)
+                        for (t, s), st in writes.sale_status.items()
+                    ],
+                ),
+                bulk.Upsert(
                     "consumption_samples",
                     _SAMPLE_COLUMNS,
                     ("tenant_id", "session_id", "sku_id", "observed_second"),
@@ -232,43 +280,40 @@ class PostgresTransaction(ConfigQueries):
         )
 
     async def _save_alerts(self, writes: Writes, now: datetime) -> None:
-        if not writes.alerts:
+        """Every alert version and change of the batch in one statement: the changes are logged
+        in order, and each alert row takes the sequence of its last change."""
+        if not writes.alerts and not writes.changes:
             return
-        await self.conn.executemany(
-            "INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,"
-            " pending_time, sequence, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)"
-            " ON CONFLICT (alert_id) DO UPDATE SET state = $6, acknowledged = $7, body = $9",
-            [
-                (
-                    a.alert_id,
-                    a.tenant_id,
-                    a.sku_id,
-                    a.session_id,
-                    a.tier.value,
-                    a.state.value,
-                    a.acknowledgement is not None,
-                    a.pending_time,
-                    json.dumps(records.alert_json(a)),
-                )
-                for a in writes.alerts.values()
-            ],
+        bodies: dict[int, str] = {}
+
+        def body(alert: Alert) -> str:
+            # An alert and its last change are usually the same object: encode it once.
+            if id(alert) not in bodies:
+                bodies[id(alert)] = json.dumps(records.alert_json(alert))
+            return bodies[id(alert)]
+
+        changes = writes.changes
+        latest = dict(writes.alerts)
+        for change in changes:
+            latest.setdefault(change.alert.alert_id, change.alert)
+        alerts = list(latest.values())
+        await self.conn.execute(
+            _SAVE_ALERTS,
+            [c.alert.tenant_id for c in changes],
+            [c.alert.alert_id for c in changes],
+            [c.kind.value for c in changes],
+            now,
+            [body(c.alert) for c in changes],
+            [a.alert_id for a in alerts],
+            [a.tenant_id for a in alerts],
+            [a.sku_id for a in alerts],
+            [a.session_id for a in alerts],
+            [a.tier.value for a in alerts],
+            [a.state.value for a in alerts],
+            [a.acknowledgement is not None for a in alerts],
+            [a.pending_time for a in alerts],
+            [body(a) for a in alerts],
         )
-        if writes.changes:
-            await self.conn.executemany(
-                "WITH logged AS (INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)"
-                " VALUES ($1, $2, $3, $4, $5) RETURNING sequence)"
-                " UPDATE alerts SET sequence = (SELECT sequence FROM logged) WHERE alert_id = $2",
-                [
-                    (
-                        c.alert.tenant_id,
-                        c.alert.alert_id,
-                        c.kind.value,
-                        now,
-                        json.dumps(records.alert_json(c.alert)),
-                    )
-                    for c in writes.changes
-                ],
-            )
 
     async def _save_deliveries(self, writes: Writes, now: datetime) -> None:
         if writes.deliveries:
@@ -389,9 +434,14 @@ class PostgresTransaction(ConfigQueries):
 
     # --- the dispatcher -------------------------------------------------------------------------
 
-    async def claim_deliveries(
-        self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[ClaimedDelivery]:
+    async def claim_listed_deliveries(
+        self, now: datetime, lease_until: datetime, among: Collection[str]
+    ) -> list[Delivery]:
+        return await self._claim(now, lease_until, len(among), among)
+
+    async def _claim(
+        self, now: datetime, lease_until: datetime, limit: int, among: Collection[str] | None
+    ) -> list[Delivery]:
         rows = await self.conn.fetch(
             """
             WITH heads AS (
@@ -403,6 +453,7 @@ class PostgresTransaction(ConfigQueries):
             ), picked AS (
                 SELECT d.delivery_id FROM deliveries d JOIN heads USING (delivery_id)
                 WHERE d.next_attempt_time <= $1 AND (d.claimed_until IS NULL OR d.claimed_until < $1)
+                  AND ($4::text[] IS NULL OR d.delivery_id = ANY($4::text[]))
                 ORDER BY d.due_time LIMIT $3
                 FOR UPDATE OF d SKIP LOCKED
             )
@@ -414,10 +465,16 @@ class PostgresTransaction(ConfigQueries):
             now,
             lease_until,
             limit,
+            None if among is None else list(among),
         )
-        if not rows:
+        return [delivery_row(row) for row in rows]
+
+    async def claim_deliveries(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[ClaimedDelivery]:
+        deliveries = await self._claim(now, lease_until, limit, None)
+        if not deliveries:
             return []
-        deliveries = [delivery_row(row) for row in rows]
         alerts = {
             row["alert_id"]: alert_row(row)
             for row in await self.conn.fetch(
@@ -497,7 +554,7 @@ class PostgresTransaction(ConfigQueries):
                 row["tenant_id"], row["sku_id"], row["alert_id"], ResponseAction(row["action"])
             )
             alert = records.alert_from(json.loads(row["alert_body"]), 0, None)
-            claimed.append(ClaimedAction(request, row["attempt_count"], alert.summary))
+            claimed.append(ClaimedAction(request, row["attempt_count"], alert))
         return claimed
 
     async def finish_sale_action(
@@ -571,8 +628,9 @@ class PostgresStore:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self.decoded = DecodedAlerts()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         async with self.pool.acquire() as conn, conn.transaction():
-            yield PostgresTransaction(conn)
+            yield PostgresTransaction(conn, self.decoded)

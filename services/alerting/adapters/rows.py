@@ -16,6 +16,7 @@ from services.alerting.domain.plan import LiveSessionPlan
 from services.alerting.domain.policy import AlertPolicy
 from services.alerting.domain.receivers import Channel, Receiver
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
+from services.alerting.domain.sale_status import SaleStatus, SkuSaleStatus
 from services.alerting.domain.session import SessionConsumption
 
 
@@ -59,6 +60,25 @@ def consumption_row(row: asyncpg.Record) -> SessionConsumption:
 
 def alert_row(row: asyncpg.Record) -> Alert:
     return records.alert_from(json.loads(row["body"]), row["sequence"], row.get("last_notify_time"))
+
+
+class DecodedAlerts:
+    """Alerts decoded from their stored body, kept by that body's text: the follower reads the
+    open alerts of every SKU of every batch, and most bodies have not changed since the last read.
+    The key is the content itself, so a hit is always right, whichever instance wrote the row."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._alerts: dict[tuple[str, int], Alert] = {}
+
+    def decode(self, row: asyncpg.Record) -> Alert:
+        key = (row["body"], row["sequence"])
+        alert = self._alerts.get(key)
+        if alert is None:
+            if len(self._alerts) >= self.capacity:
+                self._alerts.clear()
+            alert = self._alerts[key] = alert_row(row)
+        return alert
 
 
 # Reads of alerts for callers: the last notification time comes from the deliveries, so the
@@ -124,3 +144,7 @@ def reminder_row(row: asyncpg.Record) -> BuyerReminder:
         attempt_count=row["attempt_count"],
         send_time=row["send_time"],
     )
+
+
+def sale_status_row(row: asyncpg.Record) -> SkuSaleStatus:
+    return SkuSaleStatus(SaleStatus(row["status"]), row["set_by_alert"], row["change_time"])

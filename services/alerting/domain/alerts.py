@@ -233,6 +233,7 @@ def _step_tier(
     identity: tuple[str, str, str],
     new_alert_id: Callable[[], str],
     result: Evaluation,
+    recover: Callable[[Alert], Alert],
 ) -> None:
     trigger = crossed(line, measure)
     if alert is None:
@@ -271,7 +272,7 @@ def _step_tier(
         result.alerts[line.tier] = alert
         return
     if cleared(line, policy, measure):
-        resolved = _resolve(alert, line, measure)
+        resolved = recover(_resolve(alert, line, measure))
         result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
         result.resolved.append(resolved)
         result.alerts[line.tier] = resolved
@@ -301,12 +302,22 @@ def evaluate(
     open_alerts: Mapping[Tier, Alert],
     identity: tuple[str, str, str],
     new_alert_id: Callable[[], str],
+    recover: Callable[[Alert], Alert] = lambda alert: alert,
 ) -> Evaluation:
-    """Steps every tier of one SKU in one session (most severe first), then applies inhibition."""
+    """Steps every tier of one SKU in one session (most severe first), then applies inhibition.
+    `recover` completes a firing alert that resolves because its lines cleared (see
+    sale_status.resume_on_recovery)."""
     result = Evaluation()
     for line in policy.lines_most_severe_first:
         _step_tier(
-            line, open_alerts.get(line.tier), policy, measure, identity, new_alert_id, result
+            line,
+            open_alerts.get(line.tier),
+            policy,
+            measure,
+            identity,
+            new_alert_id,
+            result,
+            recover,
         )
     _inhibit(result)
     return result

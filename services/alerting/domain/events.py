@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from services.alerting.domain.sale_status import SaleStatusChange
+
 
 @dataclass(frozen=True)
 class StockLevels:
@@ -31,6 +33,7 @@ class EventKind(Enum):
     HOLD_EXPIRED = "hold_expired"
     HOLD_EXPIRING_SOON = "hold_expiring_soon"
     HOLD_CHANGED = "hold_changed"
+    SALE_STATUS_CHANGED = "sale_status_changed"
 
 
 HOLD_CLOSED = (EventKind.HOLD_CONFIRMED, EventKind.HOLD_RELEASED, EventKind.HOLD_EXPIRED)
@@ -56,3 +59,4 @@ class StockEvent:
     kind: EventKind
     restocked_units: int = 0
     hold: HoldChange | None = None
+    sale_status: SaleStatusChange | None = None

@@ -26,6 +26,8 @@ class ResponseAction(Enum):
     CALL_SUPPLIER = 3
     PAUSE_SALE = 4
     STOP_SALE = 5
+    # Never in a tier line: follows PAUSE_SALE when the alert clears (domain/sale_status.py).
+    RESUME_SALE = 6
 
 
 SALE_ACTIONS = (ResponseAction.PAUSE_SALE, ResponseAction.STOP_SALE)

@@ -174,9 +174,12 @@ def _fraction(value: float, field: str) -> float:
 
 def _actions(values: Iterable[int], field: str) -> tuple[ResponseAction, ...]:
     try:
-        return tuple(ResponseAction(v) for v in values)
+        actions = tuple(ResponseAction(v) for v in values)
     except ValueError as exc:
         raise InvalidArgument(field, "must name response actions") from exc
+    if ResponseAction.RESUME_SALE in actions:
+        raise InvalidArgument(field, "RESUME_SALE follows PAUSE_SALE by itself; not a line action")
+    return actions
 
 
 def _tier_line(message: policies_pb2.TierLine, index: int) -> TierLine:

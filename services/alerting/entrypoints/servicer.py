@@ -117,16 +117,14 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
     async def ListLiveSessionPlans(self, request: Any, context: Any) -> Any:
         tenant_id = tenant_of(request)
         page = page_of(request)
-        states = set(_enum_values(request.states, PlanState, "states"))
+        states = {PlanState(v) for v in _enum_values(request.states, PlanState, "states")}
         session_id = codec.optional_id(request.session_id, "session_id")
         sku_id = codec.optional_id(request.sku_id, "sku_id")
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            plans, token = await tx.list_plans(tenant_id, session_id, sku_id, page)
-        # State follows the clock, so it is filtered after reading (a page may come back short).
-        shown = [p for p in plans if not states or p.state_at(now).value in states]
+            plans, token = await tx.list_plans(tenant_id, session_id, sku_id, page, states, now)
         return plans_pb2.ListLiveSessionPlansResponse(
-            plans=[codec.plan_message(p, now) for p in shown], next_page_token=token
+            plans=[codec.plan_message(p, now) for p in plans], next_page_token=token
         )
 
     async def EndLiveSessionPlan(self, request: Any, context: Any) -> Any:

@@ -55,15 +55,15 @@ async def watch_alerts(
         snapshot, after = await _snapshot(store, tenant_id, skus, tiers)
         for message in snapshot:
             yield message
-    else:
-        async with store.transaction() as tx:
-            oldest = await tx.oldest_change(tenant_id)
-        if oldest and after < oldest - 1:
-            raise WatchSequenceExpired(
-                "the resume sequence is older than the retained change log", oldest_sequence=oldest
-            )
     while True:
         async with store.transaction() as tx:
+            # Checked with every read: a stream that falls behind the retention expires as well.
+            horizon = await tx.change_horizon(tenant_id)
+            if after < horizon:
+                raise WatchSequenceExpired(
+                    "the resume sequence is older than the retained change log",
+                    oldest_sequence=horizon + 1,
+                )
             changes = await tx.changes_after(tenant_id, after, _BATCH)
         for sequence, change, change_time in changes:
             after = sequence

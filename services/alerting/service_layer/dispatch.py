@@ -15,12 +15,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from services.alerting.domain.alerts import ActionResult, ActionStatus
 from services.alerting.domain.deliveries import Backoff, DeliveryStatus, NotificationKind
+from services.alerting.domain.policy import SALE_ACTIONS
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder
+from services.alerting.domain.sale_status import action_reason
 from services.alerting.service_layer.follow import FOLLOWER
 from services.alerting.service_layer.ports import (
     ClaimedAction,
@@ -31,6 +33,7 @@ from services.alerting.service_layer.ports import (
     Notification,
     NotificationSender,
     ReminderSender,
+    SaleActionRequest,
     SaleController,
     Store,
     Wakeup,
@@ -81,12 +84,31 @@ class Dispatcher:
         self.clock = clock
         self.wakeup = wakeup
         self.settings = settings
+        self._handed: set[asyncio.Task[None]] = set()
+
+    def hand_over(self, claimed: list[ClaimedDelivery]) -> None:
+        """Sends notifications the follower claimed in its own transaction (see follow.Handoff)
+        now, beside the claim rounds; run() lets them finish when the service drains."""
+        task = asyncio.create_task(self._deliver_all(claimed))
+        self._handed.add(task)
+        task.add_done_callback(self._handed_done)
+
+    def _handed_done(self, task: asyncio.Task[None]) -> None:
+        self._handed.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # The claims stay; the lease returns them to the claim rounds.
+            log.error("handed-over deliveries failed", exc_info=task.exception())
 
     async def run(self) -> None:
-        while True:
-            handled = await self._drained_round()
-            if handled == 0:
-                await self.wakeup.wait(await self._idle_seconds())
+        try:
+            while True:
+                handled = await self._drained_round()
+                if handled == 0:
+                    await self.wakeup.wait(await self._idle_seconds())
+        except asyncio.CancelledError:
+            if self._handed:
+                await asyncio.wait(self._handed, timeout=self.settings.send_timeout_seconds + 1.0)
+            raise
 
     async def _drained_round(self) -> int:
         """One round; when the service drains (the task is cancelled), the sends in flight get up
@@ -158,13 +180,21 @@ class Dispatcher:
 
     async def _act(self, claimed: ClaimedAction) -> None:
         request = claimed.request
+        if request.action in SALE_ACTIONS and not claimed.alert.is_open:
+            # Resolved before its pause ran: pausing now would hold a sale nobody resumes.
+            now = self.clock.now()
+            skipped = ActionResult(
+                request.action, ActionStatus.SKIPPED, now, "the alert resolved before it ran"
+            )
+            await self._record_action(request, skipped, None)
+            return
         error = await self._attempt(
             lambda: self.sales.set_sale_status(
                 request.tenant_id,
                 request.sku_id,
                 request.action,
                 f"alerting:{request.alert_id}:{request.action.name.lower()}",
-                claimed.summary,
+                action_reason(claimed.alert),
             )
         )
         now = self.clock.now()
@@ -173,7 +203,13 @@ class Dispatcher:
         if error:
             next_attempt = self.settings.backoff.next_attempt(claimed.attempt_count, now)
             status = ActionStatus.PENDING if next_attempt else ActionStatus.FAILED
-        result = ActionResult(request.action, status, now, error)
+        await self._record_action(
+            request, ActionResult(request.action, status, now, error), next_attempt
+        )
+
+    async def _record_action(
+        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
+    ) -> None:
         async with self.store.transaction() as tx:
             # The result lands in the alert, which the follower rewrites: take its lock first.
             await tx.lock_checkpoint(FOLLOWER)

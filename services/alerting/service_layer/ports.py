@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,10 +11,11 @@ from typing import Protocol
 from services.alerting.domain.alerts import ActionResult, Alert, AlertChange
 from services.alerting.domain.deliveries import Delivery, DeliveryStatus
 from services.alerting.domain.events import StockEvent, StockLevels
-from services.alerting.domain.plan import LiveSessionPlan
+from services.alerting.domain.plan import LiveSessionPlan, PlanState
 from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier
 from services.alerting.domain.receivers import Channel, Receiver
 from services.alerting.domain.reminders import BuyerReminder, BuyerReminderSettings
+from services.alerting.domain.sale_status import SkuSaleStatus, resume_on_recovery
 from services.alerting.domain.session import SessionConsumption
 
 SkuKey = tuple[str, str]  # (tenant, sku)
@@ -64,7 +65,7 @@ class SaleController(Protocol):
     async def set_sale_status(
         self, tenant_id: str, sku_id: str, action: ResponseAction, request_id: str, reason: str
     ) -> None:
-        """Pauses or stops a SKU's sale in inventory or raises DeliveryFailed."""
+        """Pauses, stops or resumes a SKU's sale in inventory or raises DeliveryFailed."""
         ...
 
 
@@ -79,6 +80,12 @@ class FollowContext:
     policies: dict[SkuKey, AlertPolicy] = field(default_factory=dict)
     receivers: dict[str, list[Receiver]] = field(default_factory=dict)
     reminder_settings: dict[str, BuyerReminderSettings] = field(default_factory=dict)
+    sale_status: dict[SkuKey, SkuSaleStatus] = field(default_factory=dict)
+
+    def recovery(self, key: SkuKey, now: datetime) -> Callable[[Alert], Alert]:
+        """Completes an alert of the SKU that clears (the resume of a sale it paused)."""
+        status = self.sale_status.get(key)
+        return lambda alert: resume_on_recovery(alert, status, now)
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class Writes:
     levels: dict[SkuKey, tuple[StockLevels, datetime]] = field(default_factory=dict)
     consumption: dict[SessionKey, SessionConsumption] = field(default_factory=dict)
     samples: dict[tuple[str, str, str, datetime], tuple[int, int]] = field(default_factory=dict)
+    sale_status: dict[SkuKey, SkuSaleStatus] = field(default_factory=dict)
     alerts: dict[str, Alert] = field(default_factory=dict)
     changes: list[AlertChange] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
@@ -130,7 +138,7 @@ class DeliveryOutcome:
 class ClaimedAction:
     request: SaleActionRequest
     attempt_count: int
-    summary: str
+    alert: Alert
 
 
 @dataclass(frozen=True)
@@ -147,6 +155,11 @@ class Transaction(Protocol):
 
     async def defer_flush(self) -> None:
         """Lets this transaction commit without waiting for its log to reach the disk."""
+        ...
+
+    async def flush_on_commit(self) -> None:
+        """Undoes defer_flush: the commit waits for the log again (what the transaction claimed
+        may be sent as soon as it commits)."""
         ...
 
     async def save_checkpoint(self, follower: str, sequence: int) -> None: ...
@@ -172,7 +185,16 @@ class Transaction(Protocol):
     # --- the dispatcher -------------------------------------------------------------------------
     async def claim_deliveries(
         self, now: datetime, lease_until: datetime, limit: int
-    ) -> list[ClaimedDelivery]: ...
+    ) -> list[ClaimedDelivery]:
+        """Claims due deliveries that head their receiver, channel and SKU, with their alerts and
+        receivers."""
+        ...
+
+    async def claim_listed_deliveries(
+        self, now: datetime, lease_until: datetime, among: Collection[str]
+    ) -> list[Delivery]:
+        """The same claim, of these delivery ids only (the caller has their alerts and receivers)."""
+        ...
 
     async def finish_deliveries(self, outcomes: Sequence[DeliveryOutcome], now: datetime) -> None:
         """Records attempts; DELIVERED IN_APP deliveries land in the inbox in this transaction."""
@@ -220,8 +242,16 @@ class Transaction(Protocol):
     async def save_plan(self, plan: LiveSessionPlan) -> None: ...
 
     async def list_plans(
-        self, tenant_id: str, session_id: str, sku_id: str, page: Page
-    ) -> tuple[list[LiveSessionPlan], str]: ...
+        self,
+        tenant_id: str,
+        session_id: str,
+        sku_id: str,
+        page: Page,
+        states: Collection[PlanState] = (),
+        now: datetime | None = None,
+    ) -> tuple[list[LiveSessionPlan], str]:
+        """Plans newest first; with `states`, only those in one of them at `now`."""
+        ...
 
     async def get_policy(self, tenant_id: str, sku_id: str) -> AlertPolicy | None: ...
 
@@ -279,9 +309,18 @@ class Transaction(Protocol):
         self, tenant_id: str, after_sequence: int, limit: int
     ) -> list[tuple[int, AlertChange, datetime]]: ...
 
-    async def oldest_change(self, tenant_id: str) -> int: ...
+    async def change_horizon(self, tenant_id: str) -> int:
+        """The highest sequence pruned from the tenant's change log (0: nothing pruned)."""
+        ...
 
-    async def latest_change(self, tenant_id: str) -> int: ...
+    async def latest_change(self, tenant_id: str) -> int:
+        """The tenant's latest change sequence, or its horizon when everything was pruned."""
+        ...
+
+    async def prune_changes(self, older_than: datetime, limit: int) -> int:
+        """Deletes up to `limit` changes from the log's prefix older than `older_than`, never an
+        open alert's last change; returns how many."""
+        ...
 
 
 class Store(Protocol):

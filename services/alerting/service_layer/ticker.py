@@ -38,13 +38,17 @@ def _evaluate_open(
     if not session_id:
         levels = context.levels.get((tenant_id, sku_id))
         sellable = levels.sellable if levels else 0
-        return evaluate(policy, measure_without_plan(sellable, now), alerts, key, ids.alert_id)
+        measure = measure_without_plan(sellable, now)
+        recover = context.recovery((tenant_id, sku_id), now)
+        return evaluate(policy, measure, alerts, key, ids.alert_id, recover)
     plans = context.plans.get((tenant_id, sku_id), [])
     plan = next((p for p in plans if p.session_id == session_id), None)
     state = context.consumption.get(key)
     if plan is None or state is None or not plan.is_live(now):
         return close_all(list(alerts.values()), now)
-    return evaluate(policy, measure_session(plan, policy, state, now), alerts, key, ids.alert_id)
+    measure = measure_session(plan, policy, state, now)
+    recover = context.recovery((tenant_id, sku_id), now)
+    return evaluate(policy, measure, alerts, key, ids.alert_id, recover)
 
 
 def _repeats(

@@ -163,20 +163,21 @@ class PostgresTransaction:
     # quotas
 
     async def lock_quota(self, tenant_id: str, sku_id: str, platform_id: str) -> Quota:
-        await self._db.execute(
-            "INSERT INTO quotas (tenant_id, sku_id, platform_id) VALUES ($1, $2, $3) "
-            "ON CONFLICT DO NOTHING",
-            tenant_id,
-            sku_id,
-            platform_id,
-        )
-        row = await self._db.fetchrow(
+        """Locks the row, creating it first when missing (one round trip when it exists)."""
+        select = (
             "SELECT * FROM quotas WHERE tenant_id = $1 AND sku_id = $2 AND platform_id = $3 "
-            "FOR UPDATE",
-            tenant_id,
-            sku_id,
-            platform_id,
+            "FOR UPDATE"
         )
+        row = await self._db.fetchrow(select, tenant_id, sku_id, platform_id)
+        if row is None:
+            await self._db.execute(
+                "INSERT INTO quotas (tenant_id, sku_id, platform_id) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING",
+                tenant_id,
+                sku_id,
+                platform_id,
+            )
+            row = await self._db.fetchrow(select, tenant_id, sku_id, platform_id)
         return rows.quota_of(row)
 
     async def quota(self, tenant_id: str, sku_id: str, platform_id: str) -> QuotaRecord | None:
@@ -299,22 +300,24 @@ class PostgresTransaction:
     async def sale_lines(
         self, tenant_id: str, platform_id: str, keys: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str, SaleKind], LineRecord]:
+        # The orders are looked up through the primary key (an IN over (order, line) pairs made
+        # PostgreSQL scan every line of the platform); lines of other line ids are dropped here.
         found = await self._db.fetch(
             """
             SELECT order_id, line_id, kind, sku_id, quantity, applied_units FROM sale_lines
-            WHERE tenant_id = $1 AND platform_id = $2
-              AND (order_id, line_id) IN (SELECT * FROM unnest($3::text[], $4::text[]))
+            WHERE tenant_id = $1 AND platform_id = $2 AND order_id = ANY($3::text[])
             """,
             tenant_id,
             platform_id,
-            [order_id for order_id, _ in keys],
-            [line_id for _, line_id in keys],
+            list({order_id for order_id, _ in keys}),
         )
+        wanted = set(keys)
         return {
             (row["order_id"], row["line_id"], SaleKind(row["kind"])): LineRecord(
                 row["sku_id"], row["quantity"], row["applied_units"]
             )
             for row in found
+            if (row["order_id"], row["line_id"]) in wanted
         }
 
     async def save_sale_lines(
@@ -347,6 +350,18 @@ class PostgresTransaction:
                 for (order_id, line_id, kind), record, occur_time in rows_to_save
             ],
         )
+
+    async def recall_results(
+        self, tenant_id: str, method: str, request_ids: Sequence[str]
+    ) -> dict[str, tuple[str, bytes]]:
+        found = await self._db.fetch(
+            "SELECT request_id, fingerprint, response FROM request_results "
+            "WHERE tenant_id = $1 AND method = $2 AND request_id = ANY($3::text[])",
+            tenant_id,
+            method,
+            list(request_ids),
+        )
+        return {row["request_id"]: (row["fingerprint"], bytes(row["response"])) for row in found}
 
     async def remember_results(
         self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]

@@ -21,6 +21,12 @@ class PlatformNotFound(SyncError):
     reason = "PLATFORM_NOT_FOUND"
 
 
+class PlatformMismatch(SyncError):
+    """The caller's key is bound to another platform than the one the request names."""
+
+    reason = "PLATFORM_MISMATCH"
+
+
 class PlatformAlreadyExists(SyncError):
     reason = "PLATFORM_ALREADY_EXISTS"
 

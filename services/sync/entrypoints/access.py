@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from services.runtime.auth import AccessPolicy
-from services.runtime.scope import Role
+from services.runtime.scope import Role, current_principal
+from services.sync.domain.errors import PlatformMismatch
 
 _ADMIN = frozenset({Role.ADMIN})
 _READERS = frozenset({Role.ADMIN, Role.OPERATOR, Role.VIEWER})
@@ -31,3 +32,11 @@ ACCESS = AccessPolicy(
     },
     default_roles=frozenset({Role.ADMIN}),
 )
+
+
+def act_as_platform(platform_id: str) -> None:
+    """A platform key bound to one platform acts as that platform only: the methods a platform
+    may call name it in `platform_id` (an empty one, meaning every platform, is refused too).
+    Keys of other roles, and platform keys bound to no platform, pass."""
+    if not current_principal().may_act_as_platform(platform_id):
+        raise PlatformMismatch("the API key is bound to another platform", platform_id=platform_id)

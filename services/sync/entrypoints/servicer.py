@@ -22,7 +22,8 @@ from services.sync.domain.errors import InvalidArgument
 from services.sync.domain.policy import PlatformMode
 from services.sync.domain.quota import PushStatus
 from services.sync.entrypoints import codec, update_mask
-from services.sync.entrypoints.idempotency import fingerprint, once, replay
+from services.sync.entrypoints.access import act_as_platform
+from services.sync.entrypoints.idempotency import fingerprint, once
 from services.sync.service_layer import (
     listings,
     platforms,
@@ -103,6 +104,7 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
         )
 
     async def GetPlatform(self, request: Any, context: Context) -> Any:
+        act_as_platform(request.platform_id)
         record = await platforms.get_platform(self._ports, request.tenant_id, request.platform_id)
         return platforms_pb2.GetPlatformResponse(platform=codec.platform_message(record))
 
@@ -183,6 +185,7 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
     # quotas and listings
 
     async def ListPlatformQuotas(self, request: Any, context: Context) -> Any:
+        act_as_platform(request.platform_id)
         statuses = []
         for index, status in enumerate(request.push_statuses):
             if status not in {s.value for s in PushStatus}:
@@ -217,6 +220,7 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
         )
 
     async def AcknowledgeListing(self, request: Any, context: Context) -> Any:
+        act_as_platform(request.platform_id)
         for name in ("platform_id", "sku_id"):
             if not getattr(request, name):
                 raise InvalidArgument(name, "is required")
@@ -256,18 +260,16 @@ class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[m
     # sales
 
     async def ReportSales(self, request: Any, context: Context) -> Any:
+        """The request id is looked up with the other reports of the batch (sales.SaleReports)."""
+        act_as_platform(request.platform_id)
         lines = codec.sale_lines_of(list(request.lines))
-        reply_type = sales_pb2.ReportSalesResponse
-        prior = await replay(self._requests, "ReportSales", request, reply_type)
-        if prior is not None:
-            return prior
         receipt = sales.Receipt(
             request.request_id,
             fingerprint(request),
             lambda results: _sales_reply(results).SerializeToString(),
         )
-        results = await self._sales.report(request.tenant_id, request.platform_id, lines, receipt)
-        return _sales_reply(results)
+        answer = await self._sales.report(request.tenant_id, request.platform_id, lines, receipt)
+        return sales_pb2.ReportSalesResponse.FromString(answer.reply)
 
     # rebalancing
 

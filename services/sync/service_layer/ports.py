@@ -119,6 +119,12 @@ class SyncTransaction(Protocol):
         """Inserts or updates lines: (order id, line id, kind), the record, the occur time."""
         ...
 
+    async def recall_results(
+        self, tenant_id: str, method: str, request_ids: Sequence[str]
+    ) -> dict[str, tuple[str, bytes]]:
+        """The answers (fingerprint, response) stored under any of the request ids, by id."""
+        ...
+
     async def remember_results(
         self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]
     ) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from services.sync.domain.errors import InvalidArgument
+from services.sync.domain.errors import InvalidArgument, RequestIdReused
 from services.sync.domain.policy import DEFAULT_HALF_LIFE_SECONDS
 from services.sync.domain.quota import Quota
 from services.sync.domain.sales import (
@@ -57,92 +57,170 @@ class _Batch:
 @dataclass(frozen=True)
 class Receipt:
     """How to remember a report's answer under its request id, in the batch's own transaction
-    (a retry then returns it; the caller checked for an earlier answer before submitting)."""
+    (a retry then returns it)."""
 
     request_id: str
     fingerprint: str
     encode: Callable[[list[LineResult]], bytes]
 
 
-Report = tuple[list[SaleLine], Receipt | None]
+@dataclass(frozen=True)
+class Answer:
+    """A report's reply as Receipt.encode made it: for the lines just applied (shared with an
+    earlier report of the batch under the same request id), or remembered under its request id.
+    Encoded once, for the request log and the caller alike."""
+
+    reply: bytes
+
+
+Report = tuple[list[SaleLine], Receipt]
+_METHOD = "ReportSales"
+
+
+@dataclass(frozen=True)
+class _Follow:
+    """A repeat of a request id that came earlier in the same batch: gets that report's answer."""
+
+    index: int
+
+
+_Slot = Answer | Exception | _Follow | None
 
 
 class SaleReports:
-    """ReportSales. Concurrent reports of one platform are merged into one transaction (the quota
-    rows are locked once per batch instead of once per report, and the answers are remembered in
-    the same commit), and the batch's sales of a SKU consume the escrow in one inventory call."""
+    """ReportSales. Concurrent reports of one platform are merged into one transaction: their
+    request ids are looked up in one query, the quota rows are locked once per batch instead of
+    once per report, the answers are remembered in the same commit, and the batch's sales of a SKU
+    consume the escrow in one inventory call."""
 
     def __init__(self, ports: Ports, max_batch: int = 64) -> None:
         self._ports = ports
-        self._batches: Coalescer[tuple[str, str], Report, list[LineResult]] = Coalescer(
+        self._batches: Coalescer[tuple[str, str], Report, Answer | Exception] = Coalescer(
             self._decide, max_batch
         )
 
     async def report(
-        self,
-        tenant_id: str,
-        platform_id: str,
-        lines: list[SaleLine],
-        receipt: Receipt | None = None,
-    ) -> list[LineResult]:
+        self, tenant_id: str, platform_id: str, lines: list[SaleLine], receipt: Receipt
+    ) -> Answer:
+        """Raises RequestIdReused when the request id was used with other content, and what
+        failed the batch (the platform unknown, inventory unavailable) for a report not answered
+        before."""
         if not platform_id:
             raise InvalidArgument("platform_id", "is required")
         validate_batch(lines)
-        return await self._batches.submit((tenant_id, platform_id), (lines, receipt))
+        answer = await self._batches.submit((tenant_id, platform_id), (lines, receipt))
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
 
-    async def _decide(self, key: tuple[str, str], reports: list[Report]) -> list[list[LineResult]]:
+    async def _decide(
+        self, key: tuple[str, str], reports: list[Report], next_may_start: Callable[[], None]
+    ) -> list[Answer | Exception]:
+        slots: list[_Slot] = [None] * len(reports)
+        fresh: list[int] = []
+        try:
+            async with self._ports.store.transaction() as tx:
+                ids = sorted({receipt.request_id for _, receipt in reports})
+                fresh = _sort_out(reports, await tx.recall_results(key[0], _METHOD, ids), slots)
+                if fresh:
+                    chosen = [reports[index] for index in fresh]
+                    await self._apply(tx, key, chosen, (fresh, slots), next_may_start)
+        except Exception as error:  # handed to the reports it failed
+            if not fresh:
+                raise
+            for index in fresh:
+                slots[index] = error
+        return [_resolved(slots, index) for index in range(len(reports))]
+
+    async def _apply(
+        self,
+        tx: SyncTransaction,
+        key: tuple[str, str],
+        reports: list[Report],
+        into: tuple[list[int], list[_Slot]],
+        next_may_start: Callable[[], None],
+    ) -> None:
+        indexes, slots = into
         merged = [line for lines, _ in reports for line in lines]
-        split: list[list[LineResult]] = []
-
-        async def remember(tx: SyncTransaction, results: list[LineResult]) -> None:
-            start = 0
-            for lines, _ in reports:
-                split.append(results[start : start + len(lines)])
-                start += len(lines)
-            answers = [
-                (receipt.request_id, receipt.fingerprint, receipt.encode(answer))
-                for (_, receipt), answer in zip(reports, split, strict=True)
-                if receipt is not None
-            ]
-            await tx.remember_results(key[0], "ReportSales", answers)
-
-        await report_sales(self._ports, *key, merged, remember)
-        return split
+        results = await apply_sales(self._ports, tx, *key, merged, next_may_start)
+        start, kept = 0, []
+        for index, (lines, receipt) in zip(indexes, reports, strict=True):
+            reply = receipt.encode(results[start : start + len(lines)])
+            start += len(lines)
+            slots[index] = Answer(reply)
+            kept.append((receipt.request_id, receipt.fingerprint, reply))
+        await tx.remember_results(key[0], _METHOD, kept)
 
 
-async def report_sales(
+def _sort_out(
+    reports: list[Report], remembered: dict[str, tuple[str, bytes]], slots: list[_Slot]
+) -> list[int]:
+    """The indexes of the reports to apply. The others get their answer now (the reply remembered
+    under their request id, or REQUEST_ID_REUSED) or from the report that first had their id."""
+    fresh: list[int] = []
+    first: dict[str, int] = {}
+    for index, (_, receipt) in enumerate(reports):
+        request_id = receipt.request_id
+        prior = remembered.get(request_id)
+        if prior is None and request_id not in first:
+            first[request_id] = index
+            fresh.append(index)
+            continue
+        expected = prior[0] if prior is not None else reports[first[request_id]][1].fingerprint
+        if expected != receipt.fingerprint:
+            slots[index] = RequestIdReused(
+                "request_id was used with different content", request_id=request_id
+            )
+        elif prior is not None:
+            slots[index] = Answer(prior[1])
+        else:
+            slots[index] = _Follow(first[request_id])
+    return fresh
+
+
+def _resolved(slots: list[_Slot], index: int) -> Answer | Exception:
+    slot = slots[index]
+    if isinstance(slot, _Follow):
+        return _resolved(slots, slot.index)
+    assert slot is not None
+    return slot
+
+
+async def apply_sales(
     ports: Ports,
+    tx: SyncTransaction,
     tenant_id: str,
     platform_id: str,
     lines: list[SaleLine],
-    before_commit: Callable[[SyncTransaction, list[LineResult]], Awaitable[None]] | None = None,
+    calls_done: Callable[[], None] = lambda: None,
 ) -> list[LineResult]:
-    """Applies the lines in one transaction: sales first (judged in order, consumed together),
-    then returns in order, so a return reported with its sale finds the sale applied."""
-    async with ports.store.transaction() as tx:
-        await quota_platform(tx, tenant_id, platform_id)
-        batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
-        for sku_id in sorted({line.sku_id for line in lines}):
-            batch.quotas[sku_id] = await tx.lock_quota(tenant_id, sku_id, platform_id)
-            found = await effective_policy(tx, tenant_id, sku_id)
-            batch.half_lives[sku_id] = (
-                found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
-            )
-        keys = sorted({(line.order_id, line.line_id) for line in lines})
-        batch.lines = await tx.sale_lines(tenant_id, platform_id, keys)
-        verdicts = await _apply_sales(batch, lines)
-        for index, line in enumerate(lines):
-            if line.kind is not SaleKind.SALE:
-                verdicts[index] = await _apply_return(batch, line)
-        now = ports.clock.now()
-        for quota in batch.quotas.values():
-            await tx.save_quota(quota, now)
-        changed = [(key, record, occur) for key, (record, occur) in batch.changed.items()]
-        await tx.save_sale_lines(tenant_id, platform_id, changed)
-        results = [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
-        if before_commit is not None:
-            await before_commit(tx, results)
-    return results
+    """Applies the lines in the transaction: sales first (judged in order, consumed together),
+    then returns in order, so a return reported with its sale finds the sale applied.
+    `calls_done` is called once inventory was called for every line and only writes are left
+    (the next batch may then start: it waits for this one's row locks)."""
+    await quota_platform(tx, tenant_id, platform_id)
+    batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
+    sku_ids = sorted({line.sku_id for line in lines})
+    for sku_id in sku_ids:  # before the locks: this overlaps the batch still holding them
+        found = await effective_policy(tx, tenant_id, sku_id)
+        batch.half_lives[sku_id] = (
+            found[0].half_life_seconds if found else DEFAULT_HALF_LIFE_SECONDS
+        )
+    for sku_id in sku_ids:
+        batch.quotas[sku_id] = await tx.lock_quota(tenant_id, sku_id, platform_id)
+    keys = sorted({(line.order_id, line.line_id) for line in lines})
+    batch.lines = await tx.sale_lines(tenant_id, platform_id, keys)
+    verdicts = await _apply_sales(batch, lines)
+    for index, line in enumerate(lines):
+        if line.kind is not SaleKind.SALE:
+            verdicts[index] = await _apply_return(batch, line)
+    calls_done()
+    now = ports.clock.now()
+    for quota in batch.quotas.values():
+        await tx.save_quota(quota, now)
+    changed = [(key, record, occur) for key, (record, occur) in batch.changed.items()]
+    await tx.save_sale_lines(tenant_id, platform_id, changed)
+    return [LineResult(line, verdict) for line, verdict in zip(lines, verdicts, strict=True)]
 
 
 async def _apply_sales(batch: _Batch, lines: list[SaleLine]) -> list[Verdict]:
@@ -220,15 +298,12 @@ async def _consume_together(batch: _Batch, covered: list[SaleLine]) -> list[Verd
         log.warning("batch consumption refused", extra={"why": refused.reason})
         batch.quotas[quota.sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
         return []
-    sku_id = quota.sku_id
-    batch.quotas[sku_id] = quota.escrow(quota.quota_units, quota.reservation_id)
-    now, half_life = batch.ports.clock.now(), batch.half_lives[sku_id]
-    verdicts = []
-    for line in covered:
-        # Read back every time: a deferred return applied with a sale changes the quota too.
-        batch.quotas[sku_id] = batch.quotas[sku_id].sold(line.quantity, now, half_life)
-        verdicts.append(await _record_sale(batch, line))
-    return verdicts
+    # The hold lost every covered unit at once, so the quota does too, before a deferred return
+    # of one of the lines grows the escrow again from what is really left in it.
+    now, half_life = batch.ports.clock.now(), batch.half_lives[quota.sku_id]
+    consumed = quota.escrow(quota.quota_units, quota.reservation_id)
+    batch.quotas[quota.sku_id] = consumed.sold(units, now, half_life)
+    return [await _record_sale(batch, line) for line in covered]
 
 
 async def _record_sale(batch: _Batch, line: SaleLine) -> Verdict:

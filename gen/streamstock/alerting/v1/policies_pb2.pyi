@@ -26,6 +26,7 @@ class ResponseAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RESPONSE_ACTION_CALL_SUPPLIER: _ClassVar[ResponseAction]
     RESPONSE_ACTION_PAUSE_SALE: _ClassVar[ResponseAction]
     RESPONSE_ACTION_STOP_SALE: _ClassVar[ResponseAction]
+    RESPONSE_ACTION_RESUME_SALE: _ClassVar[ResponseAction]
 TIER_UNSPECIFIED: Tier
 TIER_YELLOW: Tier
 TIER_ORANGE: Tier
@@ -36,6 +37,7 @@ RESPONSE_ACTION_SLOW_PITCH: ResponseAction
 RESPONSE_ACTION_CALL_SUPPLIER: ResponseAction
 RESPONSE_ACTION_PAUSE_SALE: ResponseAction
 RESPONSE_ACTION_STOP_SALE: ResponseAction
+RESPONSE_ACTION_RESUME_SALE: ResponseAction
 
 class TierLine(_message.Message):
     __slots__ = ("tier", "consumed_fraction", "low_stock_units", "projected_sell_out_within", "actions")

@@ -160,7 +160,8 @@ class SyncServiceServicer:
 
     def GetPlatform(self, request, context):
         """GetPlatform returns one platform with the health of its push endpoint. Errors:
-        PLATFORM_NOT_FOUND (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER, PLATFORM.
+        PLATFORM_NOT_FOUND (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER, PLATFORM (a platform key
+        bound to a platform reads that platform only: PLATFORM_MISMATCH, PERMISSION_DENIED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -213,7 +214,8 @@ class SyncServiceServicer:
     def ListPlatformQuotas(self, request, context):
         """ListPlatformQuotas lists quotas per SKU and platform with listed and sold units, versions,
         targets, velocities, escrow reservation ids and push status. Errors: only the common ones.
-        Callers: ADMIN, OPERATOR, VIEWER, PLATFORM.
+        Callers: ADMIN, OPERATOR, VIEWER, PLATFORM (a platform key bound to a platform must name that
+        platform in platform_id: PLATFORM_MISMATCH, PERMISSION_DENIED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -233,7 +235,8 @@ class SyncServiceServicer:
         the rebalancer grow another platform. A late acknowledgement of an older version changes
         nothing. Errors: PLATFORM_NOT_FOUND and QUOTA_NOT_FOUND (NOT_FOUND), PLATFORM_NOT_QUOTA_MODE,
         LISTING_VERSION_UNKNOWN and LISTED_QUANTITY_EXCEEDS_PUSH (FAILED_PRECONDITION),
-        REQUEST_ID_REUSED (ALREADY_EXISTS). Callers: PLATFORM, SERVICE.
+        REQUEST_ID_REUSED (ALREADY_EXISTS). Callers: PLATFORM, SERVICE (a platform key bound to a
+        platform acknowledges that platform's listings only: PLATFORM_MISMATCH, PERMISSION_DENIED).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -245,7 +248,8 @@ class SyncServiceServicer:
         with SKU_NOT_ALLOCATED, QUOTA_EXCEEDED, SALE_LINE_CONFLICT or RETURN_EXCEEDS_SALE). Errors:
         PLATFORM_NOT_FOUND (NOT_FOUND), PLATFORM_NOT_QUOTA_MODE (FAILED_PRECONDITION),
         INVENTORY_UNAVAILABLE (UNAVAILABLE; nothing applied), REQUEST_ID_REUSED (ALREADY_EXISTS).
-        Callers: PLATFORM, SERVICE.
+        Callers: PLATFORM, SERVICE (a platform key bound to a platform reports that platform's sales
+        only: PLATFORM_MISMATCH, PERMISSION_DENIED, nothing applied).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
