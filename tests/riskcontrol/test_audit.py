@@ -4,6 +4,8 @@ metrics count hits."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import asyncpg
 import grpc
 import pytest
@@ -12,6 +14,7 @@ from grpc_status import rpc_status
 from streamstock.riskcontrol.v1 import assessment_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
+from services.riskcontrol.adapters.postgres import PostgresAuditLog
 from tests.conftest import API_KEYS
 from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, error_reason
 
@@ -164,3 +167,36 @@ async def test_rule_metrics_count_hits_and_refusals(risk: Risk) -> None:
         )
         >= 1
     )
+
+
+async def test_a_batch_holding_an_already_stored_decision_keeps_it_and_stores_the_rest(
+    risk: Risk, postgres_dsn: str
+) -> None:
+    """The audit writes batches with COPY; a batch written before a lost acknowledgement (or a
+    request id reused after its replay record expired) must not stall the audit."""
+    stored = await risk.assess("user-a", "o1", ip=IP, device=DEVICE)
+    await risk.call(
+        "GetDecision",
+        pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=stored.decision_id),
+    )  # flushes the service's audit
+    pool = await asyncpg.create_pool(
+        postgres_dsn, min_size=1, max_size=1, server_settings={"search_path": "riskcontrol"}
+    )
+    try:
+        audit = PostgresAuditLog(pool)
+        again = await audit.get(risk.tenant_id, stored.decision_id)
+        assert again is not None
+        fresh = replace(
+            again,
+            decision_id="dec-fresh",
+            attempt=replace(again.attempt, request_id="as-fresh"),
+        )
+        audit.record(replace(again, verdict=replace(again.verdict, score=-1.0)))
+        audit.record(fresh)
+        await audit.flush()
+        kept = await audit.get(risk.tenant_id, stored.decision_id)
+        added = await audit.get(risk.tenant_id, "dec-fresh")
+    finally:
+        await pool.close()
+    assert kept is not None and kept.verdict.score == again.verdict.score
+    assert added is not None and added.attempt.request_id == "as-fresh"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Counter
 from prometheus_client.registry import Collector
 
@@ -36,18 +38,28 @@ class RuleMetrics:
             registry=registry,
         )
 
+        # labels() takes a lock and validates the values on every call: children are kept here.
+        self._children: dict[tuple[Counter, tuple[str, ...]], Any] = {}
+
+    def _child(self, counter: Counter, *values: str) -> Any:
+        child = self._children.get((counter, values))
+        if child is None:
+            child = self._children[(counter, values)] = counter.labels(*values)
+        return child
+
     def collectors(self) -> list[Collector]:
         return [self.hits, self.shadow_hits, self.blocks, self.decisions]
 
     def observe(self, record: DecisionRecord) -> None:
         verdict = record.verdict
-        self.decisions.labels(
-            verdict.decision.name, verdict.shadow_decision.name, verdict.enforcement.name
+        decision = verdict.decision.name
+        self._child(
+            self.decisions, decision, verdict.shadow_decision.name, verdict.enforcement.name
         ).inc()
         for reason in verdict.reasons:
             if reason.shadow:
-                self.shadow_hits.labels(reason.rule_id).inc()
+                self._child(self.shadow_hits, reason.rule_id).inc()
                 continue
-            self.hits.labels(reason.rule_id).inc()
-            if verdict.decision.name != "ALLOW":
-                self.blocks.labels(reason.rule_id, verdict.decision.name).inc()
+            self._child(self.hits, reason.rule_id).inc()
+            if decision != "ALLOW":
+                self._child(self.blocks, reason.rule_id, decision).inc()

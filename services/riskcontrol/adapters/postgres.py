@@ -32,6 +32,16 @@ from services.riskcontrol.domain.scoring import AccessList
 from services.riskcontrol.service_layer.ports import DecisionFilter, Page, RecordedRequest
 
 log = logging.getLogger(__name__)
+_COLUMNS = (
+    "tenant_id", "decision_id", "request_id", "assess_time", "user_id", "order_id", "ip_hash",
+    "device_hash", "sku_ids", "rule_ids", "decision", "shadow_decision", "record",
+)  # fmt: skip
+_INSERT_DECISION = (
+    f"INSERT INTO decisions ({', '.join(_COLUMNS)})"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)"
+    " ON CONFLICT DO NOTHING"
+)
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _page_token(*parts: str) -> str:
@@ -123,17 +133,18 @@ class PostgresAuditLog:
                 r.attempt.user_id, r.attempt.order_id, r.ip_hash, r.device_hash,
                 list(r.attempt.sku_ids), sorted({x.rule_id for x in r.verdict.reasons}),
                 r.decision.value, r.verdict.shadow_decision.value,
-                json.dumps(records_json.encode(r)),
+                _compact(records_json.encode(r)),
             )
             for r in batch
         ]  # fmt: skip
-        await self._pool.executemany(
-            "INSERT INTO decisions (tenant_id, decision_id, request_id, assess_time, user_id,"
-            " order_id, ip_hash, device_hash, sku_ids, rule_ids, decision, shadow_decision, record)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)"
-            " ON CONFLICT DO NOTHING",
-            rows,
-        )
+        async with self._pool.acquire() as connection:
+            try:
+                # COPY costs PostgreSQL a fraction of row-by-row inserts; it is all or nothing.
+                await connection.copy_records_to_table("decisions", records=rows, columns=_COLUMNS)
+            except asyncpg.UniqueViolationError:
+                # A batch written before a lost acknowledgement, or a request id reused after its
+                # replay record expired: the rows already stored stay as they are.
+                await connection.executemany(_INSERT_DECISION, rows)
 
     async def get(self, tenant_id: str, decision_id: str) -> DecisionRecord | None:
         row = await self._pool.fetchrow(

@@ -21,6 +21,7 @@ from typing import Any
 
 import redis.exceptions
 
+from services.riskcontrol.adapters.script_batch import ScriptBatch
 from services.riskcontrol.domain.errors import RequestIdReused, SignalStoreUnavailable
 from services.riskcontrol.domain.feedback import FeedbackOp
 from services.riskcontrol.domain.keys import KeyLevel
@@ -39,6 +40,11 @@ _UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
 REQUEST_KEEP = timedelta(hours=24)
 CHALLENGE_KEEP = timedelta(hours=24)
 _NO_TOKEN = "-"
+_REQUEST_KEEP_MS = int(REQUEST_KEEP.total_seconds() * 1000)
+_CHALLENGE_KEEP_MS = int(CHALLENGE_KEEP.total_seconds() * 1000)
+_SIGNAL_NAMES = {signal: signal.name.lower() for signal in Signal}
+_TOKENS = {status.name.lower(): status for status in PassTokenStatus}
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _ms(moment: datetime) -> int:
@@ -56,7 +62,7 @@ def _script(name: str) -> str:
 class RedisSignalStore:
     def __init__(self, client: Any) -> None:
         self._client = client
-        self._assess = client.register_script(_script("assess"))
+        self._assess = ScriptBatch(client, _script("assess"))
         self._complete = client.register_script(_script("complete_challenge"))
         self._feedback = client.register_script(_script("record_feedback"))
 
@@ -66,57 +72,68 @@ class RedisSignalStore:
         return f"rc:{{{tag}}}:"
 
     def counter_key(self, tenant_id: str, signal: Signal, key: str) -> str:
-        return f"{self.prefix(tenant_id)}{signal.name.lower()}:{key}"
+        return f"{self.prefix(tenant_id)}{_SIGNAL_NAMES[signal]}:{key}"
 
     async def assess(self, script: ScriptAttempt) -> ScriptResult:
         attempt = script.attempt
         prefix = self.prefix(attempt.tenant_id)
-        challenge_id = f"ch_{script.attempt_id}"
         keys = [
             f"{prefix}req:{attempt.request_id}",
             f"{prefix}pass:{attempt.challenge_pass_token or _NO_TOKEN}",
-            f"{prefix}challenge:{challenge_id}",
-            *(f"{prefix}acl:{key}" for _, key in script.list_keys),
-            *(self.counter_key(attempt.tenant_id, p.signal, p.key) for p in script.probes),
+            f"{prefix}challenge:ch_{script.attempt_id}",
         ]
-        document = {
-            "now": _ms(script.now),
-            "fingerprint": script.fingerprint,
-            "attempt_id": script.attempt_id,
-            "user": attempt.user_id,
-            "skus": list(attempt.sku_ids),
-            "token": attempt.challenge_pass_token,
-            "lists": len(script.list_keys),
-            "list_texts": [key for _, key in script.list_keys],
-            "probes": [_probe(p) for p in script.probes],
-            "checks": [
-                [c.probe + 1, c.rule.threshold, c.rule.score, _floor(c.rule.minimum_decision)]
-                for c in script.enforced_checks
-            ],
-            "challenge": script.challenge_score,
-            "block": script.block_score,
-            "enforce": 1 if script.enforce else 0,
-            "ip": script.ip_hash,
-            "device": script.device_hash,
-            "challenge_expire_ms": _ms(script.challenge_expire_time),
-            "challenge_keep_ms": _ms(script.challenge_expire_time)
-            - _ms(script.now)
-            + int(CHALLENGE_KEEP.total_seconds() * 1000),
-            "request_keep_ms": int(REQUEST_KEEP.total_seconds() * 1000),
-        }
-        raw = await self._run(self._assess, keys, [json.dumps(document)])
-        result = json.loads(raw)
-        if result.get("reused"):
+        keys.extend([f"{prefix}acl:{key}" for _, key in script.list_keys])
+        # Probes on one key text share a group: a refusal on a key skips every write on it.
+        groups: dict[str, int] = {}
+        probes = []
+        for p in script.probes:
+            keys.append(f"{prefix}{_SIGNAL_NAMES[p.signal]}:{p.key}")
+            group = groups.setdefault(p.key, len(groups) + 1)
+            probes.append(
+                [p.kind, p.window_ms, max(p.retention_ms, p.window_ms), p.member,
+                 p.amount, p.limit, 1 if p.write else 0, 1 if p.replace else 0, group]
+            )  # fmt: skip
+        checks = [
+            [c.probe + 1, c.rule.threshold, c.rule.score, _floor(c.rule.minimum_decision)]
+            for c in script.enforced_checks
+        ]
+        now_ms = _ms(script.now)
+        expire_ms = _ms(script.challenge_expire_time)
+        document = [
+            now_ms,
+            script.fingerprint,
+            script.attempt_id,
+            attempt.user_id,
+            list(attempt.sku_ids),
+            attempt.challenge_pass_token,
+            [groups.get(key, 0) for _, key in script.list_keys],
+            probes,
+            checks,
+            script.challenge_score,
+            script.block_score,
+            1 if script.enforce else 0,
+            script.ip_hash,
+            script.device_hash,
+            expire_ms,
+            expire_ms - now_ms + _CHALLENGE_KEEP_MS,
+            _REQUEST_KEEP_MS,
+        ]
+        raw = await self._run(self._assess, keys, [_compact(document)])
+        if raw == b"reused":
             raise RequestIdReused(
                 "the request_id was used for another attempt", request_id=attempt.request_id
             )
+        attempt_id, now, token, observed, hits, _, replay = json.loads(raw)
+        hits = _array(hits)
         return ScriptResult(
-            attempt_id=result["attempt_id"],
-            now=_moment(result["now"]),
-            observed=[float(v) for v in _array(result["observed"])],
-            lists=[_hit(script.list_keys[i - 1], value) for i, value in _array(result["hits"])],
-            token=PassTokenStatus[result["token"].upper()],
-            replay=bool(result.get("replay")),
+            attempt_id=attempt_id,
+            now=_moment(now),
+            observed=[float(v) for v in _array(observed)],
+            lists=[
+                _hit(script.list_keys[hits[i] - 1], hits[i + 1]) for i in range(0, len(hits), 2)
+            ],
+            token=_TOKENS[token],
+            replay=bool(replay),
         )
 
     async def read(self, tenant_id: str, probes: Sequence[Probe], now: datetime) -> list[float]:
@@ -230,20 +247,6 @@ class RedisSignalStore:
 def _array(value: Any) -> list[Any]:
     """cjson encodes an empty Lua table as an object."""
     return value if isinstance(value, list) else []
-
-
-def _probe(probe: Probe) -> dict[str, Any]:
-    return {
-        "kind": probe.kind.value,
-        "window": probe.window_ms,
-        "retention": max(probe.retention_ms, probe.window_ms),
-        "member": probe.member,
-        "amount": probe.amount,
-        "limit": probe.limit,
-        "write": 1 if probe.write else 0,
-        "replace": 1 if probe.replace else 0,
-        "text": probe.key,
-    }
 
 
 def _floor(decision: Decision | None) -> int:

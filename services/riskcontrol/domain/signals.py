@@ -16,15 +16,17 @@ Counters and what a write adds:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import IntEnum
 from typing import NamedTuple
 
 from services.riskcontrol.domain.attempt import Attempt, AttemptKind, AttemptLine
-from services.riskcontrol.domain.keys import Identity, KeyLevel, canonical_key
+from services.riskcontrol.domain.keys import Identity, KeyLevel, attempt_keys
 from services.riskcontrol.domain.rules import LockStage, Rule, RuleSet, Signal
 
 
-class ProbeKind(Enum):
+class ProbeKind(IntEnum):
+    """Numbered as the assess script reads them (an IntEnum serialises as its number)."""
+
     COUNT = 1
     SUM = 2
     DISTINCT = 3
@@ -75,18 +77,15 @@ class SignalPlan:
     list_keys: tuple[tuple[KeyLevel, str], ...]
 
 
-_LEVELS = tuple((level, level.has_sku) for level in KeyLevel)
-
-
-def list_keys(identity: Identity, sku_ids: tuple[str, ...]) -> tuple[tuple[KeyLevel, str], ...]:
+def _list_keys(
+    keys: dict[tuple[int, str], tuple[KeyLevel, str | None]],
+) -> tuple[tuple[KeyLevel, str], ...]:
     """Every key of the attempt at every level, for the allow and deny lists."""
-    keys: dict[str, KeyLevel] = {}
-    for level, has_sku in _LEVELS:
-        for sku_id in sku_ids if has_sku else ("",):
-            key = canonical_key(level, identity, sku_id)
-            if key is not None:
-                keys.setdefault(key, level)
-    return tuple((level, key) for key, level in keys.items())
+    first: dict[str, KeyLevel] = {}
+    for level, key in keys.values():
+        if key is not None:
+            first.setdefault(key, level)
+    return tuple((level, key) for key, level in first.items())
 
 
 @dataclass(frozen=True)
@@ -98,6 +97,8 @@ class _Compiled:
     window_ms: int
     retention_ms: int
     per_line: bool
+    level_number: int
+    signal_number: int
 
 
 def _compile(rule_set: RuleSet) -> tuple[_Compiled, ...]:
@@ -108,6 +109,8 @@ def _compile(rule_set: RuleSet) -> tuple[_Compiled, ...]:
             int(rule.window.total_seconds() * 1000),
             int(rule_set.retention(rule.signal, rule.key_level).total_seconds() * 1000),
             rule.key_level.has_sku,
+            rule.key_level.value,
+            rule.signal.value,
         )
         for rule in rule_set.rules
     )
@@ -129,52 +132,53 @@ def plan_signals(
     probes: dict[tuple[int, str, int], int] = {}
     ordered: list[Probe] = []
     checks: list[Check] = []
-    keys: dict[tuple[int, str], str | None] = {}
+    keys = attempt_keys(identity, attempt.sku_ids)
+    resize = attempt.kind is AttemptKind.RESIZE
+    per_line = [(line, line.sku_id, line.added_units) for line in attempt.lines]
+    whole = [(None, "", sum(units for _, _, units in per_line))]
     for compiled in _compiled_rules(rule_set, attempt.lock_stage):
-        level = compiled.rule.key_level
-        for line in attempt.lines if compiled.per_line else (None,):
-            scope = (level.value, line.sku_id if line else "")
-            if scope not in keys:
-                keys[scope] = canonical_key(level, identity, scope[1])
-            key = keys[scope]
+        for line, sku_id, units in per_line if compiled.per_line else whole:
+            key = keys[(compiled.level_number, sku_id)][1]
             if key is None:
                 continue
-            probe = _probe(compiled, attempt, line, key, attempt_id)
+            probe = _probe(compiled, attempt, line, units, resize, key, attempt_id)
             if probe is None:
                 continue
-            slot = (probe.signal.value, probe.key, probe.window_ms)
+            slot = (compiled.signal_number, key, compiled.window_ms)
             if slot not in probes:
                 probes[slot] = len(ordered)
                 ordered.append(probe)
             checks.append(Check(compiled.rule, probes[slot]))
-    return SignalPlan(tuple(ordered), tuple(checks), list_keys(identity, attempt.sku_ids))
+    return SignalPlan(tuple(ordered), tuple(checks), _list_keys(keys))
 
 
 def _probe(
-    compiled: _Compiled, attempt: Attempt, line: AttemptLine | None, key: str, attempt_id: str
+    compiled: _Compiled,
+    attempt: Attempt,
+    line: AttemptLine | None,
+    units: int,
+    resize: bool,
+    key: str,
+    attempt_id: str,
 ) -> Probe | None:
+    """The probe of one rule on one key; `units` are the units the line (or attempt) adds."""
     rule, kind = compiled.rule, compiled.kind
-    units = line.added_units if line else sum(ln.added_units for ln in attempt.lines)
-    resize = attempt.kind is AttemptKind.RESIZE
-
-    def probe(member: str = "", amount: int = 0, write: bool = False, limit: int = 0) -> Probe:
-        return Probe(
-            rule.signal, rule.key_level, key, compiled.window_ms, compiled.retention_ms, kind,
-            member, amount, limit, write, resize and kind is ProbeKind.LIMIT,
-        )  # fmt: skip
-
     if rule.signal is Signal.CART_EDITS:
-        return probe(attempt_id, 1, resize)
-    if kind is ProbeKind.COUNT:
-        return probe(attempt_id, 1, True)
-    if kind is ProbeKind.SUM:
-        return probe(attempt_id, units, units > 0)
-    if kind is ProbeKind.DISTINCT:
-        return probe(attempt.user_id, 1, True)
-    if kind is ProbeKind.LIMIT:
+        member, amount, write, limit = attempt_id, 1, resize, 0
+    elif kind is ProbeKind.COUNT:
+        member, amount, write, limit = attempt_id, 1, True, 0
+    elif kind is ProbeKind.SUM:
+        member, amount, write, limit = attempt_id, units, units > 0, 0
+    elif kind is ProbeKind.DISTINCT:
+        member, amount, write, limit = attempt.user_id, 1, True, 0
+    elif kind is ProbeKind.LIMIT:
         if line is None or line.purchase_limit <= 0:
             return None
-        return probe(
-            attempt.order_id, line.quantity if resize else units, True, line.purchase_limit
-        )
-    return probe()
+        member, amount = attempt.order_id, line.quantity if resize else units
+        write, limit = True, line.purchase_limit
+    else:
+        member, amount, write, limit = "", 0, False, 0
+    return Probe(
+        rule.signal, rule.key_level, key, compiled.window_ms, compiled.retention_ms, kind,
+        member, amount, limit, write, resize and kind is ProbeKind.LIMIT,
+    )  # fmt: skip

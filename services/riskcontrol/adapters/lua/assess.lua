@@ -2,43 +2,60 @@
 -- rules read, the enforced decision, and the writes of the counters the attempt was not refused on.
 -- KEYS[1] request record, KEYS[2] pass token, KEYS[3] challenge, then the list keys, then one key
 -- per probe. Every key carries the tenant hash tag, so the script runs on one Redis Cluster slot.
--- ARGV[1] is a JSON document built by signal_store.py; the result is JSON too.
+-- ARGV[1] is one compact JSON array built by signal_store.py (positions below); the reply is a
+-- JSON array [attempt_id, now, token, observed, hits, decision, replay] or the word 'reused'.
+--   1 now  2 fingerprint  3 attempt_id  4 user  5 skus  6 token  7 list groups  8 probes
+--   9 checks  10 challenge score  11 block score  12 enforce  13 ip hash  14 device hash
+--   15 challenge expire ms  16 challenge keep ms  17 request keep ms
+-- A probe is [kind, window, retention, member, amount, limit, write, replace, group]; `group`
+-- numbers the probe's key text (probes on one key share it) and a list group names the probe
+-- key equal to that list key (0: none). A check is [probe, threshold, score, floor].
 local a = cjson.decode(ARGV[1])
 local stored = redis.call('GET', KEYS[1])
 if stored then
   local record = cjson.decode(stored)
-  if record.fingerprint ~= a.fingerprint then
-    return cjson.encode({reused = true})
+  if record.fingerprint then
+    -- A record written before the compact format: same content, named fields.
+    local r = record.result
+    local hits = {}
+    for _, hit in ipairs(r.hits) do hits[#hits + 1] = hit[1]; hits[#hits + 1] = hit[2] end
+    record = {record.fingerprint, {r.attempt_id, r.now, r.token, r.observed, hits, r.decision, 0}}
   end
-  record.result.replay = true
-  return cjson.encode(record.result)
+  if record[1] ~= a[2] then
+    return 'reused'
+  end
+  record[2][7] = 1
+  return cjson.encode(record[2])
 end
 
-local now = a.now
+local now = a[1]
+local list_groups, probes, checks = a[7], a[8], a[9]
+local lists = #list_groups
 local hits = {}
-local deny_keys = {}
+local deny_groups = {}
 local deny, listed = false, false
-for i = 1, a.lists do
+for i = 1, lists do
   local value = redis.call('GET', KEYS[3 + i])
   if value then
-    hits[#hits + 1] = {i, value}
+    hits[#hits + 1] = i
+    hits[#hits + 1] = value
     listed = true
     if string.sub(value, 1, 5) == 'deny:' then
       deny = true
-      deny_keys[a.list_texts[i]] = true
+      deny_groups[list_groups[i]] = true
     end
   end
 end
 
 local token = 'absent'
-if a.token ~= '' then
+if a[6] ~= '' then
   local t = redis.call('HMGET', KEYS[2], 'user', 'skus', 'expire_ms', 'state')
   token = 'invalid'
-  if t[1] and t[1] == a.user then
+  if t[1] and t[1] == a[4] then
     local allowed = {}
     for _, sku in ipairs(cjson.decode(t[2])) do allowed[sku] = true end
     local covered = true
-    for _, sku in ipairs(a.skus) do
+    for _, sku in ipairs(a[5]) do
       if not allowed[sku] then covered = false end
     end
     if not covered then
@@ -48,39 +65,42 @@ if a.token ~= '' then
     elseif t[4] ~= 'passed' then
       token = 'already_used'
     else
-      redis.call('HSET', KEYS[2], 'state', 'redeemed', 'redeemed_by', a.attempt_id)
+      redis.call('HSET', KEYS[2], 'state', 'redeemed', 'redeemed_by', a[3])
       token = 'redeemed'
     end
   end
 end
 
-local base = 3 + a.lists
+-- probe fields
+local KIND, WINDOW, RETENTION, MEMBER, AMOUNT, LIMIT, WRITE, REPLACE, GROUP = 1, 2, 3, 4, 5, 6, 7, 8, 9
+local base = 3 + lists
 local observed = {}
-for i, p in ipairs(a.probes) do
+for i, p in ipairs(probes) do
   local key = KEYS[base + i]
-  local since = now - p.window
-  if p.kind == 5 then
+  local since = now - p[WINDOW]
+  local kind = p[KIND]
+  if kind == 5 then
     local tally = redis.call('HGETALL', key)
     local total = 0
     for j = 1, #tally, 2 do
-      if not (p.replace == 1 and tally[j] == p.member) then total = total + tonumber(tally[j + 1]) end
+      if not (p[REPLACE] == 1 and tally[j] == p[MEMBER]) then total = total + tonumber(tally[j + 1]) end
     end
-    observed[i] = (total + p.amount) / p.limit
+    observed[i] = (total + p[AMOUNT]) / p[LIMIT]
   else
-    if p.write == 1 then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - p.retention)) end
-    if p.kind == 2 then
+    if p[WRITE] == 1 then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - p[RETENTION])) end
+    if kind == 2 then
       local total = 0
       for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, since, '+inf')) do
         total = total + tonumber(string.match(m, '|(%d+)$'))
       end
-      observed[i] = total + p.amount
+      observed[i] = total + p[AMOUNT]
     else
       local count = redis.call('ZCOUNT', key, since, '+inf')
-      if p.kind == 3 then
-        local seen = redis.call('ZSCORE', key, p.member)
+      if kind == 3 then
+        local seen = redis.call('ZSCORE', key, p[MEMBER])
         if not (seen and tonumber(seen) >= since) then count = count + 1 end
-      elseif p.write == 1 then
-        count = count + p.amount
+      elseif p[WRITE] == 1 then
+        count = count + p[AMOUNT]
       end
       observed[i] = count
     end
@@ -89,49 +109,50 @@ end
 
 local score, floor = 0, 1
 local fired = {}
-for _, c in ipairs(a.checks) do
+for _, c in ipairs(checks) do
   if observed[c[1]] > c[2] then
     score = score + c[3]
     if c[4] > floor then floor = c[4] end
-    fired[a.probes[c[1]].text] = true
+    fired[probes[c[1]][GROUP]] = true
   end
 end
 local decision = 1
-if score >= a.block then decision = 3 elseif score >= a.challenge then decision = 2 end
+if score >= a[11] then decision = 3 elseif score >= a[10] then decision = 2 end
 if floor > decision then decision = floor end
 if deny then decision = 3 elseif listed then decision = 1 end
 if decision == 2 and token == 'redeemed' then decision = 1 end
-local refused = a.enforce == 1 and decision ~= 1
+local enforce = a[12] == 1
+local refused = enforce and decision ~= 1
 
 local written = {}
-for i, p in ipairs(a.probes) do
+for i, p in ipairs(probes) do
   local key = KEYS[base + i]
-  local skip = refused and (fired[p.text] or deny_keys[p.text])
-  if p.write == 1 and not skip and not written[key] then
+  local skip = refused and (fired[p[GROUP]] or deny_groups[p[GROUP]])
+  if p[WRITE] == 1 and not skip and not written[key] then
     written[key] = true
-    if p.kind == 5 then
-      if p.replace == 1 then
-        redis.call('HSET', key, p.member, p.amount)
+    local kind = p[KIND]
+    if kind == 5 then
+      if p[REPLACE] == 1 then
+        redis.call('HSET', key, p[MEMBER], p[AMOUNT])
       else
-        redis.call('HINCRBY', key, p.member, p.amount)
+        redis.call('HINCRBY', key, p[MEMBER], p[AMOUNT])
       end
-    elseif p.kind == 2 then
-      redis.call('ZADD', key, now, p.member .. '|' .. p.amount)
+    elseif kind == 2 then
+      redis.call('ZADD', key, now, p[MEMBER] .. '|' .. p[AMOUNT])
     else
-      redis.call('ZADD', key, now, p.member)
+      redis.call('ZADD', key, now, p[MEMBER])
     end
-    redis.call('PEXPIRE', key, p.retention)
+    redis.call('PEXPIRE', key, p[RETENTION])
   end
 end
 
-if a.enforce == 1 and decision == 2 then
-  redis.call('HSET', KEYS[3], 'user', a.user, 'skus', cjson.encode(a.skus), 'expire_ms',
-    a.challenge_expire_ms, 'state', 'pending', 'decision', a.attempt_id, 'ip', a.ip, 'device', a.device)
-  redis.call('PEXPIRE', KEYS[3], a.challenge_keep_ms)
+if enforce and decision == 2 then
+  redis.call('HSET', KEYS[3], 'user', a[4], 'skus', cjson.encode(a[5]), 'expire_ms',
+    a[15], 'state', 'pending', 'decision', a[3], 'ip', a[13], 'device', a[14])
+  redis.call('PEXPIRE', KEYS[3], a[16])
 end
 
-local result = {attempt_id = a.attempt_id, now = now, observed = observed, hits = hits,
-  token = token, decision = decision}
-redis.call('SET', KEYS[1], cjson.encode({fingerprint = a.fingerprint, result = result}),
-  'PX', a.request_keep_ms)
-return cjson.encode(result)
+local result = {a[3], now, token, observed, hits, decision, 0}
+local reply = cjson.encode(result)
+redis.call('SET', KEYS[1], '["' .. a[2] .. '",' .. reply .. ']', 'PX', a[17])
+return reply

@@ -1,0 +1,73 @@
+"""Assess scripts of concurrent requests share pipelines to Redis: each still gets its own
+decision, a Redis that lost its scripts (restart, SCRIPT FLUSH) is given them again, and request
+records written by the previous script format still replay."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import grpc
+import pytest
+
+from tests.riskcontrol.conftest import StartRisk
+from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, error_reason, reason_ids
+
+
+async def test_concurrent_attempts_each_get_their_own_decision(
+    start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This test judges decisions: a wide budget keeps a busy machine from turning a slow answer
+    # into UNAVAILABLE (test_signal_store_outage judges the budget).
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+    risk = await start_risk()
+    # Limit 2 on one SKU: of one user's 6 concurrent single-unit attempts exactly 2 pass, while
+    # 30 other users' attempts, in the same pipelines, all pass.
+    calls = [risk.assess("hoarder", f"h{i}", limit=2) for i in range(6)]
+    calls += [risk.assess(f"buyer-{i}", f"b{i}", limit=2) for i in range(30)]
+    responses = await bounded(calls, concurrency=36)
+
+    hoarder, others = responses[:6], responses[6:]
+    assert sorted(r.decision for r in hoarder) == [ALLOW] * 2 + [BLOCK] * 4
+    assert all("purchase-limit-exceeded" in reason_ids(r) for r in hoarder if r.decision == BLOCK)
+    assert all(r.decision == ALLOW for r in others)
+    assert len({r.decision_id for r in responses}) == len(responses)
+
+
+async def test_a_redis_that_lost_the_script_gets_it_again(
+    start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch, redis_client: Any
+) -> None:
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+    risk = await start_risk()
+    assert (await risk.assess("u1", "o1")).decision == ALLOW
+    await redis_client.script_flush()
+
+    responses = await bounded([risk.assess(f"u{i}", f"o{i}") for i in range(2, 12)])
+
+    assert all(r.decision == ALLOW for r in responses)
+
+
+async def test_a_request_record_of_the_named_field_format_still_replays(
+    risk: Risk, redis_client: Any
+) -> None:
+    """Records written before the compact script format (kept 24 h) answer their retries."""
+    first = await risk.assess("retrier", "o1", quantity=2, limit=2, request_id="hold-old")
+    key = f"rc:{{{risk.tenant_id}}}:req:hold-old"
+    fingerprint, (decision_id, now, token, observed, _, decision, _) = json.loads(
+        await redis_client.get(key)
+    )
+    old = {
+        "fingerprint": fingerprint,
+        "result": {"attempt_id": decision_id, "now": now, "observed": observed, "hits": {},
+                   "token": token, "decision": decision},
+    }  # fmt: skip
+    await redis_client.set(key, json.dumps(old), px=60_000)
+
+    retry = await risk.assess("retrier", "o1", quantity=2, limit=2, request_id="hold-old")
+    third = await risk.assess("retrier", "o2", quantity=1, limit=2)
+
+    assert retry.decision_id == first.decision_id and retry.decision == ALLOW
+    assert third.decision == BLOCK  # the first hold still counts against the limit
+    with pytest.raises(grpc.aio.AioRpcError) as reused:
+        await risk.assess("retrier", "o1", quantity=1, limit=2, request_id="hold-old")
+    assert error_reason(reused.value) == "REQUEST_ID_REUSED"
