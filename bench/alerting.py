@@ -42,6 +42,7 @@ from services.alerting.adapters.inventory_events import decode
 from services.alerting.adapters.postgres_store import PostgresStore
 from services.alerting.adapters.wakeup import Wakeup
 from services.alerting.domain.plan import LiveSessionPlan
+from services.alerting.heap import settle
 from services.alerting.domain.receivers import (
     Channel,
     EscalationStep,
@@ -193,6 +194,7 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
         wakeup,
     )  # type: ignore[arg-type]
     dispatching = asyncio.create_task(dispatcher.run())
+    settle()  # as bootstrap.build does once the wiring is built
     # As the service wires it: the follower claims what is due in its own transaction and hands it
     # to the dispatcher (bootstrap.build).
     handoff = Handoff(SystemClock(), timedelta(seconds=30), dispatcher.hand_over)

@@ -32,6 +32,7 @@ from services.alerting.domain.deliveries import Backoff
 from services.alerting.domain.receivers import Channel
 from services.alerting.entrypoints.access import ACCESS
 from services.alerting.entrypoints.servicer import AlertingServicer
+from services.alerting.heap import settle
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
 from services.alerting.service_layer.follow import EventFollower, Handoff
 from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
@@ -123,6 +124,7 @@ async def build(settings: ServiceSettings) -> ServiceParts:
         alerting_service_pb2_grpc,
         AlertingServicer(store, clock, secrets),
     )
+    settle()
     return ServiceParts(
         registrations=[registration],
         access=ACCESS,
