@@ -67,6 +67,11 @@ _CONSUMPTION_COLUMNS = (
     ("burn_observed_at", "timestamptz"),
     ("early_peak_fraction", "float8"),
 )
+_LOCK_CHECKPOINT = (
+    "INSERT INTO follower_checkpoints (follower, last_sequence) VALUES ($1, 0)"
+    " ON CONFLICT (follower) DO UPDATE SET last_sequence = follower_checkpoints.last_sequence"
+)
+_CHECKPOINT_COLUMNS = (("follower", "text"), ("last_sequence", "bigint"))
 _BATCH_KEYS = "unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
 _FOLLOW_CONTEXT = f"""
 SELECT
@@ -140,28 +145,21 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
 
     # --- the event follower ---------------------------------------------------------------------
 
-    async def defer_flush(self) -> None:
-        await self.conn.execute("SET LOCAL synchronous_commit = off")
-
     async def lock_checkpoint(self, follower: str) -> int:
         # The no-op update takes the row lock and returns the sequence in one round trip.
-        value = await self.conn.fetchval(
-            "INSERT INTO follower_checkpoints (follower, last_sequence) VALUES ($1, 0)"
-            " ON CONFLICT (follower) DO UPDATE SET last_sequence = follower_checkpoints.last_sequence"
-            " RETURNING last_sequence",
+        return int(await self.conn.fetchval(_LOCK_CHECKPOINT + " RETURNING last_sequence", follower))
+
+    async def follow_from(self, follower: str) -> int:
+        # set_config(..., true) is SET LOCAL: it lasts until this transaction ends.
+        row = await self.conn.fetchrow(
+            _LOCK_CHECKPOINT
+            + " RETURNING last_sequence, set_config('synchronous_commit', 'off', true)",
             follower,
         )
-        return int(value)
+        return int(row["last_sequence"])
 
     async def flush_on_commit(self) -> None:
         await self.conn.execute("SET LOCAL synchronous_commit = on")
-
-    async def save_checkpoint(self, follower: str, sequence: int) -> None:
-        await self.conn.execute(
-            "UPDATE follower_checkpoints SET last_sequence = $2 WHERE follower = $1",
-            follower,
-            sequence,
-        )
 
     async def load_follow_context(
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
@@ -225,10 +223,17 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             await self.conn.execute("; ".join(f"NOTIFY {channel}" for channel in channels))
 
     async def _save_sku_state(self, writes: Writes) -> None:
-        """Counters, session consumption and curve samples of the batch in one statement."""
+        """Counters, session consumption, curve samples and the follower's checkpoint of the batch
+        in one statement."""
         await bulk.upsert_all(
             self.conn,
             [
+                bulk.Upsert(
+                    "follower_checkpoints",
+                    _CHECKPOINT_COLUMNS,
+                    ("follower",),
+                    [writes.checkpoint] if writes.checkpoint else [],
+                ),
                 bulk.Upsert(
                     "sku_levels",
                     _LEVEL_COLUMNS,

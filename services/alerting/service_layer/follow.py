@@ -221,8 +221,7 @@ async def _apply(
     # synchronously (the dispatcher's, or this transaction's when it claims for the handoff), and
     # that commit flushes the log past this one. A database crash before then loses this batch and
     # its checkpoint together; it is applied again.
-    await tx.defer_flush()
-    last = await tx.lock_checkpoint(follower)
+    last = await tx.follow_from(follower)
     fresh = sorted((e for e in events if e.sequence > last), key=lambda e: e.sequence)
     if not fresh:
         return Applied(last, False)
@@ -236,10 +235,10 @@ async def _apply(
     for event in fresh:
         fold.apply(event)
     writes = fold.writes
+    writes.checkpoint = (follower, fresh[-1].sequence)
     await add_resolutions(tx, writes, context.receivers, max(times))
     await tx.save_writes(writes, max(times))
     claimed = await _claim_due(tx, fold, handoff, max(times)) if handoff else []
-    await tx.save_checkpoint(follower, fresh[-1].sequence)
     left = bool(writes.sale_actions or writes.reminders) or len(writes.deliveries) > len(claimed)
     return Applied(fresh[-1].sequence, left, claimed)
 

@@ -113,6 +113,9 @@ class Writes:
     sale_actions: list[SaleActionRequest] = field(default_factory=list)
     reminders: list[BuyerReminder] = field(default_factory=list)
     closed_holds: list[tuple[str, str]] = field(default_factory=list)
+    # The follower's new checkpoint (follower, last sequence applied): stored with the SKUs' state
+    # in one statement, under the row lock the transaction took first.
+    checkpoint: tuple[str, int] | None = None
 
     @property
     def enqueues_work(self) -> bool:
@@ -153,16 +156,15 @@ class Transaction(Protocol):
     # --- the event follower -------------------------------------------------------------------
     async def lock_checkpoint(self, follower: str) -> int: ...
 
-    async def defer_flush(self) -> None:
-        """Lets this transaction commit without waiting for its log to reach the disk."""
+    async def follow_from(self, follower: str) -> int:
+        """lock_checkpoint for a batch of the follower, in the same round trip letting this
+        transaction commit without waiting for its log to reach the disk."""
         ...
 
     async def flush_on_commit(self) -> None:
-        """Undoes defer_flush: the commit waits for the log again (what the transaction claimed
-        may be sent as soon as it commits)."""
+        """Undoes follow_from's deferral: the commit waits for the log again (what the transaction
+        claimed may be sent as soon as it commits)."""
         ...
-
-    async def save_checkpoint(self, follower: str, sequence: int) -> None: ...
 
     async def load_follow_context(
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
