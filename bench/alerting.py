@@ -42,7 +42,6 @@ from services.alerting.adapters.inventory_events import decode
 from services.alerting.adapters.postgres_store import PostgresStore
 from services.alerting.adapters.wakeup import Wakeup
 from services.alerting.domain.plan import LiveSessionPlan
-from services.alerting.heap import settle
 from services.alerting.domain.receivers import (
     Channel,
     EscalationStep,
@@ -50,9 +49,11 @@ from services.alerting.domain.receivers import (
     Route,
     WebhookTarget,
 )
+from services.alerting.heap import settle
 from services.alerting.service_layer import configure
 from services.alerting.service_layer.dispatch import Dispatcher
 from services.alerting.service_layer.follow import (
+    FOLLOWER,
     MAX_EVENTS_PER_TRANSACTION,
     Handoff,
     apply_batch,
@@ -195,8 +196,9 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
     )  # type: ignore[arg-type]
     dispatching = asyncio.create_task(dispatcher.run())
     settle()  # as bootstrap.build does once the wiring is built
-    # As the service wires it: the follower claims what is due in its own transaction and hands it
-    # to the dispatcher (bootstrap.build).
+    # As the service wires it: the follower (under the service's follower name, so that it meets
+    # the other writers' locks as in production) claims what is due in its own transaction and
+    # hands it to the dispatcher (bootstrap.build).
     handoff = Handoff(SystemClock(), timedelta(seconds=30), dispatcher.hand_over)
     stream = StockStream(skus)
     ids = UuidIds()
@@ -221,7 +223,7 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
             while not queue.empty() and len(batch) < MAX_EVENTS_PER_TRANSACTION:
                 batch.append(queue.get_nowait())
             events = [decode(e) for e in batch]
-            if (await apply_batch(store, ids, events, "bench", handoff)).enqueued:
+            if (await apply_batch(store, ids, events, FOLLOWER, handoff)).enqueued:
                 wakeup.notify()
             done = time.time()
             processing.extend(done - e.occur_time.timestamp() for e in events)
@@ -237,6 +239,8 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
             break
         await asyncio.sleep(0.05)
     dispatching.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await dispatching  # its last records land before the next run truncates the tables
     return RunResult(rate, total, channel.latencies, processing, total / elapsed, cpu / total)
 
 

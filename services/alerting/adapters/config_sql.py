@@ -297,9 +297,12 @@ class ConfigQueries:
         )
         return [alert_row(row) for row in rows], token
 
-    async def open_alerts_of(self, tenant_id: str, sku_id: str, session_id: str) -> list[Alert]:
+    async def open_alerts_of(
+        self, tenant_id: str, sku_id: str, session_id: str, lock: bool = False
+    ) -> list[Alert]:
         rows = await self.conn.fetch(
-            "SELECT * FROM alerts WHERE tenant_id = $1 AND sku_id = $2 AND session_id = $3 AND state <> 3",
+            "SELECT * FROM alerts WHERE tenant_id = $1 AND sku_id = $2 AND session_id = $3"
+            " AND state <> 3" + (" FOR UPDATE" if lock else ""),
             tenant_id,
             sku_id,
             session_id,

@@ -73,6 +73,14 @@ _LOCK_CHECKPOINT = (
 )
 _CHECKPOINT_COLUMNS = (("follower", "text"), ("last_sequence", "bigint"))
 _BATCH_KEYS = "unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
+# An open alert whose sale action is pending (status 1) may get the action's result from the
+# dispatcher at any moment: the follower and the ticker lock such an alert when they read it, and the
+# dispatcher locks it before writing the result (finish_sale_action), so neither overwrites the
+# other with the version it read before. The dispatcher writes into no other alert, so the
+# follower's hot path stays free of its transactions (no shared lock on the checkpoint).
+_ACTION_PENDING = (
+    "EXISTS (SELECT 1 FROM sale_actions s WHERE s.alert_id = t.alert_id AND s.status = 1)"
+)
 _FOLLOW_CONTEXT = f"""
 SELECT
   ARRAY(SELECT t FROM sku_levels t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS levels,
@@ -80,8 +88,10 @@ SELECT
         WHERE t.start_time <= $4 AND least(t.ended_time, t.end_time) > $3) AS plans,
   ARRAY(SELECT t FROM session_consumption t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id))
     AS consumption,
-  ARRAY(SELECT t FROM alerts t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id) WHERE t.state <> 3)
-    AS alerts,
+  ARRAY(SELECT t FROM alerts t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)
+        WHERE t.state <> 3 AND NOT {_ACTION_PENDING})
+  || ARRAY(SELECT t FROM alerts t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)
+           WHERE t.state <> 3 AND {_ACTION_PENDING} FOR UPDATE OF t) AS alerts,
   ARRAY(SELECT t FROM alert_policies t WHERE t.tenant_id = ANY($1::text[])
         AND (t.sku_id = '' OR t.sku_id = ANY($2::text[]))) AS policies,
   ARRAY(SELECT t FROM receivers t WHERE t.tenant_id = ANY($1::text[]) ORDER BY t.receiver_id)
@@ -147,7 +157,9 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
 
     async def lock_checkpoint(self, follower: str) -> int:
         # The no-op update takes the row lock and returns the sequence in one round trip.
-        return int(await self.conn.fetchval(_LOCK_CHECKPOINT + " RETURNING last_sequence", follower))
+        return int(
+            await self.conn.fetchval(_LOCK_CHECKPOINT + " RETURNING last_sequence", follower)
+        )
 
     async def follow_from(self, follower: str) -> int:
         # set_config(..., true) is SET LOCAL: it lasts until this transaction ends.

@@ -75,7 +75,7 @@ async def end_plans(
     receivers, _ = await tx.list_receivers(tenant_id, _ALL)
     for plan in ended:
         await tx.save_plan(plan)
-        open_alerts = await tx.open_alerts_of(tenant_id, plan.sku_id, plan.session_id)
+        open_alerts = await tx.open_alerts_of(tenant_id, plan.sku_id, plan.session_id, True)
         record(close_all(open_alerts, now), receivers, writes)
     await add_resolutions(tx, writes, {tenant_id: receivers}, now)
     await tx.save_writes(writes, now)

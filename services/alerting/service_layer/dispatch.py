@@ -23,7 +23,6 @@ from services.alerting.domain.policy import SALE_ACTIONS
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder
 from services.alerting.domain.sale_status import action_reason
-from services.alerting.service_layer.follow import FOLLOWER
 from services.alerting.service_layer.ports import (
     ClaimedAction,
     ClaimedDelivery,
@@ -211,8 +210,9 @@ class Dispatcher:
         self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
     ) -> None:
         async with self.store.transaction() as tx:
-            # The result lands in the alert, which the follower rewrites: take its lock first.
-            await tx.lock_checkpoint(FOLLOWER)
+            # The result lands in the alert, which the follower rewrites: finish_sale_action locks
+            # the alert row, which the follower locks too while the action is pending (see
+            # Transaction.finish_sale_action); the follower's checkpoint lock is not taken.
             await tx.finish_sale_action(request, result, next_attempt)
 
     async def _remind(self, reminder: BuyerReminder) -> None:

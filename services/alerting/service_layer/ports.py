@@ -210,7 +210,11 @@ class Transaction(Protocol):
 
     async def finish_sale_action(
         self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
-    ) -> None: ...
+    ) -> None:
+        """Records the action's outcome and its result in the alert, under the alert's row lock
+        (not the follower's checkpoint lock): every writer of an alert whose action is pending
+        reads it locked (load_follow_context, open_alerts_of with lock)."""
+        ...
 
     async def claim_reminders(
         self, now: datetime, lease_until: datetime, limit: int
@@ -279,7 +283,12 @@ class Transaction(Protocol):
         self, tenant_id: str, filters: Mapping[str, object], page: Page
     ) -> tuple[list[Alert], str]: ...
 
-    async def open_alerts_of(self, tenant_id: str, sku_id: str, session_id: str) -> list[Alert]: ...
+    async def open_alerts_of(
+        self, tenant_id: str, sku_id: str, session_id: str, lock: bool = False
+    ) -> list[Alert]:
+        """With `lock`, for a writer of the alerts: a sale action's result lands in an alert
+        under its row lock (finish_sale_action), so a writer locks what it read."""
+        ...
 
     async def consumption_of(
         self, tenant_id: str, session_id: str, sku_id: str
