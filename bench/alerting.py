@@ -6,7 +6,7 @@ channel, with 1,000 SKUs in live sessions and 2,000 stock events per second (tar
 It starts its own PostgreSQL (fsync on, like production), migrates alerting's schema, configures
 1,000 live-session plans with forecasts spread so that YELLOW, ORANGE and RED lines are crossed all
 through the run, and drives the real follower (apply_batch, handing its due notices to the
-dispatcher as bootstrap wires it) and dispatcher with inventory's real protobuf events, decoded by
+dispatcher as bootstrap wires it), dispatcher and ticker (every tick_seconds) with inventory's real protobuf events, decoded by
 the same codec as the WatchEvents adapter. Each event carries the time
 it was "committed"; the channel records when it was handed each notification. Until inventory's
 WatchEvents lands, the stream is generated in-process, so the gRPC hop from inventory is not in
@@ -59,6 +59,8 @@ from services.alerting.service_layer.follow import (
     apply_batch,
 )
 from services.alerting.service_layer.ports import Notification
+from services.alerting.service_layer.ticker import tick
+from services.alerting.settings import AlertingSettings
 from services.runtime.migrate import migrate
 from tools.devstack.ports import free_port
 from tools.devstack.postgres import LocalPostgres
@@ -195,13 +197,21 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
         wakeup,
     )  # type: ignore[arg-type]
     dispatching = asyncio.create_task(dispatcher.run())
+    ids = UuidIds()
+
+    async def ticker() -> None:
+        """The ticker, every tick_seconds as bootstrap runs it (it takes the follower's lock)."""
+        while True:
+            await asyncio.sleep(AlertingSettings().tick_seconds)
+            await tick(store, ids, SystemClock().now())
+
+    ticking = asyncio.create_task(ticker())
     settle()  # as bootstrap.build does once the wiring is built
     # As the service wires it: the follower (under the service's follower name, so that it meets
     # the other writers' locks as in production) claims what is due in its own transaction and
     # hands it to the dispatcher (bootstrap.build).
     handoff = Handoff(SystemClock(), timedelta(seconds=30), dispatcher.hand_over)
     stream = StockStream(skus)
-    ids = UuidIds()
     queue: asyncio.Queue[events_pb2.InventoryEvent] = asyncio.Queue()
     processing: list[float] = []
     total = int(rate * seconds)
@@ -238,6 +248,7 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
         if await pool.fetchval("SELECT count(*) FROM deliveries WHERE status IN (1, 2)") == 0:
             break
         await asyncio.sleep(0.05)
+    ticking.cancel()
     dispatching.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await dispatching  # its last records land before the next run truncates the tables

@@ -203,11 +203,13 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             )
         return context
 
-    async def load_open_context(self, now: datetime) -> FollowContext:
+    async def open_alert_skus(self) -> list[SkuKey]:
         rows = await self.conn.fetch(
-            "SELECT DISTINCT tenant_id, sku_id FROM alerts WHERE state <> 3"
+            "SELECT DISTINCT tenant_id, sku_id FROM alerts WHERE state <> 3 ORDER BY 1, 2"
         )
-        keys = [(row["tenant_id"], row["sku_id"]) for row in rows]
+        return [(row["tenant_id"], row["sku_id"]) for row in rows]
+
+    async def load_open_context(self, now: datetime, keys: Sequence[SkuKey]) -> FollowContext:
         context = await self.load_follow_context(keys, now - timedelta(days=3650), now, False)
         tenants = [k[0] for k in keys]
         skus = [k[1] for k in keys]

@@ -170,8 +170,13 @@ class Transaction(Protocol):
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
     ) -> FollowContext: ...
 
-    async def load_open_context(self, now: datetime) -> FollowContext:
-        """Every open alert with its plan, consumption, policy and receivers (for the ticker)."""
+    async def open_alert_skus(self) -> list[SkuKey]:
+        """The SKUs with an open alert, in order (the ticker goes through them in slices)."""
+        ...
+
+    async def load_open_context(self, now: datetime, keys: Sequence[SkuKey]) -> FollowContext:
+        """The open alerts of these SKUs with their plans, consumption, policies and receivers
+        (for the ticker)."""
         ...
 
     async def save_writes(self, writes: Writes, now: datetime) -> None:

@@ -2,7 +2,8 @@
 closer, plans that ended, and repeats of firing alerts nobody acknowledged.
 
 The ticker takes the follower's checkpoint lock, so it and the event fold never change the same
-alerts concurrently, in this instance or another.
+alerts concurrently, in this instance or another; it does so for a slice of SKUs at a time, so the
+follower never waits long.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from services.alerting.domain.alerts import Alert, AlertState, Evaluation, close
 from services.alerting.domain.deliveries import Delivery, repeat_deliveries
 from services.alerting.domain.policy import Tier, seed_policy
 from services.alerting.domain.receivers import Receiver
-from services.alerting.service_layer.follow import FOLLOWER
+from services.alerting.service_layer.follow import FOLLOWER, LATEST_VALUES_REFRESH
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
 from services.alerting.service_layer.notify import add_resolutions
 from services.alerting.service_layer.outcomes import record
@@ -21,9 +22,13 @@ from services.alerting.service_layer.ports import (
     FollowContext,
     IdFactory,
     SessionKey,
+    SkuKey,
     Store,
     Writes,
 )
+
+# SKUs per transaction of the ticker (about 10 ms each under the follower's lock, measured).
+TICK_SKUS = 50
 
 
 def _evaluate_open(
@@ -60,17 +65,43 @@ def _repeats(
     return repeat_deliveries(alert, receivers, policy.repeat_interval, now)
 
 
-async def tick(store: Store, ids: IdFactory, now: datetime) -> Writes:
+def _values_stale(stored: Alert | None, now: datetime) -> bool:
+    """Whether an alert whose only change is its latest values is stored again: the follower keeps
+    the values of SKUs with events fresh (LATEST_VALUES_REFRESH), the ticker those of quiet SKUs.
+    Rewriting every open alert on every tick held the follower's lock for a third of a second
+    with 3,000 open alerts."""
+    return stored is None or now - stored.latest_values.observe_time >= LATEST_VALUES_REFRESH
+
+
+async def tick(store: Store, ids: IdFactory, now: datetime) -> None:
+    """Evaluates every SKU with an open alert, TICK_SKUS at a time: each slice is one transaction
+    under the follower's lock, so the follower waits for one slice at most, never for the whole
+    tick (a third of a second with 1,000 SKUs and 3,000 open alerts)."""
+    async with store.transaction() as tx:
+        keys = await tx.open_alert_skus()
+    for start in range(0, len(keys), TICK_SKUS):
+        await _tick_skus(store, ids, now, keys[start : start + TICK_SKUS])
+
+
+async def _tick_skus(store: Store, ids: IdFactory, now: datetime, keys: list[SkuKey]) -> Writes:
     async with store.transaction() as tx:
         await tx.lock_checkpoint(FOLLOWER)
-        context = await tx.load_open_context(now)
+        context = await tx.load_open_context(now, keys)
         writes = Writes()
         for key, alerts in context.open_alerts.items():
             receivers = context.receivers.get(key[0], [])
             evaluation = _evaluate_open(context, key, alerts, ids, now)
+            repeats = [
+                d for a in evaluation.alerts.values() for d in _repeats(a, context, receivers, now)
+            ]
+            changed = {change.alert.alert_id for change in evaluation.changes}
+            evaluation.alerts = {
+                tier: alert
+                for tier, alert in evaluation.alerts.items()
+                if alert.alert_id in changed or _values_stale(alerts.get(tier), now)
+            }
             record(evaluation, receivers, writes)
-            for alert in evaluation.alerts.values():
-                writes.deliveries.extend(_repeats(alert, context, receivers, now))
+            writes.deliveries.extend(repeats)
         await add_resolutions(tx, writes, context.receivers, now)
         await tx.save_writes(writes, now)
         return writes
