@@ -5,10 +5,11 @@ channel, with 1,000 SKUs in live sessions and 2,000 stock events per second (tar
 
 It starts its own PostgreSQL (fsync on, like production), migrates alerting's schema, configures
 1,000 live-session plans with forecasts spread so that YELLOW, ORANGE and RED lines are crossed all
-through the run, and drives the real follower (apply_batch, handing its due notices to the
-dispatcher as bootstrap wires it), dispatcher and ticker (every tick_seconds) with inventory's real protobuf events, decoded by
-the same codec as the WatchEvents adapter. Each event carries the time
-it was "committed"; the channel records when it was handed each notification. Until inventory's
+through the run, and drives the real follower (apply_batch under the service's follower name,
+handing its due notices to the dispatcher as bootstrap wires it), dispatcher and ticker (every
+tick_seconds) with inventory's real protobuf events, decoded by the same codec as the WatchEvents
+adapter. The process's heap is settled as bootstrap settles it. Each event carries the time it was
+"committed"; the channel records when it was handed each notification. Until inventory's
 WatchEvents lands, the stream is generated in-process, so the gRPC hop from inventory is not in
 the figure (a loopback stream adds well under a millisecond per batch).
 
