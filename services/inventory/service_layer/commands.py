@@ -64,6 +64,7 @@ class SetSaleStatus:
     sku_id: str
     status: SaleStatus
     reason: str
+    expected: SaleStatus | None = None
 
 
 @dataclass(frozen=True)
