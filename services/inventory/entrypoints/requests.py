@@ -223,6 +223,7 @@ def resize(request: api.ResizeReservationRequest) -> commands.Resize:
         v.business_id("reservation_id", request.reservation_id),
         v.business_id("sku_id", request.sku_id),
         v.quantity("quantity", request.quantity),
+        v.text("challenge_pass_token", request.challenge_pass_token, 512),
     )
 
 

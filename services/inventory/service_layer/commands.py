@@ -131,6 +131,8 @@ class Resize:
     reservation_id: str
     sku_id: str
     quantity: int
+    # Proof that the buyer passed the challenge a growing resize was answered with.
+    challenge_pass_token: str = ""
 
 
 @dataclass(frozen=True)

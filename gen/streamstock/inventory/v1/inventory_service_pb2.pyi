@@ -335,18 +335,20 @@ class ExtendReservationResponse(_message.Message):
     def __init__(self, reservation: _Optional[_Union[_reservation_pb2.Reservation, _Mapping]] = ...) -> None: ...
 
 class ResizeReservationRequest(_message.Message):
-    __slots__ = ("tenant_id", "request_id", "reservation_id", "sku_id", "quantity")
+    __slots__ = ("tenant_id", "request_id", "reservation_id", "sku_id", "quantity", "challenge_pass_token")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESERVATION_ID_FIELD_NUMBER: _ClassVar[int]
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    CHALLENGE_PASS_TOKEN_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     request_id: str
     reservation_id: str
     sku_id: str
     quantity: int
-    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., reservation_id: _Optional[str] = ..., sku_id: _Optional[str] = ..., quantity: _Optional[int] = ...) -> None: ...
+    challenge_pass_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., reservation_id: _Optional[str] = ..., sku_id: _Optional[str] = ..., quantity: _Optional[int] = ..., challenge_pass_token: _Optional[str] = ...) -> None: ...
 
 class ResizeReservationResponse(_message.Message):
     __slots__ = ("reservation",)
