@@ -58,6 +58,21 @@ def buyer(device: str, ip: str = "10.0.0.1") -> reservation_pb2.BuyerContext:
     return reservation_pb2.BuyerContext(platform_id="douyin", ip=ip, device_id=device)
 
 
+async def pass_challenge(risk: Any, challenged: grpc.aio.AioRpcError) -> str:
+    """The buyer passes the challenge inventory refused with; returns riskcontrol's pass token."""
+    assert reason_of(challenged) == "RISK_CHALLENGE_REQUIRED"
+    passed = await risk.CompleteChallenge(
+        riskcontrol_service_pb2.CompleteChallengeRequest(
+            tenant_id="acme",
+            request_id=unique("challenge"),
+            challenge_id=metadata_of(challenged)["challenge_id"],
+            result=assessment_pb2.CHALLENGE_RESULT_PASSED,
+        ),
+        metadata=(("x-api-key", API_KEYS.service),),
+    )
+    return str(passed.pass_token)
+
+
 async def test_enforced_sku_challenges_a_device_buying_for_many_accounts(
     start_service: StartService, postgres_dsn: str
 ) -> None:
@@ -68,23 +83,22 @@ async def test_enforced_sku_challenges_a_device_buying_for_many_accounts(
         assert held.risk_decision_id
     with pytest.raises(grpc.aio.AioRpcError) as challenged:
         await client.hold(sku, 1, user_id=f"{device}-account-3", buyer=buyer(device))
-    assert reason_of(challenged.value) == "RISK_CHALLENGE_REQUIRED"
-    challenge_id = metadata_of(challenged.value)["challenge_id"]
 
-    passed = await risk.CompleteChallenge(
-        riskcontrol_service_pb2.CompleteChallengeRequest(
-            tenant_id="acme",
-            request_id=unique("challenge"),
-            challenge_id=challenge_id,
-            result=assessment_pb2.CHALLENGE_RESULT_PASSED,
-        ),
-        metadata=(("x-api-key", API_KEYS.service),),
-    )
     proof = buyer(device)
-    proof.challenge_pass_token = passed.pass_token
+    proof.challenge_pass_token = await pass_challenge(risk, challenged.value)
     held = await client.hold(sku, 1, user_id=f"{device}-account-3", buyer=proof)
     assert held.state == reservation_pb2.RESERVATION_STATE_ACTIVE
     assert (await client.stock(sku)).reserved == 4
+
+    # The fourth account growing its hold is challenged again, and passes the same way.
+    grow = {"reservation_id": held.reservation_id, "sku_id": sku, "quantity": 2}
+    with pytest.raises(grpc.aio.AioRpcError) as challenged_again:
+        await client.call("ResizeReservation", **grow)
+    assert (await client.stock(sku)).reserved == 4  # the challenged resize changed nothing
+    token = await pass_challenge(risk, challenged_again.value)
+    grown = await client.call("ResizeReservation", challenge_pass_token=token, **grow)
+    assert grown.reservation.lines[0].quantity == 2
+    assert (await client.stock(sku)).reserved == 5
 
 
 async def test_unpaid_expiries_block_the_device_next_time(

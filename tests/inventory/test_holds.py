@@ -7,7 +7,7 @@ import pytest
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import reservation_pb2, stock_pb2
 
-from tests.inventory.conftest import Client, reason_of, unique
+from tests.inventory.conftest import Client, metadata_of, reason_of, unique
 
 
 async def test_hold_then_confirm_moves_units_from_reserved_to_sold(client: Client) -> None:
@@ -86,6 +86,44 @@ async def test_purchase_limit_counts_active_and_confirmed_holds(client: Client) 
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await client.hold(sku, 1, user_id="buyer", order_id="third-order")
     assert reason_of(refused.value) == "PURCHASE_LIMIT_EXCEEDED"
+
+
+async def test_a_sale_status_change_expecting_another_status_changes_nothing(
+    client: Client,
+) -> None:
+    """The compare-and-set alerting uses to resume only a sale its own RED alert paused."""
+    sku = await client.create_sku(5)
+    paused, stopped = stock_pb2.SALE_STATUS_PAUSED, stock_pb2.SALE_STATUS_STOPPED
+    await client.call("SetSaleStatus", sku_id=sku, sale_status=paused, reason="RED alert")
+    # An operator stops the sale; the resume that expected the pause must not undo that.
+    await client.call("SetSaleStatus", sku_id=sku, sale_status=stopped, reason="operator")
+    resume = dict(sku_id=sku, sale_status=stock_pb2.SALE_STATUS_ON_SALE, request_id=unique("r"))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call("SetSaleStatus", expected_sale_status=paused, **resume)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert reason_of(refused.value) == "SALE_STATUS_CHANGED"
+    assert metadata_of(refused.value)["sale_status"] == "STOPPED"
+    sku_now = (await client.call("GetSku", sku_id=sku)).sku
+    assert sku_now.sale_status == stopped
+    # Expecting the status the SKU has, the change applies.
+    await client.call("SetSaleStatus", sku_id=sku, sale_status=paused, request_id=unique("p"))
+    changed = await client.call(
+        "SetSaleStatus", expected_sale_status=paused, **{**resume, "request_id": unique("r2")}
+    )
+    assert changed.sku.sale_status == stock_pb2.SALE_STATUS_ON_SALE
+
+
+async def test_an_unknown_expected_sale_status_is_invalid(client: Client) -> None:
+    sku = await client.create_sku(5)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "SetSaleStatus",
+            sku_id=sku,
+            sale_status=stock_pb2.SALE_STATUS_PAUSED,
+            expected_sale_status=99,
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert metadata_of(refused.value)["field"] == "expected_sale_status"
 
 
 async def test_paused_sale_refuses_holds(client: Client) -> None:

@@ -45,6 +45,12 @@ class SaleNotActive(InventoryError):
     reason = "SALE_NOT_ACTIVE"
 
 
+class UnexpectedSaleStatus(InventoryError):
+    """A compare-and-set of the sale status found the SKU in another status."""
+
+    reason = "SALE_STATUS_CHANGED"
+
+
 class LockStageMismatch(InventoryError):
     reason = "LOCK_STAGE_MISMATCH"
 

@@ -10,6 +10,7 @@ from services.inventory.domain.errors import (
     MaxPerOrderExceeded,
     PurchaseLimitExceeded,
     SaleNotActive,
+    UnexpectedSaleStatus,
 )
 from services.inventory.domain.events import (
     AdjustmentReason,
@@ -127,7 +128,16 @@ class Sku:
         ledger = LedgerEntry(LedgerReason.WITHHOLD, Delta(withheld=change), reference, kind.name)
         self._record(EventType.WITHHELD_CHANGED, now, WithheldChanged(kind, quantity), ledger)
 
-    def set_status(self, status: SaleStatus, reason: str, now: datetime) -> None:
+    def set_status(
+        self, status: SaleStatus, reason: str, now: datetime, expected: SaleStatus | None = None
+    ) -> None:
+        """With `expected`, the change applies only from that status (a compare-and-set)."""
+        if expected is not None and self.status is not expected:
+            raise UnexpectedSaleStatus(
+                f"{self.sku_id} is {self.status.name}, not {expected.name}",
+                sku_id=self.sku_id,
+                sale_status=self.status.name,
+            )
         previous, self.status = self.status, status
         self._record(
             EventType.SALE_STATUS_CHANGED, now, SaleStatusChanged(previous, status, reason)

@@ -109,6 +109,9 @@ def set_sale_status(request: api.SetSaleStatusRequest) -> commands.SetSaleStatus
         v.business_id("sku_id", request.sku_id),
         v.enum("sale_status", request.sale_status, SaleStatus),
         v.text("reason", request.reason),
+        v.enum("expected_sale_status", request.expected_sale_status, SaleStatus)
+        if request.expected_sale_status
+        else None,
     )
 
 
@@ -220,6 +223,7 @@ def resize(request: api.ResizeReservationRequest) -> commands.Resize:
         v.business_id("reservation_id", request.reservation_id),
         v.business_id("sku_id", request.sku_id),
         v.quantity("quantity", request.quantity),
+        v.text("challenge_pass_token", request.challenge_pass_token, 512),
     )
 
 

@@ -98,7 +98,7 @@ async def set_sale_status(unit: Unit, cmd: commands.SetSaleStatus) -> Sku:
         cmd.tenant_id,
         cmd.key,
         cmd.sku_id,
-        lambda sku, now: sku.set_status(cmd.status, cmd.reason, now),
+        lambda sku, now: sku.set_status(cmd.status, cmd.reason, now, cmd.expected),
     )
 
 

@@ -64,6 +64,7 @@ class SetSaleStatus:
     sku_id: str
     status: SaleStatus
     reason: str
+    expected: SaleStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class Resize:
     reservation_id: str
     sku_id: str
     quantity: int
+    # Proof that the buyer passed the challenge a growing resize was answered with.
+    challenge_pass_token: str = ""
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ class RiskScreen:
             lock_stage=hold.lock_stage,
             purpose=hold.purpose,
             buyer=hold.buyer,
+            challenge_pass_token=cmd.challenge_pass_token,
         )
         await self._decision(attempt, Resizing(hold.reservation_id, previous))
 

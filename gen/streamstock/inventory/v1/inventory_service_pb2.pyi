@@ -38,6 +38,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_REASON_RISK_BLOCKED: _ClassVar[ErrorReason]
     ERROR_REASON_RISK_CHALLENGE_REQUIRED: _ClassVar[ErrorReason]
     ERROR_REASON_RISK_UNAVAILABLE: _ClassVar[ErrorReason]
+    ERROR_REASON_SALE_STATUS_CHANGED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 ERROR_REASON_INVALID_ARGUMENT: ErrorReason
 ERROR_REASON_REQUEST_ID_REUSED: ErrorReason
@@ -61,6 +62,7 @@ ERROR_REASON_ON_HAND_BELOW_COMMITTED: ErrorReason
 ERROR_REASON_RISK_BLOCKED: ErrorReason
 ERROR_REASON_RISK_CHALLENGE_REQUIRED: ErrorReason
 ERROR_REASON_RISK_UNAVAILABLE: ErrorReason
+ERROR_REASON_SALE_STATUS_CHANGED: ErrorReason
 
 class ReserveLine(_message.Message):
     __slots__ = ("sku_id", "quantity")
@@ -189,18 +191,20 @@ class SetWithheldResponse(_message.Message):
     def __init__(self, sku: _Optional[_Union[_stock_pb2.Sku, _Mapping]] = ...) -> None: ...
 
 class SetSaleStatusRequest(_message.Message):
-    __slots__ = ("tenant_id", "request_id", "sku_id", "sale_status", "reason")
+    __slots__ = ("tenant_id", "request_id", "sku_id", "sale_status", "reason", "expected_sale_status")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
     SALE_STATUS_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_SALE_STATUS_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     request_id: str
     sku_id: str
     sale_status: _stock_pb2.SaleStatus
     reason: str
-    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., sku_id: _Optional[str] = ..., sale_status: _Optional[_Union[_stock_pb2.SaleStatus, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+    expected_sale_status: _stock_pb2.SaleStatus
+    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., sku_id: _Optional[str] = ..., sale_status: _Optional[_Union[_stock_pb2.SaleStatus, str]] = ..., reason: _Optional[str] = ..., expected_sale_status: _Optional[_Union[_stock_pb2.SaleStatus, str]] = ...) -> None: ...
 
 class SetSaleStatusResponse(_message.Message):
     __slots__ = ("sku",)
@@ -331,18 +335,20 @@ class ExtendReservationResponse(_message.Message):
     def __init__(self, reservation: _Optional[_Union[_reservation_pb2.Reservation, _Mapping]] = ...) -> None: ...
 
 class ResizeReservationRequest(_message.Message):
-    __slots__ = ("tenant_id", "request_id", "reservation_id", "sku_id", "quantity")
+    __slots__ = ("tenant_id", "request_id", "reservation_id", "sku_id", "quantity", "challenge_pass_token")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESERVATION_ID_FIELD_NUMBER: _ClassVar[int]
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    CHALLENGE_PASS_TOKEN_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     request_id: str
     reservation_id: str
     sku_id: str
     quantity: int
-    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., reservation_id: _Optional[str] = ..., sku_id: _Optional[str] = ..., quantity: _Optional[int] = ...) -> None: ...
+    challenge_pass_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., request_id: _Optional[str] = ..., reservation_id: _Optional[str] = ..., sku_id: _Optional[str] = ..., quantity: _Optional[int] = ..., challenge_pass_token: _Optional[str] = ...) -> None: ...
 
 class ResizeReservationResponse(_message.Message):
     __slots__ = ("reservation",)
