@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import grpc
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 from opentelemetry import propagate
 
 from services.runtime.auth import API_KEY_HEADER
@@ -83,3 +85,13 @@ def bare_channel(target: str) -> grpc.aio.Channel:
     """A channel without the interceptors (an intercepted call costs grpc.aio an extra task):
     for a per-request hot path whose every call passes call_metadata() and its own timeout."""
     return grpc.aio.insecure_channel(target, options=_OPTIONS)
+
+
+def refusal_reason(error: grpc.aio.AioRpcError) -> str:
+    """The ErrorInfo reason a StreamStock service refused with, else the status code's name."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    for detail in status.details if status else ():
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info):
+            return str(info.reason)
+    return str(error.code().name)

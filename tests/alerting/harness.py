@@ -26,7 +26,7 @@ from services.alerting.domain.policy import ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
 from services.alerting.service_layer.follow import FOLLOWER, apply_batch
-from services.alerting.service_layer.ports import DeliveryFailed
+from services.alerting.service_layer.ports import DeliveryFailed, SaleStatusChangedMeanwhile
 from services.alerting.service_layer.ticker import tick
 
 SECRET_REF = "hook-key"
@@ -66,12 +66,16 @@ class RecordingSales:
     calls: list[tuple[str, str, ResponseAction, str]] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     failing: bool = False
+    # inventory refuses resumes: someone else changed the status after the pause.
+    status_changed: bool = False
 
     async def set_sale_status(
         self, tenant_id: str, sku_id: str, action: ResponseAction, request_id: str, reason: str
     ) -> None:
         if self.failing:
             raise DeliveryFailed("inventory unavailable")
+        if self.status_changed and action is ResponseAction.RESUME_SALE:
+            raise SaleStatusChangedMeanwhile(f"{sku_id} is STOPPED, not PAUSED")
         self.calls.append((tenant_id, sku_id, action, request_id))
         self.reasons.append(reason)
 

@@ -112,6 +112,24 @@ async def test_a_status_an_operator_set_after_the_pause_is_never_overridden(
     assert "someone else" in resume.detail
 
 
+async def test_a_resume_inventory_refuses_as_changed_meanwhile_is_skipped_not_retried(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    """The operator's change landed after the follower's last look: inventory's compare-and-set
+    refuses the resume (test_inventory_sales.py shows it against the real inventory)."""
+    inventory = await red_paused(harness, recorder, tenant)
+    harness.sales.status_changed = True
+    await harness.feed([inventory.restock("sku-1", 100, at(20))])
+    await harness.dispatch()
+    await harness.dispatch()
+
+    red = await red_alert(harness, tenant)
+    resume = red.action_results[-1]
+    assert (resume.action, resume.status) == (ResponseAction.RESUME_SALE, ActionStatus.SKIPPED)
+    assert "someone else changed the sale status meanwhile" in resume.detail
+    assert "STOPPED" in resume.detail
+
+
 async def test_resume_sale_is_not_a_line_action(start_service, api_keys) -> None:
     service = await start_service("alerting")
     alerting = alerting_service_pb2_grpc.AlertingServiceStub(service.channel)

@@ -6,7 +6,8 @@ import grpc
 from streamstock.inventory.v1 import inventory_service_pb2, inventory_service_pb2_grpc, stock_pb2
 
 from services.alerting.domain.policy import ResponseAction
-from services.alerting.service_layer.ports import DeliveryFailed
+from services.alerting.service_layer.ports import DeliveryFailed, SaleStatusChangedMeanwhile
+from services.runtime.clients import refusal_reason
 
 _STATUS = {
     ResponseAction.PAUSE_SALE: stock_pb2.SALE_STATUS_PAUSED,
@@ -32,7 +33,12 @@ class InventorySales:
             sale_status=_STATUS[action],
             reason=reason[:500],
         )
+        if action is ResponseAction.RESUME_SALE:
+            # Only from the pause: an operator's status set since is never overwritten.
+            request.expected_sale_status = stock_pb2.SALE_STATUS_PAUSED
         try:
             await self.stub.SetSaleStatus(request, timeout=self.deadline)
         except grpc.aio.AioRpcError as error:
+            if refusal_reason(error) == "SALE_STATUS_CHANGED":
+                raise SaleStatusChangedMeanwhile(error.details() or "") from error
             raise DeliveryFailed(f"SetSaleStatus: {error.code().name} {error.details()}") from error

@@ -34,6 +34,7 @@ from services.alerting.service_layer.ports import (
     ReminderSender,
     SaleActionRequest,
     SaleController,
+    SaleStatusChangedMeanwhile,
     Store,
     Wakeup,
 )
@@ -187,15 +188,21 @@ class Dispatcher:
             )
             await self._record_action(request, skipped, None)
             return
-        error = await self._attempt(
-            lambda: self.sales.set_sale_status(
-                request.tenant_id,
-                request.sku_id,
-                request.action,
-                f"alerting:{request.alert_id}:{request.action.name.lower()}",
-                action_reason(claimed.alert),
+        try:
+            error = await self._attempt(
+                lambda: self.sales.set_sale_status(
+                    request.tenant_id,
+                    request.sku_id,
+                    request.action,
+                    f"alerting:{request.alert_id}:{request.action.name.lower()}",
+                    action_reason(claimed.alert),
+                )
             )
-        )
+        except SaleStatusChangedMeanwhile as changed:
+            detail = f"someone else changed the sale status meanwhile: {changed}"
+            skipped = ActionResult(request.action, ActionStatus.SKIPPED, self.clock.now(), detail)
+            await self._record_action(request, skipped, None)
+            return
         now = self.clock.now()
         next_attempt = None
         status = ActionStatus.SUCCEEDED

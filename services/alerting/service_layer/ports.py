@@ -42,6 +42,11 @@ class DeliveryFailed(Exception):
     """A channel refused or could not take a notification; the attempt is retried with backoff."""
 
 
+class SaleStatusChangedMeanwhile(Exception):
+    """inventory refused a resume: the SKU is no longer in the pause alerting set (someone else
+    changed its status after the follower last saw it). Not retried: the resume is skipped."""
+
+
 @dataclass(frozen=True)
 class Notification:
     delivery: Delivery
@@ -65,7 +70,8 @@ class SaleController(Protocol):
     async def set_sale_status(
         self, tenant_id: str, sku_id: str, action: ResponseAction, request_id: str, reason: str
     ) -> None:
-        """Pauses, stops or resumes a SKU's sale in inventory or raises DeliveryFailed."""
+        """Pauses, stops or resumes a SKU's sale in inventory or raises DeliveryFailed; a resume
+        applies only from the pause, else SaleStatusChangedMeanwhile."""
         ...
 
 

@@ -7,8 +7,6 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import grpc
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 from streamstock.inventory.v1 import (
     inventory_service_pb2 as api,
 )
@@ -18,6 +16,7 @@ from streamstock.inventory.v1 import (
     stock_pb2,
 )
 
+from services.runtime.clients import refusal_reason
 from services.sync.domain.errors import InventoryUnavailable
 from services.sync.service_layer.ports import EscrowRefused, HoldView, StockView, hold_order_id
 
@@ -34,22 +33,13 @@ _UNAVAILABLE = (
 _HOLDING_STAGES = (stock_pb2.LOCK_STAGE_CART, stock_pb2.LOCK_STAGE_ORDER)
 
 
-def _reason(error: grpc.aio.AioRpcError) -> str:
-    status = rpc_status.from_call(error)  # type: ignore[arg-type]
-    for detail in status.details if status else ():
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            return info.reason
-    return error.code().name
-
-
 async def _call(call: Awaitable[T]) -> T:
     try:
         return await call
     except grpc.aio.AioRpcError as error:
         if error.code() in _UNAVAILABLE:
             raise InventoryUnavailable(f"inventory: {error.code().name}") from error
-        raise EscrowRefused(_reason(error)) from error
+        raise EscrowRefused(refusal_reason(error)) from error
 
 
 class InventoryEscrow:
