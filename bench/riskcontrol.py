@@ -15,6 +15,7 @@ from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as api
 
 from bench import echo
 from bench.harness import ADMIN_KEY, Load, closed_loop, servers, start_process, write_section
+from bench.inventory import _cpu_seconds
 from tools.devstack.dev_keys import SERVICE_KEY
 
 CONCURRENCY = 64
@@ -106,6 +107,52 @@ async def _assess_load(address: str, run: str) -> Load:
         return await closed_loop(f"R: Assess ({run})", assess, CONCURRENCY, SECONDS)
 
 
+ASSESS_BATCH = f"/{api.DESCRIPTOR.services_by_name['RiskControlService'].full_name}/AssessBatch"
+# AssessBatch as inventory sends it at load: the holds of one tenant that queue while a batch is
+# out; BATCH attempts per call and CONCURRENCY attempts in flight, as in the Assess load.
+BATCH = 16
+
+
+def _batch(run: str, first: int, rng: random.Random) -> bytes:
+    requests = []
+    for n in range(first, first + BATCH):
+        request = _attempt(n, rng)
+        request.request_id = f"{run}-{n}"
+        requests.append(request)
+    return api.AssessBatchRequest(tenant_id=TENANT, requests=requests).SerializeToString()
+
+
+async def _assess_batch_load(address: str, run: str) -> Load:
+    """Figures per attempt: each call's latency counts for each of its attempts."""
+    rng = random.Random(4)
+    prepared = [_batch(run, first, rng) for first in range(0, PREPARED, BATCH)]
+    async with grpc.aio.insecure_channel(address) as channel:
+        call = channel.unary_unary(ASSESS_BATCH)
+        sequence = itertools.count()
+
+        async def assess(_: int) -> bool:
+            n = next(sequence)
+            body = prepared[n] if n < len(prepared) else _batch(run, n * BATCH, rng)
+            try:
+                await call(body, metadata=(("x-api-key", SERVICE_KEY),), timeout=TIMEOUT)
+                return True
+            except grpc.aio.AioRpcError as error:
+                if error.code() is not grpc.StatusCode.UNAVAILABLE:
+                    raise
+                return False
+
+        await closed_loop("warm-up", assess, CONCURRENCY // BATCH, 1.0)
+        calls = await closed_loop("calls", assess, CONCURRENCY // BATCH, SECONDS)
+    return Load(
+        f"RB: AssessBatch of {BATCH} ({run}), per attempt",
+        calls.completed * BATCH,
+        calls.ok * BATCH,
+        calls.seconds,
+        calls.p50_ms,
+        calls.p99_ms,
+    )
+
+
 def _row(load: Load) -> str:
     return (
         f"| {load.name} | {load.per_second:,.0f} | {load.p50_ms:.2f} | {load.p99_ms:.2f} |"
@@ -124,6 +171,9 @@ def run() -> str:
         try:
             a = asyncio.run(_echo_load(echo_p.address))
             r = asyncio.run(_assess_load(risk_p.address, "crowd"))
+            cpu = _cpu_seconds(risk_p.popen.pid)
+            rb = asyncio.run(_assess_batch_load(risk_p.address, "batch"))
+            batch_cpu = _cpu_seconds(risk_p.popen.pid) - cpu
             rss = risk_p.peak_rss_mb
         finally:
             for process in processes:
@@ -146,10 +196,15 @@ def run() -> str:
         "|---|---|---|---|---|---|",
         _row(a),
         _row(r),
+        _row(rb),
         "",
         "| target | ratio | met |",
         "|---|---|---|",
         *(f"| {name} | {ratio:.2f} | {'yes' if met else 'NO'} |" for name, ratio, met in checks),
+        (
+            f"| AssessBatch attempts/s (x A) | {rb.per_second / a.per_second:.2f} |"
+            f" riskcontrol CPU {batch_cpu / max(rb.completed, 1) * 1e6:,.0f} us per attempt |"
+        ),
         f"| riskcontrol peak RSS | {rss:.0f} MB | - |",
     ]
     return "\n".join(lines)

@@ -1,12 +1,14 @@
 """riskcontrol's assessment of buyer holds over gRPC, within the SKU's risk deadline (20 ms by
 default).
 
-The holds that ask during one turn of the event loop go to riskcontrol as one AssessBatch per
-tenant: at flash-sale load a call per hold costs riskcontrol more in RPC handling than in
-assessing, and the holds would wait in its queue past their deadline. Each hold still waits for its
-own answer only until its own deadline, then the SKU's fail mode decides, as with a call of its
-own. Calls go on a bare channel (no interceptor task) with the key, trace and deadline passed
-directly. An overloaded riskcontrol fails thousands of holds a second: failures are logged once per
+Holds are assessed in batches, one AssessBatch per tenant: at flash-sale load a call per hold
+costs riskcontrol more in RPC handling than in assessing, and the holds wait in its queue past
+their deadline. Holds join their tenant's queue; while fewer than MAX_IN_FLIGHT batches of the
+tenant are out, the queue goes at the end of the event-loop turn, otherwise when a batch comes
+back: alone, a hold waits for nothing; under load, batches grow with the load. Each hold waits for
+its own answer only until its own deadline, then the SKU's fail mode decides, as with a call of its
+own (a hold whose deadline passed in the queue is not sent). Calls go on a bare channel (no
+interceptor task) with the key, trace and deadline passed directly. An overloaded riskcontrol fails thousands of holds a second: failures are logged once per
 LOG_EVERY_SECONDS with their count, not one line each.
 """
 
@@ -65,6 +67,8 @@ class FailureLog:
 
 # Holds of one tenant sent in one AssessBatch at most (riskcontrol's cap).
 MAX_BATCH = 256
+# AssessBatch calls of one tenant out at once; the holds that arrive meanwhile wait for the next.
+MAX_IN_FLIGHT = 2
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
 
 
@@ -82,7 +86,8 @@ class GrpcRiskAssessor:
         self._stub = rpc.RiskControlServiceStub(channel)
         self._api_key = api_key
         self._failures = FailureLog()
-        self._pending: dict[str, list[_Waiting]] = {}
+        self._queues: dict[str, list[_Waiting]] = {}
+        self._in_flight: Counter[str] = Counter()
         self._sending: set[asyncio.Task[None]] = set()
 
     async def assess(
@@ -98,9 +103,11 @@ class GrpcRiskAssessor:
             loop.create_future(),
             loop.time() + check.deadline.total_seconds(),
         )
-        if not self._pending:
-            loop.call_soon(self._send_pending)
-        self._pending.setdefault(attempt.tenant_id, []).append(waiting)
+        tenant_id = attempt.tenant_id
+        queue = self._queues.setdefault(tenant_id, [])
+        queue.append(waiting)
+        if len(queue) == 1 and self._in_flight[tenant_id] < MAX_IN_FLIGHT:
+            loop.call_soon(self._dispatch, tenant_id)
         try:
             async with asyncio.timeout_at(waiting.expires_at):
                 response = await waiting.answer
@@ -113,15 +120,25 @@ class GrpcRiskAssessor:
             challenge_id=response.challenge.challenge_id,
         )
 
-    def _send_pending(self) -> None:
-        pending, self._pending = self._pending, {}
-        for tenant_id, waiting in pending.items():
-            for start in range(0, len(waiting), MAX_BATCH):
-                task = asyncio.create_task(
-                    self._send(tenant_id, waiting[start : start + MAX_BATCH])
-                )
-                self._sending.add(task)
-                task.add_done_callback(self._sending.discard)
+    def _dispatch(self, tenant_id: str) -> None:
+        """Sends the tenant's waiting holds, as many batches as slots are free."""
+        while self._in_flight[tenant_id] < MAX_IN_FLIGHT:
+            waiting = [w for w in self._queues.pop(tenant_id, ()) if not w.answer.done()]
+            if not waiting:
+                return
+            if len(waiting) > MAX_BATCH:
+                self._queues[tenant_id] = waiting[MAX_BATCH:]
+            self._in_flight[tenant_id] += 1
+            task = asyncio.create_task(self._send(tenant_id, waiting[:MAX_BATCH]))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+            task.add_done_callback(lambda _: self._sent(tenant_id))
+
+    def _sent(self, tenant_id: str) -> None:
+        self._in_flight[tenant_id] -= 1
+        if not self._in_flight[tenant_id]:
+            del self._in_flight[tenant_id]
+        self._dispatch(tenant_id)
 
     async def _send(self, tenant_id: str, batch: list[_Waiting]) -> None:
         # The call lasts as long as the most patient hold waits; the others stop at their own.
