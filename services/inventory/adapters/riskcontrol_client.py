@@ -8,8 +8,9 @@ tenant are out, the queue goes at the end of the event-loop turn, otherwise when
 back: alone, a hold waits for nothing; under load, batches grow with the load. Each hold waits for
 its own answer only until its own deadline, then the SKU's fail mode decides, as with a call of its
 own (a hold whose deadline passed in the queue is not sent). Calls go on a bare channel (no
-interceptor task) with the key, trace and deadline passed directly. An overloaded riskcontrol fails thousands of holds a second: failures are logged once per
-LOG_EVERY_SECONDS with their count, not one line each.
+interceptor task) with the key, trace and deadline passed directly. An overloaded riskcontrol
+fails thousands of holds a second: failures are logged once per LOG_EVERY_SECONDS with their
+count, not one line each.
 """
 
 from __future__ import annotations
