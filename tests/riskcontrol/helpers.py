@@ -52,7 +52,20 @@ class Risk:
     admin_key: str = ""
     host: Any = None
 
-    async def assess(
+    async def assess(self, user: str, order: str, **details: Any) -> pb.AssessResponse:
+        """One Assess call; `details` as for `request`, plus `timeout`."""
+        timeout = details.pop("timeout", 5.0)
+        request = self.request(user, order, **details)
+        return await self.stub.Assess(request, metadata=SERVICE_KEY, timeout=timeout)
+
+    async def assess_batch(
+        self, requests: Sequence[pb.AssessRequest], timeout: float = 5.0
+    ) -> list[pb.AssessBatchResult]:
+        batch = pb.AssessBatchRequest(tenant_id=self.tenant_id, requests=list(requests))
+        response = await self.stub.AssessBatch(batch, metadata=SERVICE_KEY, timeout=timeout)
+        return list(response.results)
+
+    def request(
         self,
         user: str,
         order: str,
@@ -69,8 +82,8 @@ class Risk:
         mode: int = assessment_pb2.ENFORCEMENT_MODE_ENFORCE,
         request_id: str = "",
         lines: Sequence[assessment_pb2.AttemptLine] = (),
-        timeout: float = 5.0,
-    ) -> pb.AssessResponse:
+    ) -> pb.AssessRequest:
+        """An AssessRequest of this tenant, as inventory builds it for a hold."""
         attempt = assessment_pb2.Attempt(
             kind=kind,
             lines=list(lines)
@@ -87,13 +100,12 @@ class Risk:
             device_id=device,
             challenge_pass_token=token,
         )
-        request = pb.AssessRequest(
+        return pb.AssessRequest(
             tenant_id=self.tenant_id,
             request_id=request_id or f"as-{next(_counter)}-{uuid.uuid4().hex[:8]}",
             attempt=attempt,
             caller_mode=mode,
         )
-        return await self.stub.Assess(request, metadata=SERVICE_KEY, timeout=timeout)
 
     async def call(
         self, method: str, request: object, timeout: float = 5.0, *, admin: bool = False
