@@ -120,8 +120,8 @@ class RiskControlServiceServicer:
         """Assess scores one reservation attempt (all lines of one inventory Reserve, Purchase or quantity
         increase) and returns ALLOW, CHALLENGE or BLOCK with the score and every contributing reason,
         and counts the attempt in the signals; an attempt blocked on a key does not inflate that key's
-        counters. inventory calls it on every hold of a SKU whose risk mode is SHADOW or ENFORCE, with
-        a tight deadline (20 ms by default). A retry with the same request_id returns the original
+        counters. inventory asks on every hold of a SKU whose risk mode is SHADOW or ENFORCE, with a
+        tight deadline (20 ms by default), through AssessBatch. A retry with the same request_id returns the original
         decision and counts nothing twice; inventory may reuse the hold's own request_id. An attempt
         carrying a valid pass token turns CHALLENGE into ALLOW once. Errors: SIGNAL_STORE_UNAVAILABLE
         or RULES_UNAVAILABLE (UNAVAILABLE, answered within the deadline so the caller applies its
