@@ -112,16 +112,47 @@ WITH logged AS (
   SELECT alert_id, max(sequence) AS sequence FROM logged GROUP BY alert_id
 )
 INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
-                    pending_time, sequence, body)
+                    pending_time, fire_time, sequence, body)
 SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
-       a.pending_time, coalesce(l.sequence, 0), a.body::json
+       a.pending_time, a.fire_time, coalesce(l.sequence, 0), a.body::json
 FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::smallint[],
-            $12::bool[], $13::timestamptz[], $14::text[])
-  AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body)
+            $12::bool[], $13::timestamptz[], $14::text[], $15::timestamptz[])
+  AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body,
+       fire_time)
 LEFT JOIN last_change l USING (alert_id)
 ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCLUDED.acknowledged,
-  body = EXCLUDED.body,
+  fire_time = EXCLUDED.fire_time, body = EXCLUDED.body,
   sequence = CASE WHEN EXCLUDED.sequence > 0 THEN EXCLUDED.sequence ELSE alerts.sequence END
+"""
+_LIVE_PLAN = "p.start_time <= $1 AND least(p.ended_time, p.end_time) > $1"
+# The SKUs with an open alert that time alone may change (see Transaction.due_tick_skus): quiet
+# ones, alerts the follower does not evaluate (a session whose plan is not live, a SKU-wide alert
+# while a plan is live), and firing alerts whose next repeat (in whole intervals from the fire
+# time, the SKU's policy or else the tenant's, else the default) came due after repeats_since.
+_DUE_TICK_SKUS = f"""
+SELECT DISTINCT a.tenant_id, a.sku_id
+FROM alerts a
+LEFT JOIN sku_levels l USING (tenant_id, sku_id)
+WHERE a.state <> 3 AND (
+  l.observed_at IS NULL OR l.observed_at < $2
+  OR (a.session_id <> '' AND NOT EXISTS (
+        SELECT 1 FROM plans p WHERE p.tenant_id = a.tenant_id AND p.sku_id = a.sku_id
+        AND p.session_id = a.session_id AND {_LIVE_PLAN}))
+  OR (a.session_id = '' AND EXISTS (
+        SELECT 1 FROM plans p WHERE p.tenant_id = a.tenant_id AND p.sku_id = a.sku_id
+        AND {_LIVE_PLAN}))
+  OR (a.state = 2 AND NOT a.acknowledged AND a.fire_time IS NOT NULL AND EXISTS (
+        SELECT 1 FROM (SELECT coalesce((
+            SELECT (p.body ->> 'repeat_interval')::float8 FROM alert_policies p
+            WHERE p.tenant_id = a.tenant_id AND p.sku_id IN (a.sku_id, '')
+            ORDER BY p.sku_id DESC LIMIT 1), $4) AS seconds) r
+        WHERE r.seconds > 0
+        AND floor(extract(epoch FROM $1 - a.fire_time) / r.seconds) >= 1
+        AND ($3::timestamptz IS NULL
+             OR floor(extract(epoch FROM $1 - a.fire_time) / r.seconds)
+                > greatest(0, floor(extract(epoch FROM $3 - a.fire_time) / r.seconds)))))
+)
+ORDER BY 1, 2
 """
 _SALE_STATUS_COLUMNS = (
     *_KEY,
@@ -203,9 +234,15 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             )
         return context
 
-    async def open_alert_skus(self) -> list[SkuKey]:
+    async def due_tick_skus(
+        self,
+        now: datetime,
+        quiet_before: datetime,
+        repeats_since: datetime | None,
+        default_repeat: timedelta,
+    ) -> list[SkuKey]:
         rows = await self.conn.fetch(
-            "SELECT DISTINCT tenant_id, sku_id FROM alerts WHERE state <> 3 ORDER BY 1, 2"
+            _DUE_TICK_SKUS, now, quiet_before, repeats_since, default_repeat.total_seconds()
         )
         return [(row["tenant_id"], row["sku_id"]) for row in rows]
 
@@ -332,6 +369,7 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             [a.acknowledgement is not None for a in alerts],
             [a.pending_time for a in alerts],
             [body(a) for a in alerts],
+            [a.fire_time for a in alerts],
         )
 
     async def _save_deliveries(self, writes: Writes, now: datetime) -> None:

@@ -100,8 +100,9 @@ class EventFold:
 
     def _evaluate_without_plan(self, key: SkuKey, event: StockEvent) -> None:
         policy = self.policy(key)
-        if not any(line.low_stock_units > 0 for line in policy.tier_lines):
-            return
+        lines = any(line.low_stock_units > 0 for line in policy.tier_lines)
+        if not lines and not self.context.open_alerts.get((*key, "")):
+            return  # no line to cross and nothing open to resolve
         measure = measure_without_plan(event.levels.sellable, event.occur_time)
         self._evaluate((*key, ""), policy, measure)
 
