@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.alerting.domain.alerts import ActionResult, Alert, AlertChange
@@ -176,8 +176,19 @@ class Transaction(Protocol):
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
     ) -> FollowContext: ...
 
-    async def open_alert_skus(self) -> list[SkuKey]:
-        """The SKUs with an open alert, in order (the ticker goes through them in slices)."""
+    async def due_tick_skus(
+        self,
+        now: datetime,
+        quiet_before: datetime,
+        repeats_since: datetime | None,
+        default_repeat: timedelta,
+    ) -> list[SkuKey]:
+        """The SKUs with an open alert that time alone may change now, in order (the ticker goes
+        through them in slices): those without an event since `quiet_before` (the follower
+        evaluates the others at each of their events), those with an open alert the follower
+        does not evaluate (a session alert whose plan is not live, a SKU-wide alert while a plan
+        is live), and those with a firing, unacknowledged alert whose next repeat came due after
+        `repeats_since` (None: any repeat due; `default_repeat` where no policy is stored)."""
         ...
 
     async def load_open_context(self, now: datetime, keys: Sequence[SkuKey]) -> FollowContext:
