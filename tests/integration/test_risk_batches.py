@@ -7,12 +7,15 @@ import asyncio
 from collections import Counter
 
 import grpc
-from streamstock.inventory.v1 import inventory_service_pb2_grpc
 
-from tests.conftest import API_KEYS, RunningService, StartService, forget_riskcontrol_cursor
-from tests.integration.test_inventory_with_riskcontrol import ENFORCE, buyer
-from tests.inventory.conftest import Client, reason_of, seconds, unique
-from tools.devstack.ports import LOOPBACK, free_ports
+from tests.conftest import RunningService, StartService
+from tests.integration.test_inventory_with_riskcontrol import (
+    ENFORCE,
+    acme_client,
+    buyer,
+    start_services,
+)
+from tests.inventory.conftest import reason_of, seconds, unique
 
 GENUINE = 40
 
@@ -29,21 +32,8 @@ def handled(risk: RunningService, method: str) -> float:
 async def test_concurrent_holds_are_assessed_in_batches_and_hoarders_are_stopped(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    await forget_riskcontrol_cursor(postgres_dsn)
-    inventory_port, risk_port = free_ports(2)
-    risk = await start_service(
-        "riskcontrol",
-        grpc_port=risk_port,
-        peers={"inventory": f"{LOOPBACK}:{inventory_port}"},
-    )
-    inventory = await start_service(
-        "inventory", grpc_port=inventory_port, peers={"riskcontrol": f"{LOOPBACK}:{risk_port}"}
-    )
-    client = Client(
-        inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel),
-        "acme",
-        API_KEYS.acme_admin,
-    )
+    inventory, risk = await start_services(start_service, postgres_dsn)
+    client = acme_client(inventory)
     # A wide deadline: this test judges decisions, not speed (the benchmark judges speed).
     sku = await client.create_sku(1000, risk_deadline=seconds(5), per_user_limit=2, **ENFORCE)
 

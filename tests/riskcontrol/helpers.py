@@ -32,15 +32,19 @@ def new_tenant() -> str:
     return f"t{uuid.uuid4().hex[:10]}"
 
 
-def error_reason(error: grpc.aio.AioRpcError) -> str:
+def error_info(error: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo:
     status = rpc_status.from_call(error)
     assert status is not None
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
-            return info.reason
+            return info
     raise AssertionError("no ErrorInfo in the status")
+
+
+def error_reason(error: grpc.aio.AioRpcError) -> str:
+    return str(error_info(error).reason)
 
 
 @dataclass
@@ -52,10 +56,11 @@ class Risk:
     admin_key: str = ""
     host: Any = None
 
-    async def assess(self, user: str, order: str, **details: Any) -> pb.AssessResponse:
-        """One Assess call; `details` as for `request`, plus `timeout`."""
-        timeout = details.pop("timeout", 5.0)
-        request = self.request(user, order, **details)
+    async def assess(
+        self, user: str, order: str, *details: Any, timeout: float = 5.0, **named: Any
+    ) -> pb.AssessResponse:
+        """One Assess call of the attempt `request` builds from the same arguments."""
+        request = self.request(user, order, *details, **named)
         return await self.stub.Assess(request, metadata=SERVICE_KEY, timeout=timeout)
 
     async def assess_batch(
