@@ -5,9 +5,11 @@ Holds are assessed in batches, one AssessBatch per tenant: at flash-sale load a 
 costs riskcontrol more in RPC handling than in assessing, and the holds wait in its queue past
 their deadline. Holds join their tenant's queue; while fewer than MAX_IN_FLIGHT batches of the
 tenant are out, the queue goes at the end of the event-loop turn, otherwise when a batch comes
-back: alone, a hold waits for nothing; under load, batches grow with the load. Each hold waits for
-its own answer only until its own deadline, then the SKU's fail mode decides, as with a call of its
-own (a hold whose deadline passed in the queue is not sent). Calls go on a bare channel (no
+back: alone, a hold waits for nothing; under load, batches grow with the load. A hold gets its
+answer only within its own deadline, then the SKU's fail mode decides, as with a call of its own:
+in the queue a timer of its deadline waits for it (a hold whose deadline passed is not sent); once
+sent, the call's gRPC deadline is the earliest deadline of its batch, so no hold of it waits longer
+than its own. Calls go on a bare channel (no
 interceptor task) with the key, trace and deadline passed directly. An overloaded riskcontrol
 fails thousands of holds a second: failures are logged once per LOG_EVERY_SECONDS with their
 count, not one line each.
@@ -73,13 +75,15 @@ MAX_IN_FLIGHT = 2
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Waiting:
-    """A hold waiting for its assessment until `expires_at` (event-loop time)."""
+    """A hold waiting for its assessment until `expires_at` (event-loop time); `queued` is the
+    timer of its deadline while it waits to be sent."""
 
     request: riskcontrol_service_pb2.AssessRequest
     answer: asyncio.Future[riskcontrol_service_pb2.AssessResponse]
     expires_at: float
+    queued: asyncio.Timeout | None = None
 
 
 class GrpcRiskAssessor:
@@ -110,7 +114,7 @@ class GrpcRiskAssessor:
         if len(queue) == 1 and self._in_flight[tenant_id] < MAX_IN_FLIGHT:
             loop.call_soon(self._dispatch, tenant_id)
         try:
-            async with asyncio.timeout_at(waiting.expires_at):
+            async with asyncio.timeout_at(waiting.expires_at) as waiting.queued:
                 response = await waiting.answer
         except TimeoutError as error:
             raise RiskAssessorUnavailable(grpc.StatusCode.DEADLINE_EXCEEDED.name) from error
@@ -124,13 +128,23 @@ class GrpcRiskAssessor:
     def _dispatch(self, tenant_id: str) -> None:
         """Sends the tenant's waiting holds, as many batches as slots are free."""
         while self._in_flight[tenant_id] < MAX_IN_FLIGHT:
-            waiting = [w for w in self._queues.pop(tenant_id, ()) if not w.answer.done()]
+            now = asyncio.get_running_loop().time()
+            waiting = []
+            for w in self._queues.pop(tenant_id, ()):
+                if w.expires_at <= now:
+                    _fail(w, grpc.StatusCode.DEADLINE_EXCEEDED)
+                elif not w.answer.done():
+                    waiting.append(w)
             if not waiting:
                 return
             if len(waiting) > MAX_BATCH:
                 self._queues[tenant_id] = waiting[MAX_BATCH:]
+            batch = waiting[:MAX_BATCH]
+            for w in batch:
+                if w.queued is not None:
+                    w.queued.reschedule(None)  # the call's deadline takes over
             self._in_flight[tenant_id] += 1
-            task = asyncio.create_task(self._send(tenant_id, waiting[:MAX_BATCH]))
+            task = asyncio.create_task(self._send(tenant_id, batch))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
             task.add_done_callback(lambda _: self._sent(tenant_id))
@@ -142,8 +156,14 @@ class GrpcRiskAssessor:
         self._dispatch(tenant_id)
 
     async def _send(self, tenant_id: str, batch: list[_Waiting]) -> None:
-        # The call lasts as long as the most patient hold waits; the others stop at their own.
-        timeout = max(w.expires_at for w in batch) - asyncio.get_running_loop().time()
+        try:
+            await self._answer(tenant_id, batch)
+        finally:
+            for waiting in batch:  # nothing left waiting, whatever happened (none if answered)
+                _fail(waiting, grpc.StatusCode.CANCELLED)
+
+    async def _answer(self, tenant_id: str, batch: list[_Waiting]) -> None:
+        timeout = min(w.expires_at for w in batch) - asyncio.get_running_loop().time()
         try:
             response = await self._stub.AssessBatch(
                 riskcontrol_service_pb2.AssessBatchRequest(
@@ -171,7 +191,7 @@ class GrpcRiskAssessor:
 
 
 def _fail(waiting: _Waiting, code: grpc.StatusCode) -> None:
-    if not waiting.answer.done():  # unless the hold stopped waiting (its deadline passed)
+    if not waiting.answer.done():  # unless answered, or the hold stopped waiting in the queue
         waiting.answer.set_exception(RiskAssessorUnavailable(code.name))
 
 
