@@ -114,12 +114,19 @@ SELECT
     AS reminder_settings,
   ARRAY(SELECT t FROM sku_sale_status t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS sale_status
 """
-_SAVE_ALERTS = """
-WITH logged AS (
+# WatchAlerts reads the change log in sequence order, so sequences must become visible in that
+# order: a writer takes a transaction lock before it draws its sequences and keeps it until it
+# commits (the follower and the dispatcher, recording a sale action's result, write changes
+# concurrently; without it a change committed after a higher sequence was read is never streamed).
+_CHANGE_LOG_LOCK = 0x616C6572  # any fixed key of alerting's own
+_SAVE_ALERTS = f"""
+WITH ordered AS MATERIALIZED (
+  SELECT pg_advisory_xact_lock({_CHANGE_LOG_LOCK}) WHERE cardinality($1::text[]) > 0
+), logged AS (
   INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)
   SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::json
   FROM unnest($1::text[], $2::text[], $3::smallint[], $5::text[]) WITH ORDINALITY
-    AS c(tenant_id, alert_id, change, body, position)
+    AS c(tenant_id, alert_id, change, body, position), ordered
   ORDER BY c.position
   RETURNING alert_id, sequence
 ), last_change AS (
