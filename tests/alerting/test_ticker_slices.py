@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from alerting.configuration import WEBHOOK_NOW, configure_session, receiver, session_plan
-from alerting.harness import SESSION_START, Harness
+from alerting.harness import SESSION_START, Harness, ManualClock
 from alerting.http_recorder import HttpRecorder
 from alerting.scripted_inventory import ScriptedInventory
+from services.alerting.adapters.inventory_events import decode
 from services.alerting.domain.policy import DEFAULT_REPEAT_INTERVAL, AlertPolicy
 from services.alerting.service_layer import ticker
-from services.alerting.service_layer.follow import LATEST_VALUES_REFRESH
+from services.alerting.service_layer.follow import LATEST_VALUES_REFRESH, Handoff, apply_batch
 from services.alerting.service_layer.ports import Page
 
 SKUS = ("sku-1", "sku-2", "sku-3")
@@ -81,7 +82,7 @@ async def test_the_ticker_stores_values_only_when_they_are_stale(
 async def due_skus(harness: Harness, now: datetime, repeats_since: datetime | None) -> set[str]:
     async with harness.store.transaction() as tx:
         keys = await tx.due_tick_skus(
-            now, now - LATEST_VALUES_REFRESH, repeats_since, DEFAULT_REPEAT_INTERVAL
+            now, LATEST_VALUES_REFRESH, repeats_since, DEFAULT_REPEAT_INTERVAL
         )
     return {sku for _, sku in keys}
 
@@ -131,3 +132,19 @@ async def test_the_periodic_ticker_sends_each_repeat_once(
         await harness.dispatch()
     repeats = [r for r in recorder.received if r.document["kind"] == "REPEAT"]
     assert len(repeats) == 2 * len(SKUS)
+
+
+async def test_a_follower_running_behind_does_not_make_selling_skus_quiet(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = await crossed(harness, recorder, tenant)
+    sold_at = harness.clock.advance(timedelta(minutes=1))
+    behind = ManualClock(sold_at + timedelta(seconds=10))  # applied 10 s after it happened
+    handoff = Handoff(behind, timedelta(seconds=30), lambda claimed: None)
+    events = [decode(inventory.hold(sku, f"late-{sku}", 1, sold_at)) for sku in ("sku-1", "sku-2")]
+    await apply_batch(harness.store, harness.ids, events, harness.follower, handoff)
+
+    # By the clock sku-1 and sku-2 have been silent for 10 s; by the stream, for no time at all.
+    assert await due_skus(harness, behind.now(), None) == {"sku-3"}
+    later = behind.advance(LATEST_VALUES_REFRESH * 2)
+    assert await due_skus(harness, later, None) == set(SKUS)

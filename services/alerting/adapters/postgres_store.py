@@ -77,7 +77,12 @@ _LOCK_CHECKPOINT = (
 # with the catalogue), so these transactions plan without sequential scans. set_config(..., true)
 # is SET LOCAL: it lasts until the transaction ends.
 _BY_KEY = "set_config('enable_seqscan', 'off', true)"
-_CHECKPOINT_COLUMNS = (("follower", "text"), ("last_sequence", "bigint"))
+_CHECKPOINT_COLUMNS = (
+    ("follower", "text"),
+    ("last_sequence", "bigint"),
+    ("event_time", "timestamptz"),
+    ("applied_time", "timestamptz"),
+)
 _BATCH_KEYS = "unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
 # An open alert whose sale action is pending (status 1) may get the action's result from the
 # dispatcher at any moment: the follower and the ticker lock such an alert when they read it, and the
@@ -109,12 +114,19 @@ SELECT
     AS reminder_settings,
   ARRAY(SELECT t FROM sku_sale_status t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS sale_status
 """
-_SAVE_ALERTS = """
-WITH logged AS (
+# WatchAlerts reads the change log in sequence order, so sequences must become visible in that
+# order: a writer takes a transaction lock before it draws its sequences and keeps it until it
+# commits (the follower and the dispatcher, recording a sale action's result, write changes
+# concurrently; without it a change committed after a higher sequence was read is never streamed).
+_CHANGE_LOG_LOCK = 0x616C6572  # any fixed key of alerting's own
+_SAVE_ALERTS = f"""
+WITH ordered AS MATERIALIZED (
+  SELECT pg_advisory_xact_lock({_CHANGE_LOG_LOCK}) WHERE cardinality($1::text[]) > 0
+), logged AS (
   INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)
   SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::json
   FROM unnest($1::text[], $2::text[], $3::smallint[], $5::text[]) WITH ORDINALITY
-    AS c(tenant_id, alert_id, change, body, position)
+    AS c(tenant_id, alert_id, change, body, position), ordered
   ORDER BY c.position
   RETURNING alert_id, sequence
 ), last_change AS (
@@ -135,7 +147,7 @@ ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCL
 """
 _LIVE_PLAN = "p.start_time <= $1 AND least(p.ended_time, p.end_time) > $1"
 # The SKUs with an open alert that time alone may change (see Transaction.due_tick_skus): quiet
-# ones, alerts the follower does not evaluate (a session whose plan is not live, a SKU-wide alert
+# ones (by the stream's clock: the clock less the follower's delay at its last batch), alerts the follower does not evaluate (a session whose plan is not live, a SKU-wide alert
 # while a plan is live), and firing alerts whose next repeat (in whole intervals from the fire
 # time, the SKU's policy or else the tenant's, else the default) came due after repeats_since.
 _DUE_TICK_SKUS = f"""
@@ -143,7 +155,9 @@ SELECT DISTINCT a.tenant_id, a.sku_id
 FROM alerts a
 LEFT JOIN sku_levels l USING (tenant_id, sku_id)
 WHERE a.state <> 3 AND (
-  l.observed_at IS NULL OR l.observed_at < $2
+  l.observed_at IS NULL OR l.observed_at < $2::timestamptz - coalesce((
+    SELECT greatest(c.applied_time - c.event_time, '0'::interval) FROM follower_checkpoints c
+    WHERE c.applied_time IS NOT NULL ORDER BY c.applied_time DESC LIMIT 1), '0'::interval)
   OR (a.session_id <> '' AND NOT EXISTS (
         SELECT 1 FROM plans p WHERE p.tenant_id = a.tenant_id AND p.sku_id = a.sku_id
         AND p.session_id = a.session_id AND {_LIVE_PLAN}))
@@ -247,12 +261,12 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
     async def due_tick_skus(
         self,
         now: datetime,
-        quiet_before: datetime,
+        quiet: timedelta,
         repeats_since: datetime | None,
         default_repeat: timedelta,
     ) -> list[SkuKey]:
         rows = await self.conn.fetch(
-            _DUE_TICK_SKUS, now, quiet_before, repeats_since, default_repeat.total_seconds()
+            _DUE_TICK_SKUS, now, now - quiet, repeats_since, default_repeat.total_seconds()
         )
         return [(row["tenant_id"], row["sku_id"]) for row in rows]
 

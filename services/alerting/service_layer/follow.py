@@ -274,7 +274,11 @@ async def _apply(
     writes = fold.writes
     for tenant_id, alert_id in fold.late_pauses:
         await _resume_late_pause(tx, writes, tenant_id, alert_id, max(times))
-    writes.checkpoint = (follower, fresh[-1].sequence)
+    # The follower's delay (from the handoff's clock; without one, none) lets the ticker judge
+    # quiet SKUs by the stream's clock.
+    newest = fresh[-1]
+    applied = handoff.clock.now() if handoff else newest.occur_time
+    writes.checkpoint = (follower, newest.sequence, newest.occur_time, applied)
     await add_resolutions(tx, writes, context.receivers, max(times))
     await tx.save_writes(writes, max(times))
     claimed = await _claim_due(tx, fold, handoff, max(times)) if handoff else []

@@ -85,7 +85,7 @@ async def tick(
     50 to 150 ms per slice during a flash sale (1,000 SKUs, 3,000 open alerts)."""
     async with store.transaction() as tx:
         keys = await tx.due_tick_skus(
-            now, now - LATEST_VALUES_REFRESH, repeats_since, DEFAULT_REPEAT_INTERVAL
+            now, LATEST_VALUES_REFRESH, repeats_since, DEFAULT_REPEAT_INTERVAL
         )
     for start in range(0, len(keys), TICK_SKUS):
         await _tick_skus(store, ids, now, keys[start : start + TICK_SKUS])
