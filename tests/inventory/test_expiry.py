@@ -1,6 +1,7 @@
 """Expiry of holds with lines on several SKUs, through the gRPC API on a manual clock (no
 background sweeper): reads never count a due hold, a change of any of its SKUs returns that
-SKU's line first, the sweeper books what is left, and every line is booked exactly once."""
+SKU's line first, the sweeper books what is left (a sweep passes by the holds another
+transaction has locked), and every line is booked exactly once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import asyncpg
 import grpc
 import pytest
 from streamstock.inventory.v1 import inventory_service_pb2 as api
@@ -17,7 +19,13 @@ from streamstock.inventory.v1.inventory_service_pb2_grpc import InventoryService
 
 from tests.conftest import API_KEYS
 from tests.inventory import sync_api
-from tests.inventory.books import assert_books_balance, ledger_of, reasons_by_reference
+from tests.inventory.books import (
+    assert_books_balance,
+    ledger_of,
+    ledger_totals,
+    reasons_by_reference,
+    swept,
+)
 from tests.inventory.conftest import Client, seconds, unique
 from tests.inventory.outcomes import attempt, refusals
 from tests.inventory.sync_api import ManualClock
@@ -105,6 +113,40 @@ async def test_a_change_of_either_sku_returns_its_line_of_a_due_hold_on_two_skus
     for sku in (shoes, socks):
         assert len(await expiries_of(clocked, sku)) == 1
         await assert_books_balance(clocked, sku)
+
+
+async def test_a_sweep_passes_a_locked_due_hold_that_reads_already_show_expired(
+    manual_clock: ManualClock, clocked: Client, postgres_dsn: str
+) -> None:
+    """A due hold another transaction has locked (a sweeper's batch between its claim and its
+    commit) is skipped by a sweep. Reads show it EXPIRED and its units unreserved all along,
+    though its SKU's books still reserve them: only the ledger tells that it is not yet booked.
+    Once the lock is gone, a later sweep books it, once."""
+    sku = await clocked.create_sku(5, hold_ttl=seconds(TTL))
+    held = await clocked.hold(sku, 2)
+    manual_clock.advance(timedelta(seconds=TTL))
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT 1 FROM inventory.reservations WHERE tenant_id = 'acme'"
+                " AND reservation_id = $1 FOR UPDATE",
+                held.reservation_id,
+            )
+            assert (await clocked.call("SweepExpired")).expired == 0
+            assert (await reservation(clocked, held.reservation_id)).state == EXPIRED
+            assert (await clocked.stock(sku)).reserved == 0
+            assert await expiries_of(clocked, sku) == {}
+            assert ledger_totals(await ledger_of(clocked, sku))["reserved"] == 2
+    finally:
+        await conn.close()
+    assert await swept(clocked, sku) == 1
+    assert await expiries_of(clocked, sku) == {
+        held.reservation_id: ["LEDGER_REASON_RESERVE", "LEDGER_REASON_EXPIRE"]
+    }
+    stock = await assert_books_balance(clocked, sku)
+    assert (stock.reserved, stock.sellable) == (0, 5)
+    assert (await clocked.call("SweepExpired")).expired == 0
 
 
 async def test_the_sweeper_books_the_lines_a_change_left_and_counts_the_hold_once(
