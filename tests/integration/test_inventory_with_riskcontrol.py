@@ -172,14 +172,15 @@ async def pair_with_a_failing_closed_sku(
     start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
 ) -> tuple[Client, str]:
     """A pair whose riskcontrol uses a Redis of the test's own (to stop), and an ENFORCE SKU
-    that fails closed after 50 ms."""
+    that fails closed after 1 s (wide enough for riskcontrol to answer on a loaded machine
+    before the outage; the outage's refusal does not wait for it: riskcontrol fails at once)."""
     client, _ = await start_pair(
         start_service, postgres_dsn, redis_url=risk_redis.url, redis_cluster=False
     )
     closed = await client.create_sku(
         10,
         risk_fail_mode=stock_pb2.RISK_FAIL_MODE_CLOSED,
-        risk_deadline=seconds(0.05),
+        risk_deadline=seconds(1.0),
         **ENFORCE,
     )
     return client, closed

@@ -9,7 +9,9 @@ back: alone, a hold waits for nothing; under load, batches grow with the load. A
 answer only within its own deadline, then the SKU's fail mode decides, as with a call of its own:
 in the queue a timer of its deadline waits for it (a hold whose deadline passed is not sent); once
 sent, the call's gRPC deadline is the earliest deadline of its batch, so no hold of it waits longer
-than its own. Calls go on a bare channel (no
+than its own. A riskcontrol that predates AssessBatch (UNIMPLEMENTED, during a rolling deploy)
+gets each hold as an Assess call of its own, and AssessBatch is tried again after
+BATCH_RETRY_SECONDS. Calls go on a bare channel (no
 interceptor task) with the key, trace and deadline passed directly. An overloaded riskcontrol
 fails thousands of holds a second: failures are logged once per LOG_EVERY_SECONDS with their
 count, not one line each.
@@ -73,6 +75,9 @@ MAX_BATCH = 256
 # AssessBatch calls of one tenant out at once; the holds that arrive meanwhile wait for the next.
 MAX_IN_FLIGHT = 2
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
+# After riskcontrol answered AssessBatch with UNIMPLEMENTED, holds go one Assess call each for
+# this long before AssessBatch is tried again (a rolling deploy replaces riskcontrol meanwhile).
+BATCH_RETRY_SECONDS = 60.0
 
 
 @dataclass
@@ -94,6 +99,7 @@ class GrpcRiskAssessor:
         self._queues: dict[str, list[_Waiting]] = {}
         self._in_flight: Counter[str] = Counter()
         self._sending: set[asyncio.Task[None]] = set()
+        self._one_by_one_until = 0.0  # event-loop time; see BATCH_RETRY_SECONDS
 
     async def assess(
         self,
@@ -163,7 +169,11 @@ class GrpcRiskAssessor:
                 _fail(waiting, grpc.StatusCode.CANCELLED)
 
     async def _answer(self, tenant_id: str, batch: list[_Waiting]) -> None:
-        timeout = min(w.expires_at for w in batch) - asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._one_by_one_until:
+            await asyncio.gather(*(self._answer_alone(w) for w in batch))
+            return
+        timeout = min(w.expires_at for w in batch) - loop.time()
         try:
             response = await self._stub.AssessBatch(
                 riskcontrol_service_pb2.AssessBatchRequest(
@@ -173,12 +183,11 @@ class GrpcRiskAssessor:
                 metadata=call_metadata(self._api_key),
             )
         except grpc.aio.AioRpcError as error:
-            # Whatever went wrong (deadline, outage, a refusal of ours), the hold path must not
-            # wait or fail on it: the SKU's fail mode decides.
-            if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
-                self._failures.failed(error.code(), error.details())
-            for waiting in batch:
-                _fail(waiting, error.code())
+            if error.code() is grpc.StatusCode.UNIMPLEMENTED:  # an older riskcontrol
+                self._one_by_one_until = loop.time() + BATCH_RETRY_SECONDS
+                await asyncio.gather(*(self._answer_alone(w) for w in batch))
+                return
+            self._failed(batch, error)
             return
         for waiting, result in zip(batch, response.results, strict=True):
             if result.HasField("response"):
@@ -188,6 +197,28 @@ class GrpcRiskAssessor:
             code = _CODES.get(result.refusal.code, grpc.StatusCode.UNKNOWN)
             self._failures.failed(code, result.refusal.message)
             _fail(waiting, code)
+
+    async def _answer_alone(self, waiting: _Waiting) -> None:
+        timeout = waiting.expires_at - asyncio.get_running_loop().time()
+        try:
+            response = await self._stub.Assess(
+                waiting.request,
+                timeout=max(timeout, 0.0),
+                metadata=call_metadata(self._api_key),
+            )
+        except grpc.aio.AioRpcError as error:
+            self._failed([waiting], error)
+            return
+        if not waiting.answer.done():
+            waiting.answer.set_result(response)
+
+    def _failed(self, holds: list[_Waiting], error: grpc.aio.AioRpcError) -> None:
+        # Whatever went wrong (deadline, outage, a refusal of ours), the hold path must not wait
+        # or fail on it: the SKU's fail mode decides.
+        if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
+            self._failures.failed(error.code(), error.details())
+        for waiting in holds:
+            _fail(waiting, error.code())
 
 
 def _fail(waiting: _Waiting, code: grpc.StatusCode) -> None:
