@@ -74,9 +74,7 @@ async def test_a_sold_out_sku_refuses_before_the_risk_screen(client: Client) -> 
     with pytest.raises(grpc.aio.AioRpcError) as screened:
         await client.hold(sku, 1)
     assert reason_of(screened.value) == "RISK_UNAVAILABLE"
-    await client.call(
-        "SetWithheld", sku_id=sku, kind=stock_pb2.WITHHOLD_KIND_SAFETY, quantity=1
-    )
+    await client.call("SetWithheld", sku_id=sku, kind=stock_pb2.WITHHOLD_KIND_SAFETY, quantity=1)
     # Nothing sellable: the gate refuses, and no attempt reaches the screen.
     for _ in range(3):
         with pytest.raises(grpc.aio.AioRpcError) as refused:
