@@ -80,36 +80,41 @@ def sku(value: Sku) -> stock_pb2.Sku:
     )
 
 
-def buyer(value: Reservation) -> reservation_pb2.BuyerContext:
-    return reservation_pb2.BuyerContext(
-        platform_id=value.buyer.platform_id, ip=value.buyer.ip, device_id=value.buyer.device_id
-    )
-
-
 def reservation(value: Reservation) -> reservation_pb2.Reservation:
-    return reservation_pb2.Reservation(
-        tenant_id=value.tenant_id,
-        reservation_id=value.reservation_id,
-        user_id=value.user_id,
-        order_id=value.order_id,
-        lines=[
-            reservation_pb2.ReservationLine(
-                sku_id=line.sku_id, quantity=line.quantity, consumed_quantity=line.consumed
-            )
-            for line in value.lines
-        ],
-        state=value.state.value,
-        lock_stage=value.lock_stage.value,
-        purpose=value.purpose.value,
-        buyer=buyer(value),
-        create_time=timestamp(value.created_at),
-        expire_time=timestamp(value.expires_at),
-        settle_time=timestamp(value.settled_at),
-        extension_count=value.extension_count,
-        payment_reference=value.payment_reference,
-        release_reason=value.release_reason.value if value.release_reason else 0,
-        risk_decision_id=value.risk_decision_id,
-    )
+    return fill_reservation(reservation_pb2.Reservation(), value)
+
+
+def fill_reservation(
+    message: reservation_pb2.Reservation, value: Reservation
+) -> reservation_pb2.Reservation:
+    """Fills a message in place (a response's field: building it apart and copying it in costs
+    half as much again, on every hold)."""
+    message.tenant_id = value.tenant_id
+    message.reservation_id = value.reservation_id
+    message.user_id = value.user_id
+    message.order_id = value.order_id
+    for line in value.lines:
+        message.lines.add(
+            sku_id=line.sku_id, quantity=line.quantity, consumed_quantity=line.consumed
+        )
+    message.state = value.state.value
+    message.lock_stage = value.lock_stage.value
+    message.purpose = value.purpose.value
+    buyer = message.buyer
+    buyer.platform_id = value.buyer.platform_id
+    buyer.ip = value.buyer.ip
+    buyer.device_id = value.buyer.device_id
+    _set_time(message.create_time, value.created_at)
+    if value.expires_at is not None:
+        _set_time(message.expire_time, value.expires_at)
+    if value.settled_at is not None:
+        _set_time(message.settle_time, value.settled_at)
+    message.extension_count = value.extension_count
+    message.payment_reference = value.payment_reference
+    if value.release_reason is not None:
+        message.release_reason = value.release_reason.value
+    message.risk_decision_id = value.risk_decision_id
+    return message
 
 
 def ledger_entry(record: LedgerRecord) -> stock_pb2.LedgerEntry:
