@@ -60,7 +60,7 @@ from services.alerting.service_layer.follow import (
     apply_batch,
 )
 from services.alerting.service_layer.ports import Notification
-from services.alerting.service_layer.ticker import tick
+from services.alerting.service_layer.ticker import Ticker
 from services.alerting.settings import AlertingSettings
 from services.runtime.migrate import migrate
 from tools.devstack.ports import free_port
@@ -202,9 +202,10 @@ async def run(pool: asyncpg.Pool, skus: int, rate: int, seconds: float) -> RunRe
 
     async def ticker() -> None:
         """The ticker, every tick_seconds as bootstrap runs it (it takes the follower's lock)."""
+        periodic = Ticker(store, ids, SystemClock())
         while True:
             await asyncio.sleep(AlertingSettings().tick_seconds)
-            await tick(store, ids, SystemClock().now())
+            await periodic.run()
 
     ticking = asyncio.create_task(ticker())
     settle()  # as bootstrap.build does once the wiring is built

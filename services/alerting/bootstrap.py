@@ -37,7 +37,7 @@ from services.alerting.service_layer.dispatch import Dispatcher, DispatchSetting
 from services.alerting.service_layer.follow import EventFollower, Handoff
 from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
 from services.alerting.service_layer.retention import prune_change_log
-from services.alerting.service_layer.ticker import tick
+from services.alerting.service_layer.ticker import Ticker
 from services.alerting.settings import AlertingSettings
 from services.runtime import clients, storage
 from services.runtime.server import Registration, ServiceParts
@@ -111,7 +111,7 @@ async def build(settings: ServiceSettings) -> ServiceParts:
         follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup, handoff=handoff)
         background.append(_repeated("event-follower", follower.run, 1.0))
     background.append(_repeated("dispatcher", dispatcher.run, 1.0))
-    background.append(_repeated("ticker", lambda: tick(store, ids, clock.now()), own.tick_seconds))
+    background.append(_repeated("ticker", Ticker(store, ids, clock).run, own.tick_seconds))
     background.append(
         _repeated(
             "change-log-retention",

@@ -169,3 +169,42 @@ async def test_a_pause_that_had_not_run_when_red_cleared_is_skipped(
         ResponseAction.PAUSE_SALE: ActionStatus.SKIPPED,
         ResponseAction.RESUME_SALE: ActionStatus.SKIPPED,
     }
+
+
+async def test_a_pause_in_flight_when_red_cleared_is_given_back_once_it_lands(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = await red_crossed(harness, recorder, tenant)
+    await harness.dispatch()  # the pause goes to inventory ...
+    await harness.feed([inventory.restock("sku-1", 100, at(6))])  # ... and RED clears before
+    red = await red_alert(harness, tenant)  # its status change reaches the stream
+    assert {r.action: r.status for r in red.action_results}[
+        ResponseAction.RESUME_SALE
+    ] is ActionStatus.SKIPPED
+
+    paused = inventory.sale_status(
+        "sku-1", stock_pb2.SALE_STATUS_PAUSED, harness.sales.reasons[0], at(7)
+    )
+    await harness.feed([paused])
+    await harness.dispatch()
+    await harness.feed([paused])  # a replay gives back nothing more
+    await harness.dispatch()
+
+    red = await red_alert(harness, tenant)
+    assert [(c[2], c[3]) for c in harness.sales.calls] == [
+        (ResponseAction.PAUSE_SALE, f"alerting:{red.alert_id}:pause_sale"),
+        (ResponseAction.RESUME_SALE, f"alerting:{red.alert_id}:resume_sale"),
+    ]
+    assert {r.action: r.status for r in red.action_results} == {
+        ResponseAction.PAUSE_SALE: ActionStatus.SUCCEEDED,
+        ResponseAction.RESUME_SALE: ActionStatus.SUCCEEDED,
+    }
+
+
+async def test_a_pause_by_an_alert_still_firing_is_not_given_back(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    await red_paused(harness, recorder, tenant)
+    await harness.dispatch()
+    assert [c[2] for c in harness.sales.calls] == [ResponseAction.PAUSE_SALE]
+    assert (await red_alert(harness, tenant)).is_open

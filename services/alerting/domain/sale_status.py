@@ -4,7 +4,8 @@ gives back a sale a RED alert paused.
 alerting marks the status changes it asks for: the reason it sends starts with `alerting:<alert id>`
 (inventory records the reason in the SaleStatusChanged event). So the follower knows, in event
 order, whether the SKU is still paused by a given alert or whether someone else (an operator)
-changed the status since. When a RED alert that paused its SKU through PAUSE_SALE clears (the
+changed the status since. A pause that reaches the stream after its alert cleared (it was in flight
+when the restock came) is given back the same way. When a RED alert that paused its SKU through PAUSE_SALE clears (the
 stock is back below the line, typically after a restock), the sale is resumed only if the last
 change the follower saw is that alert's pause; otherwise the resume is recorded as SKIPPED with
 the reason. A STOP_SALE is never undone: a stopped sale is over.
@@ -75,6 +76,19 @@ def resume_on_recovery(alert: Alert, status: SkuSaleStatus | None, now: datetime
     else:
         return _with(alert, ActionResult(ResponseAction.RESUME_SALE, ActionStatus.PENDING, now))
     return _with(alert, ActionResult(ResponseAction.RESUME_SALE, ActionStatus.SKIPPED, now, why))
+
+
+def resume_late_pause(alert: Alert, now: datetime) -> Alert | None:
+    """The alert with the resume of its sale PENDING when its pause took effect after it cleared:
+    the dispatcher had sent the pause when a restock resolved the alert, and the status change
+    reached the stream after the restock. None when there is nothing to give back (the alert is
+    still open or never paused, or its resume is already under way or done)."""
+    if alert.is_open or ResponseAction.PAUSE_SALE not in alert.actions:
+        return None
+    resume = next((r for r in alert.action_results if r.action is ResponseAction.RESUME_SALE), None)
+    if resume is not None and resume.status is not ActionStatus.SKIPPED:
+        return None
+    return _with(alert, ActionResult(ResponseAction.RESUME_SALE, ActionStatus.PENDING, now))
 
 
 def _with(alert: Alert, result: ActionResult) -> Alert:

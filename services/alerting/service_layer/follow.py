@@ -13,13 +13,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.alerting.domain.alerts import Alert, Measure, crossed, evaluate
+from services.alerting.domain.alerts import (
+    Alert,
+    AlertChange,
+    ChangeKind,
+    Measure,
+    crossed,
+    evaluate,
+)
 from services.alerting.domain.deliveries import DeliveryStatus
 from services.alerting.domain.events import HOLD_CLOSED, EventKind, StockEvent, StockLevels
 from services.alerting.domain.plan import LiveSessionPlan
-from services.alerting.domain.policy import AlertPolicy, seed_policy
+from services.alerting.domain.policy import AlertPolicy, ResponseAction, seed_policy
 from services.alerting.domain.reminders import BuyerReminderSettings, remind
-from services.alerting.domain.sale_status import seen
+from services.alerting.domain.sale_status import SaleStatus, resume_late_pause, seen
 from services.alerting.domain.session import SessionConsumption
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
 from services.alerting.service_layer.notify import add_resolutions
@@ -30,6 +37,7 @@ from services.alerting.service_layer.ports import (
     EventSource,
     FollowContext,
     IdFactory,
+    SaleActionRequest,
     SessionKey,
     SkuKey,
     Store,
@@ -61,6 +69,8 @@ class EventFold:
         self.writes = Writes()
         # When the stored latest values of each alert met so far were observed.
         self.stored_values: dict[str, datetime] = {}
+        # Pauses that reached the stream after the alert that asked for them cleared.
+        self.late_pauses: list[tuple[str, str]] = []
 
     def policy(self, key: SkuKey) -> AlertPolicy:
         policy = self.context.policies.get(key)
@@ -76,12 +86,23 @@ class EventFold:
         if event.sale_status is not None:
             status = seen(event.sale_status, event.occur_time)
             self.context.sale_status[key] = self.writes.sale_status[key] = status
+            if status.status is SaleStatus.PAUSED and status.set_by_alert:
+                if not self._is_open(key, status.set_by_alert):
+                    self.late_pauses.append((event.tenant_id, status.set_by_alert))
         self._remind(event)
         live = [plan for plan in self.context.plans.get(key, []) if plan.is_live(event.occur_time)]
         for plan in live:
             self._measure_plan(plan, event, before or event.levels)
         if not live:
             self._evaluate_without_plan(key, event)
+
+    def _is_open(self, key: SkuKey, alert_id: str) -> bool:
+        return any(
+            alert.alert_id == alert_id
+            for (tenant_id, sku_id, _), alerts in self.context.open_alerts.items()
+            if (tenant_id, sku_id) == key
+            for alert in alerts.values()
+        )
 
     def _measure_plan(self, plan: LiveSessionPlan, event: StockEvent, before: StockLevels) -> None:
         key = (plan.tenant_id, plan.sku_id, plan.session_id)
@@ -100,8 +121,9 @@ class EventFold:
 
     def _evaluate_without_plan(self, key: SkuKey, event: StockEvent) -> None:
         policy = self.policy(key)
-        if not any(line.low_stock_units > 0 for line in policy.tier_lines):
-            return
+        lines = any(line.low_stock_units > 0 for line in policy.tier_lines)
+        if not lines and not self.context.open_alerts.get((*key, "")):
+            return  # no line to cross and nothing open to resolve
         measure = measure_without_plan(event.levels.sellable, event.occur_time)
         self._evaluate((*key, ""), policy, measure)
 
@@ -210,6 +232,21 @@ async def _claim_due(
     ]
 
 
+async def _resume_late_pause(
+    tx: Transaction, writes: Writes, tenant_id: str, alert_id: str, now: datetime
+) -> None:
+    # Locked like every alert with a pending action: the dispatcher writes action results into it.
+    alert = writes.alerts.get(alert_id) or await tx.lock_alert(tenant_id, alert_id)
+    resumed = resume_late_pause(alert, now) if alert else None
+    if resumed is None:
+        return
+    writes.alerts[alert_id] = resumed
+    writes.changes.append(AlertChange(resumed, ChangeKind.ACTION_UPDATED))
+    writes.sale_actions.append(
+        SaleActionRequest(tenant_id, resumed.sku_id, alert_id, ResponseAction.RESUME_SALE)
+    )
+
+
 async def _apply(
     tx: Transaction,
     ids: IdFactory,
@@ -235,7 +272,13 @@ async def _apply(
     for event in fresh:
         fold.apply(event)
     writes = fold.writes
-    writes.checkpoint = (follower, fresh[-1].sequence)
+    for tenant_id, alert_id in fold.late_pauses:
+        await _resume_late_pause(tx, writes, tenant_id, alert_id, max(times))
+    # The follower's delay (from the handoff's clock; without one, none) lets the ticker judge
+    # quiet SKUs by the stream's clock.
+    newest = fresh[-1]
+    applied = handoff.clock.now() if handoff else newest.occur_time
+    writes.checkpoint = (follower, newest.sequence, newest.occur_time, applied)
     await add_resolutions(tx, writes, context.receivers, max(times))
     await tx.save_writes(writes, max(times))
     claimed = await _claim_due(tx, fold, handoff, max(times)) if handoff else []

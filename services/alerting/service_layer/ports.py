@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.alerting.domain.alerts import ActionResult, Alert, AlertChange
@@ -119,9 +119,10 @@ class Writes:
     sale_actions: list[SaleActionRequest] = field(default_factory=list)
     reminders: list[BuyerReminder] = field(default_factory=list)
     closed_holds: list[tuple[str, str]] = field(default_factory=list)
-    # The follower's new checkpoint (follower, last sequence applied): stored with the SKUs' state
-    # in one statement, under the row lock the transaction took first.
-    checkpoint: tuple[str, int] | None = None
+    # The follower's new checkpoint (follower, last sequence applied, that event's time, when it
+    # was applied): stored with the SKUs' state in one statement, under the row lock the
+    # transaction took first.
+    checkpoint: tuple[str, int, datetime, datetime] | None = None
 
     @property
     def enqueues_work(self) -> bool:
@@ -176,8 +177,21 @@ class Transaction(Protocol):
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
     ) -> FollowContext: ...
 
-    async def open_alert_skus(self) -> list[SkuKey]:
-        """The SKUs with an open alert, in order (the ticker goes through them in slices)."""
+    async def due_tick_skus(
+        self,
+        now: datetime,
+        quiet: timedelta,
+        repeats_since: datetime | None,
+        default_repeat: timedelta,
+    ) -> list[SkuKey]:
+        """The SKUs with an open alert that time alone may change now, in order (the ticker goes
+        through them in slices): quiet ones, without an event for `quiet` by the stream's clock
+        (now less the follower's delay at its last batch: the follower evaluates the others at
+        each of their events, and a follower running behind must not make every SKU look quiet);
+        those with an open alert the follower does not evaluate (a session alert whose plan is not
+        live, a SKU-wide alert while a plan is live); and those with a firing, unacknowledged
+        alert whose next repeat came due after `repeats_since` (None: any repeat due;
+        `default_repeat` where no policy is stored)."""
         ...
 
     async def load_open_context(self, now: datetime, keys: Sequence[SkuKey]) -> FollowContext:

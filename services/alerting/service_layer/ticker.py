@@ -8,17 +8,19 @@ follower never waits long.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.alerting.domain.alerts import Alert, AlertState, Evaluation, close_all, evaluate
 from services.alerting.domain.deliveries import Delivery, repeat_deliveries
-from services.alerting.domain.policy import Tier, seed_policy
+from services.alerting.domain.policy import DEFAULT_REPEAT_INTERVAL, Tier, seed_policy
 from services.alerting.domain.receivers import Receiver
 from services.alerting.service_layer.follow import FOLLOWER, LATEST_VALUES_REFRESH
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
 from services.alerting.service_layer.notify import add_resolutions
 from services.alerting.service_layer.outcomes import record
 from services.alerting.service_layer.ports import (
+    Clock,
     FollowContext,
     IdFactory,
     SessionKey,
@@ -73,14 +75,36 @@ def _values_stale(stored: Alert | None, now: datetime) -> bool:
     return stored is None or now - stored.latest_values.observe_time >= LATEST_VALUES_REFRESH
 
 
-async def tick(store: Store, ids: IdFactory, now: datetime) -> None:
-    """Evaluates every SKU with an open alert, TICK_SKUS at a time: each slice is one transaction
-    under the follower's lock, so the follower waits for one slice at most, never for the whole
-    tick (a third of a second with 1,000 SKUs and 3,000 open alerts)."""
+async def tick(
+    store: Store, ids: IdFactory, now: datetime, repeats_since: datetime | None = None
+) -> None:
+    """Evaluates the SKUs that time alone may change (Transaction.due_tick_skus), TICK_SKUS at a
+    time: each slice is one transaction under the follower's lock, so the follower waits for one
+    slice at most, never for the whole tick. A SKU with events is left to the follower, which
+    evaluates it at each of them: visiting every SKU with an open alert held the follower up for
+    50 to 150 ms per slice during a flash sale (1,000 SKUs, 3,000 open alerts)."""
     async with store.transaction() as tx:
-        keys = await tx.open_alert_skus()
+        keys = await tx.due_tick_skus(
+            now, LATEST_VALUES_REFRESH, repeats_since, DEFAULT_REPEAT_INTERVAL
+        )
     for start in range(0, len(keys), TICK_SKUS):
         await _tick_skus(store, ids, now, keys[start : start + TICK_SKUS])
+
+
+@dataclass
+class Ticker:
+    """The periodic tick of a process: each tick looks for repeats that came due since the last
+    one that completed here (the first tick looks at every firing alert)."""
+
+    store: Store
+    ids: IdFactory
+    clock: Clock
+    last: datetime | None = None
+
+    async def run(self) -> None:
+        now = self.clock.now()
+        await tick(self.store, self.ids, now, self.last)
+        self.last = now
 
 
 async def _tick_skus(store: Store, ids: IdFactory, now: datetime, keys: list[SkuKey]) -> Writes:
