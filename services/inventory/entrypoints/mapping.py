@@ -9,7 +9,7 @@ from streamstock.inventory.v1 import events_pb2, reservation_pb2, stock_pb2
 
 from services.inventory.domain import events as ev
 from services.inventory.domain.policy import SalePolicy
-from services.inventory.domain.reservation import Reservation
+from services.inventory.domain.reservation import BuyerContext, Reservation
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
 from services.inventory.service_layer.ports import LedgerRecord
@@ -100,10 +100,7 @@ def fill_reservation(
     message.state = value.state.value
     message.lock_stage = value.lock_stage.value
     message.purpose = value.purpose.value
-    buyer = message.buyer
-    buyer.platform_id = value.buyer.platform_id
-    buyer.ip = value.buyer.ip
-    buyer.device_id = value.buyer.device_id
+    _fill_buyer(message.buyer, value.buyer)
     _set_time(message.create_time, value.created_at)
     if value.expires_at is not None:
         _set_time(message.expire_time, value.expires_at)
@@ -227,6 +224,12 @@ def _set_time(field: timestamp_pb2.Timestamp, value: datetime) -> None:
     field.nanos = since.microseconds * 1000
 
 
+def _fill_buyer(message: reservation_pb2.BuyerContext, buyer: BuyerContext) -> None:
+    message.platform_id = buyer.platform_id
+    message.ip = buyer.ip
+    message.device_id = buyer.device_id
+
+
 def _fill_reservation_event(
     body: events_pb2.ReservationEvent, payload: ev.ReservationChanged
 ) -> None:
@@ -237,10 +240,7 @@ def _fill_reservation_event(
     body.line_quantity = payload.line_quantity
     body.state = payload.state.value
     body.purpose = payload.purpose.value
-    buyer = body.buyer
-    buyer.platform_id = payload.buyer.platform_id
-    buyer.ip = payload.buyer.ip
-    buyer.device_id = payload.buyer.device_id
+    _fill_buyer(body.buyer, payload.buyer)
     if payload.expires_at is not None:
         _set_time(body.expire_time, payload.expires_at)
     if payload.release_reason is not None:
