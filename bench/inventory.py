@@ -358,11 +358,79 @@ def run_expiry() -> str:
     return expiry.row()
 
 
+@dataclass(frozen=True)
+class RiskLoad:
+    """Load E beside the plain holds of C on the same stack: how many holds riskcontrol answered
+    in time and the CPU riskcontrol spent per E hold (utime + stime of its process)."""
+
+    c: Load
+    e: Load
+    decided: int
+    risk_cpu_seconds: float
+
+    def rows(self) -> list[str]:
+        return [
+            _row(self.c),
+            _row(self.e),
+            f"E/C {self.e.per_second / self.c.per_second:.2f}; E holds answered by riskcontrol"
+            f" within the deadline: {self.decided:,} of {self.e.ok:,}; riskcontrol CPU per E hold"
+            f" {self.risk_cpu_seconds / max(self.e.completed, 1) * 1e6:,.0f} us",
+        ]
+
+
+def run_risk() -> str:
+    """Loads C and E alone on a fresh stack (the figures of the risk check)."""
+    with servers() as stack:
+        env = stack.environment()
+        risk_p = start_process("riskcontrol", "services.riskcontrol", env)
+        risk_peer = {"STREAMSTOCK_RISKCONTROL_ADDR": risk_p.address}
+        inventory_p = start_process("inventory", "services.inventory", env, risk_peer)
+        try:
+            c = asyncio.run(_hold_load("C: StreamStock hold", inventory_p.address, 10**9))
+            measured = _risk_load(inventory_p.address, risk_p.popen.pid)
+        finally:
+            inventory_p.stop()
+            risk_p.stop()
+    e, decided, cpu = measured
+    return "\n".join(RiskLoad(c, e, decided, cpu).rows())
+
+
+def _risk_load(address: str, risk_pid: int) -> tuple[Load, int, float]:
+    """Load E with the CPU riskcontrol spent during its measured part (warm-up excluded)."""
+    decisions = Decisions()
+    spent: list[float] = []
+
+    async def measure() -> Load:
+        async with grpc.aio.insecure_channel(address) as admin:
+            stub = inventory_service_pb2_grpc.InventoryServiceStub(admin)
+            sku_id = await _create_sku(stub, 10**9, stock_pb2.RISK_MODE_ENFORCE)
+        channel, hold = _holds(address, sku_id, f"E-{uuid.uuid4().hex[:6]}", decisions)
+        async with channel:
+            await closed_loop("warm-up", hold, CONCURRENCY, 1.0)  # type: ignore[arg-type]
+            decisions.decided = 0
+            before = _cpu_seconds(risk_pid)
+            load = await closed_loop(
+                "E: StreamStock hold, risk ENFORCE",
+                hold,  # type: ignore[arg-type]
+                CONCURRENCY,
+                SECONDS,
+            )
+            spent.append(_cpu_seconds(risk_pid) - before)
+            return load
+
+    load = asyncio.run(measure())
+    return load, decisions.decided, spent[0]
+
+
 def main(parts: list[str] | None = None) -> None:
     """Every load by default; `python -m bench.inventory expiry` measures expiry only and
-    leaves RESULTS.md as it is."""
-    if (parts if parts is not None else sys.argv[1:]) == ["expiry"]:
+    `python -m bench.inventory risk` loads C and E only; both leave RESULTS.md as it is."""
+    chosen = parts if parts is not None else sys.argv[1:]
+    if chosen == ["expiry"]:
         print(run_expiry())
+        return
+    if chosen == ["risk"]:
+        print(run_risk())
         return
     body = run()
     print(body)

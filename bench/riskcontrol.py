@@ -8,13 +8,24 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import grpc
 from streamstock.riskcontrol.v1 import assessment_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as api
 
 from bench import echo
-from bench.harness import ADMIN_KEY, Load, closed_loop, servers, start_process, write_section
+from bench.harness import (
+    ADMIN_KEY,
+    Load,
+    Process,
+    closed_loop,
+    servers,
+    start_process,
+    write_section,
+)
+from bench.inventory import _cpu_seconds
 from tools.devstack.dev_keys import SERVICE_KEY
 
 CONCURRENCY = 64
@@ -69,41 +80,89 @@ ASSESS = f"/{api.DESCRIPTOR.services_by_name['RiskControlService'].full_name}/As
 PREPARED = 40_000
 
 
-def _prepared(run: str, count: int) -> list[bytes]:
-    rng = random.Random(4)
-    prepared = []
-    for n in range(count):
-        request = _attempt(n, rng)
-        request.request_id = f"{run}-{n}"
-        prepared.append(request.SerializeToString())
-    return prepared
+def _request(run: str, n: int, rng: random.Random) -> api.AssessRequest:
+    request = _attempt(n, rng)
+    request.request_id = f"{run}-{n}"
+    return request
 
 
-async def _assess_load(address: str, run: str) -> Load:
-    prepared = _prepared(run, PREPARED)
-    rng = random.Random(5)
-    async with grpc.aio.insecure_channel(address) as channel:
-        call = channel.unary_unary(ASSESS)
+@dataclass(frozen=True)
+class Served:
+    """A load on riskcontrol and the CPU seconds its process spent on it (warm-up excluded)."""
+
+    load: Load
+    cpu_seconds: float
+
+    def cpu_per_attempt_us(self) -> float:
+        return self.cpu_seconds / max(self.load.completed, 1) * 1e6
+
+
+async def _calls(
+    server: Process, method: str, body: Callable[[int], bytes], name: str, concurrency: int
+) -> Served:
+    """`concurrency` callers sending body(0), body(1), ... to `method`; UNAVAILABLE counts as
+    completed, not answered."""
+    async with grpc.aio.insecure_channel(server.address) as channel:
+        call = channel.unary_unary(method)
         sequence = itertools.count()
 
-        async def assess(_: int) -> bool:
-            n = next(sequence)
-            if n < len(prepared):
-                body = prepared[n]
-            else:
-                request = _attempt(n, rng)
-                request.request_id = f"{run}-{n}"
-                body = request.SerializeToString()
+        async def send(_: int) -> bool:
             try:
-                await call(body, metadata=(("x-api-key", SERVICE_KEY),), timeout=TIMEOUT)
+                await call(
+                    body(next(sequence)), metadata=(("x-api-key", SERVICE_KEY),), timeout=TIMEOUT
+                )
                 return True
             except grpc.aio.AioRpcError as error:
                 if error.code() is not grpc.StatusCode.UNAVAILABLE:
                     raise
                 return False
 
-        await closed_loop("warm-up", assess, CONCURRENCY, 1.0)
-        return await closed_loop(f"R: Assess ({run})", assess, CONCURRENCY, SECONDS)
+        await closed_loop("warm-up", send, concurrency, 1.0)
+        cpu = _cpu_seconds(server.popen.pid)
+        load = await closed_loop(name, send, concurrency, SECONDS)
+        return Served(load, _cpu_seconds(server.popen.pid) - cpu)
+
+
+async def _assess_load(server: Process, run: str) -> Served:
+    rng = random.Random(4)
+    prepared = [_request(run, n, rng).SerializeToString() for n in range(PREPARED)]
+
+    def body(n: int) -> bytes:
+        return prepared[n] if n < PREPARED else _request(run, n, rng).SerializeToString()
+
+    return await _calls(server, ASSESS, body, f"R: Assess ({run})", CONCURRENCY)
+
+
+ASSESS_BATCH = f"/{api.DESCRIPTOR.services_by_name['RiskControlService'].full_name}/AssessBatch"
+# AssessBatch as inventory sends it at load: the holds of one tenant that queue while a batch is
+# out; BATCH attempts per call and CONCURRENCY attempts in flight, as in the Assess load.
+BATCH = 16
+
+
+def _batch(run: str, first: int, rng: random.Random) -> bytes:
+    requests = [_request(run, n, rng) for n in range(first, first + BATCH)]
+    return api.AssessBatchRequest(tenant_id=TENANT, requests=requests).SerializeToString()
+
+
+async def _assess_batch_load(server: Process, run: str) -> Served:
+    """Figures per attempt: each call's latency counts for each of its attempts."""
+    rng = random.Random(4)
+    prepared = [_batch(run, first, rng) for first in range(0, PREPARED, BATCH)]
+
+    def body(n: int) -> bytes:
+        return prepared[n] if n < len(prepared) else _batch(run, n * BATCH, rng)
+
+    served = await _calls(server, ASSESS_BATCH, body, "calls", CONCURRENCY // BATCH)
+    calls = served.load
+    per_attempt = Load(
+        f"RB: AssessBatch of {BATCH} ({run}), per attempt",
+        calls.completed * BATCH,
+        calls.ok * BATCH,
+        calls.seconds,
+        calls.p50_ms,
+        calls.p99_ms,
+    )
+    return Served(per_attempt, served.cpu_seconds)
 
 
 def _row(load: Load) -> str:
@@ -123,11 +182,13 @@ def run() -> str:
         echo_p, risk_p = processes
         try:
             a = asyncio.run(_echo_load(echo_p.address))
-            r = asyncio.run(_assess_load(risk_p.address, "crowd"))
+            assessed = asyncio.run(_assess_load(risk_p, "crowd"))
+            batched = asyncio.run(_assess_batch_load(risk_p, "batch"))
             rss = risk_p.peak_rss_mb
         finally:
             for process in processes:
                 process.stop()
+    r, rb = assessed.load, batched.load
     checks = [
         (
             "Assess throughput ≥ 0.8 x A",
@@ -146,10 +207,14 @@ def run() -> str:
         "|---|---|---|---|---|---|",
         _row(a),
         _row(r),
+        _row(rb),
         "",
         "| target | ratio | met |",
         "|---|---|---|",
         *(f"| {name} | {ratio:.2f} | {'yes' if met else 'NO'} |" for name, ratio, met in checks),
+        f"| AssessBatch attempts/s (x A) | {rb.per_second / a.per_second:.2f} | - |",
+        f"| riskcontrol CPU per attempt, Assess | {assessed.cpu_per_attempt_us():,.0f} us | - |",
+        f"| riskcontrol CPU per attempt, AssessBatch | {batched.cpu_per_attempt_us():,.0f} us | - |",
         f"| riskcontrol peak RSS | {rss:.0f} MB | - |",
     ]
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2
 from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2, signals_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as risk_rpc
 
-from tests.conftest import API_KEYS, StartService, forget_riskcontrol_cursor
+from tests.conftest import API_KEYS, RunningService, StartService, forget_riskcontrol_cursor
 from tests.inventory.conftest import Client, metadata_of, reason_of, seconds, unique
 from tools.devstack.ports import LOOPBACK, free_port, free_ports
 from tools.devstack.redis import LocalRedis
@@ -23,9 +23,9 @@ from tools.devstack.redis import LocalRedis
 ENFORCE = {"risk_mode": stock_pb2.RISK_MODE_ENFORCE}
 
 
-async def start_pair(
+async def start_services(
     start_service: StartService, postgres_dsn: str, **risk_overrides: Any
-) -> tuple[Client, Any]:
+) -> tuple[RunningService, RunningService]:
     """riskcontrol following inventory's events, inventory screening holds through riskcontrol."""
     await forget_riskcontrol_cursor(postgres_dsn)
     inventory_port, risk_port = free_ports(2)
@@ -40,12 +40,23 @@ async def start_pair(
         grpc_port=inventory_port,
         peers={"riskcontrol": f"{LOOPBACK}:{risk_port}"},
     )
-    client = Client(
+    return inventory, risk
+
+
+def acme_client(inventory: RunningService) -> Client:
+    return Client(
         inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel),
         "acme",
         API_KEYS.acme_admin,
     )
-    return client, risk_rpc.RiskControlServiceStub(risk.channel)
+
+
+async def start_pair(
+    start_service: StartService, postgres_dsn: str, **risk_overrides: Any
+) -> tuple[Client, Any]:
+    """start_services, with a client of inventory and a stub of riskcontrol."""
+    inventory, risk = await start_services(start_service, postgres_dsn, **risk_overrides)
+    return acme_client(inventory), risk_rpc.RiskControlServiceStub(risk.channel)
 
 
 async def enforced_pair(start_service: StartService, postgres_dsn: str) -> tuple[Client, Any, str]:
@@ -161,14 +172,15 @@ async def pair_with_a_failing_closed_sku(
     start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
 ) -> tuple[Client, str]:
     """A pair whose riskcontrol uses a Redis of the test's own (to stop), and an ENFORCE SKU
-    that fails closed after 50 ms."""
+    that fails closed after 1 s (wide enough for riskcontrol to answer on a loaded machine
+    before the outage; the outage's refusal does not wait for it: riskcontrol fails at once)."""
     client, _ = await start_pair(
         start_service, postgres_dsn, redis_url=risk_redis.url, redis_cluster=False
     )
     closed = await client.create_sku(
         10,
         risk_fail_mode=stock_pb2.RISK_FAIL_MODE_CLOSED,
-        risk_deadline=seconds(0.05),
+        risk_deadline=seconds(1.0),
         **ENFORCE,
     )
     return client, closed

@@ -32,15 +32,19 @@ def new_tenant() -> str:
     return f"t{uuid.uuid4().hex[:10]}"
 
 
-def error_reason(error: grpc.aio.AioRpcError) -> str:
+def error_info(error: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo:
     status = rpc_status.from_call(error)
     assert status is not None
     for detail in status.details:
         if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info = error_details_pb2.ErrorInfo()
             detail.Unpack(info)
-            return info.reason
+            return info
     raise AssertionError("no ErrorInfo in the status")
+
+
+def error_reason(error: grpc.aio.AioRpcError) -> str:
+    return str(error_info(error).reason)
 
 
 @dataclass
@@ -53,6 +57,20 @@ class Risk:
     host: Any = None
 
     async def assess(
+        self, user: str, order: str, *details: Any, timeout: float = 5.0, **named: Any
+    ) -> pb.AssessResponse:
+        """One Assess call of the attempt `request` builds from the same arguments."""
+        request = self.request(user, order, *details, **named)
+        return await self.stub.Assess(request, metadata=SERVICE_KEY, timeout=timeout)
+
+    async def assess_batch(
+        self, requests: Sequence[pb.AssessRequest], timeout: float = 5.0
+    ) -> list[pb.AssessBatchResult]:
+        batch = pb.AssessBatchRequest(tenant_id=self.tenant_id, requests=list(requests))
+        response = await self.stub.AssessBatch(batch, metadata=SERVICE_KEY, timeout=timeout)
+        return list(response.results)
+
+    def request(
         self,
         user: str,
         order: str,
@@ -69,8 +87,8 @@ class Risk:
         mode: int = assessment_pb2.ENFORCEMENT_MODE_ENFORCE,
         request_id: str = "",
         lines: Sequence[assessment_pb2.AttemptLine] = (),
-        timeout: float = 5.0,
-    ) -> pb.AssessResponse:
+    ) -> pb.AssessRequest:
+        """An AssessRequest of this tenant, as inventory builds it for a hold."""
         attempt = assessment_pb2.Attempt(
             kind=kind,
             lines=list(lines)
@@ -87,13 +105,12 @@ class Risk:
             device_id=device,
             challenge_pass_token=token,
         )
-        request = pb.AssessRequest(
+        return pb.AssessRequest(
             tenant_id=self.tenant_id,
             request_id=request_id or f"as-{next(_counter)}-{uuid.uuid4().hex[:8]}",
             attempt=attempt,
             caller_mode=mode,
         )
-        return await self.stub.Assess(request, metadata=SERVICE_KEY, timeout=timeout)
 
     async def call(
         self, method: str, request: object, timeout: float = 5.0, *, admin: bool = False

@@ -76,3 +76,21 @@ async def test_a_frozen_redis_is_cut_off_at_the_callers_deadline(
     assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
     assert error_reason(raised.value) == "SIGNAL_STORE_UNAVAILABLE"
     assert elapsed < HANG
+
+
+async def test_a_stopped_redis_fails_a_whole_batch_within_its_deadline(
+    start_risk: StartRisk, own_redis: LocalRedis
+) -> None:
+    risk = await start_risk(redis_url=own_redis.url, redis_cluster=False)
+    requests = [risk.request(f"u{n}", f"o{n}") for n in range(8)]
+    assert [r.response.decision for r in await risk.assess_batch(requests)] == [ALLOW] * 8
+
+    own_redis.kill()
+    started = time.monotonic()
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await risk.assess_batch(
+            [risk.request(f"v{n}", f"p{n}") for n in range(8)], timeout=DEADLINE + SLACK
+        )
+    assert raised.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert error_reason(raised.value) == "SIGNAL_STORE_UNAVAILABLE"
+    assert time.monotonic() - started < HANG

@@ -74,14 +74,22 @@ class RedisSignalStore:
     def counter_key(self, tenant_id: str, signal: Signal, key: str) -> str:
         return f"{self.prefix(tenant_id)}{_SIGNAL_NAMES[signal]}:{key}"
 
-    async def assess(self, script: ScriptAttempt) -> ScriptResult:
+    async def assess(
+        self, scripts: Sequence[ScriptAttempt]
+    ) -> list[ScriptResult | RequestIdReused]:
+        """The attempts of one tenant in one script call, in order."""
+        keys: list[str] = []
+        documents = [self._document(script, keys) for script in scripts]
+        raw = await self._run(self._assess, keys, [_compact(documents)])
+        return [_result(s, reply) for s, reply in zip(scripts, json.loads(raw), strict=True)]
+
+    def _document(self, script: ScriptAttempt, keys: list[str]) -> list[Any]:
+        """The attempt's position-coded document for assess.lua; appends its keys to `keys`."""
         attempt = script.attempt
         prefix = self.prefix(attempt.tenant_id)
-        keys = [
-            f"{prefix}req:{attempt.request_id}",
-            f"{prefix}pass:{attempt.challenge_pass_token or _NO_TOKEN}",
-            f"{prefix}challenge:ch_{script.attempt_id}",
-        ]
+        keys.append(f"{prefix}req:{attempt.request_id}")
+        keys.append(f"{prefix}pass:{attempt.challenge_pass_token or _NO_TOKEN}")
+        keys.append(f"{prefix}challenge:ch_{script.attempt_id}")
         keys.extend([f"{prefix}acl:{key}" for _, key in script.list_keys])
         # Probes on one key text share a group: a refusal on a key skips every write on it.
         groups: dict[str, int] = {}
@@ -99,7 +107,7 @@ class RedisSignalStore:
         ]
         now_ms = _ms(script.now)
         expire_ms = _ms(script.challenge_expire_time)
-        document = [
+        return [
             now_ms,
             script.fingerprint,
             script.attempt_id,
@@ -118,23 +126,6 @@ class RedisSignalStore:
             expire_ms - now_ms + _CHALLENGE_KEEP_MS,
             _REQUEST_KEEP_MS,
         ]
-        raw = await self._run(self._assess, keys, [_compact(document)])
-        if raw == b"reused":
-            raise RequestIdReused(
-                "the request_id was used for another attempt", request_id=attempt.request_id
-            )
-        attempt_id, now, token, observed, hits, _, replay = json.loads(raw)
-        hits = _array(hits)
-        return ScriptResult(
-            attempt_id=attempt_id,
-            now=_moment(now),
-            observed=[float(v) for v in _array(observed)],
-            lists=[
-                _hit(script.list_keys[hits[i] - 1], hits[i + 1]) for i in range(0, len(hits), 2)
-            ],
-            token=_TOKENS[token],
-            replay=bool(replay),
-        )
 
     async def read(self, tenant_id: str, probes: Sequence[Probe], now: datetime) -> list[float]:
         values = []
@@ -242,6 +233,23 @@ class RedisSignalStore:
             return await script(keys=keys, args=args)
         except _UNAVAILABLE as exc:
             raise SignalStoreUnavailable("the signal store is not reachable", budget_ms=0) from exc
+
+
+def _result(script: ScriptAttempt, reply: Any) -> ScriptResult | RequestIdReused:
+    if reply == "reused":
+        return RequestIdReused(
+            "the request_id was used for another attempt", request_id=script.attempt.request_id
+        )
+    attempt_id, now, token, observed, hits, _, replay = reply
+    hits = _array(hits)
+    return ScriptResult(
+        attempt_id=attempt_id,
+        now=_moment(now),
+        observed=[float(v) for v in _array(observed)],
+        lists=[_hit(script.list_keys[hits[i] - 1], hits[i + 1]) for i in range(0, len(hits), 2)],
+        token=_TOKENS[token],
+        replay=bool(replay),
+    )
 
 
 def _array(value: Any) -> list[Any]:

@@ -14,6 +14,9 @@ from services.riskcontrol.domain.keys import Identity, KeyHasher
 from services.riskcontrol.domain.rules import LockStage
 
 MAX_LINES = 50
+# Attempts assessed in one AssessBatch call at most: bounds one script's run on Redis (which
+# serves nothing else meanwhile) and one call's answer.
+MAX_BATCH = 256
 MAX_ID_LENGTH = 128
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -81,6 +84,11 @@ class Attempt:
 def validate_request_id(request_id: str, field: str = "request_id") -> None:
     if not _REQUEST_ID.fullmatch(request_id):
         raise InvalidArgument(field, "must be 1-128 characters of [A-Za-z0-9._:-]")
+
+
+def validate_batch_size(count: int, field: str = "requests") -> None:
+    if not 1 <= count <= MAX_BATCH:
+        raise InvalidArgument(field, f"must have 1 to {MAX_BATCH} requests, not {count}")
 
 
 def validate_identifier(value: str, field: str, *, required: bool = True) -> None:

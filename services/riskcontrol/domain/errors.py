@@ -12,6 +12,16 @@ class RiskControlError(Refusal):
 class InvalidArgument(FieldRefusal, RiskControlError):
     """A field is missing, malformed or out of range; metadata `field` names it."""
 
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(field, problem)
+        self.field = field
+        self.problem = problem
+
+    def within(self, parent: str) -> InvalidArgument:
+        """The same problem with the field named by its path under `parent` (an element of a
+        batch, for example `requests[3]`)."""
+        return InvalidArgument(f"{parent}.{self.field}", self.problem)
+
 
 class RequestIdReused(RiskControlError):
     reason = "REQUEST_ID_REUSED"

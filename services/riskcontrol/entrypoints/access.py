@@ -11,6 +11,7 @@ _READERS = _STAFF | {Role.VIEWER}
 ACCESS = AccessPolicy(
     roles_by_method={
         "Assess": frozenset({Role.SERVICE}),
+        "AssessBatch": frozenset({Role.SERVICE}),
         "CompleteChallenge": frozenset({Role.PLATFORM, Role.SERVICE}),
         "ReportOutcome": _STAFF | {Role.PLATFORM, Role.SERVICE},
         "AddAccessListEntry": _STAFF,

@@ -10,6 +10,7 @@ from google.protobuf import duration_pb2, timestamp_pb2
 from streamstock.riskcontrol.v1 import (
     access_list_pb2,
     assessment_pb2,
+    errors_pb2,
     rules_pb2,
     signals_pb2,
 )
@@ -18,7 +19,7 @@ from streamstock.riskcontrol.v1 import (
 )
 
 from services.riskcontrol.domain.attempt import Attempt, AttemptKind, AttemptLine, EnforcementMode
-from services.riskcontrol.domain.errors import InvalidArgument
+from services.riskcontrol.domain.errors import InvalidArgument, RiskControlError
 from services.riskcontrol.domain.keys import KeyLevel, KeySpec
 from services.riskcontrol.domain.records import (
     AccessListEntry,
@@ -29,6 +30,7 @@ from services.riskcontrol.domain.records import (
 from services.riskcontrol.domain.rules import LockStage, Rule, RuleSet
 from services.riskcontrol.domain.scoring import Reason
 from services.riskcontrol.service_layer.ports import Page
+from services.runtime.errors import status_code
 
 E = TypeVar("E", bound=Enum)
 DEFAULT_PAGE_SIZE = 50
@@ -97,6 +99,24 @@ def attempt(request: service_pb2.AssessRequest) -> Attempt:
         reservation_id=a.reservation_id,
         caller_mode=optional_member(EnforcementMode, request.caller_mode, "caller_mode")
         or EnforcementMode.ENFORCE,
+    )
+
+
+def assess_result(
+    outcome: DecisionRecord | RiskControlError, path: str
+) -> service_pb2.AssessBatchResult:
+    """One result of AssessBatch; `path` names the request in the batch (`requests[3]`)."""
+    if isinstance(outcome, DecisionRecord):
+        return service_pb2.AssessBatchResult(response=assess_response(outcome))
+    if isinstance(outcome, InvalidArgument):
+        outcome = outcome.within(path)
+    return service_pb2.AssessBatchResult(
+        refusal=service_pb2.AssessRefusal(
+            code=status_code(outcome.reason).value[0],
+            reason=errors_pb2.ErrorReason.Value(f"ERROR_REASON_{outcome.reason}"),
+            metadata=outcome.metadata,
+            message=str(outcome),
+        )
     )
 
 

@@ -18,7 +18,7 @@ from streamstock.riskcontrol.v1 import (
     riskcontrol_service_pb2_grpc as service_grpc,
 )
 
-from services.riskcontrol.domain.attempt import validate_identifier
+from services.riskcontrol.domain.attempt import Attempt, validate_batch_size, validate_identifier
 from services.riskcontrol.domain.errors import DecisionNotFound, InvalidArgument, RulesUnavailable
 from services.riskcontrol.domain.keys import KeyLevel
 from services.riskcontrol.domain.records import OutcomeKind, ShadowOverride
@@ -63,6 +63,31 @@ class RiskControlServicer(service_grpc.RiskControlServiceServicer):
     ) -> service_pb2.AssessResponse:
         record = await self._uc.assessor.assess(codec.attempt(request), self._budget(context))
         return codec.assess_response(record)
+
+    async def AssessBatch(
+        self, request: service_pb2.AssessBatchRequest, context: grpc.aio.ServicerContext
+    ) -> service_pb2.AssessBatchResponse:
+        validate_batch_size(len(request.requests))
+        validate_identifier(request.tenant_id, "tenant_id")
+        refusals: dict[int, InvalidArgument] = {}
+        attempts: list[Attempt] = []
+        for position, item in enumerate(request.requests):
+            try:
+                if item.tenant_id != request.tenant_id:
+                    raise InvalidArgument("tenant_id", "must be the batch's tenant_id")
+                attempts.append(codec.attempt(item))
+            except InvalidArgument as refusal:
+                refusals[position] = refusal
+        budget = self._budget(context)
+        decided = iter(await self._uc.assessor.assess_batch(attempts, budget) if attempts else ())
+        return service_pb2.AssessBatchResponse(
+            results=[
+                codec.assess_result(
+                    refusals.get(position) or next(decided), f"requests[{position}]"
+                )
+                for position in range(len(request.requests))
+            ]
+        )
 
     async def CompleteChallenge(
         self, request: service_pb2.CompleteChallengeRequest, context: grpc.aio.ServicerContext

@@ -1,15 +1,32 @@
-"""Assess: plan the signals, run them atomically in the store, score, audit."""
+"""Assess: plan the signals, run them atomically in the store, score, audit.
+
+A batch of attempts of one tenant is assessed in one store round trip (one script, each attempt
+atomic in turn) and audited with the background writer's next batch; a single attempt is a batch
+of one. An attempt refused on its own (bad input, reused request id) gets its refusal as its
+outcome and costs the others nothing; what stops every attempt (no rules, no store) raises.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from services.riskcontrol.domain.attempt import Attempt, EnforcementMode, validate_attempt
-from services.riskcontrol.domain.errors import SignalStoreUnavailable
-from services.riskcontrol.domain.keys import KeyHasher
+from services.riskcontrol.domain.attempt import (
+    Attempt,
+    EnforcementMode,
+    validate_attempt,
+    validate_batch_size,
+)
+from services.riskcontrol.domain.errors import (
+    InvalidArgument,
+    RequestIdReused,
+    RiskControlError,
+    SignalStoreUnavailable,
+)
+from services.riskcontrol.domain.keys import Identity, KeyHasher
 from services.riskcontrol.domain.records import (
     Challenge,
     ChallengeKind,
@@ -17,21 +34,36 @@ from services.riskcontrol.domain.records import (
     DecisionRecord,
     challenge_id_for,
 )
-from services.riskcontrol.domain.rules import Decision
+from services.riskcontrol.domain.rules import Decision, RuleSet
 from services.riskcontrol.domain.scoring import enforced, score_attempt
-from services.riskcontrol.domain.signals import plan_signals
+from services.riskcontrol.domain.signals import SignalPlan, plan_signals
 from services.riskcontrol.service_layer.ports import (
     AuditLog,
     Clock,
     IdFactory,
     ScriptAttempt,
+    ScriptResult,
     SignalStore,
 )
 from services.riskcontrol.service_layer.rulebook import RuleBook, ShadowBook
 
+# What one attempt of a batch comes to: its decision, or the refusal Assess would have raised.
+Outcome = DecisionRecord | RiskControlError
+
 
 class DecisionMetrics(Protocol):
     def observe(self, record: DecisionRecord) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """An attempt ready for the store: its position in the batch, keys, plan and script."""
+
+    position: int
+    identity: Identity
+    plan: SignalPlan
+    global_shadow: bool
+    script: ScriptAttempt
 
 
 @dataclass
@@ -47,13 +79,61 @@ class Assessor:
     challenge_ttl: timedelta = timedelta(minutes=5)
 
     async def assess(self, attempt: Attempt, budget_seconds: float) -> DecisionRecord:
-        validate_attempt(attempt)
+        (outcome,) = await self.assess_batch([attempt], budget_seconds)
+        if isinstance(outcome, RiskControlError):
+            raise outcome
+        return outcome
+
+    async def assess_batch(
+        self, attempts: Sequence[Attempt], budget_seconds: float
+    ) -> list[Outcome]:
+        """One outcome per attempt (all of one tenant), in order. Raises RulesUnavailable and
+        SignalStoreUnavailable, which no attempt can be assessed without."""
+        validate_batch_size(len(attempts))
+        outcomes: list[Outcome | None] = [None] * len(attempts)
+        valid: list[tuple[int, Attempt]] = []
+        for position, attempt in enumerate(attempts):
+            try:
+                validate_attempt(attempt)
+            except InvalidArgument as refusal:
+                outcomes[position] = refusal
+                continue
+            valid.append((position, attempt))
+        if valid:
+            await self._decide(valid, outcomes, budget_seconds)
+        answered = [outcome for outcome in outcomes if outcome is not None]
+        assert len(answered) == len(attempts), "every attempt gets an outcome"
+        return answered
+
+    async def _decide(
+        self,
+        valid: list[tuple[int, Attempt]],
+        outcomes: list[Outcome | None],
+        budget_seconds: float,
+    ) -> None:
         rule_set = self.rules.in_force()
+        now = self.clock.now()
+        planned = [self._plan(position, attempt, rule_set, now) for position, attempt in valid]
+        results = await self._run([p.script for p in planned], budget_seconds)
+        replays: list[tuple[_Planned, ScriptResult]] = []
+        for item, result in zip(planned, results, strict=True):
+            if isinstance(result, RequestIdReused):
+                outcomes[item.position] = result
+            elif result.replay:
+                replays.append((item, result))
+            else:
+                record = self._record(item, result, rule_set)
+                self.audit.record(record)
+                self.metrics.observe(record)
+                outcomes[item.position] = record
+        if replays:
+            await self._replay(replays, outcomes, rule_set)
+
+    def _plan(self, position: int, attempt: Attempt, rule_set: RuleSet, now: datetime) -> _Planned:
         global_shadow = self.shadow.of(attempt.tenant_id).enabled(rule_set.shadow)
         identity = attempt.identity(self.hasher)
         attempt_id = self.ids.new_id("dec")
         plan = plan_signals(rule_set, attempt, identity, attempt_id)
-        now = self.clock.now()
         script = ScriptAttempt(
             attempt=attempt,
             attempt_id=attempt_id,
@@ -69,25 +149,29 @@ class Assessor:
             enforce=not global_shadow and attempt.caller_mode is EnforcementMode.ENFORCE,
             challenge_expire_time=now + self.challenge_ttl,
         )
+        return _Planned(position, identity, plan, global_shadow, script)
+
+    async def _run(
+        self, scripts: list[ScriptAttempt], budget_seconds: float
+    ) -> list[ScriptResult | RequestIdReused]:
         try:
             async with asyncio.timeout(budget_seconds):
-                result = await self.store.assess(script)
+                return await self.store.assess(scripts)
         except TimeoutError as exc:
             raise SignalStoreUnavailable(
                 "the signal store did not answer within the assessment budget",
                 budget_ms=round(budget_seconds * 1000),
             ) from exc
-        if result.replay:
-            original = await self._original(attempt.tenant_id, result.attempt_id)
-            if original is not None:
-                return original
+
+    def _record(self, item: _Planned, result: ScriptResult, rule_set: RuleSet) -> DecisionRecord:
+        attempt = item.script.attempt
         verdict = score_attempt(
-            plan,
+            item.plan,
             result.observed,
             result.lists,
             result.token,
             rule_set.thresholds,
-            global_shadow,
+            item.global_shadow,
             attempt.caller_mode,
         )
         challenge = None
@@ -101,23 +185,30 @@ class Assessor:
                 attempt.sku_ids,
                 result.attempt_id,
             )
-        record = DecisionRecord(
+        return DecisionRecord(
             result.attempt_id,
             attempt,
             result.now,
-            identity.ip_hash,
-            identity.device_hash,
+            item.identity.ip_hash,
+            item.identity.device_hash,
             verdict,
             challenge,
             result.token,
             rule_set.version,
         )
-        if not result.replay:
-            self.audit.record(record)
-            self.metrics.observe(record)
-        return record
 
-    async def _original(self, tenant_id: str, decision_id: str) -> DecisionRecord | None:
-        """The audited record of a replayed request (the retry gets the original decision)."""
+    async def _replay(
+        self,
+        replays: list[tuple[_Planned, ScriptResult]],
+        outcomes: list[Outcome | None],
+        rule_set: RuleSet,
+    ) -> None:
+        """Retries get the original decision: from this batch (a request repeated within it) or
+        from the audit. A decision the audit lost is scored again from what the store kept."""
+        decided = {o.decision_id: o for o in outcomes if isinstance(o, DecisionRecord)}
         await self.audit.flush()
-        return await self.audit.get(tenant_id, decision_id)
+        for item, result in replays:
+            original = decided.get(result.attempt_id) or await self.audit.get(
+                item.script.attempt.tenant_id, result.attempt_id
+            )
+            outcomes[item.position] = original or self._record(item, result, rule_set)

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Protocol
 
 from services.riskcontrol.domain.attempt import Attempt
+from services.riskcontrol.domain.errors import RequestIdReused
 from services.riskcontrol.domain.feedback import FeedbackOp
 from services.riskcontrol.domain.keys import KeyLevel
 from services.riskcontrol.domain.records import (
@@ -85,8 +86,12 @@ class StoredChallenge:
 class SignalStore(Protocol):
     """The counters (Redis): every method is one atomic script on one tenant's slot."""
 
-    async def assess(self, script: ScriptAttempt) -> ScriptResult:
-        """Raises RequestIdReused for a reused request id, SignalStoreUnavailable when down."""
+    async def assess(
+        self, scripts: Sequence[ScriptAttempt]
+    ) -> list[ScriptResult | RequestIdReused]:
+        """The attempts of one tenant in one atomic step each, in order, in one round trip: a
+        result per attempt, or RequestIdReused for a reused request id. Raises
+        SignalStoreUnavailable when down."""
         ...
 
     async def read(self, tenant_id: str, probes: Sequence[Probe], now: datetime) -> list[float]: ...

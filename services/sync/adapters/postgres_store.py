@@ -351,6 +351,23 @@ class PostgresTransaction:
             ],
         )
 
+    async def hold_requests(self, tenant_id: str, method: str, request_ids: Sequence[str]) -> None:
+        # Transaction-scoped advisory locks, one per request id, taken in one statement in the
+        # order of their keys (every holder takes its keys in that order, so no waits go round
+        # in a circle). The recall must be a later statement: its snapshot then sees the commit
+        # of the transaction this one waited for (READ COMMITTED takes one per statement).
+        await self._db.execute(
+            """
+            SELECT pg_advisory_xact_lock(key) FROM (
+                SELECT DISTINCT hashtextextended('sync/' || $1 || '/' || $2 || '/' || id, 0) AS key
+                FROM unnest($3::text[]) AS id ORDER BY key
+            ) AS keys
+            """,
+            method,
+            tenant_id,
+            list(request_ids),
+        )
+
     async def recall_results(
         self, tenant_id: str, method: str, request_ids: Sequence[str]
     ) -> dict[str, tuple[str, bytes]]:

@@ -119,6 +119,13 @@ class SyncTransaction(Protocol):
         """Inserts or updates lines: (order id, line id, kind), the record, the occur time."""
         ...
 
+    async def hold_requests(self, tenant_id: str, method: str, request_ids: Sequence[str]) -> None:
+        """Holds the request ids until the transaction ends, waiting while another transaction
+        holds one (an attempt of that request still in flight): once it returns, what that attempt
+        stored is visible to the transaction's next statement. Taken before anything else in the
+        transaction, so a transaction waiting here holds nothing another could wait for."""
+        ...
+
     async def recall_results(
         self, tenant_id: str, method: str, request_ids: Sequence[str]
     ) -> dict[str, tuple[str, bytes]]:

@@ -1,5 +1,13 @@
 """ReportSales: apply sale, cancellation and refund lines of one platform, idempotent per line.
 
+A batch first holds its request ids (transaction-scoped advisory locks, the transaction's first
+statement), then looks up their stored answers: a retry of a report still in flight in another
+batch waits for that batch's commit and returns its answer (or REQUEST_ID_REUSED) instead of
+judging the lines again. No deadlock: a batch waits for a request id only in that first
+statement, holding nothing but ids taken before in it (all in one global order, so those waits
+never close a circle), and once past it never waits for a request id again (its answers are
+stored under ids it holds), so nothing a batch waits for later is held by one waiting for an id.
+
 The quota rows of the batch's SKUs are locked in SKU order first, so two reports touching the same
 SKUs serialise instead of deadlocking, and each line is judged against what is stored for its key.
 inventory calls carry request ids derived from the line key, so a batch retried after a failure
@@ -121,6 +129,9 @@ class SaleReports:
         try:
             async with self._ports.store.transaction() as tx:
                 ids = sorted({receipt.request_id for _, receipt in reports})
+                # An attempt of one of these ids may still be in flight (a batch not committed,
+                # here or in another replica): wait for it, then answer from what it stored.
+                await tx.hold_requests(key[0], _METHOD, ids)
                 fresh = _sort_out(reports, await tx.recall_results(key[0], _METHOD, ids), slots)
                 if fresh:
                     chosen = [reports[index] for index in fresh]

@@ -26,65 +26,78 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from streamstock.riskcontrol.v1 import access_list_pb2 as streamstock_dot_riskcontrol_dot_v1_dot_access__list__pb2
 from streamstock.riskcontrol.v1 import assessment_pb2 as streamstock_dot_riskcontrol_dot_v1_dot_assessment__pb2
+from streamstock.riskcontrol.v1 import errors_pb2 as streamstock_dot_riskcontrol_dot_v1_dot_errors__pb2
 from streamstock.riskcontrol.v1 import rules_pb2 as streamstock_dot_riskcontrol_dot_v1_dot_rules__pb2
 from streamstock.riskcontrol.v1 import signals_pb2 as streamstock_dot_riskcontrol_dot_v1_dot_signals__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n4streamstock/riskcontrol/v1/riskcontrol_service.proto\x12\x1astreamstock.riskcontrol.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a,streamstock/riskcontrol/v1/access_list.proto\x1a+streamstock/riskcontrol/v1/assessment.proto\x1a&streamstock/riskcontrol/v1/rules.proto\x1a(streamstock/riskcontrol/v1/signals.proto\"\xae\x01\n\rAssessRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x34\n\x07\x61ttempt\x18\x03 \x01(\x0b\x32#.streamstock.riskcontrol.v1.Attempt\x12@\n\x0b\x63\x61ller_mode\x18\x04 \x01(\x0e\x32+.streamstock.riskcontrol.v1.EnforcementMode\"\xd1\x03\n\x0e\x41ssessResponse\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\x36\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32$.streamstock.riskcontrol.v1.Decision\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x33\n\x07reasons\x18\x04 \x03(\x0b\x32\".streamstock.riskcontrol.v1.Reason\x12@\n\x0b\x65nforcement\x18\x05 \x01(\x0e\x32+.streamstock.riskcontrol.v1.EnforcementMode\x12=\n\x0fshadow_decision\x18\x06 \x01(\x0e\x32$.streamstock.riskcontrol.v1.Decision\x12\x14\n\x0cshadow_score\x18\x07 \x01(\x01\x12\x38\n\tchallenge\x18\x08 \x01(\x0b\x32%.streamstock.riskcontrol.v1.Challenge\x12\x46\n\x11pass_token_status\x18\t \x01(\x0e\x32+.streamstock.riskcontrol.v1.PassTokenStatus\x12\x15\n\rrules_version\x18\n \x01(\t\"\xb0\x01\n\x18\x43ompleteChallengeRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x14\n\x0c\x63hallenge_id\x18\x03 \x01(\t\x12;\n\x06result\x18\x04 \x01(\x0e\x32+.streamstock.riskcontrol.v1.ChallengeResult\x12\x1a\n\x12\x65vidence_reference\x18\x05 \x01(\t\"\xa5\x01\n\x19\x43ompleteChallengeResponse\x12\x38\n\tchallenge\x18\x01 \x01(\x0b\x32%.streamstock.riskcontrol.v1.Challenge\x12\x12\n\npass_token\x18\x02 \x01(\t\x12:\n\x16pass_token_expire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x02\n\x14ReportOutcomeRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x35\n\x04kind\x18\x03 \x01(\x0e\x32\'.streamstock.riskcontrol.v1.OutcomeKind\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\x0e\n\x06sku_id\x18\x06 \x01(\t\x12\x10\n\x08quantity\x18\x07 \x01(\x03\x12\n\n\x02ip\x18\x08 \x01(\t\x12\x11\n\tdevice_id\x18\t \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\n \x01(\t\x12.\n\noccur_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\x0c \x01(\t\"A\n\x15ReportOutcomeResponse\x12\x12\n\noutcome_id\x18\x01 \x01(\t\x12\x14\n\x0cupdated_keys\x18\x02 \x03(\t\"\xb3\x02\n\x19\x41\x64\x64\x41\x63\x63\x65ssListEntryRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x34\n\x04list\x18\x03 \x01(\x0e\x32&.streamstock.riskcontrol.v1.AccessList\x12\x30\n\x03key\x18\x04 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RiskKey\x12\x31\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12(\n\x03ttl\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationH\x00\x12\x0c\n\x04note\x18\x07 \x01(\t\x12\x12\n\ncreated_by\x18\x08 \x01(\tB\x08\n\x06\x65xpiry\"j\n\x1a\x41\x64\x64\x41\x63\x63\x65ssListEntryResponse\x12:\n\x05\x65ntry\x18\x01 \x01(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry\x12\x10\n\x08replaced\x18\x02 \x01(\x08\"W\n\x1cRemoveAccessListEntryRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x10\n\x08\x65ntry_id\x18\x03 \x01(\t\"[\n\x1dRemoveAccessListEntryResponse\x12:\n\x05\x65ntry\x18\x01 \x01(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry\"\x92\x02\n\x1cListAccessListEntriesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x34\n\x04list\x18\x04 \x01(\x0e\x32&.streamstock.riskcontrol.v1.AccessList\x12\x37\n\tkey_level\x18\x05 \x01(\x0e\x32$.streamstock.riskcontrol.v1.KeyLevel\x12\x30\n\x03key\x18\x06 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RiskKey\x12\x17\n\x0finclude_expired\x18\x07 \x01(\x08\"v\n\x1dListAccessListEntriesResponse\x12<\n\x07\x65ntries\x18\x01 \x03(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x11GetRuleSetRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\"K\n\x12GetRuleSetResponse\x12\x35\n\x08rule_set\x18\x01 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RuleSet\";\n\x14ValidateRulesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\"\x9c\x01\n\x15ValidateRulesResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12=\n\nviolations\x18\x02 \x03(\x0b\x32).streamstock.riskcontrol.v1.RuleViolation\x12\x35\n\x08rule_set\x18\x03 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RuleSet\"\x8b\x01\n\x14SetShadowModeRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12<\n\x08override\x18\x03 \x01(\x0e\x32*.streamstock.riskcontrol.v1.ShadowOverride\x12\x0e\n\x06reason\x18\x04 \x01(\t\"T\n\x15SetShadowModeResponse\x12;\n\x0bshadow_mode\x18\x01 \x01(\x0b\x32&.streamstock.riskcontrol.v1.ShadowMode\"\xe7\x02\n\x14ListDecisionsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06sku_id\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\x10\n\x08order_id\x18\x06 \x01(\t\x12\n\n\x02ip\x18\x07 \x01(\t\x12\x11\n\tdevice_id\x18\x08 \x01(\t\x12\x37\n\tdecisions\x18\t \x03(\x0e\x32$.streamstock.riskcontrol.v1.Decision\x12\x0f\n\x07rule_id\x18\n \x01(\t\x12\x1b\n\x13shadow_differs_only\x18\x0b \x01(\x08\x12.\n\nstart_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"o\n\x15ListDecisionsResponse\x12=\n\tdecisions\x18\x01 \x03(\x0b\x32*.streamstock.riskcontrol.v1.DecisionRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"<\n\x12GetDecisionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\"S\n\x13GetDecisionResponse\x12<\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32*.streamstock.riskcontrol.v1.DecisionRecord\"\x91\x01\n\x11GetSignalsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x30\n\x03key\x18\x02 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RiskKey\x12\x37\n\x07signals\x18\x03 \x03(\x0e\x32&.streamstock.riskcontrol.v1.RiskSignal\"\xa2\x01\n\x12GetSignalsResponse\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x37\n\x06values\x18\x02 \x03(\x0b\x32\'.streamstock.riskcontrol.v1.SignalValue\x12\x46\n\x11\x61\x63\x63\x65ss_list_entry\x18\x03 \x01(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry2\xbe\x0b\n\x12RiskControlService\x12_\n\x06\x41ssess\x12).streamstock.riskcontrol.v1.AssessRequest\x1a*.streamstock.riskcontrol.v1.AssessResponse\x12\x80\x01\n\x11\x43ompleteChallenge\x12\x34.streamstock.riskcontrol.v1.CompleteChallengeRequest\x1a\x35.streamstock.riskcontrol.v1.CompleteChallengeResponse\x12t\n\rReportOutcome\x12\x30.streamstock.riskcontrol.v1.ReportOutcomeRequest\x1a\x31.streamstock.riskcontrol.v1.ReportOutcomeResponse\x12\x83\x01\n\x12\x41\x64\x64\x41\x63\x63\x65ssListEntry\x12\x35.streamstock.riskcontrol.v1.AddAccessListEntryRequest\x1a\x36.streamstock.riskcontrol.v1.AddAccessListEntryResponse\x12\x8c\x01\n\x15RemoveAccessListEntry\x12\x38.streamstock.riskcontrol.v1.RemoveAccessListEntryRequest\x1a\x39.streamstock.riskcontrol.v1.RemoveAccessListEntryResponse\x12\x8c\x01\n\x15ListAccessListEntries\x12\x38.streamstock.riskcontrol.v1.ListAccessListEntriesRequest\x1a\x39.streamstock.riskcontrol.v1.ListAccessListEntriesResponse\x12k\n\nGetRuleSet\x12-.streamstock.riskcontrol.v1.GetRuleSetRequest\x1a..streamstock.riskcontrol.v1.GetRuleSetResponse\x12t\n\rValidateRules\x12\x30.streamstock.riskcontrol.v1.ValidateRulesRequest\x1a\x31.streamstock.riskcontrol.v1.ValidateRulesResponse\x12t\n\rSetShadowMode\x12\x30.streamstock.riskcontrol.v1.SetShadowModeRequest\x1a\x31.streamstock.riskcontrol.v1.SetShadowModeResponse\x12t\n\rListDecisions\x12\x30.streamstock.riskcontrol.v1.ListDecisionsRequest\x1a\x31.streamstock.riskcontrol.v1.ListDecisionsResponse\x12n\n\x0bGetDecision\x12..streamstock.riskcontrol.v1.GetDecisionRequest\x1a/.streamstock.riskcontrol.v1.GetDecisionResponse\x12k\n\nGetSignals\x12-.streamstock.riskcontrol.v1.GetSignalsRequest\x1a..streamstock.riskcontrol.v1.GetSignalsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n4streamstock/riskcontrol/v1/riskcontrol_service.proto\x12\x1astreamstock.riskcontrol.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a,streamstock/riskcontrol/v1/access_list.proto\x1a+streamstock/riskcontrol/v1/assessment.proto\x1a\'streamstock/riskcontrol/v1/errors.proto\x1a&streamstock/riskcontrol/v1/rules.proto\x1a(streamstock/riskcontrol/v1/signals.proto\"\xae\x01\n\rAssessRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x34\n\x07\x61ttempt\x18\x03 \x01(\x0b\x32#.streamstock.riskcontrol.v1.Attempt\x12@\n\x0b\x63\x61ller_mode\x18\x04 \x01(\x0e\x32+.streamstock.riskcontrol.v1.EnforcementMode\"\xd1\x03\n\x0e\x41ssessResponse\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\x36\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32$.streamstock.riskcontrol.v1.Decision\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x33\n\x07reasons\x18\x04 \x03(\x0b\x32\".streamstock.riskcontrol.v1.Reason\x12@\n\x0b\x65nforcement\x18\x05 \x01(\x0e\x32+.streamstock.riskcontrol.v1.EnforcementMode\x12=\n\x0fshadow_decision\x18\x06 \x01(\x0e\x32$.streamstock.riskcontrol.v1.Decision\x12\x14\n\x0cshadow_score\x18\x07 \x01(\x01\x12\x38\n\tchallenge\x18\x08 \x01(\x0b\x32%.streamstock.riskcontrol.v1.Challenge\x12\x46\n\x11pass_token_status\x18\t \x01(\x0e\x32+.streamstock.riskcontrol.v1.PassTokenStatus\x12\x15\n\rrules_version\x18\n \x01(\t\"d\n\x12\x41ssessBatchRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12;\n\x08requests\x18\x02 \x03(\x0b\x32).streamstock.riskcontrol.v1.AssessRequest\"U\n\x13\x41ssessBatchResponse\x12>\n\x07results\x18\x01 \x03(\x0b\x32-.streamstock.riskcontrol.v1.AssessBatchResult\"\x9b\x01\n\x11\x41ssessBatchResult\x12>\n\x08response\x18\x01 \x01(\x0b\x32*.streamstock.riskcontrol.v1.AssessResponseH\x00\x12<\n\x07refusal\x18\x02 \x01(\x0b\x32).streamstock.riskcontrol.v1.AssessRefusalH\x00\x42\x08\n\x06result\"\xe3\x01\n\rAssessRefusal\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x37\n\x06reason\x18\x02 \x01(\x0e\x32\'.streamstock.riskcontrol.v1.ErrorReason\x12I\n\x08metadata\x18\x03 \x03(\x0b\x32\x37.streamstock.riskcontrol.v1.AssessRefusal.MetadataEntry\x12\x0f\n\x07message\x18\x04 \x01(\t\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xb0\x01\n\x18\x43ompleteChallengeRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x14\n\x0c\x63hallenge_id\x18\x03 \x01(\t\x12;\n\x06result\x18\x04 \x01(\x0e\x32+.streamstock.riskcontrol.v1.ChallengeResult\x12\x1a\n\x12\x65vidence_reference\x18\x05 \x01(\t\"\xa5\x01\n\x19\x43ompleteChallengeResponse\x12\x38\n\tchallenge\x18\x01 \x01(\x0b\x32%.streamstock.riskcontrol.v1.Challenge\x12\x12\n\npass_token\x18\x02 \x01(\t\x12:\n\x16pass_token_expire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xab\x02\n\x14ReportOutcomeRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x35\n\x04kind\x18\x03 \x01(\x0e\x32\'.streamstock.riskcontrol.v1.OutcomeKind\x12\x10\n\x08order_id\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\x0e\n\x06sku_id\x18\x06 \x01(\t\x12\x10\n\x08quantity\x18\x07 \x01(\x03\x12\n\n\x02ip\x18\x08 \x01(\t\x12\x11\n\tdevice_id\x18\t \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\n \x01(\t\x12.\n\noccur_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04note\x18\x0c \x01(\t\"A\n\x15ReportOutcomeResponse\x12\x12\n\noutcome_id\x18\x01 \x01(\t\x12\x14\n\x0cupdated_keys\x18\x02 \x03(\t\"\xb3\x02\n\x19\x41\x64\x64\x41\x63\x63\x65ssListEntryRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x34\n\x04list\x18\x03 \x01(\x0e\x32&.streamstock.riskcontrol.v1.AccessList\x12\x30\n\x03key\x18\x04 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RiskKey\x12\x31\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00\x12(\n\x03ttl\x18\x06 \x01(\x0b\x32\x19.google.protobuf.DurationH\x00\x12\x0c\n\x04note\x18\x07 \x01(\t\x12\x12\n\ncreated_by\x18\x08 \x01(\tB\x08\n\x06\x65xpiry\"j\n\x1a\x41\x64\x64\x41\x63\x63\x65ssListEntryResponse\x12:\n\x05\x65ntry\x18\x01 \x01(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry\x12\x10\n\x08replaced\x18\x02 \x01(\x08\"W\n\x1cRemoveAccessListEntryRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x10\n\x08\x65ntry_id\x18\x03 \x01(\t\"[\n\x1dRemoveAccessListEntryResponse\x12:\n\x05\x65ntry\x18\x01 \x01(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry\"\x92\x02\n\x1cListAccessListEntriesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x34\n\x04list\x18\x04 \x01(\x0e\x32&.streamstock.riskcontrol.v1.AccessList\x12\x37\n\tkey_level\x18\x05 \x01(\x0e\x32$.streamstock.riskcontrol.v1.KeyLevel\x12\x30\n\x03key\x18\x06 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RiskKey\x12\x17\n\x0finclude_expired\x18\x07 \x01(\x08\"v\n\x1dListAccessListEntriesResponse\x12<\n\x07\x65ntries\x18\x01 \x03(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"&\n\x11GetRuleSetRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\"K\n\x12GetRuleSetResponse\x12\x35\n\x08rule_set\x18\x01 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RuleSet\";\n\x14ValidateRulesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\"\x9c\x01\n\x15ValidateRulesResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12=\n\nviolations\x18\x02 \x03(\x0b\x32).streamstock.riskcontrol.v1.RuleViolation\x12\x35\n\x08rule_set\x18\x03 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RuleSet\"\x8b\x01\n\x14SetShadowModeRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12<\n\x08override\x18\x03 \x01(\x0e\x32*.streamstock.riskcontrol.v1.ShadowOverride\x12\x0e\n\x06reason\x18\x04 \x01(\t\"T\n\x15SetShadowModeResponse\x12;\n\x0bshadow_mode\x18\x01 \x01(\x0b\x32&.streamstock.riskcontrol.v1.ShadowMode\"\xe7\x02\n\x14ListDecisionsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06sku_id\x18\x04 \x01(\t\x12\x0f\n\x07user_id\x18\x05 \x01(\t\x12\x10\n\x08order_id\x18\x06 \x01(\t\x12\n\n\x02ip\x18\x07 \x01(\t\x12\x11\n\tdevice_id\x18\x08 \x01(\t\x12\x37\n\tdecisions\x18\t \x03(\x0e\x32$.streamstock.riskcontrol.v1.Decision\x12\x0f\n\x07rule_id\x18\n \x01(\t\x12\x1b\n\x13shadow_differs_only\x18\x0b \x01(\x08\x12.\n\nstart_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"o\n\x15ListDecisionsResponse\x12=\n\tdecisions\x18\x01 \x03(\x0b\x32*.streamstock.riskcontrol.v1.DecisionRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"<\n\x12GetDecisionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\"S\n\x13GetDecisionResponse\x12<\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32*.streamstock.riskcontrol.v1.DecisionRecord\"\x91\x01\n\x11GetSignalsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x30\n\x03key\x18\x02 \x01(\x0b\x32#.streamstock.riskcontrol.v1.RiskKey\x12\x37\n\x07signals\x18\x03 \x03(\x0e\x32&.streamstock.riskcontrol.v1.RiskSignal\"\xa2\x01\n\x12GetSignalsResponse\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x37\n\x06values\x18\x02 \x03(\x0b\x32\'.streamstock.riskcontrol.v1.SignalValue\x12\x46\n\x11\x61\x63\x63\x65ss_list_entry\x18\x03 \x01(\x0b\x32+.streamstock.riskcontrol.v1.AccessListEntry2\xae\x0c\n\x12RiskControlService\x12_\n\x06\x41ssess\x12).streamstock.riskcontrol.v1.AssessRequest\x1a*.streamstock.riskcontrol.v1.AssessResponse\x12n\n\x0b\x41ssessBatch\x12..streamstock.riskcontrol.v1.AssessBatchRequest\x1a/.streamstock.riskcontrol.v1.AssessBatchResponse\x12\x80\x01\n\x11\x43ompleteChallenge\x12\x34.streamstock.riskcontrol.v1.CompleteChallengeRequest\x1a\x35.streamstock.riskcontrol.v1.CompleteChallengeResponse\x12t\n\rReportOutcome\x12\x30.streamstock.riskcontrol.v1.ReportOutcomeRequest\x1a\x31.streamstock.riskcontrol.v1.ReportOutcomeResponse\x12\x83\x01\n\x12\x41\x64\x64\x41\x63\x63\x65ssListEntry\x12\x35.streamstock.riskcontrol.v1.AddAccessListEntryRequest\x1a\x36.streamstock.riskcontrol.v1.AddAccessListEntryResponse\x12\x8c\x01\n\x15RemoveAccessListEntry\x12\x38.streamstock.riskcontrol.v1.RemoveAccessListEntryRequest\x1a\x39.streamstock.riskcontrol.v1.RemoveAccessListEntryResponse\x12\x8c\x01\n\x15ListAccessListEntries\x12\x38.streamstock.riskcontrol.v1.ListAccessListEntriesRequest\x1a\x39.streamstock.riskcontrol.v1.ListAccessListEntriesResponse\x12k\n\nGetRuleSet\x12-.streamstock.riskcontrol.v1.GetRuleSetRequest\x1a..streamstock.riskcontrol.v1.GetRuleSetResponse\x12t\n\rValidateRules\x12\x30.streamstock.riskcontrol.v1.ValidateRulesRequest\x1a\x31.streamstock.riskcontrol.v1.ValidateRulesResponse\x12t\n\rSetShadowMode\x12\x30.streamstock.riskcontrol.v1.SetShadowModeRequest\x1a\x31.streamstock.riskcontrol.v1.SetShadowModeResponse\x12t\n\rListDecisions\x12\x30.streamstock.riskcontrol.v1.ListDecisionsRequest\x1a\x31.streamstock.riskcontrol.v1.ListDecisionsResponse\x12n\n\x0bGetDecision\x12..streamstock.riskcontrol.v1.GetDecisionRequest\x1a/.streamstock.riskcontrol.v1.GetDecisionResponse\x12k\n\nGetSignals\x12-.streamstock.riskcontrol.v1.GetSignalsRequest\x1a..streamstock.riskcontrol.v1.GetSignalsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'streamstock.riskcontrol.v1.riskcontrol_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ASSESSREQUEST']._serialized_start=323
-  _globals['_ASSESSREQUEST']._serialized_end=497
-  _globals['_ASSESSRESPONSE']._serialized_start=500
-  _globals['_ASSESSRESPONSE']._serialized_end=965
-  _globals['_COMPLETECHALLENGEREQUEST']._serialized_start=968
-  _globals['_COMPLETECHALLENGEREQUEST']._serialized_end=1144
-  _globals['_COMPLETECHALLENGERESPONSE']._serialized_start=1147
-  _globals['_COMPLETECHALLENGERESPONSE']._serialized_end=1312
-  _globals['_REPORTOUTCOMEREQUEST']._serialized_start=1315
-  _globals['_REPORTOUTCOMEREQUEST']._serialized_end=1614
-  _globals['_REPORTOUTCOMERESPONSE']._serialized_start=1616
-  _globals['_REPORTOUTCOMERESPONSE']._serialized_end=1681
-  _globals['_ADDACCESSLISTENTRYREQUEST']._serialized_start=1684
-  _globals['_ADDACCESSLISTENTRYREQUEST']._serialized_end=1991
-  _globals['_ADDACCESSLISTENTRYRESPONSE']._serialized_start=1993
-  _globals['_ADDACCESSLISTENTRYRESPONSE']._serialized_end=2099
-  _globals['_REMOVEACCESSLISTENTRYREQUEST']._serialized_start=2101
-  _globals['_REMOVEACCESSLISTENTRYREQUEST']._serialized_end=2188
-  _globals['_REMOVEACCESSLISTENTRYRESPONSE']._serialized_start=2190
-  _globals['_REMOVEACCESSLISTENTRYRESPONSE']._serialized_end=2281
-  _globals['_LISTACCESSLISTENTRIESREQUEST']._serialized_start=2284
-  _globals['_LISTACCESSLISTENTRIESREQUEST']._serialized_end=2558
-  _globals['_LISTACCESSLISTENTRIESRESPONSE']._serialized_start=2560
-  _globals['_LISTACCESSLISTENTRIESRESPONSE']._serialized_end=2678
-  _globals['_GETRULESETREQUEST']._serialized_start=2680
-  _globals['_GETRULESETREQUEST']._serialized_end=2718
-  _globals['_GETRULESETRESPONSE']._serialized_start=2720
-  _globals['_GETRULESETRESPONSE']._serialized_end=2795
-  _globals['_VALIDATERULESREQUEST']._serialized_start=2797
-  _globals['_VALIDATERULESREQUEST']._serialized_end=2856
-  _globals['_VALIDATERULESRESPONSE']._serialized_start=2859
-  _globals['_VALIDATERULESRESPONSE']._serialized_end=3015
-  _globals['_SETSHADOWMODEREQUEST']._serialized_start=3018
-  _globals['_SETSHADOWMODEREQUEST']._serialized_end=3157
-  _globals['_SETSHADOWMODERESPONSE']._serialized_start=3159
-  _globals['_SETSHADOWMODERESPONSE']._serialized_end=3243
-  _globals['_LISTDECISIONSREQUEST']._serialized_start=3246
-  _globals['_LISTDECISIONSREQUEST']._serialized_end=3605
-  _globals['_LISTDECISIONSRESPONSE']._serialized_start=3607
-  _globals['_LISTDECISIONSRESPONSE']._serialized_end=3718
-  _globals['_GETDECISIONREQUEST']._serialized_start=3720
-  _globals['_GETDECISIONREQUEST']._serialized_end=3780
-  _globals['_GETDECISIONRESPONSE']._serialized_start=3782
-  _globals['_GETDECISIONRESPONSE']._serialized_end=3865
-  _globals['_GETSIGNALSREQUEST']._serialized_start=3868
-  _globals['_GETSIGNALSREQUEST']._serialized_end=4013
-  _globals['_GETSIGNALSRESPONSE']._serialized_start=4016
-  _globals['_GETSIGNALSRESPONSE']._serialized_end=4178
-  _globals['_RISKCONTROLSERVICE']._serialized_start=4181
-  _globals['_RISKCONTROLSERVICE']._serialized_end=5651
+  _globals['_ASSESSREFUSAL_METADATAENTRY']._loaded_options = None
+  _globals['_ASSESSREFUSAL_METADATAENTRY']._serialized_options = b'8\001'
+  _globals['_ASSESSREQUEST']._serialized_start=364
+  _globals['_ASSESSREQUEST']._serialized_end=538
+  _globals['_ASSESSRESPONSE']._serialized_start=541
+  _globals['_ASSESSRESPONSE']._serialized_end=1006
+  _globals['_ASSESSBATCHREQUEST']._serialized_start=1008
+  _globals['_ASSESSBATCHREQUEST']._serialized_end=1108
+  _globals['_ASSESSBATCHRESPONSE']._serialized_start=1110
+  _globals['_ASSESSBATCHRESPONSE']._serialized_end=1195
+  _globals['_ASSESSBATCHRESULT']._serialized_start=1198
+  _globals['_ASSESSBATCHRESULT']._serialized_end=1353
+  _globals['_ASSESSREFUSAL']._serialized_start=1356
+  _globals['_ASSESSREFUSAL']._serialized_end=1583
+  _globals['_ASSESSREFUSAL_METADATAENTRY']._serialized_start=1536
+  _globals['_ASSESSREFUSAL_METADATAENTRY']._serialized_end=1583
+  _globals['_COMPLETECHALLENGEREQUEST']._serialized_start=1586
+  _globals['_COMPLETECHALLENGEREQUEST']._serialized_end=1762
+  _globals['_COMPLETECHALLENGERESPONSE']._serialized_start=1765
+  _globals['_COMPLETECHALLENGERESPONSE']._serialized_end=1930
+  _globals['_REPORTOUTCOMEREQUEST']._serialized_start=1933
+  _globals['_REPORTOUTCOMEREQUEST']._serialized_end=2232
+  _globals['_REPORTOUTCOMERESPONSE']._serialized_start=2234
+  _globals['_REPORTOUTCOMERESPONSE']._serialized_end=2299
+  _globals['_ADDACCESSLISTENTRYREQUEST']._serialized_start=2302
+  _globals['_ADDACCESSLISTENTRYREQUEST']._serialized_end=2609
+  _globals['_ADDACCESSLISTENTRYRESPONSE']._serialized_start=2611
+  _globals['_ADDACCESSLISTENTRYRESPONSE']._serialized_end=2717
+  _globals['_REMOVEACCESSLISTENTRYREQUEST']._serialized_start=2719
+  _globals['_REMOVEACCESSLISTENTRYREQUEST']._serialized_end=2806
+  _globals['_REMOVEACCESSLISTENTRYRESPONSE']._serialized_start=2808
+  _globals['_REMOVEACCESSLISTENTRYRESPONSE']._serialized_end=2899
+  _globals['_LISTACCESSLISTENTRIESREQUEST']._serialized_start=2902
+  _globals['_LISTACCESSLISTENTRIESREQUEST']._serialized_end=3176
+  _globals['_LISTACCESSLISTENTRIESRESPONSE']._serialized_start=3178
+  _globals['_LISTACCESSLISTENTRIESRESPONSE']._serialized_end=3296
+  _globals['_GETRULESETREQUEST']._serialized_start=3298
+  _globals['_GETRULESETREQUEST']._serialized_end=3336
+  _globals['_GETRULESETRESPONSE']._serialized_start=3338
+  _globals['_GETRULESETRESPONSE']._serialized_end=3413
+  _globals['_VALIDATERULESREQUEST']._serialized_start=3415
+  _globals['_VALIDATERULESREQUEST']._serialized_end=3474
+  _globals['_VALIDATERULESRESPONSE']._serialized_start=3477
+  _globals['_VALIDATERULESRESPONSE']._serialized_end=3633
+  _globals['_SETSHADOWMODEREQUEST']._serialized_start=3636
+  _globals['_SETSHADOWMODEREQUEST']._serialized_end=3775
+  _globals['_SETSHADOWMODERESPONSE']._serialized_start=3777
+  _globals['_SETSHADOWMODERESPONSE']._serialized_end=3861
+  _globals['_LISTDECISIONSREQUEST']._serialized_start=3864
+  _globals['_LISTDECISIONSREQUEST']._serialized_end=4223
+  _globals['_LISTDECISIONSRESPONSE']._serialized_start=4225
+  _globals['_LISTDECISIONSRESPONSE']._serialized_end=4336
+  _globals['_GETDECISIONREQUEST']._serialized_start=4338
+  _globals['_GETDECISIONREQUEST']._serialized_end=4398
+  _globals['_GETDECISIONRESPONSE']._serialized_start=4400
+  _globals['_GETDECISIONRESPONSE']._serialized_end=4483
+  _globals['_GETSIGNALSREQUEST']._serialized_start=4486
+  _globals['_GETSIGNALSREQUEST']._serialized_end=4631
+  _globals['_GETSIGNALSRESPONSE']._serialized_start=4634
+  _globals['_GETSIGNALSRESPONSE']._serialized_end=4796
+  _globals['_RISKCONTROLSERVICE']._serialized_start=4799
+  _globals['_RISKCONTROLSERVICE']._serialized_end=6381
 # @@protoc_insertion_point(module_scope)

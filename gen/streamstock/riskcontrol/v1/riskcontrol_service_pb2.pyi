@@ -4,6 +4,7 @@ from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from streamstock.riskcontrol.v1 import access_list_pb2 as _access_list_pb2
 from streamstock.riskcontrol.v1 import assessment_pb2 as _assessment_pb2
+from streamstock.riskcontrol.v1 import errors_pb2 as _errors_pb2
 from streamstock.riskcontrol.v1 import rules_pb2 as _rules_pb2
 from streamstock.riskcontrol.v1 import signals_pb2 as _signals_pb2
 from google.protobuf.internal import containers as _containers
@@ -49,6 +50,47 @@ class AssessResponse(_message.Message):
     pass_token_status: _assessment_pb2.PassTokenStatus
     rules_version: str
     def __init__(self, decision_id: _Optional[str] = ..., decision: _Optional[_Union[_assessment_pb2.Decision, str]] = ..., score: _Optional[float] = ..., reasons: _Optional[_Iterable[_Union[_assessment_pb2.Reason, _Mapping]]] = ..., enforcement: _Optional[_Union[_assessment_pb2.EnforcementMode, str]] = ..., shadow_decision: _Optional[_Union[_assessment_pb2.Decision, str]] = ..., shadow_score: _Optional[float] = ..., challenge: _Optional[_Union[_assessment_pb2.Challenge, _Mapping]] = ..., pass_token_status: _Optional[_Union[_assessment_pb2.PassTokenStatus, str]] = ..., rules_version: _Optional[str] = ...) -> None: ...
+
+class AssessBatchRequest(_message.Message):
+    __slots__ = ("tenant_id", "requests")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    requests: _containers.RepeatedCompositeFieldContainer[AssessRequest]
+    def __init__(self, tenant_id: _Optional[str] = ..., requests: _Optional[_Iterable[_Union[AssessRequest, _Mapping]]] = ...) -> None: ...
+
+class AssessBatchResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[AssessBatchResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[AssessBatchResult, _Mapping]]] = ...) -> None: ...
+
+class AssessBatchResult(_message.Message):
+    __slots__ = ("response", "refusal")
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    response: AssessResponse
+    refusal: AssessRefusal
+    def __init__(self, response: _Optional[_Union[AssessResponse, _Mapping]] = ..., refusal: _Optional[_Union[AssessRefusal, _Mapping]] = ...) -> None: ...
+
+class AssessRefusal(_message.Message):
+    __slots__ = ("code", "reason", "metadata", "message")
+    class MetadataEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: int
+    reason: _errors_pb2.ErrorReason
+    metadata: _containers.ScalarMap[str, str]
+    message: str
+    def __init__(self, code: _Optional[int] = ..., reason: _Optional[_Union[_errors_pb2.ErrorReason, str]] = ..., metadata: _Optional[_Mapping[str, str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class CompleteChallengeRequest(_message.Message):
     __slots__ = ("tenant_id", "request_id", "challenge_id", "result", "evidence_reference")

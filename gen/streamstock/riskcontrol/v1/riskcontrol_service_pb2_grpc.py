@@ -45,6 +45,11 @@ class RiskControlServiceStub:
                 request_serializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessRequest.SerializeToString,
                 response_deserializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessResponse.FromString,
                 _registered_method=True)
+        self.AssessBatch = channel.unary_unary(
+                '/streamstock.riskcontrol.v1.RiskControlService/AssessBatch',
+                request_serializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessBatchRequest.SerializeToString,
+                response_deserializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessBatchResponse.FromString,
+                _registered_method=True)
         self.CompleteChallenge = channel.unary_unary(
                 '/streamstock.riskcontrol.v1.RiskControlService/CompleteChallenge',
                 request_serializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.CompleteChallengeRequest.SerializeToString,
@@ -115,12 +120,27 @@ class RiskControlServiceServicer:
         """Assess scores one reservation attempt (all lines of one inventory Reserve, Purchase or quantity
         increase) and returns ALLOW, CHALLENGE or BLOCK with the score and every contributing reason,
         and counts the attempt in the signals; an attempt blocked on a key does not inflate that key's
-        counters. inventory calls it on every hold of a SKU whose risk mode is SHADOW or ENFORCE, with
-        a tight deadline (20 ms by default). A retry with the same request_id returns the original
+        counters. inventory asks on every hold of a SKU whose risk mode is SHADOW or ENFORCE, with a
+        tight deadline (20 ms by default), through AssessBatch. A retry with the same request_id returns the original
         decision and counts nothing twice; inventory may reuse the hold's own request_id. An attempt
         carrying a valid pass token turns CHALLENGE into ALLOW once. Errors: SIGNAL_STORE_UNAVAILABLE
         or RULES_UNAVAILABLE (UNAVAILABLE, answered within the deadline so the caller applies its
         fail-open or fail-closed policy), REQUEST_ID_REUSED (ALREADY_EXISTS). Callers: SERVICE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssessBatch(self, request, context):
+        """AssessBatch assesses several attempts of one tenant in one call, each exactly as Assess would
+        (rules, keys, shadow modes, challenges, pass tokens, idempotency on its request_id, audit), in
+        the order given, so a later attempt sees the counters an earlier one wrote. inventory sends the
+        holds that reach it together as one batch instead of one Assess each. A request that Assess
+        would refuse (INVALID_ARGUMENT, REQUEST_ID_REUSED) gets its refusal as its own result and the
+        others are still assessed; what stops every attempt fails the whole call as it fails Assess:
+        SIGNAL_STORE_UNAVAILABLE or RULES_UNAVAILABLE (UNAVAILABLE, answered within the deadline).
+        A batch that is empty, holds more than 256 requests or names no tenant is INVALID_ARGUMENT
+        for the whole call (field `requests` or `tenant_id`). Callers: SERVICE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -237,6 +257,11 @@ def add_RiskControlServiceServicer_to_server(servicer, server):
                     request_deserializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessRequest.FromString,
                     response_serializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessResponse.SerializeToString,
             ),
+            'AssessBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssessBatch,
+                    request_deserializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessBatchRequest.FromString,
+                    response_serializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessBatchResponse.SerializeToString,
+            ),
             'CompleteChallenge': grpc.unary_unary_rpc_method_handler(
                     servicer.CompleteChallenge,
                     request_deserializer=streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.CompleteChallengeRequest.FromString,
@@ -326,6 +351,33 @@ class RiskControlService:
             '/streamstock.riskcontrol.v1.RiskControlService/Assess',
             streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessRequest.SerializeToString,
             streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssessBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/streamstock.riskcontrol.v1.RiskControlService/AssessBatch',
+            streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessBatchRequest.SerializeToString,
+            streamstock_dot_riskcontrol_dot_v1_dot_riskcontrol__service__pb2.AssessBatchResponse.FromString,
             options,
             channel_credentials,
             insecure,

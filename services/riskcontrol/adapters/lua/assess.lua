@@ -1,158 +1,175 @@
--- Assess one attempt atomically: replay check, allow/deny lists, pass token, every counter the
--- rules read, the enforced decision, and the writes of the counters the attempt was not refused on.
--- KEYS[1] request record, KEYS[2] pass token, KEYS[3] challenge, then the list keys, then one key
--- per probe. Every key carries the tenant hash tag, so the script runs on one Redis Cluster slot.
--- ARGV[1] is one compact JSON array built by signal_store.py (positions below); the reply is a
--- JSON array [attempt_id, now, token, observed, hits, decision, replay] or the word 'reused'.
+-- Assess a batch of attempts of one tenant, one after the other, each atomically: replay check,
+-- allow/deny lists, pass token, every counter the rules read, the enforced decision, and the
+-- writes of the counters the attempt was not refused on. A later attempt sees what an earlier one
+-- wrote, as if each were its own script. Every key carries the tenant hash tag, so the script runs
+-- on one Redis Cluster slot.
+-- ARGV[1] is a JSON array of attempts, each one compact JSON array built by signal_store.py
+-- (positions below). KEYS holds each attempt's keys after the previous attempt's: its request
+-- record, pass token and challenge, then its list keys, then one key per probe.
+-- The reply is a JSON array with one entry per attempt: [attempt_id, now, token, observed, hits,
+-- decision, replay], or the string 'reused'.
 --   1 now  2 fingerprint  3 attempt_id  4 user  5 skus  6 token  7 list groups  8 probes
 --   9 checks  10 challenge score  11 block score  12 enforce  13 ip hash  14 device hash
 --   15 challenge expire ms  16 challenge keep ms  17 request keep ms
 -- A probe is [kind, window, retention, member, amount, limit, write, replace, group]; `group`
 -- numbers the probe's key text (probes on one key share it) and a list group names the probe
 -- key equal to that list key (0: none). A check is [probe, threshold, score, floor].
-local a = cjson.decode(ARGV[1])
-local stored = redis.call('GET', KEYS[1])
-if stored then
-  local record = cjson.decode(stored)
-  if record.fingerprint then
-    -- A record written before the compact format: same content, named fields.
-    local r = record.result
-    local hits = {}
-    for _, hit in ipairs(r.hits) do hits[#hits + 1] = hit[1]; hits[#hits + 1] = hit[2] end
-    record = {record.fingerprint, {r.attempt_id, r.now, r.token, r.observed, hits, r.decision, 0}}
-  end
-  if record[1] ~= a[2] then
-    return 'reused'
-  end
-  record[2][7] = 1
-  return cjson.encode(record[2])
-end
-
-local now = a[1]
-local list_groups, probes, checks = a[7], a[8], a[9]
-local lists = #list_groups
-local hits = {}
-local deny_groups = {}
-local deny, listed = false, false
-for i = 1, lists do
-  local value = redis.call('GET', KEYS[3 + i])
-  if value then
-    hits[#hits + 1] = i
-    hits[#hits + 1] = value
-    listed = true
-    if string.sub(value, 1, 5) == 'deny:' then
-      deny = true
-      deny_groups[list_groups[i]] = true
-    end
-  end
-end
-
-local token = 'absent'
-if a[6] ~= '' then
-  local t = redis.call('HMGET', KEYS[2], 'user', 'skus', 'expire_ms', 'state')
-  token = 'invalid'
-  if t[1] and t[1] == a[4] then
-    local allowed = {}
-    for _, sku in ipairs(cjson.decode(t[2])) do allowed[sku] = true end
-    local covered = true
-    for _, sku in ipairs(a[5]) do
-      if not allowed[sku] then covered = false end
-    end
-    if not covered then
-      token = 'invalid'
-    elseif tonumber(t[3]) <= now then
-      token = 'expired'
-    elseif t[4] ~= 'passed' then
-      token = 'already_used'
-    else
-      redis.call('HSET', KEYS[2], 'state', 'redeemed', 'redeemed_by', a[3])
-      token = 'redeemed'
-    end
-  end
-end
 
 -- probe fields
 local KIND, WINDOW, RETENTION, MEMBER, AMOUNT, LIMIT, WRITE, REPLACE, GROUP = 1, 2, 3, 4, 5, 6, 7, 8, 9
-local base = 3 + lists
-local observed = {}
-for i, p in ipairs(probes) do
-  local key = KEYS[base + i]
-  local since = now - p[WINDOW]
-  local kind = p[KIND]
-  if kind == 5 then
-    local tally = redis.call('HGETALL', key)
-    local total = 0
-    for j = 1, #tally, 2 do
-      if not (p[REPLACE] == 1 and tally[j] == p[MEMBER]) then total = total + tonumber(tally[j + 1]) end
+
+-- One attempt `a` whose keys are KEYS[offset + 1 ...]; returns its reply as JSON text.
+local function assess(a, offset)
+  local keys = {unpack(KEYS, offset + 1, offset + 3 + #a[7] + #a[8])}
+  local stored = redis.call('GET', keys[1])
+  if stored then
+    local record = cjson.decode(stored)
+    if record.fingerprint then
+      -- A record written before the compact format: same content, named fields.
+      local r = record.result
+      local hits = {}
+      for _, hit in ipairs(r.hits) do hits[#hits + 1] = hit[1]; hits[#hits + 1] = hit[2] end
+      record = {record.fingerprint, {r.attempt_id, r.now, r.token, r.observed, hits, r.decision, 0}}
     end
-    observed[i] = (total + p[AMOUNT]) / p[LIMIT]
-  else
-    if p[WRITE] == 1 then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - p[RETENTION])) end
-    if kind == 2 then
-      local total = 0
-      for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, since, '+inf')) do
-        total = total + tonumber(string.match(m, '|(%d+)$'))
+    if record[1] ~= a[2] then
+      return '"reused"'
+    end
+    record[2][7] = 1
+    return cjson.encode(record[2])
+  end
+
+  local now = a[1]
+  local list_groups, probes, checks = a[7], a[8], a[9]
+  local lists = #list_groups
+  local hits = {}
+  local deny_groups = {}
+  local deny, listed = false, false
+  for i = 1, lists do
+    local value = redis.call('GET', keys[3 + i])
+    if value then
+      hits[#hits + 1] = i
+      hits[#hits + 1] = value
+      listed = true
+      if string.sub(value, 1, 5) == 'deny:' then
+        deny = true
+        deny_groups[list_groups[i]] = true
       end
-      observed[i] = total + p[AMOUNT]
-    else
-      local count = redis.call('ZCOUNT', key, since, '+inf')
-      if kind == 3 then
-        local seen = redis.call('ZSCORE', key, p[MEMBER])
-        if not (seen and tonumber(seen) >= since) then count = count + 1 end
-      elseif p[WRITE] == 1 then
-        count = count + p[AMOUNT]
-      end
-      observed[i] = count
     end
   end
-end
 
-local score, floor = 0, 1
-local fired = {}
-for _, c in ipairs(checks) do
-  if observed[c[1]] > c[2] then
-    score = score + c[3]
-    if c[4] > floor then floor = c[4] end
-    fired[probes[c[1]][GROUP]] = true
+  local token = 'absent'
+  if a[6] ~= '' then
+    local t = redis.call('HMGET', keys[2], 'user', 'skus', 'expire_ms', 'state')
+    token = 'invalid'
+    if t[1] and t[1] == a[4] then
+      local allowed = {}
+      for _, sku in ipairs(cjson.decode(t[2])) do allowed[sku] = true end
+      local covered = true
+      for _, sku in ipairs(a[5]) do
+        if not allowed[sku] then covered = false end
+      end
+      if not covered then
+        token = 'invalid'
+      elseif tonumber(t[3]) <= now then
+        token = 'expired'
+      elseif t[4] ~= 'passed' then
+        token = 'already_used'
+      else
+        redis.call('HSET', keys[2], 'state', 'redeemed', 'redeemed_by', a[3])
+        token = 'redeemed'
+      end
+    end
   end
-end
-local decision = 1
-if score >= a[11] then decision = 3 elseif score >= a[10] then decision = 2 end
-if floor > decision then decision = floor end
-if deny then decision = 3 elseif listed then decision = 1 end
-if decision == 2 and token == 'redeemed' then decision = 1 end
-local enforce = a[12] == 1
-local refused = enforce and decision ~= 1
 
-local written = {}
-for i, p in ipairs(probes) do
-  local key = KEYS[base + i]
-  local skip = refused and (fired[p[GROUP]] or deny_groups[p[GROUP]])
-  if p[WRITE] == 1 and not skip and not written[key] then
-    written[key] = true
+  local base = 3 + lists
+  local observed = {}
+  for i, p in ipairs(probes) do
+    local key = keys[base + i]
+    local since = now - p[WINDOW]
     local kind = p[KIND]
     if kind == 5 then
-      if p[REPLACE] == 1 then
-        redis.call('HSET', key, p[MEMBER], p[AMOUNT])
-      else
-        redis.call('HINCRBY', key, p[MEMBER], p[AMOUNT])
+      local tally = redis.call('HGETALL', key)
+      local total = 0
+      for j = 1, #tally, 2 do
+        if not (p[REPLACE] == 1 and tally[j] == p[MEMBER]) then total = total + tonumber(tally[j + 1]) end
       end
-    elseif kind == 2 then
-      redis.call('ZADD', key, now, p[MEMBER] .. '|' .. p[AMOUNT])
+      observed[i] = (total + p[AMOUNT]) / p[LIMIT]
     else
-      redis.call('ZADD', key, now, p[MEMBER])
+      if p[WRITE] == 1 then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - p[RETENTION])) end
+      if kind == 2 then
+        local total = 0
+        for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, since, '+inf')) do
+          total = total + tonumber(string.match(m, '|(%d+)$'))
+        end
+        observed[i] = total + p[AMOUNT]
+      else
+        local count = redis.call('ZCOUNT', key, since, '+inf')
+        if kind == 3 then
+          local seen = redis.call('ZSCORE', key, p[MEMBER])
+          if not (seen and tonumber(seen) >= since) then count = count + 1 end
+        elseif p[WRITE] == 1 then
+          count = count + p[AMOUNT]
+        end
+        observed[i] = count
+      end
     end
-    redis.call('PEXPIRE', key, p[RETENTION])
   end
+
+  local score, floor = 0, 1
+  local fired = {}
+  for _, c in ipairs(checks) do
+    if observed[c[1]] > c[2] then
+      score = score + c[3]
+      if c[4] > floor then floor = c[4] end
+      fired[probes[c[1]][GROUP]] = true
+    end
+  end
+  local decision = 1
+  if score >= a[11] then decision = 3 elseif score >= a[10] then decision = 2 end
+  if floor > decision then decision = floor end
+  if deny then decision = 3 elseif listed then decision = 1 end
+  if decision == 2 and token == 'redeemed' then decision = 1 end
+  local enforce = a[12] == 1
+  local refused = enforce and decision ~= 1
+
+  local written = {}
+  for i, p in ipairs(probes) do
+    local key = keys[base + i]
+    local skip = refused and (fired[p[GROUP]] or deny_groups[p[GROUP]])
+    if p[WRITE] == 1 and not skip and not written[key] then
+      written[key] = true
+      local kind = p[KIND]
+      if kind == 5 then
+        if p[REPLACE] == 1 then
+          redis.call('HSET', key, p[MEMBER], p[AMOUNT])
+        else
+          redis.call('HINCRBY', key, p[MEMBER], p[AMOUNT])
+        end
+      elseif kind == 2 then
+        redis.call('ZADD', key, now, p[MEMBER] .. '|' .. p[AMOUNT])
+      else
+        redis.call('ZADD', key, now, p[MEMBER])
+      end
+      redis.call('PEXPIRE', key, p[RETENTION])
+    end
+  end
+
+  if enforce and decision == 2 then
+    redis.call('HSET', keys[3], 'user', a[4], 'skus', cjson.encode(a[5]), 'expire_ms',
+      a[15], 'state', 'pending', 'decision', a[3], 'ip', a[13], 'device', a[14])
+    redis.call('PEXPIRE', keys[3], a[16])
+  end
+
+  local result = {a[3], now, token, observed, hits, decision, 0}
+  local reply = cjson.encode(result)
+  redis.call('SET', keys[1], '["' .. a[2] .. '",' .. reply .. ']', 'PX', a[17])
+  return reply
 end
 
-if enforce and decision == 2 then
-  redis.call('HSET', KEYS[3], 'user', a[4], 'skus', cjson.encode(a[5]), 'expire_ms',
-    a[15], 'state', 'pending', 'decision', a[3], 'ip', a[13], 'device', a[14])
-  redis.call('PEXPIRE', KEYS[3], a[16])
+local replies = {}
+local offset = 0
+for i, a in ipairs(cjson.decode(ARGV[1])) do
+  replies[i] = assess(a, offset)
+  offset = offset + 3 + #a[7] + #a[8]
 end
-
-local result = {a[3], now, token, observed, hits, decision, 0}
-local reply = cjson.encode(result)
-redis.call('SET', KEYS[1], '["' .. a[2] .. '",' .. reply .. ']', 'PX', a[17])
-return reply
+return '[' .. table.concat(replies, ',') .. ']'
