@@ -612,7 +612,7 @@ class InventoryModel(RuleBasedStateMachine):
         self.check_reads()
         if hold.state == EXPIRED:
             self.touch_expired(hold, act)
-        self.sweep(len(due))
+        self.sweep(sum(not h.swept for h in due))
         self.sweep(0)
 
     def touch_expired(self, hold: HoldModel, act: str) -> None:
@@ -650,7 +650,14 @@ class InventoryModel(RuleBasedStateMachine):
         sku_id = next(iter(hold.lines))
         if hold.quota or self.stored_sellable(sku_id) < 1:
             return
-        self.place(
+        limit = self.skus[sku_id].per_user_limit
+        unswept = [
+            h
+            for h in self.holds.values()
+            if h.state == EXPIRED and not h.swept and sku_id in h.lines
+        ]
+        still_counted = sum(h.lines[sku_id] for h in unswept if h.user_id == hold.user_id)
+        placed = self.place(
             "Reserve",
             [(sku_id, 1)],
             hold.user_id,
@@ -660,6 +667,11 @@ class InventoryModel(RuleBasedStateMachine):
             lock_stage=spb.LOCK_STAGE_ORDER,
             purpose=rpb.RESERVATION_PURPOSE_BUYER,
         )
+        if placed and limit and self.held_by(sku_id, hold.user_id) + still_counted > limit:
+            # The buyer's holdings still counted the expired hold, so the hold's transaction
+            # booked the SKU's due holds back first: the sweep finds them done.
+            for expired in unswept:
+                expired.swept = True
 
     # What must hold after every step.
 

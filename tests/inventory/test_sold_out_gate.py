@@ -7,6 +7,7 @@ from typing import Any
 
 import grpc
 import pytest
+from streamstock.inventory.v1 import stock_pb2
 
 from tests.inventory.conftest import Client, reason_of, unique
 
@@ -60,3 +61,23 @@ async def test_gate_never_admits_beyond_stock_under_a_burst(client: Client) -> N
         "INSUFFICIENT_STOCK"
     }
     assert (await client.stock(sku)).reserved == 50
+
+
+async def test_a_sold_out_sku_refuses_before_the_risk_screen(client: Client) -> None:
+    # This inventory has no riskcontrol to ask and the SKU fails closed: every attempt the
+    # screen judges is refused RISK_UNAVAILABLE.
+    sku = await client.create_sku(
+        1,
+        risk_mode=stock_pb2.RISK_MODE_ENFORCE,
+        risk_fail_mode=stock_pb2.RISK_FAIL_MODE_CLOSED,
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as screened:
+        await client.hold(sku, 1)
+    assert reason_of(screened.value) == "RISK_UNAVAILABLE"
+    await client.call("SetWithheld", sku_id=sku, kind=stock_pb2.WITHHOLD_KIND_SAFETY, quantity=1)
+    # Nothing sellable: the gate refuses, and no attempt reaches the screen.
+    for _ in range(3):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await client.hold(sku, 1)
+        assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
+    assert (await client.stock(sku)).reserved == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.inventory.domain.events import ReservationChanged, WithholdKind
@@ -201,38 +201,79 @@ def _sku_from_snapshot(data: dict[str, Any]) -> Sku:
     )
 
 
-def _reservation_snapshot(r: Reservation) -> dict[str, Any]:
-    return {
-        "tenant_id": r.tenant_id,
-        "reservation_id": r.reservation_id,
-        "user_id": r.user_id,
-        "order_id": r.order_id,
-        "lines": [[ln.sku_id, ln.quantity, ln.consumed] for ln in r.lines],
-        "lock_stage": r.lock_stage.value,
-        "purpose": r.purpose.value,
-        "platform_id": r.buyer.platform_id,
-        "ip": r.buyer.ip,
-        "device_id": r.buyer.device_id,
-        "created_at": _time(r.created_at),
-        "expires_at": _time(r.expires_at),
-        "state": r.state.value,
-        "settled_at": _time(r.settled_at),
-        "extension_count": r.extension_count,
-        "payment_reference": r.payment_reference,
-        "release_reason": r.release_reason.value if r.release_reason else None,
-        "risk_decision_id": r.risk_decision_id,
-        "expiring_soon_sent": r.expiring_soon_sent,
-        "notify_at": _time(r.notify_at),
-    }
+# A hold's snapshot is a list in this order, its times in microseconds since 1970: a third of
+# the encoding work of a dict of ISO times, paid on every hold. Snapshots written before are
+# dicts by field name, and are still read.
+def _reservation_snapshot(r: Reservation) -> list[Any]:
+    return [
+        r.tenant_id,
+        r.reservation_id,
+        r.user_id,
+        r.order_id,
+        [[ln.sku_id, ln.quantity, ln.consumed] for ln in r.lines],
+        r.lock_stage.value,
+        r.purpose.value,
+        r.buyer.platform_id,
+        r.buyer.ip,
+        r.buyer.device_id,
+        _micros(r.created_at),
+        _micros(r.expires_at),
+        r.state.value,
+        _micros(r.settled_at),
+        r.extension_count,
+        r.payment_reference,
+        r.release_reason.value if r.release_reason else None,
+        r.risk_decision_id,
+        r.expiring_soon_sent,
+        _micros(r.notify_at),
+    ]
 
 
-def _reservation_from_snapshot(data: dict[str, Any]) -> Reservation:
-    row = {
-        **data,
-        **{key: _parse_time(data[key]) for key in _SNAPSHOT_TIMES},
-    }
-    lines = [{"sku_id": s, "quantity": q, "consumed": c} for s, q, c in data["lines"]]
-    return reservation_from_rows(row, lines)
+_SNAPSHOT_FIELDS = (
+    "tenant_id",
+    "reservation_id",
+    "user_id",
+    "order_id",
+    "lines",
+    "lock_stage",
+    "purpose",
+    "platform_id",
+    "ip",
+    "device_id",
+    "created_at",
+    "expires_at",
+    "state",
+    "settled_at",
+    "extension_count",
+    "payment_reference",
+    "release_reason",
+    "risk_decision_id",
+    "expiring_soon_sent",
+    "notify_at",
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    since = value - _EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
+
+
+def _from_micros(value: int | None) -> datetime | None:
+    return None if value is None else _EPOCH + timedelta(microseconds=value)
+
+
+def _reservation_from_snapshot(data: list[Any] | dict[str, Any]) -> Reservation:
+    if isinstance(data, list):
+        row = dict(zip(_SNAPSHOT_FIELDS, data, strict=True))
+        times = {key: _from_micros(row[key]) for key in _SNAPSHOT_TIMES}
+    else:
+        row = data
+        times = {key: _parse_time(data[key]) for key in _SNAPSHOT_TIMES}
+    lines = [{"sku_id": s, "quantity": q, "consumed": c} for s, q, c in row["lines"]]
+    return reservation_from_rows({**row, **times}, lines)
 
 
 _SNAPSHOT_TIMES = ("created_at", "expires_at", "settled_at", "notify_at")

@@ -187,24 +187,20 @@ class PostgresTransaction:
             " AND s.tenant_id = ANY($1::text[]) AND s.sku_id = ANY($2::text[])),"
             " entries AS (INSERT INTO ledger (tenant_id, sku_id, reason, on_hand_delta,"
             " withheld_delta, reserved_delta, sold_delta, reference, note, created_at)"
-            " SELECT * FROM unnest($13::text[], $14::text[], $15::smallint[], $16::bigint[],"
-            " $17::bigint[], $18::bigint[], $19::bigint[], $20::text[], $21::text[],"
-            " $22::timestamptz[])),"
-            " numbers AS (UPDATE event_sequence SET last = last + cardinality($23::text[])"
-            " RETURNING last - cardinality($23::text[]) AS before, last),"
+            " SELECT * FROM unnest($13::ledger_row[])),"
+            " numbers AS (UPDATE event_sequence SET last = last + cardinality($14::event_row[])"
+            " RETURNING last - cardinality($14::event_row[]) AS before, last),"
             " appended AS (INSERT INTO events (sequence, tenant_id, sku_id, event_type, payload,"
             " created_at) SELECT n.before + e.position, e.tenant_id, e.sku_id, e.event_type,"
-            " e.payload, e.created_at FROM numbers n, unnest($23::text[], $24::text[],"
-            " $25::smallint[], $26::bytea[], $27::timestamptz[]) WITH ORDINALITY"
+            " e.payload, e.created_at FROM numbers n, unnest($14::event_row[]) WITH ORDINALITY"
             " AS e(tenant_id, sku_id, event_type, payload, created_at, position))"
-            " SELECT pg_notify($28, last::text) FROM numbers",
+            " SELECT pg_notify($15, last::text) FROM numbers",
             *_sku_columns(changed),
-            *_ledger_columns(entries),
-            [c.tenant_id for c in changes],
-            [c.sku_id for c in changes],
-            [c.type.value for c in changes],
-            [self._encode(c) for c in changes],
-            [c.occurred_at for c in changes],
+            [_ledger_row(c) for c in entries],
+            [
+                (c.tenant_id, c.sku_id, c.type.value, self._encode(c), c.occurred_at)
+                for c in changes
+            ],
             NOTIFY_CHANNEL,
         )
         for sku in changed:
@@ -275,59 +271,31 @@ class PostgresTransaction:
         written once, in one statement."""
         if not reservations and not answers:
             return
-        rows = [
-            (
-                r.tenant_id,
-                r.reservation_id,
-                r.user_id,
-                r.order_id,
-                r.state.value,
-                r.lock_stage.value,
-                r.purpose.value,
-                r.buyer.platform_id,
-                r.buyer.ip,
-                r.buyer.device_id,
-                r.created_at,
-                r.expires_at,
-                r.settled_at,
-                r.payment_reference,
-                r.risk_decision_id,
-                r.notify_at,
-            )
-            for r in reservations
-        ]
         ids = sorted(answers)
         try:
             recorded = await self._conn.fetchval(
                 "WITH held AS (INSERT INTO reservations (tenant_id, reservation_id, user_id,"
                 " order_id, state, lock_stage, purpose, platform_id, ip, device_id, created_at,"
                 " expires_at, settled_at, payment_reference, risk_decision_id, notify_at)"
-                " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
-                " $5::smallint[], $6::smallint[], $7::smallint[], $8::text[], $9::text[],"
-                " $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],"
-                " $14::text[], $15::text[], $16::timestamptz[]))"
+                " SELECT * FROM unnest($1::hold_row[]))"
                 ", lines AS (INSERT INTO reservation_lines (tenant_id, reservation_id, sku_id,"
-                " quantity, consumed) SELECT * FROM unnest($17::text[], $18::text[], $19::text[],"
-                " $20::bigint[], $21::bigint[]))"
+                " quantity, consumed) SELECT * FROM unnest($2::line_row[]))"
                 ", live AS (INSERT INTO live_holds (tenant_id, reservation_id, sku_id, quantity,"
-                " expires_at, notify_at) SELECT * FROM unnest($22::text[], $23::text[],"
-                " $24::text[], $25::bigint[], $26::timestamptz[], $27::timestamptz[]))"
+                " expires_at, notify_at) SELECT * FROM unnest($3::live_row[]))"
                 # An answer is recorded unless another transaction recorded one first (the insert
                 # waits for a racing transaction to commit or roll back).
                 ", recorded AS (INSERT INTO requests AS q (tenant_id, request_id, fingerprint,"
-                " result, created_at) SELECT $28, r.id, r.fp, r.result, $32"
-                " FROM unnest($29::text[], $30::text[], $31::jsonb[]) AS r(id, fp, result)"
-                " ORDER BY r.id ON CONFLICT (tenant_id, request_id) DO UPDATE"
+                " result, created_at) SELECT $4, r.request_id, r.fingerprint, r.result, $6"
+                " FROM unnest($5::answer_row[]) AS r ORDER BY r.request_id"
+                " ON CONFLICT (tenant_id, request_id) DO UPDATE"
                 " SET fingerprint = EXCLUDED.fingerprint, result = EXCLUDED.result"
                 " WHERE q.result IS NULL RETURNING request_id)"
                 " SELECT count(*) FROM recorded",
-                *(_columns(rows) if rows else [[] for _ in range(16)]),
-                *_line_columns(reservations),
-                *_live_columns([r for r in reservations if r.state is ReservationState.ACTIVE]),
+                [_hold_row(r) for r in reservations],
+                _line_rows(reservations),
+                _live_rows([r for r in reservations if r.state is ReservationState.ACTIVE]),
                 tenant_id,
-                ids,
-                [answers[i][0] for i in ids],
-                [codec.result_to_json(answers[i][1]) for i in ids],
+                [(i, answers[i][0], codec.result_to_json(answers[i][1])) for i in ids],
                 now,
             )
         except asyncpg.DeadlockDetectedError as error:
@@ -536,12 +504,6 @@ def _sku_columns(skus: Sequence[Sku]) -> list[list[Any]]:
     )
 
 
-def _ledger_columns(entries: Sequence[Change]) -> list[list[Any]]:
-    if not entries:
-        return [[] for _ in range(10)]
-    return _columns(_ledger_row(c) for c in entries)
-
-
 def _ledger_row(change: Change) -> tuple[Any, ...]:
     assert change.ledger is not None
     delta = change.ledger.delta
@@ -564,17 +526,42 @@ def _columns(rows: Iterable[tuple[Any, ...]]) -> list[list[Any]]:
     return [list(column) for column in zip(*rows, strict=True)]
 
 
-def _line_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
-    rows = [
+# New rows go to PostgreSQL as one array of a row type per table (migration 0003): asyncpg
+# checks every element of an array for being an array itself, so one element per row costs
+# half of one element per column and row.
+
+
+def _hold_row(r: Reservation) -> tuple[Any, ...]:
+    return (
+        r.tenant_id,
+        r.reservation_id,
+        r.user_id,
+        r.order_id,
+        r.state.value,
+        r.lock_stage.value,
+        r.purpose.value,
+        r.buyer.platform_id,
+        r.buyer.ip,
+        r.buyer.device_id,
+        r.created_at,
+        r.expires_at,
+        r.settled_at,
+        r.payment_reference,
+        r.risk_decision_id,
+        r.notify_at,
+    )
+
+
+def _line_rows(reservations: Sequence[Reservation]) -> list[tuple[Any, ...]]:
+    return [
         (r.tenant_id, r.reservation_id, ln.sku_id, ln.quantity, ln.consumed)
         for r in reservations
         for ln in r.lines
     ]
-    return _columns(rows) if rows else [[] for _ in range(5)]
 
 
-def _live_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
-    rows = [
+def _live_rows(reservations: Sequence[Reservation]) -> list[tuple[Any, ...]]:
+    return [
         (
             r.tenant_id,
             r.reservation_id,
@@ -586,6 +573,15 @@ def _live_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
         for r in reservations
         for ln in r.lines
     ]
+
+
+def _line_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
+    rows = _line_rows(reservations)
+    return _columns(rows) if rows else [[] for _ in range(5)]
+
+
+def _live_columns(reservations: Sequence[Reservation]) -> list[list[Any]]:
+    rows = _live_rows(reservations)
     return _columns(rows) if rows else [[] for _ in range(6)]
 
 

@@ -6,10 +6,14 @@ ever causing oversell: at worst it sends a request to PostgreSQL that it could h
 refuses for a moment a unit that was just released. Each entry carries the SKU's version; Redis
 keeps the newest one (a script compares versions), so replicas never roll it back. Keys carry a
 hash tag per SKU, so the script runs on Redis Cluster.
+
+Every hold asks the gate first, so a process answers from what it saw (sold out or not) for
+LOCAL_SECONDS, and the callers that find it older share one Redis read.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -71,6 +75,7 @@ class RedisSoldOutGate:
         self._seen: dict[tuple[str, str], Entry] = {}
         self._publish = redis.register_script(_PUBLISH)
         self._redis_back_at = 0.0
+        self._reads: dict[tuple[str, str], asyncio.Task[Entry | None]] = {}
 
     def _remember(self, key: tuple[str, str], version: int, sellable: int, reopens: int) -> Entry:
         entry = Entry(version, sellable, reopens, self._monotonic())
@@ -86,15 +91,27 @@ class RedisSoldOutGate:
             return seen.sold_out(now)
         if self._monotonic() < self._redis_back_at:
             return False
+        read = self._reads.get(key)
+        if read is None:
+            read = self._reads[key] = asyncio.create_task(self._read(key))
+            read.add_done_callback(lambda _: self._reads.pop(key, None))
+        # A caller that gives up does not cancel the read the others wait for.
+        entry = await asyncio.shield(read)
+        return entry is not None and entry.sold_out(now)
+
+    async def _read(self, key: tuple[str, str]) -> Entry | None:
         try:
-            raw = await self._redis.get(gate_key(tenant_id, sku_id))
+            raw = await self._redis.get(gate_key(*key))
         except RedisError as error:
             self._redis_failed(error)
-            return False
+            return None
         if raw is None:
-            return False
+            # Nothing known: not sold out, for LOCAL_SECONDS (a newer version still wins).
+            seen = self._seen.get(key)
+            self._seen[key] = Entry(seen.version if seen else -1, 1, 0, self._monotonic())
+            return None
         version, sellable, reopens = (int(part) for part in raw.split(b":"))
-        return self._remember(key, version, sellable, reopens).sold_out(now)
+        return self._remember(key, version, sellable, reopens)
 
     async def publish(
         self,

@@ -9,7 +9,7 @@ from streamstock.inventory.v1 import events_pb2, reservation_pb2, stock_pb2
 
 from services.inventory.domain import events as ev
 from services.inventory.domain.policy import SalePolicy
-from services.inventory.domain.reservation import Reservation
+from services.inventory.domain.reservation import BuyerContext, Reservation
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
 from services.inventory.service_layer.ports import LedgerRecord
@@ -80,36 +80,38 @@ def sku(value: Sku) -> stock_pb2.Sku:
     )
 
 
-def buyer(value: Reservation) -> reservation_pb2.BuyerContext:
-    return reservation_pb2.BuyerContext(
-        platform_id=value.buyer.platform_id, ip=value.buyer.ip, device_id=value.buyer.device_id
-    )
-
-
 def reservation(value: Reservation) -> reservation_pb2.Reservation:
-    return reservation_pb2.Reservation(
-        tenant_id=value.tenant_id,
-        reservation_id=value.reservation_id,
-        user_id=value.user_id,
-        order_id=value.order_id,
-        lines=[
-            reservation_pb2.ReservationLine(
-                sku_id=line.sku_id, quantity=line.quantity, consumed_quantity=line.consumed
-            )
-            for line in value.lines
-        ],
-        state=value.state.value,
-        lock_stage=value.lock_stage.value,
-        purpose=value.purpose.value,
-        buyer=buyer(value),
-        create_time=timestamp(value.created_at),
-        expire_time=timestamp(value.expires_at),
-        settle_time=timestamp(value.settled_at),
-        extension_count=value.extension_count,
-        payment_reference=value.payment_reference,
-        release_reason=value.release_reason.value if value.release_reason else 0,
-        risk_decision_id=value.risk_decision_id,
-    )
+    return fill_reservation(reservation_pb2.Reservation(), value)
+
+
+def fill_reservation(
+    message: reservation_pb2.Reservation, value: Reservation
+) -> reservation_pb2.Reservation:
+    """Fills a message in place (a response's field: building it apart and copying it in costs
+    half as much again, on every hold)."""
+    message.tenant_id = value.tenant_id
+    message.reservation_id = value.reservation_id
+    message.user_id = value.user_id
+    message.order_id = value.order_id
+    for line in value.lines:
+        message.lines.add(
+            sku_id=line.sku_id, quantity=line.quantity, consumed_quantity=line.consumed
+        )
+    message.state = value.state.value
+    message.lock_stage = value.lock_stage.value
+    message.purpose = value.purpose.value
+    _fill_buyer(message.buyer, value.buyer)
+    _set_time(message.create_time, value.created_at)
+    if value.expires_at is not None:
+        _set_time(message.expire_time, value.expires_at)
+    if value.settled_at is not None:
+        _set_time(message.settle_time, value.settled_at)
+    message.extension_count = value.extension_count
+    message.payment_reference = value.payment_reference
+    if value.release_reason is not None:
+        message.release_reason = value.release_reason.value
+    message.risk_decision_id = value.risk_decision_id
+    return message
 
 
 def ledger_entry(record: LedgerRecord) -> stock_pb2.LedgerEntry:
@@ -222,6 +224,12 @@ def _set_time(field: timestamp_pb2.Timestamp, value: datetime) -> None:
     field.nanos = since.microseconds * 1000
 
 
+def _fill_buyer(message: reservation_pb2.BuyerContext, buyer: BuyerContext) -> None:
+    message.platform_id = buyer.platform_id
+    message.ip = buyer.ip
+    message.device_id = buyer.device_id
+
+
 def _fill_reservation_event(
     body: events_pb2.ReservationEvent, payload: ev.ReservationChanged
 ) -> None:
@@ -232,10 +240,7 @@ def _fill_reservation_event(
     body.line_quantity = payload.line_quantity
     body.state = payload.state.value
     body.purpose = payload.purpose.value
-    buyer = body.buyer
-    buyer.platform_id = payload.buyer.platform_id
-    buyer.ip = payload.buyer.ip
-    buyer.device_id = payload.buyer.device_id
+    _fill_buyer(body.buyer, payload.buyer)
     if payload.expires_at is not None:
         _set_time(body.expire_time, payload.expires_at)
     if payload.release_reason is not None:

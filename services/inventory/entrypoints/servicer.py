@@ -99,11 +99,15 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         if command.purpose is ReservationPurpose.PLATFORM_QUOTA:
             _require_role(Role.SERVICE)
         reservation = await self._holds.reserve(command)
-        return api.ReserveResponse(reservation=mapping.reservation(reservation))
+        response = api.ReserveResponse()
+        mapping.fill_reservation(response.reservation, reservation)
+        return response
 
     async def Purchase(self, request: api.PurchaseRequest, context: Context) -> Any:
         reservation = await self._holds.reserve(requests.purchase(request))
-        return api.PurchaseResponse(reservation=mapping.reservation(reservation))
+        response = api.PurchaseResponse()
+        mapping.fill_reservation(response.reservation, reservation)
+        return response
 
     async def ConfirmReservation(
         self, request: api.ConfirmReservationRequest, context: Context

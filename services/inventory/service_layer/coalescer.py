@@ -46,10 +46,10 @@ class Coalescer(Generic[K, R, T]):
             self._workers.add(worker)
             worker.add_done_callback(self._workers.discard)
         queue.append((request, future))
-        future.add_done_callback(_retrieve)
-        # A caller that gives up (deadline, cancel) does not cancel the batch: the batch decides
-        # and records the request, so a retry with the same request id finds the answer.
-        return await asyncio.shield(future)
+        # A caller that gives up (deadline, cancel) cancels only its own future, not the batch:
+        # the request stays queued and is decided and recorded with its batch, so a retry with
+        # the same request id finds the answer.
+        return await future
 
     async def _drain(self, key: K, queue: deque[tuple[R, asyncio.Future[T]]]) -> None:
         try:
@@ -79,9 +79,3 @@ class Coalescer(Generic[K, R, T]):
         for worker in list(self._workers):
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
-
-
-def _retrieve(future: asyncio.Future[object]) -> None:
-    """Marks the outcome of an abandoned request as seen, so asyncio does not log it."""
-    if not future.cancelled():
-        future.exception()

@@ -26,34 +26,45 @@ from services.inventory.service_layer.unit import Unit
 
 # Holds of one SKU decided in one transaction at most; bounds a transaction's length.
 MAX_BATCH = 256
-# A sold-out SKU answers a batch in one replay lookup, faster than buyers arrive: while it refuses
-# a stream of buyers (its last batch refused within REFUSAL_STREAM), each batch waits
-# REFUSAL_PAUSE for more, so one lookup answers many refusals instead of one or two.
+# Refusals of a sold-out SKU are answered a batch per replay lookup, faster than buyers arrive:
+# while a SKU refuses a stream of buyers (its last batch refused within REFUSAL_STREAM), each batch
+# waits REFUSAL_PAUSE for more, so one lookup answers many refusals instead of one or two.
 REFUSAL_PAUSE = timedelta(milliseconds=6)
 REFUSAL_STREAM = timedelta(milliseconds=50)
 # A batch whose request ids other transactions keep answering first is decided this often at most.
 RACE_ATTEMPTS = 3
 
+SkuKey = tuple[str, str]
+
 
 class Holds:
     """Reserve and Purchase. One-line requests for the same SKU queue behind each other and are
-    decided a batch per transaction; a SKU the gate knows is sold out costs no transaction."""
+    decided a batch per transaction; a SKU the gate knows is sold out costs no transaction, and
+    its buyers are refused before the risk screen (an attempt that cannot succeed needs no
+    verdict)."""
 
     def __init__(self, unit: Unit, screen: RiskScreen, max_batch: int = MAX_BATCH) -> None:
         self._unit = unit
         self._screen = screen
-        self._batches: Coalescer[tuple[str, str], commands.Reserve, Reservation] = Coalescer(
-            self._decide, max_batch, self._pause
+        self._batches: Coalescer[SkuKey, commands.Reserve, Reservation] = Coalescer(
+            self._decide, max_batch
         )
-        self._refused_at: dict[tuple[str, str], datetime] = {}
+        self._refusals: Coalescer[SkuKey, commands.Reserve, Reservation] = Coalescer(
+            self._refuse_sold_out, max_batch, self._pause
+        )
+        self._refused_at: dict[SkuKey, datetime] = {}
 
     async def reserve(self, cmd: commands.Reserve) -> Reservation:
+        key = (cmd.tenant_id, cmd.lines[0].sku_id)
+        one_line = len(cmd.lines) == 1
+        if one_line and await self._unit.gate.is_sold_out(*key, self._unit.clock.now()):
+            return await self._refusals.submit(key, cmd)
         try:
             cmd = await self._screen.screen(cmd)
         except InventoryError as refusal:
             return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
-        if len(cmd.lines) == 1:
-            return await self._batches.submit((cmd.tenant_id, cmd.lines[0].sku_id), cmd)
+        if one_line:
+            return await self._batches.submit(key, cmd)
         (outcome,) = await self._in_transaction([cmd])
         if isinstance(outcome, Exception):
             raise outcome
@@ -80,18 +91,20 @@ class Holds:
             raise outcome from refusal
         return outcome
 
-    async def _decide(
-        self, key: tuple[str, str], batch: Sequence[commands.Reserve]
-    ) -> list[Outcome]:
-        tenant_id, sku_id = key
-        now = self._unit.clock.now()
-        if await self._unit.gate.is_sold_out(tenant_id, sku_id, now):
-            self._refused_at[key] = now
-            return await self._refuse(tenant_id, sku_id, batch)
+    async def _decide(self, key: SkuKey, batch: Sequence[commands.Reserve]) -> list[Outcome]:
+        # Screened while the SKU still sold: it may have sold out meanwhile.
+        if await self._unit.gate.is_sold_out(*key, self._unit.clock.now()):
+            return await self._refuse(key, batch)
         self._refused_at.pop(key, None)
         return await self._in_transaction(batch)
 
-    def _pause(self, key: tuple[str, str]) -> float:
+    async def _refuse_sold_out(
+        self, key: SkuKey, batch: Sequence[commands.Reserve]
+    ) -> list[Outcome]:
+        self._refused_at[key] = self._unit.clock.now()
+        return await self._refuse(key, batch)
+
+    def _pause(self, key: SkuKey) -> float:
         refused_at = self._refused_at.get(key)
         if refused_at is None:
             return 0.0
@@ -115,10 +128,9 @@ class Holds:
         self._screen.remember(placed.skus)
         return placed.outcomes
 
-    async def _refuse(
-        self, tenant_id: str, sku_id: str, batch: Sequence[commands.Reserve]
-    ) -> list[Outcome]:
+    async def _refuse(self, key: SkuKey, batch: Sequence[commands.Reserve]) -> list[Outcome]:
         """Refuses without a transaction, except retries of requests answered before."""
+        tenant_id, sku_id = key
         answered = await self._unit.store.answered(tenant_id, [c.key.request_id for c in batch])
         return [
             replay(answered[cmd.key.request_id], cmd.key)
@@ -134,6 +146,7 @@ class Holds:
 
     async def close(self) -> None:
         await self._batches.close()
+        await self._refusals.close()
 
 
 async def confirm(unit: Unit, cmd: commands.Confirm) -> Reservation:
