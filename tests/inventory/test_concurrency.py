@@ -129,11 +129,13 @@ async def test_confirm_racing_expiry_settles_each_hold_exactly_once(
             "ConfirmReservation", reservation_id=hold.reservation_id, payment_reference="p"
         )
 
-    # Confirms spread from 250 ms before each hold's deadline to 250 ms after it; late buyers
-    # from 50 to 300 ms after the last deadline, whose holds need expired units (swept, or
-    # expired by their own transaction when the sweepers have not got there yet).
+    # Confirms spread from 600 ms before each hold's deadline to 250 ms after it (a confirm is
+    # judged when it gets a connection: on a loaded machine 250 ms early was sometimes too late
+    # for all of them); late buyers from 50 to 300 ms after the last deadline, whose holds need
+    # expired units (swept, or expired by their own transaction when the sweepers have not got
+    # there yet).
     confirms = [
-        after_deadline(hold, -0.25 + 0.5 * i / (count - 1), confirm(hold))
+        after_deadline(hold, -0.6 + 0.85 * i / (count - 1), confirm(hold))
         for i, hold in enumerate(holds)
     ]
     last = max(holds, key=lambda hold: hold.expire_time.ToDatetime())
