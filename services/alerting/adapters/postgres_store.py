@@ -114,14 +114,31 @@ SELECT
     AS reminder_settings,
   ARRAY(SELECT t FROM sku_sale_status t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id)) AS sale_status
 """
-# WatchAlerts reads the change log in sequence order, so sequences must become visible in that
-# order: a writer takes a transaction lock before it draws its sequences and keeps it until it
+# Every alert version of a transaction in one statement (a new alert's sequence is 0 until its
+# first change is logged).
+_SAVE_ALERTS = """
+INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
+                    pending_time, fire_time, sequence, body)
+SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
+       a.pending_time, a.fire_time, 0, a.body::json
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::smallint[],
+            $7::bool[], $8::timestamptz[], $9::text[], $10::timestamptz[])
+  AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body,
+       fire_time)
+ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCLUDED.acknowledged,
+  fire_time = EXCLUDED.fire_time, body = EXCLUDED.body
+"""
+# The changes of a transaction, logged in order, each alert row taking the sequence of its last
+# change. WatchAlerts reads the log in sequence order, so sequences must become visible in that
+# order: the writer takes a transaction lock before it draws its sequences and keeps it until it
 # commits (the follower and the dispatcher, recording a sale action's result, write changes
-# concurrently; without it a change committed after a higher sequence was read is never streamed).
+# concurrently; without it a change committed after a higher sequence was read is never
+# streamed). It is the last statement of its transaction, so the lock is held only from here to
+# the commit (taken earlier, the follower waited 5 ms a batch for the dispatcher's commits).
 _CHANGE_LOG_LOCK = 0x616C6572  # any fixed key of alerting's own
-_SAVE_ALERTS = f"""
+_LOG_CHANGES = f"""
 WITH ordered AS MATERIALIZED (
-  SELECT pg_advisory_xact_lock({_CHANGE_LOG_LOCK}) WHERE cardinality($1::text[]) > 0
+  SELECT pg_advisory_xact_lock({_CHANGE_LOG_LOCK})
 ), logged AS (
   INSERT INTO alert_changes (tenant_id, alert_id, change, change_time, body)
   SELECT c.tenant_id, c.alert_id, c.change, $4, c.body::json
@@ -132,24 +149,14 @@ WITH ordered AS MATERIALIZED (
 ), last_change AS (
   SELECT alert_id, max(sequence) AS sequence FROM logged GROUP BY alert_id
 )
-INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
-                    pending_time, fire_time, sequence, body)
-SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
-       a.pending_time, a.fire_time, coalesce(l.sequence, 0), a.body::json
-FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::smallint[],
-            $12::bool[], $13::timestamptz[], $14::text[], $15::timestamptz[])
-  AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body,
-       fire_time)
-LEFT JOIN last_change l USING (alert_id)
-ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCLUDED.acknowledged,
-  fire_time = EXCLUDED.fire_time, body = EXCLUDED.body,
-  sequence = CASE WHEN EXCLUDED.sequence > 0 THEN EXCLUDED.sequence ELSE alerts.sequence END
+UPDATE alerts a SET sequence = l.sequence FROM last_change l WHERE a.alert_id = l.alert_id
 """
 _LIVE_PLAN = "p.start_time <= $1 AND least(p.ended_time, p.end_time) > $1"
 # The SKUs with an open alert that time alone may change (see Transaction.due_tick_skus): quiet
-# ones (by the stream's clock: the clock less the follower's delay at its last batch), alerts the follower does not evaluate (a session whose plan is not live, a SKU-wide alert
-# while a plan is live), and firing alerts whose next repeat (in whole intervals from the fire
-# time, the SKU's policy or else the tenant's, else the default) came due after repeats_since.
+# ones (by the stream's clock: the clock less the follower's delay at its last batch), alerts the
+# follower does not evaluate (a session whose plan is not live, a SKU-wide alert while a plan is
+# live), and firing alerts whose next repeat (in whole intervals from the fire time, the SKU's
+# policy or else the tenant's, else the default) came due after repeats_since.
 _DUE_TICK_SKUS = f"""
 SELECT DISTINCT a.tenant_id, a.sku_id
 FROM alerts a
@@ -206,6 +213,15 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
     def __init__(self, conn: asyncpg.Connection, decoded: DecodedAlerts | None = None) -> None:
         self.conn = conn
         self.decoded = decoded or DecodedAlerts(0)
+        self._bodies: dict[int, tuple[Alert, str]] = {}
+
+    def _body(self, alert: Alert) -> str:
+        """An alert's stored body; an alert and its last change are usually the same object,
+        encoded once per transaction."""
+        known = self._bodies.get(id(alert))
+        if known is None or known[0] is not alert:
+            known = self._bodies[id(alert)] = (alert, json.dumps(records.alert_json(alert)))
+        return known[1]
 
     # --- the event follower ---------------------------------------------------------------------
 
@@ -287,15 +303,30 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
                 known.append(plan)
         return context
 
-    async def save_writes(self, writes: Writes, now: datetime) -> None:
+    async def save_writes(self, writes: Writes, now: datetime, log_changes: bool = True) -> None:
         await self._save_sku_state(writes)
-        await self._save_alerts(writes, now)
+        await self._save_alerts(writes)
         await self._save_deliveries(writes, now)
         await self._save_sale_actions(writes, now)
         await self._save_reminders(writes, now)
         channels = [WORK_CHANNEL] * writes.enqueues_work + [CHANGES_CHANNEL] * bool(writes.changes)
         if channels:
             await self.conn.execute("; ".join(f"NOTIFY {channel}" for channel in channels))
+        if log_changes:
+            await self.log_changes(writes, now)
+
+    async def log_changes(self, writes: Writes, now: datetime) -> None:
+        changes = writes.changes
+        if not changes:
+            return
+        await self.conn.execute(
+            _LOG_CHANGES,
+            [c.alert.tenant_id for c in changes],
+            [c.alert.alert_id for c in changes],
+            [c.kind.value for c in changes],
+            now,
+            [self._body(c.alert) for c in changes],
+        )
 
     async def _save_sku_state(self, writes: Writes) -> None:
         """Counters, session consumption, curve samples and the follower's checkpoint of the batch
@@ -359,31 +390,16 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             ],
         )
 
-    async def _save_alerts(self, writes: Writes, now: datetime) -> None:
-        """Every alert version and change of the batch in one statement: the changes are logged
-        in order, and each alert row takes the sequence of its last change."""
-        if not writes.alerts and not writes.changes:
-            return
-        bodies: dict[int, str] = {}
-
-        def body(alert: Alert) -> str:
-            # An alert and its last change are usually the same object: encode it once.
-            if id(alert) not in bodies:
-                bodies[id(alert)] = json.dumps(records.alert_json(alert))
-            return bodies[id(alert)]
-
-        changes = writes.changes
+    async def _save_alerts(self, writes: Writes) -> None:
+        """Every alert version of the writes (and of their changes) in one statement."""
         latest = dict(writes.alerts)
-        for change in changes:
+        for change in writes.changes:
             latest.setdefault(change.alert.alert_id, change.alert)
+        if not latest:
+            return
         alerts = list(latest.values())
         await self.conn.execute(
             _SAVE_ALERTS,
-            [c.alert.tenant_id for c in changes],
-            [c.alert.alert_id for c in changes],
-            [c.kind.value for c in changes],
-            now,
-            [body(c.alert) for c in changes],
             [a.alert_id for a in alerts],
             [a.tenant_id for a in alerts],
             [a.sku_id for a in alerts],
@@ -392,7 +408,7 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             [a.state.value for a in alerts],
             [a.acknowledgement is not None for a in alerts],
             [a.pending_time for a in alerts],
-            [body(a) for a in alerts],
+            [self._body(a) for a in alerts],
             [a.fire_time for a in alerts],
         )
 
@@ -641,6 +657,11 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
     async def finish_sale_action(
         self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
     ) -> None:
+        # Its commit does not wait for the disk: a result lost in a crash leaves the claim, whose
+        # lease returns it, and the action is sent again under its request id (inventory replays
+        # the answer). Waiting, it held the change log's lock through the flush, and the
+        # follower's batches waited for it.
+        await self.conn.execute("SET LOCAL synchronous_commit = off")
         await self.conn.execute(
             "UPDATE sale_actions SET status = $3, claimed_until = NULL, next_attempt_time = $4, detail = $5"
             " WHERE alert_id = $1 AND action = $2",
@@ -663,8 +684,9 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             alerts={updated.alert_id: updated},
             changes=[AlertChange(updated, ChangeKind.ACTION_UPDATED)],
         )
-        await self._save_alerts(writes, result.update_time)
+        await self._save_alerts(writes)
         await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
+        await self.log_changes(writes, result.update_time)
 
     async def claim_reminders(
         self, now: datetime, lease_until: datetime, limit: int

@@ -280,8 +280,9 @@ async def _apply(
     applied = handoff.clock.now() if handoff else newest.occur_time
     writes.checkpoint = (follower, newest.sequence, newest.occur_time, applied)
     await add_resolutions(tx, writes, context.receivers, max(times))
-    await tx.save_writes(writes, max(times))
+    await tx.save_writes(writes, max(times), log_changes=False)
     claimed = await _claim_due(tx, fold, handoff, max(times)) if handoff else []
+    await tx.log_changes(writes, max(times))  # last: it holds the change log's lock to the commit
     left = bool(writes.sale_actions or writes.reminders) or len(writes.deliveries) > len(claimed)
     return Applied(fresh[-1].sequence, left, claimed)
 

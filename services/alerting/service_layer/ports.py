@@ -199,8 +199,15 @@ class Transaction(Protocol):
         (for the ticker)."""
         ...
 
-    async def save_writes(self, writes: Writes, now: datetime) -> None:
-        """Writes the fold's result; deliveries insert with ON CONFLICT DO NOTHING (dedup)."""
+    async def save_writes(self, writes: Writes, now: datetime, log_changes: bool = True) -> None:
+        """Writes the fold's result; deliveries insert with ON CONFLICT DO NOTHING (dedup). The
+        alert changes are logged last unless `log_changes` is False: then the caller logs them
+        with log_changes as the transaction's last statement."""
+        ...
+
+    async def log_changes(self, writes: Writes, now: datetime) -> None:
+        """Appends the writes' alert changes to the change log, in order. It holds the log's
+        lock (sequences become visible in order) until the transaction ends, so it comes last."""
         ...
 
     async def notified_channels(
