@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import pytest
 from google.protobuf import duration_pb2
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
@@ -229,3 +230,31 @@ async def sync_stack(
     for stack in stacks:
         for platform in stack.platforms:
             await platform.stop()
+
+
+@pytest.fixture
+async def sync_db(postgres_dsn: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(
+        postgres_dsn, min_size=1, max_size=3, server_settings={"search_path": "sync"}
+    )
+    assert pool is not None
+    yield pool
+    await pool.close()
+
+
+async def waiting(pool: asyncpg.Pool, count: int, event: str = "") -> None:
+    """Returns once `count` of sync's connections wait for a lock (of that kind, when given)."""
+    deadline = time.monotonic() + 10
+    while (
+        await pool.fetchval(
+            """
+        SELECT count(*) FROM pg_stat_activity
+        WHERE application_name = 'streamstock-sync' AND wait_event_type = 'Lock'
+          AND ($1 = '' OR wait_event = $1)
+        """,
+            event,
+        )
+        < count
+    ):
+        assert time.monotonic() < deadline, f"fewer than {count} reports wait for a lock"
+        await asyncio.sleep(0.02)

@@ -7,33 +7,20 @@ pg_stat_activity (bounded) to see who waits, never sleep."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
 
 import asyncpg
 import grpc
-import pytest
 from streamstock.sync.v1 import sales_pb2
 
 from services.sync.adapters.postgres_store import PostgresTransaction
 from services.sync.domain.sales import LineRecord, SaleKind
 from services.sync.entrypoints.idempotency import fingerprint
 from tests.conftest import API_KEYS
-from tests.sync.conftest import TENANT, SyncFactory, SyncStack, reason_of, unique
+from tests.sync.conftest import TENANT, SyncFactory, SyncStack, reason_of, unique, waiting
 from tests.sync.test_sale_reports import SALE, allocated, sale_line
 
 Reply = sales_pb2.ReportSalesResponse | grpc.aio.AioRpcError
 APPLIED = sales_pb2.SALE_LINE_OUTCOME_APPLIED
-
-
-@pytest.fixture
-async def sync_db(postgres_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(
-        postgres_dsn, min_size=1, max_size=3, server_settings={"search_path": "sync"}
-    )
-    assert pool is not None
-    yield pool
-    await pool.close()
 
 
 class Held:
@@ -57,24 +44,6 @@ class Held:
     async def roll_back(self) -> None:
         self._open = False
         await self._transaction.rollback()
-
-
-async def waiting(pool: asyncpg.Pool, count: int, event: str = "") -> None:
-    """Returns once `count` of sync's connections wait for a lock (of that kind, when given)."""
-    deadline = time.monotonic() + 10
-    while (
-        await pool.fetchval(
-            """
-        SELECT count(*) FROM pg_stat_activity
-        WHERE application_name = 'streamstock-sync' AND wait_event_type = 'Lock'
-          AND ($1 = '' OR wait_event = $1)
-        """,
-            event,
-        )
-        < count
-    ):
-        assert time.monotonic() < deadline, f"fewer than {count} reports wait for a lock"
-        await asyncio.sleep(0.02)
 
 
 def report_request(

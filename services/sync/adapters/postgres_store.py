@@ -469,11 +469,30 @@ class PostgresStore:
             yield PostgresTransaction(connection)
 
 
+_REQUEST_KEY = "hashtextextended('sync/' || $1 || '/' || $2 || '/' || $3, 0)"
+
+
 class PostgresRequestLog:
     """Results of mutations by request id, kept beside sync's other state."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+
+    @asynccontextmanager
+    async def holding(self, tenant_id: str, method: str, request_id: str) -> AsyncIterator[None]:
+        # A session advisory lock on a connection of its own, held while the mutation runs in
+        # transactions of its own (the same key as ReportSales' transaction locks); the pool's
+        # reset on release would drop it too.
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                f"SELECT pg_advisory_lock({_REQUEST_KEY})", method, tenant_id, request_id
+            )
+            try:
+                yield
+            finally:
+                await conn.execute(
+                    f"SELECT pg_advisory_unlock({_REQUEST_KEY})", method, tenant_id, request_id
+                )
 
     async def recall(
         self, tenant_id: str, method: str, request_id: str

@@ -44,15 +44,17 @@ async def once(
     reply_type: type[Reply],
     compute: Callable[[], Awaitable[Reply]],
 ) -> Reply:
-    prior = await replay(log, method, request, reply_type)
-    if prior is not None:
-        return prior
-    reply = await compute()
-    await log.remember(
-        request.tenant_id,  # type: ignore[attr-defined]
-        method,
-        request.request_id,  # type: ignore[attr-defined]
-        fingerprint(request),
-        reply.SerializeToString(),
-    )
-    return reply
+    """Runs the mutation at most once per request id: a retry, or a reused id, arriving while the
+    first attempt runs waits for it (RequestLog.holding) and is then answered from the log."""
+    tenant_id: str = request.tenant_id  # type: ignore[attr-defined]
+    request_id: str = request.request_id  # type: ignore[attr-defined]
+    fingerprint(request)  # a missing or oversized request_id is refused before anything waits
+    async with log.holding(tenant_id, method, request_id):
+        prior = await replay(log, method, request, reply_type)
+        if prior is not None:
+            return prior
+        reply = await compute()
+        await log.remember(
+            tenant_id, method, request_id, fingerprint(request), reply.SerializeToString()
+        )
+        return reply

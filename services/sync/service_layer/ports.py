@@ -169,6 +169,13 @@ class ReconciliationLocks(Protocol):
 class RequestLog(Protocol):
     """Results of mutations by request_id, so a retry returns the original result."""
 
+    def holding(
+        self, tenant_id: str, method: str, request_id: str
+    ) -> AbstractAsyncContextManager[None]:
+        """Held while a mutation under the request id runs: a retry arriving meanwhile waits,
+        then finds the stored result."""
+        ...
+
     async def recall(
         self, tenant_id: str, method: str, request_id: str
     ) -> tuple[str, bytes] | None: ...
