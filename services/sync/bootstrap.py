@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from dataclasses import replace
 
 from streamstock.sync.v1 import sync_service_pb2, sync_service_pb2_grpc
 
@@ -62,8 +63,13 @@ async def build(
         new_id=lambda: uuid.uuid4().hex,
         locks=PostgresReconciliationLocks(connections.pool),
     )
+    # Mutations wait here for a retry's first attempt; 4 run at once at most (they are
+    # configuration changes and listing acknowledgements, each a few milliseconds).
+    request_locks = await storage.postgres_pool(replace(settings, postgres_pool_size=4), "sync")
     servicer = SyncServicer(
-        ports, PostgresRequestLog(connections.pool), lambda ref: options.secret(ref) is not None
+        ports,
+        PostgresRequestLog(connections.pool, request_locks),
+        lambda ref: options.secret(ref) is not None,
     )
     background = [
         lambda: schedule.every(
@@ -80,5 +86,10 @@ async def build(
         access=ACCESS,
         checks=connections.checks(),
         background=background,
-        cleanups=[*connections.cleanups(), pusher.close, *([inventory.close] if inventory else [])],
+        cleanups=[
+            *connections.cleanups(),
+            request_locks.close,
+            pusher.close,
+            *([inventory.close] if inventory else []),
+        ],
     )

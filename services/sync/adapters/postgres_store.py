@@ -473,17 +473,19 @@ _REQUEST_KEY = "hashtextextended('sync/' || $1 || '/' || $2 || '/' || $3, 0)"
 
 
 class PostgresRequestLog:
-    """Results of mutations by request id, kept beside sync's other state."""
+    """Results of mutations by request id, kept beside sync's other state. `locks` is a small pool
+    of its own for the request ids' locks: held while a mutation runs on the main pool, they must
+    never take the connections the mutations need."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, locks: asyncpg.Pool) -> None:
         self._pool = pool
+        self._locks = locks
 
     @asynccontextmanager
     async def holding(self, tenant_id: str, method: str, request_id: str) -> AsyncIterator[None]:
-        # A session advisory lock on a connection of its own, held while the mutation runs in
-        # transactions of its own (the same key as ReportSales' transaction locks); the pool's
-        # reset on release would drop it too.
-        async with self._pool.acquire() as conn:
+        # A session advisory lock, held while the mutation runs in transactions of its own (the
+        # same key as ReportSales' transaction locks); the pool's reset on release drops it too.
+        async with self._locks.acquire() as conn:
             await conn.execute(
                 f"SELECT pg_advisory_lock({_REQUEST_KEY})", method, tenant_id, request_id
             )
