@@ -22,21 +22,6 @@ def fingerprint(request: Message) -> str:
     return hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
 
 
-async def replay(
-    log: RequestLog, method: str, request: Message, reply_type: type[Reply]
-) -> Reply | None:
-    """The answer given before under this request id, or None; a reused id is refused."""
-    tenant_id: str = request.tenant_id  # type: ignore[attr-defined]
-    request_id: str = request.request_id  # type: ignore[attr-defined]
-    expected = fingerprint(request)
-    prior = await log.recall(tenant_id, method, request_id)
-    if prior is None:
-        return None
-    if prior[0] != expected:
-        raise RequestIdReused("request_id was used with different content", request_id=request_id)
-    return reply_type.FromString(prior[1])
-
-
 async def once(
     log: RequestLog,
     method: str,
@@ -44,17 +29,20 @@ async def once(
     reply_type: type[Reply],
     compute: Callable[[], Awaitable[Reply]],
 ) -> Reply:
-    """Runs the mutation at most once per request id: a retry, or a reused id, arriving while the
-    first attempt runs waits for it (RequestLog.holding) and is then answered from the log."""
+    """Runs the mutation at most once per request id: a retry returns the answer given before, a
+    reused id with other content is refused, and either arriving while the first attempt runs
+    waits for it (RequestLog.holding) before it is answered from the log."""
     tenant_id: str = request.tenant_id  # type: ignore[attr-defined]
     request_id: str = request.request_id  # type: ignore[attr-defined]
-    fingerprint(request)  # a missing or oversized request_id is refused before anything waits
+    expected = fingerprint(request)  # a missing or oversized request_id is refused before waiting
     async with log.holding(tenant_id, method, request_id):
-        prior = await replay(log, method, request, reply_type)
+        prior = await log.recall(tenant_id, method, request_id)
         if prior is not None:
-            return prior
+            if prior[0] != expected:
+                raise RequestIdReused(
+                    "request_id was used with different content", request_id=request_id
+                )
+            return reply_type.FromString(prior[1])
         reply = await compute()
-        await log.remember(
-            tenant_id, method, request_id, fingerprint(request), reply.SerializeToString()
-        )
+        await log.remember(tenant_id, method, request_id, expected, reply.SerializeToString())
         return reply
