@@ -9,9 +9,8 @@ through the run, and drives the real follower (apply_batch under the service's f
 handing its due notices to the dispatcher as bootstrap wires it), dispatcher and ticker (every
 tick_seconds) with inventory's real protobuf events, decoded by the same codec as the WatchEvents
 adapter. The process's heap is settled as bootstrap settles it. Each event carries the time it was
-"committed"; the channel records when it was handed each notification. Until inventory's
-WatchEvents lands, the stream is generated in-process, so the gRPC hop from inventory is not in
-the figure (a loopback stream adds well under a millisecond per batch).
+"committed"; the channel records when it was handed each notification. The stream is generated
+in-process, so the gRPC hop from inventory (WatchEvents over loopback) is not in the figure.
 
 Printed: p50/p95/p99/max of notification latency and of event-to-derived-state latency, at the
 target rate and at a 100 events/s baseline (as many events per SKU, a twentieth of the SKUs)
