@@ -27,6 +27,13 @@ def rules_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def wide_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests that judge decisions, not time: riskcontrol gives Redis 2 s, not 100 ms (a
+    loaded machine's stall made such tests fail with SIGNAL_STORE_UNAVAILABLE)."""
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+
+
+@pytest.fixture
 def start_risk(start_service: Any, rules_file: Path, monkeypatch: pytest.MonkeyPatch) -> StartRisk:
     async def start(**overrides: Any) -> Risk:
         monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_RULES_FILE", str(rules_file))

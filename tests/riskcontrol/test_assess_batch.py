@@ -32,6 +32,8 @@ SHADOW = assessment_pb2.ENFORCEMENT_MODE_SHADOW
 ENFORCE = assessment_pb2.ENFORCEMENT_MODE_ENFORCE
 INVALID_ARGUMENT = grpc.StatusCode.INVALID_ARGUMENT.value[0]
 
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
+
 
 @dataclasses.dataclass(frozen=True)
 class Step:

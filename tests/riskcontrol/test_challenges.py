@@ -12,6 +12,8 @@ from tests.riskcontrol.helpers import ALLOW, CHALLENGE, Risk, error_reason
 PASSED = assessment_pb2.CHALLENGE_RESULT_PASSED
 FAILED = assessment_pb2.CHALLENGE_RESULT_FAILED
 
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
+
 
 async def challenged(risk: Risk, user: str = "late-account") -> pb.AssessResponse:
     """The fourth account on one device is challenged by the default rules."""
