@@ -143,3 +143,44 @@ async def test_the_dispatcher_does_not_wait_for_the_followers_lock(
     assert [(r.action, r.status) for r in stored.action_results] == [
         (ResponseAction.PAUSE_SALE, ActionStatus.SUCCEEDED)
     ]
+
+
+async def stored_results(harness: Harness, tenant: str, sku: str) -> list[ActionStatus]:
+    async with harness.store.transaction() as tx:
+        alerts, _ = await tx.list_alerts(tenant, {"tiers": [Tier.RED.value]}, Page(10, ""))
+    return [r.status for a in alerts if a.sku_id == sku for r in a.action_results]
+
+
+async def test_a_round_records_the_results_it_can_and_waits_only_for_the_held_alert(
+    harness: Harness, recorder: HttpRecorder, tenant: str, alerting_pool: asyncpg.Pool
+) -> None:
+    inventory = ScriptedInventory(tenant)
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-1", 100),
+        pausing_policy(tenant),
+        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
+    )
+    await configure_session(harness, session_plan(tenant, "sku-2", 100), None, [])
+    start = [inventory.create(sku, 150, SESSION_START) for sku in ("sku-1", "sku-2")]
+    await harness.feed(start)
+    red = [
+        inventory.hold(s, f"h-{s}", 125, SESSION_START + timedelta(minutes=5))
+        for s in ("sku-1", "sku-2")
+    ]
+    await harness.feed(red)
+    now = harness.clock.now()
+    async with harness.store.transaction() as follower:
+        # A batch of sku-1 holds its RED alert (pause pending) locked.
+        await follower.follow_from(FOLLOWER)
+        await follower.load_follow_context(
+            [(tenant, "sku-1")], now - timedelta(hours=1), now, False
+        )
+        racing = asyncio.create_task(harness.dispatcher().run_once())
+        await wait_until_blocked(alerting_pool, on="FROM alerts WHERE alert_id")
+        # Both pauses went out in one round; sku-2's result is recorded while sku-1 waits.
+        assert sorted(c[1] for c in harness.sales.calls) == ["sku-1", "sku-2"]
+        assert await stored_results(harness, tenant, "sku-2") == [ActionStatus.SUCCEEDED]
+        assert await stored_results(harness, tenant, "sku-1") == []
+    await asyncio.wait_for(racing, 10)
+    assert await stored_results(harness, tenant, "sku-1") == [ActionStatus.SUCCEEDED]

@@ -26,7 +26,6 @@ from services.alerting.adapters.rows import (
     sale_status_row,
 )
 from services.alerting.domain.alerts import (
-    ActionResult,
     Alert,
     AlertChange,
     ChangeKind,
@@ -36,6 +35,7 @@ from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
 from services.alerting.service_layer.ports import (
+    ActionOutcome,
     ClaimedAction,
     ClaimedDelivery,
     DeliveryOutcome,
@@ -86,7 +86,7 @@ _CHECKPOINT_COLUMNS = (
 _BATCH_KEYS = "unnest($1::text[], $2::text[]) AS k(tenant_id, sku_id)"
 # An open alert whose sale action is pending (status 1) may get the action's result from the
 # dispatcher at any moment: the follower and the ticker lock such an alert when they read it, and the
-# dispatcher locks it before writing the result (finish_sale_action), so neither overwrites the
+# dispatcher locks it before writing the result (finish_sale_actions), so neither overwrites the
 # other with the version it read before. The dispatcher writes into no other alert, so the
 # follower's hot path stays free of its transactions (no shared lock on the checkpoint). The open
 # alerts of the batch's SKUs are found first and each is looked up among the pending actions by
@@ -104,7 +104,8 @@ SELECT
   ARRAY(SELECT t FROM session_consumption t JOIN {_BATCH_KEYS} USING (tenant_id, sku_id))
     AS consumption,
   ARRAY(SELECT t FROM alerts t JOIN open o USING (alert_id) WHERE NOT o.pending)
-  || ARRAY(SELECT t FROM alerts t JOIN open o USING (alert_id) WHERE o.pending FOR UPDATE OF t)
+  || ARRAY(SELECT t FROM alerts t JOIN open o USING (alert_id) WHERE o.pending
+           ORDER BY t.alert_id FOR UPDATE OF t)
     AS alerts,
   ARRAY(SELECT t FROM alert_policies t WHERE t.tenant_id = ANY($1::text[])
         AND (t.sku_id = '' OR t.sku_id = ANY($2::text[]))) AS policies,
@@ -151,6 +152,11 @@ WITH ordered AS MATERIALIZED (
 )
 UPDATE alerts a SET sequence = l.sequence FROM last_change l WHERE a.alert_id = l.alert_id
 """
+# A sale action's result lands in its alert under the alert's row lock (see _FOLLOW_CONTEXT), in
+# alert id order; a batch skips the alerts another writer holds, so that it never waits for one
+# lock while holding others.
+_LOCK_ALERTS = "SELECT * FROM alerts WHERE alert_id = ANY($1::text[]) ORDER BY alert_id FOR UPDATE"
+_LOCK_FREE_ALERTS = _LOCK_ALERTS + " SKIP LOCKED"
 _LIVE_PLAN = "p.start_time <= $1 AND least(p.ended_time, p.end_time) > $1"
 # The SKUs with an open alert that time alone may change (see Transaction.due_tick_skus): quiet
 # ones (by the stream's clock: the clock less the follower's delay at its last batch), alerts the
@@ -654,39 +660,48 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             claimed.append(ClaimedAction(request, row["attempt_count"], alert))
         return claimed
 
-    async def finish_sale_action(
-        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
-    ) -> None:
+    async def finish_sale_actions(
+        self, outcomes: Sequence[ActionOutcome], wait: bool
+    ) -> list[ActionOutcome]:
         # Its commit does not wait for the disk: a result lost in a crash leaves the claim, whose
         # lease returns it, and the action is sent again under its request id (inventory replays
         # the answer). Waiting, it held the change log's lock through the flush, and the
-        # follower's batches waited for it.
+        # follower's batches waited for it. A round's outcomes share one transaction: one at a
+        # time, each took the change log's lock, and the follower queued behind all of them.
         await self.conn.execute("SET LOCAL synchronous_commit = off")
-        await self.conn.execute(
-            "UPDATE sale_actions SET status = $3, claimed_until = NULL, next_attempt_time = $4, detail = $5"
-            " WHERE alert_id = $1 AND action = $2",
-            request.alert_id,
-            request.action.value,
-            result.status.value,
-            next_attempt,
-            result.detail,
+        ids = sorted({o.request.alert_id for o in outcomes})
+        rows = await self.conn.fetch(_LOCK_ALERTS if wait else _LOCK_FREE_ALERTS, ids)
+        alerts = {row["alert_id"]: alert_row(row) for row in rows}
+        recorded = [o for o in outcomes if o.request.alert_id in alerts]
+        if not recorded:
+            return list(outcomes)
+        await self.conn.executemany(
+            "UPDATE sale_actions SET status = $3, claimed_until = NULL, next_attempt_time = $4,"
+            " detail = $5 WHERE alert_id = $1 AND action = $2",
+            [
+                (
+                    o.request.alert_id,
+                    o.request.action.value,
+                    o.result.status.value,
+                    o.next_attempt,
+                    o.result.detail,
+                )
+                for o in recorded
+            ],
         )
-        row = await self.conn.fetchrow(
-            "SELECT * FROM alerts WHERE alert_id = $1 FOR UPDATE", request.alert_id
-        )
-        alert = alert_row(row)
-        results = (
-            *tuple(r for r in alert.action_results if r.action is not request.action),
-            result,
-        )
-        updated = replace(alert, action_results=results)
-        writes = Writes(
-            alerts={updated.alert_id: updated},
-            changes=[AlertChange(updated, ChangeKind.ACTION_UPDATED)],
-        )
+        writes = Writes()
+        for outcome in recorded:
+            alert = writes.alerts.get(outcome.request.alert_id) or alerts[outcome.request.alert_id]
+            results = (
+                *tuple(r for r in alert.action_results if r.action is not outcome.request.action),
+                outcome.result,
+            )
+            updated = writes.alerts[alert.alert_id] = replace(alert, action_results=results)
+            writes.changes.append(AlertChange(updated, ChangeKind.ACTION_UPDATED))
         await self._save_alerts(writes)
         await self.conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
-        await self.log_changes(writes, result.update_time)
+        await self.log_changes(writes, max(o.result.update_time for o in recorded))
+        return [o for o in outcomes if o.request.alert_id not in alerts]
 
     async def claim_reminders(
         self, now: datetime, lease_until: datetime, limit: int

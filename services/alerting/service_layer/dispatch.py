@@ -15,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from services.alerting.domain.alerts import ActionResult, ActionStatus
 from services.alerting.domain.deliveries import Backoff, DeliveryStatus, NotificationKind
@@ -24,6 +24,7 @@ from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder
 from services.alerting.domain.sale_status import action_reason
 from services.alerting.service_layer.ports import (
+    ActionOutcome,
     ClaimedAction,
     ClaimedDelivery,
     Clock,
@@ -32,7 +33,6 @@ from services.alerting.service_layer.ports import (
     Notification,
     NotificationSender,
     ReminderSender,
-    SaleActionRequest,
     SaleController,
     SaleStatusChangedMeanwhile,
     Store,
@@ -137,10 +137,9 @@ class Dispatcher:
             deliveries = await tx.claim_deliveries(now, lease_until, limit)
             actions = await tx.claim_sale_actions(now, lease_until, limit)
             reminders = await tx.claim_reminders(now, lease_until, limit)
-        others: list[Awaitable[None]] = [self._act(a) for a in actions]
-        others += [self._remind(r) for r in reminders]
-        await asyncio.gather(self._deliver_all(deliveries), *others)
-        return len(deliveries) + len(others)
+        reminding = [self._remind(r) for r in reminders]
+        await asyncio.gather(self._deliver_all(deliveries), self._act_all(actions), *reminding)
+        return len(deliveries) + len(actions) + len(reminders)
 
     async def _deliver_all(self, claimed: list[ClaimedDelivery]) -> None:
         """Sends concurrently, then records every outcome in one transaction (one commit per round
@@ -178,7 +177,20 @@ class Dispatcher:
             log.warning("delivery %s failed: %s", delivery.idempotency_key, error)
         return DeliveryOutcome(delivery, status, next_attempt, error)
 
-    async def _act(self, claimed: ClaimedAction) -> None:
+    async def _act_all(self, claimed: list[ClaimedAction]) -> None:
+        """Runs the actions concurrently, then records their outcomes in one transaction; an
+        outcome whose alert another writer holds is recorded on its own once that writer is
+        done (a transaction waiting on one row lock holds no other)."""
+        if not claimed:
+            return
+        outcomes = list(await asyncio.gather(*(self._act(c) for c in claimed)))
+        async with self.store.transaction() as tx:
+            held = await tx.finish_sale_actions(outcomes, wait=False)
+        for outcome in held:
+            async with self.store.transaction() as tx:
+                await tx.finish_sale_actions([outcome], wait=True)
+
+    async def _act(self, claimed: ClaimedAction) -> ActionOutcome:
         request = claimed.request
         if request.action in SALE_ACTIONS and not claimed.alert.is_open:
             # Resolved before its pause ran: pausing now would hold a sale nobody resumes.
@@ -186,8 +198,7 @@ class Dispatcher:
             skipped = ActionResult(
                 request.action, ActionStatus.SKIPPED, now, "the alert resolved before it ran"
             )
-            await self._record_action(request, skipped, None)
-            return
+            return ActionOutcome(request, skipped, None)
         try:
             error = await self._attempt(
                 lambda: self.sales.set_sale_status(
@@ -201,26 +212,16 @@ class Dispatcher:
         except SaleStatusChangedMeanwhile as changed:
             detail = f"someone else changed the sale status meanwhile: {changed}"
             skipped = ActionResult(request.action, ActionStatus.SKIPPED, self.clock.now(), detail)
-            await self._record_action(request, skipped, None)
-            return
+            return ActionOutcome(request, skipped, None)
         now = self.clock.now()
         next_attempt = None
         status = ActionStatus.SUCCEEDED
         if error:
             next_attempt = self.settings.backoff.next_attempt(claimed.attempt_count, now)
             status = ActionStatus.PENDING if next_attempt else ActionStatus.FAILED
-        await self._record_action(
+        return ActionOutcome(
             request, ActionResult(request.action, status, now, error), next_attempt
         )
-
-    async def _record_action(
-        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
-    ) -> None:
-        async with self.store.transaction() as tx:
-            # The result lands in the alert, which the follower rewrites: finish_sale_action locks
-            # the alert row, which the follower locks too while the action is pending (see
-            # Transaction.finish_sale_action); the follower's checkpoint lock is not taken.
-            await tx.finish_sale_action(request, result, next_attempt)
 
     async def _remind(self, reminder: BuyerReminder) -> None:
         error = await self._attempt(lambda: self.reminders.send(reminder))

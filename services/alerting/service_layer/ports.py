@@ -152,6 +152,13 @@ class ClaimedAction:
 
 
 @dataclass(frozen=True)
+class ActionOutcome:
+    request: SaleActionRequest
+    result: ActionResult
+    next_attempt: datetime | None
+
+
+@dataclass(frozen=True)
 class Page:
     size: int
     token: str
@@ -240,12 +247,14 @@ class Transaction(Protocol):
         self, now: datetime, lease_until: datetime, limit: int
     ) -> list[ClaimedAction]: ...
 
-    async def finish_sale_action(
-        self, request: SaleActionRequest, result: ActionResult, next_attempt: datetime | None
-    ) -> None:
-        """Records the action's outcome and its result in the alert, under the alert's row lock
-        (not the follower's checkpoint lock): every writer of an alert whose action is pending
-        reads it locked (load_follow_context, open_alerts_of with lock)."""
+    async def finish_sale_actions(
+        self, outcomes: Sequence[ActionOutcome], wait: bool
+    ) -> list[ActionOutcome]:
+        """Records the actions' outcomes and their results in their alerts, under the alerts' row
+        locks (not the follower's checkpoint lock): every writer of an alert whose action is
+        pending reads it locked (load_follow_context, open_alerts_of with lock). Without `wait`,
+        outcomes whose alert another writer holds are left out and returned (so a batch never
+        waits on row locks while holding others); with it, the caller passes one outcome."""
         ...
 
     async def claim_reminders(
@@ -319,7 +328,7 @@ class Transaction(Protocol):
         self, tenant_id: str, sku_id: str, session_id: str, lock: bool = False
     ) -> list[Alert]:
         """With `lock`, for a writer of the alerts: a sale action's result lands in an alert
-        under its row lock (finish_sale_action), so a writer locks what it read."""
+        under its row lock (finish_sale_actions), so a writer locks what it read."""
         ...
 
     async def consumption_of(
