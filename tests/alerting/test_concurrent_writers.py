@@ -84,17 +84,22 @@ async def ack(harness: Harness, tenant: str, alert_id: str) -> None:
         await acknowledge(tx, tenant, alert_id, "lin", "", harness.clock.now())
 
 
-async def red_with_pending_pause(harness: Harness, recorder: HttpRecorder, tenant: str) -> None:
-    """sku-1, under a policy that pauses on RED, crosses RED: its pause is pending."""
+async def red_with_pending_pause(
+    harness: Harness, recorder: HttpRecorder, tenant: str, skus: tuple[str, ...] = ("sku-1",)
+) -> None:
+    """The SKUs, under a policy that pauses on RED, cross RED: their pauses are pending."""
     inventory = ScriptedInventory(tenant)
     await configure_session(
         harness,
-        session_plan(tenant, "sku-1", 100),
+        session_plan(tenant, skus[0], 100),
         pausing_policy(tenant),
         [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
     )
-    await harness.feed([inventory.create("sku-1", 150, SESSION_START)])
-    await harness.feed([inventory.hold("sku-1", "h1", 125, SESSION_START + timedelta(minutes=5))])
+    for sku in skus[1:]:
+        await configure_session(harness, session_plan(tenant, sku, 100), None, [])
+    await harness.feed([inventory.create(sku, 150, SESSION_START) for sku in skus])
+    red = SESSION_START + timedelta(minutes=5)
+    await harness.feed([inventory.hold(sku, f"h-{sku}", 125, red) for sku in skus])
 
 
 async def test_a_sale_action_result_racing_the_follower_is_not_lost(
@@ -154,21 +159,7 @@ async def stored_results(harness: Harness, tenant: str, sku: str) -> list[Action
 async def test_a_round_records_the_results_it_can_and_waits_only_for_the_held_alert(
     harness: Harness, recorder: HttpRecorder, tenant: str, alerting_pool: asyncpg.Pool
 ) -> None:
-    inventory = ScriptedInventory(tenant)
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-1", 100),
-        pausing_policy(tenant),
-        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
-    )
-    await configure_session(harness, session_plan(tenant, "sku-2", 100), None, [])
-    start = [inventory.create(sku, 150, SESSION_START) for sku in ("sku-1", "sku-2")]
-    await harness.feed(start)
-    red = [
-        inventory.hold(s, f"h-{s}", 125, SESSION_START + timedelta(minutes=5))
-        for s in ("sku-1", "sku-2")
-    ]
-    await harness.feed(red)
+    await red_with_pending_pause(harness, recorder, tenant, ("sku-1", "sku-2"))
     now = harness.clock.now()
     async with harness.store.transaction() as follower:
         # A batch of sku-1 holds its RED alert (pause pending) locked.
