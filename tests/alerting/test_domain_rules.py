@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.alerting.domain.alerts import AlertState, ChangeKind, Measure, evaluate
+from services.alerting.domain.alerts import (
+    AlertState,
+    ChangeKind,
+    Measure,
+    evaluate,
+    opened_by_event,
+)
 from services.alerting.domain.pace import PaceState, early_peak, pace
 from services.alerting.domain.plan import effective_buffer_factor
 from services.alerting.domain.policy import AlertPolicy, PaceAdjustment, Tier, TierLine
@@ -97,7 +103,7 @@ def measure(fraction: float, minute: float, sellable: int = 100, factor: float =
 
 def ids():
     counter = itertools.count(1)
-    return lambda: f"alert-{next(counter)}"
+    return lambda tier: f"alert-{next(counter)}"
 
 
 def test_pending_duration_then_firing_and_silent_resolution_of_a_short_blip() -> None:
@@ -149,3 +155,19 @@ def test_low_stock_line_without_a_plan() -> None:
     assert evaluate(policy, still, {Tier.ORANGE: fired}, KEY, ids()).alerts[Tier.ORANGE].is_open
     clear = Measure(T0, False, 0, 0, 0, 0.0, 16, None, 1.0)
     assert not evaluate(policy, clear, {Tier.ORANGE: fired}, KEY, ids()).alerts[Tier.ORANGE].is_open
+
+
+def test_alert_ids_derive_from_the_opening_event_and_tier() -> None:
+    at = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
+    ids = opened_by_event(("acme", "sku-1", "live-1"), 41, at)
+    again = opened_by_event(("acme", "sku-1", "live-1"), 41, at)
+    assert [ids(t) for t in Tier] == [again(t) for t in Tier]  # a replay opens the same alerts
+    assert len({ids(t) for t in Tier}) == len(Tier)
+    others = [
+        opened_by_event(("acme", "sku-1", "live-1"), 42, at),
+        opened_by_event(("acme", "sku-1", "live-2"), 41, at),
+        opened_by_event(("acme", "sku-2", "live-1"), 41, at),
+        opened_by_event(("other", "sku-1", "live-1"), 41, at),
+        opened_by_event(("acme", "sku-1", "live-1"), 41, at + timedelta(microseconds=1)),
+    ]
+    assert all(other(Tier.RED) != ids(Tier.RED) for other in others)

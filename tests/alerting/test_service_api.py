@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -29,6 +30,7 @@ from services.alerting.adapters.secrets import variable_name
 
 pytestmark = pytest.mark.timeout(60)
 ACME = "acme"
+SESSION = timedelta(hours=2)
 
 
 def ts(minutes: float) -> timestamp_pb2.Timestamp:
@@ -190,17 +192,19 @@ async def test_alerts_are_listed_acknowledged_streamed_and_forecast(
 ) -> None:
     admin, viewer = key(api_keys.acme_admin), key(api_keys.acme_viewer)
     inventory = ScriptedInventory(ACME)
+    # The session is live by the real clock: the service's ticker (real clock) resolves the alerts
+    # of a session that has ended, at any moment of the test.
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    harness.clock.current = start - timedelta(minutes=5)
+    plan = replace(session_plan(ACME, "sku-1", 100), start_time=start, end_time=start + SESSION)
     await configure_session(
-        harness,
-        session_plan(ACME, "sku-1", 100),
-        None,
-        [receiver(ACME, "ops", recorder.url("/h"), INBOX_NOW)],
+        harness, plan, None, [receiver(ACME, "ops", recorder.url("/h"), INBOX_NOW)]
     )
     watch = alerting.WatchAlerts(alerts_pb2.WatchAlertsRequest(tenant_id=ACME), metadata=viewer)
-    await harness.feed([inventory.create("sku-1", 200, SESSION_START - timedelta(minutes=1))])
+    await harness.feed([inventory.create("sku-1", 200, start - timedelta(minutes=1))])
     for n, (minute, units) in enumerate(((10, 40), (20, 40), (30, 25), (40, 15))):
         await harness.feed(
-            [inventory.hold("sku-1", f"h{n}", units, SESSION_START + timedelta(minutes=minute))]
+            [inventory.hold("sku-1", f"h{n}", units, start + timedelta(minutes=minute))]
         )
         await harness.dispatch()
 

@@ -247,9 +247,6 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
         )
         return int(row["last_sequence"])
 
-    async def flush_on_commit(self) -> None:
-        await self.conn.execute("SET LOCAL synchronous_commit = on")
-
     async def load_follow_context(
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
     ) -> FollowContext:

@@ -12,6 +12,7 @@ open YELLOW and ORANGE alerts of the same SKU and session.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -231,7 +232,7 @@ def _step_tier(
     policy: AlertPolicy,
     measure: Measure,
     identity: tuple[str, str, str],
-    new_alert_id: Callable[[], str],
+    new_alert_id: Callable[[Tier], str],
     result: Evaluation,
     recover: Callable[[Alert], Alert],
 ) -> None:
@@ -241,7 +242,7 @@ def _step_tier(
             return
         tenant_id, sku_id, session_id = identity
         opened = Alert(
-            alert_id=new_alert_id(),
+            alert_id=new_alert_id(line.tier),
             tenant_id=tenant_id,
             sku_id=sku_id,
             session_id=session_id,
@@ -296,12 +297,27 @@ def _inhibit(result: Evaluation) -> None:
             bucket[:] = [changed if a.alert_id == changed.alert_id else a for a in bucket]
 
 
+_OPENED_BY = uuid.UUID("0d6f3f44-2b8e-4f63-9a57-3c1d8e0b7a21")
+
+
+def opened_by_event(
+    identity: tuple[str, str, str], sequence: int, occur_time: datetime
+) -> Callable[[Tier], str]:
+    """Ids for the alerts an inventory event opens, derived from the event and the tier: the
+    follower replaying the same events (after a database crash lost a batch whose notices were
+    already sent) opens the same alerts again, so their notices carry the same idempotency keys
+    and receivers recognise them."""
+    tenant_id, sku_id, session_id = identity
+    opened = f"{tenant_id}/{sku_id}/{session_id}/{sequence}/{occur_time.isoformat()}"
+    return lambda tier: str(uuid.uuid5(_OPENED_BY, f"{opened}/{tier.name}"))
+
+
 def evaluate(
     policy: AlertPolicy,
     measure: Measure,
     open_alerts: Mapping[Tier, Alert],
     identity: tuple[str, str, str],
-    new_alert_id: Callable[[], str],
+    new_alert_id: Callable[[Tier], str],
     recover: Callable[[Alert], Alert] = lambda alert: alert,
 ) -> Evaluation:
     """Steps every tier of one SKU in one session (most severe first), then applies inhibition.

@@ -175,11 +175,6 @@ class Transaction(Protocol):
         transaction commit without waiting for its log to reach the disk."""
         ...
 
-    async def flush_on_commit(self) -> None:
-        """Undoes follow_from's deferral: the commit waits for the log again (what the transaction
-        claimed may be sent as soon as it commits)."""
-        ...
-
     async def load_follow_context(
         self, keys: Collection[SkuKey], since: datetime, until: datetime, reminders: bool
     ) -> FollowContext: ...

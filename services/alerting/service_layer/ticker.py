@@ -47,7 +47,7 @@ def _evaluate_open(
         sellable = levels.sellable if levels else 0
         measure = measure_without_plan(sellable, now)
         recover = context.recovery((tenant_id, sku_id), now)
-        return evaluate(policy, measure, alerts, key, ids.alert_id, recover)
+        return evaluate(policy, measure, alerts, key, lambda _: ids.alert_id(), recover)
     plans = context.plans.get((tenant_id, sku_id), [])
     plan = next((p for p in plans if p.session_id == session_id), None)
     state = context.consumption.get(key)
@@ -55,7 +55,7 @@ def _evaluate_open(
         return close_all(list(alerts.values()), now)
     measure = measure_session(plan, policy, state, now)
     recover = context.recovery((tenant_id, sku_id), now)
-    return evaluate(policy, measure, alerts, key, ids.alert_id, recover)
+    return evaluate(policy, measure, alerts, key, lambda _: ids.alert_id(), recover)
 
 
 def _repeats(
