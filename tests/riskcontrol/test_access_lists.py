@@ -14,6 +14,8 @@ from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, error_reason
 
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
+
 DENY = access_list_pb2.ACCESS_LIST_DENY
 ALLOW_LIST = access_list_pb2.ACCESS_LIST_ALLOW
 

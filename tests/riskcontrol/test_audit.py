@@ -18,6 +18,8 @@ from services.riskcontrol.adapters.postgres import PostgresAuditLog
 from tests.conftest import API_KEYS
 from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, error_reason
 
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
+
 IP = "198.51.100.77"
 DEVICE = "imei-356938035643809"
 

@@ -9,6 +9,8 @@ from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, error_reason
 
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
+
 
 async def report(
     risk: Risk, request_id: str, kind: int, **fields: object

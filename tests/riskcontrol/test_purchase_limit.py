@@ -3,9 +3,12 @@ attempt does not inflate the counter it was refused on."""
 
 from __future__ import annotations
 
+import pytest
 from streamstock.riskcontrol.v1 import assessment_pb2
 
 from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, reason_ids
+
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
 
 LIMIT_RULE = "purchase-limit-exceeded"
 RESIZE = assessment_pb2.ATTEMPT_KIND_RESIZE

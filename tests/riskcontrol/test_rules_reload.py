@@ -9,10 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from services.riskcontrol.settings import DEFAULT_RULES_FILE
 from tests.riskcontrol.helpers import ALLOW, CHALLENGE, Risk, rewrite
+
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
 
 BROKEN_LINE = 3
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamstock.riskcontrol.v1 import assessment_pb2, rules_pb2, signals_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from tests.riskcontrol.conftest import StartRisk
 from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, bounded, rewrite
+
+pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
 
 SHADOW = assessment_pb2.ENFORCEMENT_MODE_SHADOW
 
