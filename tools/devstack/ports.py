@@ -133,12 +133,23 @@ def free_ports(count: int) -> list[int]:
         return ports
 
 
+def _ephemeral_start() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            return int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def free_base_port(count: int, *, bus_offset: int) -> int:
     """A base port such that base .. base+count-1 and each of them + bus_offset are free.
 
     Redis Cluster needs this: node N listens on base+N and on its cluster bus at base+N+10000.
     """
-    candidates = list(range(20000, 65536 - bus_offset - count))
+    # Below the kernel's ephemeral range: a port in it may be taken as the local port of any
+    # outgoing connection between this check and the server's bind (a CI run lost a cluster
+    # node's port that way).
+    candidates = list(range(20000, _ephemeral_start() - bus_offset - count))
     random.shuffle(candidates)
     for base in candidates[:200]:
         block = range(base, base + count)
