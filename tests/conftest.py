@@ -11,9 +11,11 @@ import hashlib
 import importlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import grpc
 import pytest
 
@@ -92,6 +94,20 @@ async def postgres_dsn(postgres_server: LocalPostgres) -> str:
 # STREAMSTOCK_TEST_REDIS=cluster runs the same tests against a three-master Redis Cluster (the
 # scale-out proof: every script and key must be cluster-safe); `make test` runs both.
 REDIS_CLUSTER_MODE = os.environ.get("STREAMSTOCK_TEST_REDIS", "single") == "cluster"
+
+
+@asynccontextmanager
+async def schema_pool(dsn: str, schema: str, size: int) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on one service's schema of the session's PostgreSQL, for tests that read or write
+    that service's tables directly."""
+    pool = await asyncpg.create_pool(
+        dsn, min_size=1, max_size=size, server_settings={"search_path": schema}
+    )
+    assert pool is not None
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 @pytest.fixture(scope="session")

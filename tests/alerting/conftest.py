@@ -13,6 +13,7 @@ from alerting.harness import Harness, ManualClock, SequentialIds
 from alerting.http_recorder import HttpRecorder
 from services.alerting.adapters.http_channels import HttpPoster
 from services.alerting.adapters.postgres_store import PostgresStore
+from tests.conftest import schema_pool
 
 TABLES = (
     "follower_checkpoints, sku_levels, plans, session_consumption, consumption_samples,"
@@ -23,12 +24,8 @@ TABLES = (
 
 @pytest.fixture(scope="session")
 async def alerting_pool(postgres_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(
-        postgres_dsn, min_size=1, max_size=6, server_settings={"search_path": "alerting"}
-    )
-    assert pool is not None
-    yield pool
-    await pool.close()
+    async with schema_pool(postgres_dsn, "alerting", 6) as pool:
+        yield pool
 
 
 @pytest.fixture(autouse=True)

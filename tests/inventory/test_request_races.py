@@ -17,6 +17,7 @@ from services.inventory.domain.policy import LockStage, SaleMode, SalePolicy, Sa
 from services.inventory.domain.sku import Sku
 from services.inventory.entrypoints.mapping import encode_event
 from services.inventory.service_layer.ports import RequestsRaced
+from tests.conftest import schema_pool
 from tests.inventory.conftest import Client, reason_of, unique
 
 NOW = datetime.now(UTC)
@@ -29,12 +30,8 @@ def _answer(sku_id: str) -> Sku:
 
 @pytest.fixture
 async def store(postgres_dsn: str) -> AsyncIterator[PostgresStore]:
-    pool = await asyncpg.create_pool(
-        postgres_dsn, min_size=2, max_size=2, server_settings={"search_path": "inventory"}
-    )
-    assert pool is not None
-    yield PostgresStore(pool, encode_event)
-    await pool.close()
+    async with schema_pool(postgres_dsn, "inventory", 2) as pool:
+        yield PostgresStore(pool, encode_event)
 
 
 async def _until_a_backend_waits_for_a_lock(dsn: str) -> None:

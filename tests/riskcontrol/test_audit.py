@@ -15,7 +15,7 @@ from streamstock.riskcontrol.v1 import assessment_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from services.riskcontrol.adapters.postgres import PostgresAuditLog
-from tests.conftest import API_KEYS
+from tests.conftest import API_KEYS, schema_pool
 from tests.riskcontrol.helpers import ALLOW, BLOCK, CHALLENGE, Risk, error_reason
 
 pytestmark = pytest.mark.usefixtures("wide_budget")  # judges decisions, not time
@@ -181,10 +181,7 @@ async def test_a_batch_holding_an_already_stored_decision_keeps_it_and_stores_th
         "GetDecision",
         pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=stored.decision_id),
     )  # flushes the service's audit
-    pool = await asyncpg.create_pool(
-        postgres_dsn, min_size=1, max_size=1, server_settings={"search_path": "riskcontrol"}
-    )
-    try:
+    async with schema_pool(postgres_dsn, "riskcontrol", 1) as pool:
         audit = PostgresAuditLog(pool)
         again = await audit.get(risk.tenant_id, stored.decision_id)
         assert again is not None
@@ -198,7 +195,5 @@ async def test_a_batch_holding_an_already_stored_decision_keeps_it_and_stores_th
         await audit.flush()
         kept = await audit.get(risk.tenant_id, stored.decision_id)
         added = await audit.get(risk.tenant_id, "dec-fresh")
-    finally:
-        await pool.close()
     assert kept is not None and kept.verdict.score == again.verdict.score
     assert added is not None and added.attempt.request_id == "as-fresh"

@@ -23,7 +23,7 @@ from streamstock.sync.v1 import (
 )
 
 from services.runtime.auth import digest
-from tests.conftest import API_KEYS, RunningService, StartService
+from tests.conftest import API_KEYS, RunningService, StartService, schema_pool
 from tests.inventory.conftest import metadata_of, reason_of  # noqa: F401 - re-exported to the sync tests
 from tools.platform_sim.platform import Misbehaviour, SimulatedPlatform
 
@@ -234,12 +234,8 @@ async def sync_stack(
 
 @pytest.fixture
 async def sync_db(postgres_dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await asyncpg.create_pool(
-        postgres_dsn, min_size=1, max_size=3, server_settings={"search_path": "sync"}
-    )
-    assert pool is not None
-    yield pool
-    await pool.close()
+    async with schema_pool(postgres_dsn, "sync", 3) as pool:
+        yield pool
 
 
 async def waiting(pool: asyncpg.Pool, count: int, event: str = "") -> None:
