@@ -226,10 +226,16 @@ async def test_a_growing_resize_is_assessed_as_a_resize_and_a_shrink_is_not(
     assert resize.kind == assessment_pb2.ATTEMPT_KIND_RESIZE
     assert resize.reservation_id == held.reservation_id
     assert (resize.lines[0].quantity, resize.lines[0].previous_quantity) == (3, 1)
-    await client.call(
+    # The hold records the decision that admitted its latest growth, as it is read later too.
+    assert held.risk_decision_id == hold.decision_id
+    assert grown.reservation.risk_decision_id == resize.decision_id != hold.decision_id
+    read = await client.call("GetReservation", reservation_id=held.reservation_id)
+    assert read.reservation.risk_decision_id == resize.decision_id
+    shrunk = await client.call(
         "ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=2
     )
     assert len(await _decisions(risk, sku, user)) == 2  # shrinking is not assessed
+    assert shrunk.reservation.risk_decision_id == resize.decision_id
     assert (await client.stock(sku)).reserved == 2
 
 

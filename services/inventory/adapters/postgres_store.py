@@ -329,6 +329,7 @@ class PostgresTransaction:
                 r.release_reason.value if r.release_reason else None,
                 r.expiring_soon_sent,
                 r.notify_at,
+                r.risk_decision_id,
             )
             for r in reservations
         )
@@ -336,11 +337,13 @@ class PostgresTransaction:
             "UPDATE reservations AS r SET state = u.state, settled_at = u.settled_at,"
             " expires_at = u.expires_at, extension_count = u.extension_count,"
             " payment_reference = u.payment_reference, release_reason = u.release_reason,"
-            " expiring_soon_sent = u.sent, notify_at = u.notify_at"
+            " expiring_soon_sent = u.sent, notify_at = u.notify_at,"
+            " risk_decision_id = u.risk_decision_id"
             " FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[],"
             " $5::timestamptz[], $6::integer[], $7::text[], $8::smallint[], $9::boolean[],"
-            " $10::timestamptz[]) AS u(tenant_id, reservation_id, state, settled_at, expires_at,"
-            " extension_count, payment_reference, release_reason, sent, notify_at)"
+            " $10::timestamptz[], $11::text[]) AS u(tenant_id, reservation_id, state,"
+            " settled_at, expires_at, extension_count, payment_reference, release_reason, sent,"
+            " notify_at, risk_decision_id)"
             " WHERE r.tenant_id = u.tenant_id AND r.reservation_id = u.reservation_id",
             *columns,
         )

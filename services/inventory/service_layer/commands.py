@@ -133,6 +133,8 @@ class Resize:
     quantity: int
     # Proof that the buyer passed the challenge a growing resize was answered with.
     challenge_pass_token: str = ""
+    # riskcontrol's decision on a growing resize; the hold records it as its latest decision.
+    risk_decision_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ class Holds:
     async def resize(self, cmd: commands.Resize) -> Reservation:
         """A resize that grows a buyer hold is screened like a hold first."""
         try:
-            await self._screen.screen_resize(cmd)
+            cmd = await self._screen.screen_resize(cmd)
         except InventoryError as refusal:
             return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
         return await resize(self._unit, cmd)
@@ -195,6 +195,7 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
                 holdings = await txn.holdings(cmd.tenant_id, cmd.sku_id, [reservation.user_id])
                 held = holdings.get(reservation.user_id, 0)
             sku.check_can_hold(reservation, old, cmd.quantity - old, held)
+            reservation.risk_decision_id = cmd.risk_decision_id or reservation.risk_decision_id
         reservation.line(cmd.sku_id).quantity = cmd.quantity
         sku.resize(reservation, old, cmd.quantity, now)
         if buyer and sku.tracks_holdings:

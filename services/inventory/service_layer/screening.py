@@ -53,15 +53,16 @@ class RiskScreen:
             cmd if decision_id is None else dataclasses.replace(cmd, risk_decision_id=decision_id)
         )
 
-    async def screen_resize(self, cmd: commands.Resize) -> None:
+    async def screen_resize(self, cmd: commands.Resize) -> commands.Resize:
         """A buyer hold grown by a resize is screened as a RESIZE attempt; shrinking is not.
-        Reads the hold without locking it: the resize's transaction checks everything again."""
+        Returns the resize with riskcontrol's decision id, or raises its refusal. Reads the hold
+        without locking it: the resize's transaction checks everything again."""
         hold = await self._unit.store.get_reservation(cmd.tenant_id, cmd.reservation_id)
         if hold is None or hold.purpose is not ReservationPurpose.BUYER:
-            return
+            return cmd
         previous = next((ln.quantity for ln in hold.lines if ln.sku_id == cmd.sku_id), 0)
         if previous <= 0 or cmd.quantity <= previous:
-            return  # a shrink, or a line the transaction will refuse
+            return cmd  # a shrink, or a line the transaction will refuse
         attempt = commands.Reserve(
             tenant_id=cmd.tenant_id,
             key=cmd.key,
@@ -73,7 +74,8 @@ class RiskScreen:
             buyer=hold.buyer,
             challenge_pass_token=cmd.challenge_pass_token,
         )
-        await self._decision(attempt, Resizing(hold.reservation_id, previous))
+        decision_id = await self._decision(attempt, Resizing(hold.reservation_id, previous))
+        return cmd if not decision_id else dataclasses.replace(cmd, risk_decision_id=decision_id)
 
     async def _decision(
         self, attempt: commands.Reserve, resizing: Resizing | None = None
