@@ -89,6 +89,7 @@ STATUS_CODE_BY_REASON: Mapping[str, Code] = {
     "RECONCILIATION_NOT_FOUND": Code.NOT_FOUND,
     "RECONCILIATION_IN_PROGRESS": Code.ABORTED,
     "INVENTORY_UNAVAILABLE": Code.UNAVAILABLE,
+    # inventory and sync: a platform key bound to another platform than the one named
     "PLATFORM_MISMATCH": Code.PERMISSION_DENIED,
 }
 

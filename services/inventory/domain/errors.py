@@ -21,6 +21,12 @@ class SkuNotFound(InventoryError):
     reason = "SKU_NOT_FOUND"
 
 
+class PlatformMismatch(InventoryError):
+    """The caller's key is bound to another platform than the buyer's."""
+
+    reason = "PLATFORM_MISMATCH"
+
+
 class SkuAlreadyExists(InventoryError):
     reason = "SKU_ALREADY_EXISTS"
 

@@ -3,8 +3,12 @@ operators and StreamStock's own services."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from services.inventory.domain.errors import PlatformMismatch
+from services.inventory.service_layer import commands
 from services.runtime.auth import ALL_ROLES, AccessPolicy
-from services.runtime.scope import Role
+from services.runtime.scope import Role, current_principal
 
 _STAFF = frozenset({Role.ADMIN, Role.OPERATOR, Role.SERVICE})
 _SELLERS = _STAFF | {Role.PLATFORM}
@@ -28,3 +32,17 @@ ACCESS = AccessPolicy(
         "WatchEvents": _STAFF | {Role.VIEWER},
     }
 )
+
+
+def for_buyer_of_key_platform(command: commands.Reserve) -> commands.Reserve:
+    """A platform key bound to one platform holds for buyers of that platform only: an empty
+    buyer.platform_id takes the key's platform, another one is refused (PLATFORM_MISMATCH).
+    Keys of other roles, and platform keys bound to no platform, name any platform."""
+    bound = current_principal().platform_id
+    named = command.buyer.platform_id
+    if not bound or named == bound:
+        return command
+    if named:
+        raise PlatformMismatch("the API key is bound to another platform", platform_id=named)
+    buyer = dataclasses.replace(command.buyer, platform_id=bound)
+    return dataclasses.replace(command, buyer=buyer)

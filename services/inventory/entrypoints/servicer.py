@@ -12,7 +12,7 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 from services.inventory.domain.errors import InvalidArgument
 from services.inventory.domain.events import EventType
 from services.inventory.domain.reservation import ReservationPurpose, ReservationState
-from services.inventory.entrypoints import mapping, requests
+from services.inventory.entrypoints import access, mapping, requests
 from services.inventory.entrypoints import validation as v
 from services.inventory.service_layer import (
     administration,
@@ -95,7 +95,7 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
     # Holds.
 
     async def Reserve(self, request: api.ReserveRequest, context: Context) -> Any:
-        command = requests.reserve(request)
+        command = access.for_buyer_of_key_platform(requests.reserve(request))
         if command.purpose is ReservationPurpose.PLATFORM_QUOTA:
             _require_role(Role.SERVICE)
         reservation = await self._holds.reserve(command)
@@ -104,7 +104,8 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         return response
 
     async def Purchase(self, request: api.PurchaseRequest, context: Context) -> Any:
-        reservation = await self._holds.reserve(requests.purchase(request))
+        command = access.for_buyer_of_key_platform(requests.purchase(request))
+        reservation = await self._holds.reserve(command)
         response = api.PurchaseResponse()
         mapping.fill_reservation(response.reservation, reservation)
         return response

@@ -232,7 +232,9 @@ class InventoryServiceServicer:
         PURCHASE_LIMIT_EXCEEDED (metadata: sku_id, limit, held), MAX_PER_ORDER_EXCEEDED,
         SALE_NOT_ACTIVE (metadata: sku_id, sale_status), LOCK_STAGE_MISMATCH (the SKU holds at another
         stage, or is PAYMENT-stage and must be bought with Purchase), RISK_BLOCKED (metadata: decision_id,
-        rules), RISK_CHALLENGE_REQUIRED (metadata: challenge_id), RISK_UNAVAILABLE (fail-closed SKU).
+        rules), RISK_CHALLENGE_REQUIRED (metadata: challenge_id), RISK_UNAVAILABLE (fail-closed SKU),
+        PLATFORM_MISMATCH (PERMISSION_DENIED: the key is bound to another platform than
+        buyer.platform_id; a bound key's holds with an empty buyer.platform_id take its platform).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
