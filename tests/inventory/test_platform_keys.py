@@ -1,12 +1,14 @@
 """A platform's API key bound to its platform (`<sha256>:<tenant>:platform:<platform id>`) holds
-for buyers of that platform only: a Reserve or Purchase naming another platform in
-buyer.platform_id is PERMISSION_DENIED with PLATFORM_MISMATCH and holds nothing; one naming no
-platform is booked as the key's platform. A platform key bound to no platform names any."""
+for buyers of that platform only and acts on its holds only: naming another platform in
+buyer.platform_id, or reading or changing a hold made on another, is PERMISSION_DENIED with
+PLATFORM_MISMATCH and changes nothing; an empty buyer.platform_id is booked as the key's platform,
+and listings leave other platforms' holds out. A platform key bound to no platform names any."""
 
 from __future__ import annotations
 
 import grpc
 import pytest
+from google.protobuf import duration_pb2
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2
 
@@ -92,3 +94,38 @@ async def test_keys_bound_to_no_platform_name_any(callers: tuple[Client, Client,
     for caller, platform_id in ((every_platform, "shop-b"), (admin, "shop-c"), (admin, "")):
         held = await caller.hold(sku, 1, buyer=_on(platform_id))
         assert held.buyer.platform_id == platform_id
+
+
+async def test_a_bound_key_reads_and_changes_holds_of_its_platform_only(
+    callers: tuple[Client, Client, Client],
+) -> None:
+    admin, shop, every_platform = callers
+    sku = await admin.create_sku(10)
+    theirs = await every_platform.hold(sku, 2, buyer=_on("shop-b"))
+    ours = await shop.hold(sku, 1)
+    hold = {"reservation_id": theirs.reservation_id}
+    for method, fields in (
+        ("GetReservation", {}),
+        ("ConfirmReservation", {"payment_reference": "pay-2"}),
+        ("ReleaseReservation", {"reason": reservation_pb2.RELEASE_REASON_BUYER_CANCELLED}),
+        ("ExtendReservation", {"extension": duration_pb2.Duration(seconds=60)}),
+        ("ResizeReservation", {"sku_id": sku, "quantity": 1}),
+    ):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await shop.call(method, **hold, **fields)
+        assert reason_of(refused.value) == "PLATFORM_MISMATCH", method
+        assert metadata_of(refused.value)["platform_id"] == "shop-b"
+    untouched = (await admin.call("GetReservation", **hold)).reservation
+    assert untouched.state == reservation_pb2.RESERVATION_STATE_ACTIVE
+    assert (untouched.lines[0].quantity, untouched.extension_count) == (2, 0)
+    stock = await admin.stock(sku)
+    assert (stock.reserved, stock.sold) == (3, 0)
+
+    listed = await shop.call("ListReservations", sku_id=sku)
+    assert [r.reservation_id for r in listed.reservations] == [ours.reservation_id]
+    everything = await admin.call("ListReservations", sku_id=sku)
+    assert len(everything.reservations) == 2
+    confirmed = await shop.call(
+        "ConfirmReservation", reservation_id=ours.reservation_id, payment_reference="pay-3"
+    )
+    assert confirmed.reservation.state == reservation_pb2.RESERVATION_STATE_CONFIRMED

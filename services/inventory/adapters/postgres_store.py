@@ -684,8 +684,8 @@ class PostgresStore:
         limit: int,
         now: datetime,
     ) -> list[Reservation]:
-        """Newest first, filtered by user, order or SKU; `before` is the last row of the previous
-        page. The state filter applies to the state as seen at `now`."""
+        """Newest first, filtered by user, order or SKU (and platform, if given); `before` is the
+        last row of the previous page. The state filter applies to the state as seen at `now`."""
         if by.field == "sku":
             source = (
                 "reservations r JOIN reservation_lines l USING (tenant_id, reservation_id)"
@@ -698,6 +698,7 @@ class PostgresStore:
             " AND ($3::smallint IS NULL OR"
             " (CASE WHEN r.state = 1 AND r.expires_at <= $7 THEN 4 ELSE r.state END) = $3)"
             " AND ($4::timestamptz IS NULL OR (r.created_at, r.reservation_id) < ($4, $5))"
+            " AND ($8 = '' OR r.platform_id = $8)"
             " ORDER BY r.created_at DESC, r.reservation_id DESC LIMIT $6",
             tenant_id,
             by.value,
@@ -706,6 +707,7 @@ class PostgresStore:
             before[1] if before else "",
             limit,
             now,
+            by.platform_id,
         )
         return await _with_lines(self._pool, rows) if rows else []
 

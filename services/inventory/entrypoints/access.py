@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from services.inventory.domain.errors import PlatformMismatch
-from services.inventory.service_layer import commands
+from services.inventory.service_layer import commands, queries
+from services.inventory.service_layer.unit import Unit
 from services.runtime.auth import ALL_ROLES, AccessPolicy
 from services.runtime.scope import Role, current_principal
 
@@ -46,3 +47,14 @@ def for_buyer_of_key_platform(command: commands.Reserve) -> commands.Reserve:
         raise PlatformMismatch("the API key is bound to another platform", platform_id=named)
     buyer = dataclasses.replace(command.buyer, platform_id=bound)
     return dataclasses.replace(command, buyer=buyer)
+
+
+async def require_hold_of_key_platform(unit: Unit, tenant_id: str, reservation_id: str) -> None:
+    """A platform key bound to one platform reads and changes holds of that platform only
+    (PLATFORM_MISMATCH, metadata platform_id: the hold's). A missing hold is left to the call."""
+    bound = current_principal().platform_id
+    if not bound:
+        return
+    platform_id = await queries.platform_of_hold(unit, tenant_id, reservation_id)
+    if platform_id is not None and platform_id != bound:
+        raise PlatformMismatch("the hold belongs to another platform", platform_id=platform_id)

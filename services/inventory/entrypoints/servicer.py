@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -113,39 +114,48 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
     async def ConfirmReservation(
         self, request: api.ConfirmReservationRequest, context: Context
     ) -> Any:
-        reservation = await reservations.confirm(self._unit, requests.confirm(request))
+        command = requests.confirm(request)
+        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        reservation = await reservations.confirm(self._unit, command)
         return api.ConfirmReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ReleaseReservation(
         self, request: api.ReleaseReservationRequest, context: Context
     ) -> Any:
-        reservation = await reservations.release(self._unit, requests.release(request))
+        command = requests.release(request)
+        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        reservation = await reservations.release(self._unit, command)
         return api.ReleaseReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ExtendReservation(
         self, request: api.ExtendReservationRequest, context: Context
     ) -> Any:
-        reservation = await reservations.extend(self._unit, requests.extend(request))
+        command = requests.extend(request)
+        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        reservation = await reservations.extend(self._unit, command)
         return api.ExtendReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ResizeReservation(
         self, request: api.ResizeReservationRequest, context: Context
     ) -> Any:
-        reservation = await self._holds.resize(requests.resize(request))
+        command = requests.resize(request)
+        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        reservation = await self._holds.resize(command)
         return api.ResizeReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ConsumeReservation(
         self, request: api.ConsumeReservationRequest, context: Context
     ) -> Any:
-        reservation = await reservations.consume(self._unit, requests.consume(request))
+        command = requests.consume(request)
+        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        reservation = await reservations.consume(self._unit, command)
         return api.ConsumeReservationResponse(reservation=mapping.reservation(reservation))
 
     async def GetReservation(self, request: api.GetReservationRequest, context: Context) -> Any:
-        reservation = await queries.get_reservation(
-            self._unit,
-            v.tenant(request),
-            v.business_id("reservation_id", request.reservation_id),
-        )
+        tenant_id = v.tenant(request)
+        reservation_id = v.business_id("reservation_id", request.reservation_id)
+        await self._of_key_platform(tenant_id, reservation_id)
+        reservation = await queries.get_reservation(self._unit, tenant_id, reservation_id)
         return api.GetReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ListReservations(self, request: api.ListReservationsRequest, context: Context) -> Any:
@@ -163,6 +173,9 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         return api.ListReservationsResponse(
             reservations=[mapping.reservation(r) for r in found], next_page_token=token
         )
+
+    async def _of_key_platform(self, tenant_id: str, reservation_id: str) -> None:
+        await access.require_hold_of_key_platform(self._unit, tenant_id, reservation_id)
 
     # Event log, ledger and maintenance.
 
@@ -258,4 +271,5 @@ def _filter(request: api.ListReservationsRequest) -> ReservationFilter:
         raise InvalidArgument("user_id", "set exactly one of user_id, order_id and sku_id")
     (chosen,) = given
     v.business_id(f"{chosen.field}_id", chosen.value)
-    return chosen
+    # A platform key bound to one platform lists the holds of that platform only.
+    return dataclasses.replace(chosen, platform_id=current_principal().platform_id)

@@ -36,6 +36,8 @@ class Answered(NamedTuple):
 class ReservationFilter:
     field: Literal["user", "order", "sku"]
     value: str
+    # Only holds made on this platform, when set (a platform key bound to it lists).
+    platform_id: str = ""
 
 
 class LedgerRecord(NamedTuple):

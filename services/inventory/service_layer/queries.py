@@ -46,6 +46,12 @@ async def get_reservation(unit: Unit, tenant_id: str, reservation_id: str) -> Re
     return as_seen(reservation, unit.clock.now())
 
 
+async def platform_of_hold(unit: Unit, tenant_id: str, reservation_id: str) -> str | None:
+    """The platform a hold was made on (it never changes); None when there is no such hold."""
+    hold = await unit.store.get_reservation(tenant_id, reservation_id)
+    return None if hold is None else hold.buyer.platform_id
+
+
 async def list_reservations(
     unit: Unit,
     tenant_id: str,

@@ -32,7 +32,10 @@ class InventoryServiceStub:
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
     naming the field). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
-    reused with different content.
+    reused with different content. A PLATFORM key bound to one platform holds for buyers of that
+    platform and reads, lists and changes holds made on it only; the hold RPCs refuse it any other
+    with PERMISSION_DENIED (PLATFORM_MISMATCH, metadata platform_id) and ListReservations leaves
+    other platforms' holds out.
     """
 
     def __init__(self, channel):
@@ -160,7 +163,10 @@ class InventoryServiceServicer:
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
     naming the field). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
-    reused with different content.
+    reused with different content. A PLATFORM key bound to one platform holds for buyers of that
+    platform and reads, lists and changes holds made on it only; the hold RPCs refuse it any other
+    with PERMISSION_DENIED (PLATFORM_MISMATCH, metadata platform_id) and ListReservations leaves
+    other platforms' holds out.
     """
 
     def CreateSku(self, request, context):
@@ -233,8 +239,8 @@ class InventoryServiceServicer:
         SALE_NOT_ACTIVE (metadata: sku_id, sale_status), LOCK_STAGE_MISMATCH (the SKU holds at another
         stage, or is PAYMENT-stage and must be bought with Purchase), RISK_BLOCKED (metadata: decision_id,
         rules), RISK_CHALLENGE_REQUIRED (metadata: challenge_id), RISK_UNAVAILABLE (fail-closed SKU),
-        PLATFORM_MISMATCH (PERMISSION_DENIED: the key is bound to another platform than
-        buyer.platform_id; a bound key's holds with an empty buyer.platform_id take its platform).
+        PLATFORM_MISMATCH (the key is bound to another platform than buyer.platform_id; an empty
+        buyer.platform_id takes the bound key's platform).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -472,7 +478,10 @@ class InventoryService:
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
     naming the field). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
-    reused with different content.
+    reused with different content. A PLATFORM key bound to one platform holds for buyers of that
+    platform and reads, lists and changes holds made on it only; the hold RPCs refuse it any other
+    with PERMISSION_DENIED (PLATFORM_MISMATCH, metadata platform_id) and ListReservations leaves
+    other platforms' holds out.
     """
 
     @staticmethod
