@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
 import grpc
 from streamstock.inventory.v1 import events_pb2, inventory_service_pb2_grpc
@@ -12,11 +12,12 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 
 from services.inventory.domain.errors import InvalidArgument
 from services.inventory.domain.events import EventType
-from services.inventory.domain.reservation import ReservationPurpose, ReservationState
+from services.inventory.domain.reservation import Reservation, ReservationPurpose, ReservationState
 from services.inventory.entrypoints import access, mapping, requests
 from services.inventory.entrypoints import validation as v
 from services.inventory.service_layer import (
     administration,
+    commands,
     expiry,
     queries,
     reconcile,
@@ -28,6 +29,16 @@ from services.runtime.errors import AccessError
 from services.runtime.scope import Role, current_principal
 
 Context = grpc.aio.ServicerContext
+
+
+class _HoldCommand(Protocol):
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def reservation_id(self) -> str: ...
+
+
+_C = TypeVar("_C", bound=_HoldCommand)
 # SweepExpired without a limit returns at most this many holds per call.
 DEFAULT_SWEEP_LIMIT = 10_000
 
@@ -114,41 +125,31 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
     async def ConfirmReservation(
         self, request: api.ConfirmReservationRequest, context: Context
     ) -> Any:
-        command = requests.confirm(request)
-        await self._of_key_platform(command.tenant_id, command.reservation_id)
-        reservation = await reservations.confirm(self._unit, command)
+        reservation = await self._change_hold(requests.confirm(request), reservations.confirm)
         return api.ConfirmReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ReleaseReservation(
         self, request: api.ReleaseReservationRequest, context: Context
     ) -> Any:
-        command = requests.release(request)
-        await self._of_key_platform(command.tenant_id, command.reservation_id)
-        reservation = await reservations.release(self._unit, command)
+        reservation = await self._change_hold(requests.release(request), reservations.release)
         return api.ReleaseReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ExtendReservation(
         self, request: api.ExtendReservationRequest, context: Context
     ) -> Any:
-        command = requests.extend(request)
-        await self._of_key_platform(command.tenant_id, command.reservation_id)
-        reservation = await reservations.extend(self._unit, command)
+        reservation = await self._change_hold(requests.extend(request), reservations.extend)
         return api.ExtendReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ResizeReservation(
         self, request: api.ResizeReservationRequest, context: Context
     ) -> Any:
-        command = requests.resize(request)
-        await self._of_key_platform(command.tenant_id, command.reservation_id)
-        reservation = await self._holds.resize(command)
+        reservation = await self._change_hold(requests.resize(request), self._resize)
         return api.ResizeReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ConsumeReservation(
         self, request: api.ConsumeReservationRequest, context: Context
     ) -> Any:
-        command = requests.consume(request)
-        await self._of_key_platform(command.tenant_id, command.reservation_id)
-        reservation = await reservations.consume(self._unit, command)
+        reservation = await self._change_hold(requests.consume(request), reservations.consume)
         return api.ConsumeReservationResponse(reservation=mapping.reservation(reservation))
 
     async def GetReservation(self, request: api.GetReservationRequest, context: Context) -> Any:
@@ -173,6 +174,16 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         return api.ListReservationsResponse(
             reservations=[mapping.reservation(r) for r in found], next_page_token=token
         )
+
+    async def _change_hold(
+        self, command: _C, change: Callable[[Unit, _C], Awaitable[Reservation]]
+    ) -> Reservation:
+        """One hold's change, by a key that may act on that hold."""
+        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        return await change(self._unit, command)
+
+    async def _resize(self, _unit: Unit, command: commands.Resize) -> Reservation:
+        return await self._holds.resize(command)
 
     async def _of_key_platform(self, tenant_id: str, reservation_id: str) -> None:
         await access.require_hold_of_key_platform(self._unit, tenant_id, reservation_id)
