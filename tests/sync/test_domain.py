@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.sync.domain.allocation import Hysteresis
+from services.sync.domain.backoff import delays
 from services.sync.domain.policy import AllocationPolicy, Share
 from services.sync.domain.quota import PushStatus, Quota
 from services.sync.domain.rebalance import Outcome, QuotaView, SkuView, plan
@@ -193,3 +194,22 @@ def test_a_shrink_below_the_platforms_unreported_sales_keeps_escrow_for_them() -
     acked = quota.acknowledged(listing.version, 0, 16, now=2.0)
     assert acked.escrow_after_shrink() == 6
     assert quota.escrow_after_shrink() == 0  # without the platform's count, only the push rule
+
+
+def test_push_retry_delays_double_up_to_the_cap_with_a_stable_jitter_per_push() -> None:
+    keys = [f"push:p:sku:{version}" for version in range(50)]
+    spreads = set()
+    for key in keys:
+        waits = delays(6, 0.1, 1.0, key=key)
+        nominal = [0.1, 0.2, 0.4, 0.8, 1.0]
+        assert len(waits) == 5
+        factors = [wait / full for wait, full in zip(waits, nominal, strict=True)]
+        # Every wait lies in [half, all] of its nominal delay, the cap included, and one push
+        # keeps its jitter factor over its attempts (and across a retry of the same push).
+        assert all(0.5 <= factor <= 1.0 for factor in factors)
+        assert max(factors) - min(factors) < 1e-9
+        assert delays(6, 0.1, 1.0, key=key) == waits
+        spreads.add(round(factors[0], 3))
+    # Pushes failing together do not retry in lockstep.
+    assert len(spreads) > 25
+    assert delays(1, 0.1, 1.0, key="k") == [] and delays(0, 0.1, 1.0) == []
