@@ -187,6 +187,17 @@ def test_drifts_name_the_booking_that_repairs_them() -> None:
     assert DriftKind.LISTED_OVER_QUOTA not in drifts
 
 
+def test_returning_units_consumed_without_a_sale_settles_the_ledger_drift_once() -> None:
+    quota = Quota("t", "sku", "p", quota_units=6, consumed_units=4, sold_units=4, reservation_id="r")
+    holds = [Hold("r", 3, 7, True)]  # inventory consumed 3 more than sync counted
+    (drift,) = [d for d in find_drifts(quota, holds, None) if d.kind is DriftKind.LEDGER_MISMATCH]
+    assert (drift.compensation, drift.units) == (CompensationKind.RETURN_UNITS, 3)
+    settled = quota.unsold_consumption_returned(drift.units)
+    assert (settled.consumed_units, settled.returned_units, settled.sold_units) == (7, 3, 4)
+    held_again = [Hold("r", 6, 7, True)]  # and the hold grown back to the quota
+    assert find_drifts(settled, held_again, None) == []
+
+
 def test_a_shrink_below_the_platforms_unreported_sales_keeps_escrow_for_them() -> None:
     quota = Quota("t", "sku", "p", quota_units=40, sold_units=10)
     quota, listing = quota.next_listing(0, now=1.0)
