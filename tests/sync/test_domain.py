@@ -188,7 +188,9 @@ def test_drifts_name_the_booking_that_repairs_them() -> None:
 
 
 def test_returning_units_consumed_without_a_sale_settles_the_ledger_drift_once() -> None:
-    quota = Quota("t", "sku", "p", quota_units=6, consumed_units=4, sold_units=4, reservation_id="r")
+    quota = Quota(
+        "t", "sku", "p", quota_units=6, consumed_units=4, sold_units=4, reservation_id="r"
+    )
     holds = [Hold("r", 3, 7, True)]  # inventory consumed 3 more than sync counted
     (drift,) = [d for d in find_drifts(quota, holds, None) if d.kind is DriftKind.LEDGER_MISMATCH]
     assert (drift.compensation, drift.units) == (CompensationKind.RETURN_UNITS, 3)

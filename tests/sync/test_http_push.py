@@ -78,15 +78,21 @@ async def _register(stack: Any, url: str) -> str:
     return platform_id
 
 
+async def _allocated(stack: SyncStack, url: str, on_hand: int) -> tuple[str, str]:
+    """A SKU all of whose units the HTTP platform gets, pushed once."""
+    sku_id = await stack.create_sku(on_hand=on_hand)
+    platform_id = await _register(stack, url)
+    await stack.set_policy(sku_id, [(platform_id, 1.0)])
+    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    return sku_id, platform_id
+
+
 async def test_an_http_platform_gets_the_listing_with_its_bearer_token(
     sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
 ) -> None:
     platform, url = http_platform
     stack = await sync_stack()
-    sku_id = await stack.create_sku(on_hand=9)
-    platform_id = await _register(stack, url)
-    await stack.set_policy(sku_id, [(platform_id, 1.0)])
-    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    sku_id, platform_id = await _allocated(stack, url, on_hand=9)
     assert platform.authorizations == ["Bearer s3cret"]
     assert (platform.pushes[0]["skuId"], platform.pushes[0]["listedUnits"]) == (sku_id, "9")
     quota = (await stack.quotas(sku_id))[platform_id]
@@ -99,10 +105,7 @@ async def test_a_202_waits_for_acknowledge_listing(
     platform, url = http_platform
     platform.later = True
     stack = await sync_stack()
-    sku_id = await stack.create_sku(on_hand=5)
-    platform_id = await _register(stack, url)
-    await stack.set_policy(sku_id, [(platform_id, 1.0)])
-    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    sku_id, platform_id = await _allocated(stack, url, on_hand=5)
     quota = (await stack.quotas(sku_id))[platform_id]
     assert (quota.quota_units, quota.push_status) == (5, quotas_pb2.PUSH_STATUS_AWAITING_ACK)
     reply = await stack.service.AcknowledgeListing(
@@ -122,16 +125,21 @@ async def _health(stack: SyncStack, platform_id: str) -> Any:
     return (await stack.admin.GetPlatform(platform_id=platform_id)).platform.health
 
 
+async def _allocated_after(
+    sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str], failures: list[int]
+) -> tuple[SyncStack, str, str]:
+    """A SKU of 6 pushed to the HTTP platform once, its first answers those failures."""
+    platform, url = http_platform
+    platform.failures = failures
+    stack = await sync_stack()
+    return stack, *await _allocated(stack, url, on_hand=6)
+
+
 async def test_a_503_is_retried_with_backoff_and_the_second_answer_counts(
     sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
 ) -> None:
-    platform, url = http_platform
-    platform.failures = [503]
-    stack = await sync_stack()
-    sku_id = await stack.create_sku(on_hand=6)
-    platform_id = await _register(stack, url)
-    await stack.set_policy(sku_id, [(platform_id, 1.0)])
-    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    platform = http_platform[0]
+    stack, sku_id, platform_id = await _allocated_after(sync_stack, http_platform, [503])
     first, again = platform.pushes
     assert again == first  # the same version, the same request id: one push, two attempts
     # The conftest's backoff: 2 attempts, the first retry after 0.01 s less the jitter.
@@ -146,13 +154,8 @@ async def test_a_503_is_retried_with_backoff_and_the_second_answer_counts(
 async def test_a_push_failing_every_attempt_then_succeeding_resets_the_failure_count(
     sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
 ) -> None:
-    platform, url = http_platform
-    platform.failures = [503, 429]
-    stack = await sync_stack()
-    sku_id = await stack.create_sku(on_hand=6)
-    platform_id = await _register(stack, url)
-    await stack.set_policy(sku_id, [(platform_id, 1.0)])
-    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    platform = http_platform[0]
+    stack, sku_id, platform_id = await _allocated_after(sync_stack, http_platform, [503, 429])
     assert len(platform.pushes) == 2
     quota = (await stack.quotas(sku_id))[platform_id]
     assert (quota.quota_units, quota.push_status) == (6, quotas_pb2.PUSH_STATUS_FAILING)
@@ -174,13 +177,8 @@ async def test_a_push_failing_every_attempt_then_succeeding_resets_the_failure_c
 async def test_a_400_is_not_retried_and_leaves_the_quota_failing(
     sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
 ) -> None:
-    platform, url = http_platform
-    platform.failures = [400]
-    stack = await sync_stack()
-    sku_id = await stack.create_sku(on_hand=6)
-    platform_id = await _register(stack, url)
-    await stack.set_policy(sku_id, [(platform_id, 1.0)])
-    await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
+    platform = http_platform[0]
+    stack, sku_id, platform_id = await _allocated_after(sync_stack, http_platform, [400])
     assert len(platform.pushes) == 1
     quota = (await stack.quotas(sku_id))[platform_id]
     assert quota.push_status == quotas_pb2.PUSH_STATUS_FAILING

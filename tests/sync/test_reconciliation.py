@@ -7,12 +7,11 @@ from typing import Any
 
 import asyncpg
 import pytest
-from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
 from streamstock.inventory.v1 import reservation_pb2, stock_pb2
 from streamstock.sync.v1 import quotas_pb2, reconciliation_pb2, sales_pb2
 
-from tests.conftest import API_KEYS
 from tests.sync.conftest import TENANT, SyncFactory, SyncStack, eventually, unique
+from tests.sync.holds import orphan_hold
 
 DRIFT = reconciliation_pb2
 ONE_PLATFORM_STOCK = 10
@@ -223,19 +222,8 @@ async def test_the_scheduled_reconciliation_finds_and_releases_an_orphan_hold(
 ) -> None:
     stack = await sync_stack(reconcile_interval=0.2)
     sku_id, platform_id, _ = await allocated(stack)
-    as_service = type(stack.stock)(
-        stack.stock.stub, API_KEYS.service, requests=stack.stock.requests
-    )
     await stack.stock.Restock(request_id=unique("restock"), sku_id=sku_id, quantity=1)
-    orphan = await as_service.Reserve(
-        request_id=unique("orphan"),
-        user_id=f"platform:{platform_id}",
-        order_id=f"quota:{platform_id}:{sku_id}",
-        lines=[inventory_api.ReserveLine(sku_id=sku_id, quantity=1)],
-        lock_stage=stock_pb2.LOCK_STAGE_ORDER,
-        purpose=reservation_pb2.RESERVATION_PURPOSE_PLATFORM_QUOTA,
-    )
-    orphan_id = orphan.reservation.reservation_id
+    orphan_id = await orphan_hold(stack, platform_id, sku_id)
     found: list[Any] = []
 
     async def scheduled_run_repaired_it() -> bool:
