@@ -6,8 +6,7 @@ import asyncpg
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
-from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
-from streamstock.inventory.v1 import reservation_pb2, stock_pb2
+from streamstock.inventory.v1 import reservation_pb2
 from streamstock.sync.v1 import (
     allocation_pb2,
     platforms_pb2,
@@ -27,6 +26,7 @@ from tests.sync.conftest import (
     seconds,
     unique,
 )
+from tests.sync.holds import orphan_hold
 
 
 def grpc_platform(platform_id: str, **changes: object) -> platforms_pb2.Platform:
@@ -263,18 +263,7 @@ async def test_reconciliation_finds_and_repairs_an_orphan_hold(sync_stack: SyncF
     )
     assert clean.reconciliation.drift_count == 0
     assert clean.reconciliation.checked_pair_count == 1
-    # A quota hold sync does not know of (a crash between inventory's answer and sync's commit).
-    as_service = type(stack.stock)(
-        stack.stock.stub, API_KEYS.service, requests=stack.stock.requests
-    )
-    orphan = await as_service.Reserve(
-        request_id=unique("orphan"),
-        user_id=f"platform:{platform_id}",
-        order_id=f"quota:{platform_id}:{sku_id}",
-        lines=[inventory_api.ReserveLine(sku_id=sku_id, quantity=1)],
-        lock_stage=stock_pb2.LOCK_STAGE_ORDER,
-        purpose=reservation_pb2.RESERVATION_PURPOSE_PLATFORM_QUOTA,
-    )
+    orphan_id = await orphan_hold(stack, platform_id, sku_id)
     report = await stack.admin.Reconcile(
         request_id=unique("rec"),
         platform_id=platform_id,
@@ -295,7 +284,7 @@ async def test_reconciliation_finds_and_repairs_an_orphan_hold(sync_stack: SyncF
         reconciliation_pb2.COMPENSATION_KIND_RELEASE_HOLD,
         True,
     )
-    hold = await stack.stock.GetReservation(reservation_id=orphan.reservation.reservation_id)
+    hold = await stack.stock.GetReservation(reservation_id=orphan_id)
     assert hold.reservation.state == reservation_pb2.RESERVATION_STATE_RELEASED
     listed = await stack.admin.ListReconciliations(platform_id=platform_id, with_drift_only=True)
     assert [r.reconciliation_id for r in listed.reconciliations] == [

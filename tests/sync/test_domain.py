@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.sync.domain.allocation import Hysteresis
+from services.sync.domain.backoff import delays
 from services.sync.domain.policy import AllocationPolicy, Share
 from services.sync.domain.quota import PushStatus, Quota
 from services.sync.domain.rebalance import Outcome, QuotaView, SkuView, plan
@@ -186,6 +187,19 @@ def test_drifts_name_the_booking_that_repairs_them() -> None:
     assert DriftKind.LISTED_OVER_QUOTA not in drifts
 
 
+def test_returning_units_consumed_without_a_sale_settles_the_ledger_drift_once() -> None:
+    quota = Quota(
+        "t", "sku", "p", quota_units=6, consumed_units=4, sold_units=4, reservation_id="r"
+    )
+    holds = [Hold("r", 3, 7, True)]  # inventory consumed 3 more than sync counted
+    (drift,) = [d for d in find_drifts(quota, holds, None) if d.kind is DriftKind.LEDGER_MISMATCH]
+    assert (drift.compensation, drift.units) == (CompensationKind.RETURN_UNITS, 3)
+    settled = quota.unsold_consumption_returned(drift.units)
+    assert (settled.consumed_units, settled.returned_units, settled.sold_units) == (7, 3, 4)
+    held_again = [Hold("r", 6, 7, True)]  # and the hold grown back to the quota
+    assert find_drifts(settled, held_again, None) == []
+
+
 def test_a_shrink_below_the_platforms_unreported_sales_keeps_escrow_for_them() -> None:
     quota = Quota("t", "sku", "p", quota_units=40, sold_units=10)
     quota, listing = quota.next_listing(0, now=1.0)
@@ -193,3 +207,22 @@ def test_a_shrink_below_the_platforms_unreported_sales_keeps_escrow_for_them() -
     acked = quota.acknowledged(listing.version, 0, 16, now=2.0)
     assert acked.escrow_after_shrink() == 6
     assert quota.escrow_after_shrink() == 0  # without the platform's count, only the push rule
+
+
+def test_push_retry_delays_double_up_to_the_cap_with_a_stable_jitter_per_push() -> None:
+    keys = [f"push:p:sku:{version}" for version in range(50)]
+    spreads = set()
+    for key in keys:
+        waits = delays(6, 0.1, 1.0, key=key)
+        nominal = [0.1, 0.2, 0.4, 0.8, 1.0]
+        assert len(waits) == 5
+        factors = [wait / full for wait, full in zip(waits, nominal, strict=True)]
+        # Every wait lies in [half, all] of its nominal delay, the cap included, and one push
+        # keeps its jitter factor over its attempts (and across a retry of the same push).
+        assert all(0.5 <= factor <= 1.0 for factor in factors)
+        assert max(factors) - min(factors) < 1e-9
+        assert delays(6, 0.1, 1.0, key=key) == waits
+        spreads.add(round(factors[0], 3))
+    # Pushes failing together do not retry in lockstep.
+    assert len(spreads) > 25
+    assert delays(1, 0.1, 1.0, key="k") == [] and delays(0, 0.1, 1.0) == []

@@ -9,6 +9,7 @@ from collections import Counter
 
 import grpc
 import pytest
+from streamstock.inventory.v1 import stock_pb2
 from streamstock.sync.v1 import errors_pb2, sales_pb2
 
 from tests.sync.conftest import SyncFactory, SyncStack, reason_of, unique
@@ -110,6 +111,73 @@ async def test_a_deferred_return_applied_inside_a_merged_sale_keeps_the_hold_equ
     assert hold.reservation.lines[0].quantity == quota.quota_units
     stock = await stack.sku_stock(sku_id)
     assert (stock.sold, stock.reserved) == (8, quota.quota_units)
+
+
+async def test_applied_refunds_return_units_to_stock_and_to_the_platforms_quota(
+    sync_stack: SyncFactory,
+) -> None:
+    """Refunds carry the line's running total: each higher total returns the difference, a lower
+    one is a duplicate, one before its sale waits for it, and a cancellation and a refund of a line
+    together never return more than it sold."""
+    stack = await sync_stack()
+    sku_id, platform_id = await allocated(stack, on_hand=20)
+    applied, duplicate, deferred = (
+        sales_pb2.SALE_LINE_OUTCOME_APPLIED,
+        sales_pb2.SALE_LINE_OUTCOME_DUPLICATE,
+        sales_pb2.SALE_LINE_OUTCOME_DEFERRED,
+    )
+    sales = [sale_line("o1", sku_id, SALE, 5), sale_line("o2", sku_id, SALE, 3)]
+    assert await report(stack, platform_id, sales) == [applied, applied]
+    assert await report(stack, platform_id, [sale_line("o1", sku_id, REFUND, 2)]) == [applied]
+    quota = (await stack.quotas(sku_id))[platform_id]
+    stock = await stack.sku_stock(sku_id)
+    assert (quota.sold_units, quota.quota_units) == (6, 14)
+    assert (stock.sold, stock.on_hand, stock.reserved) == (6, 14, 14)
+
+    returns = [
+        sale_line("o1", sku_id, REFUND, 4),  # two more refunded
+        sale_line("o1", sku_id, REFUND, 3),  # an older total, late
+        sale_line("o2", sku_id, CANCEL, 1),
+        sale_line("o2", sku_id, REFUND, 2),  # with the cancellation, all 3 of the line
+        sale_line("o3", sku_id, REFUND, 2),  # before its sale
+    ]
+    assert await report(stack, platform_id, returns) == [
+        applied,
+        duplicate,
+        applied,
+        applied,
+        deferred,
+    ]
+    reply = await stack.service.ReportSales(
+        request_id=unique("report"),
+        platform_id=platform_id,
+        lines=[sale_line("o2", sku_id, REFUND, 3), sale_line("o3", sku_id, SALE, 2)],
+    )
+    too_much, late_sale = reply.results
+    assert (too_much.outcome, too_much.reason) == (
+        sales_pb2.SALE_LINE_OUTCOME_REJECTED,
+        errors_pb2.ERROR_REASON_RETURN_EXCEEDS_SALE,
+    )
+    assert late_sale.outcome == applied
+
+    # Sold 10 (5 + 3 + 2), returned 9 (4 + 1 + 2 + 2): every returned unit is back on hand and,
+    # the platform's own net count having dropped by it, in its quota again.
+    quota = (await stack.quotas(sku_id))[platform_id]
+    stock = await stack.sku_stock(sku_id)
+    assert (quota.sold_units, quota.quota_units) == (1, 19)
+    assert (stock.sold, stock.on_hand, stock.reserved, stock.sellable) == (1, 19, 19, 0)
+    hold = await stack.stock.GetReservation(reservation_id=quota.reservation_id)
+    assert (hold.reservation.lines[0].quantity, hold.reservation.lines[0].consumed_quantity) == (
+        19,
+        10,
+    )
+    entries = (await stack.stock.ListLedgerEntries(sku_id=sku_id, page_size=1000)).entries
+    returned = [e.sold_delta for e in entries if e.reason == stock_pb2.LEDGER_REASON_RETURN]
+    consumed = [e.sold_delta for e in entries if e.reason == stock_pb2.LEDGER_REASON_CONSUME]
+    assert sorted(returned) == [-2, -2, -2, -2, -1]
+    assert sum(consumed) == 10
+    check = await stack.admin.Reconcile(request_id=unique("rec"), platform_id=platform_id)
+    assert check.reconciliation.drift_count == 0
 
 
 async def test_conflicting_and_excessive_lines_are_rejected_with_their_reason(

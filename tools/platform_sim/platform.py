@@ -102,15 +102,14 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
         self._server: grpc.aio.Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.port = 0
+        self.authorizations: list[str] = []  # the authorization metadata of every push received
 
     # serving
 
     async def PushListing(self, request: Any, context: grpc.aio.ServicerContext) -> Any:
-        if (
-            self._token
-            and dict(context.invocation_metadata() or ()).get("authorization")
-            != f"Bearer {self._token}"
-        ):
+        authorization = str(dict(context.invocation_metadata() or ()).get("authorization", ""))
+        self.authorizations.append(authorization)
+        if self._token and authorization != f"Bearer {self._token}":
             await context.abort(grpc.StatusCode.PERMISSION_DENIED, "bad credentials")
         if not self._up.is_set():
             await context.abort(grpc.StatusCode.UNAVAILABLE, "platform is down")

@@ -80,6 +80,16 @@ class Quota:
             needs_push=True,
         )
 
+    def unsold_consumption_returned(self, units: int) -> Quota:
+        """Units inventory consumed from the escrow with no sale sync counted, given back to the
+        pool by reconciliation: counted as consumed (the ledger shows them so) and returned, the
+        platform's net sold unchanged, so the next reconciliation finds no drift to book again."""
+        return replace(
+            self,
+            consumed_units=self.consumed_units + units,
+            returned_units=self.returned_units + units,
+        )
+
     def escrow(self, units: int, reservation_id: str) -> Quota:
         return replace(
             self, quota_units=units, reservation_id=reservation_id, escrow_seq=self.escrow_seq + 1

@@ -170,6 +170,7 @@ async def _compensate(ports: Ports, quota: Quota, drift: Drift) -> tuple[Quota, 
             await escrow.return_sold(
                 quota.tenant_id, reference, quota.sku_id, drift.units, reference
             )
+            quota = quota.unsold_consumption_returned(drift.units)
         elif drift.compensation is CompensationKind.REPUSH_LISTING:
             quota = replace(quota, needs_push=True)
     except EscrowRefused as refused:
