@@ -202,8 +202,10 @@ class Registry(Protocol):
         fingerprint: str,
         kind: OutcomeKind,
         details: dict[str, object],
+        also_accepted: Sequence[str] = (),
     ) -> tuple[str, list[str]] | None:
-        """None when stored; the original (outcome_id, updated keys) for a retry."""
+        """None when stored; the original (outcome_id, updated keys) for a retry: a request
+        recorded with `fingerprint` or one of `also_accepted`. Raises RequestIdReused."""
         ...
 
     async def save_outcome_keys(
