@@ -262,3 +262,104 @@ async def test_a_growing_resize_on_a_failing_closed_sku_is_refused_when_riskcont
     )
     assert shrunk.reservation.lines[0].quantity == 1
     assert (await client.stock(sku)).reserved == 1
+
+
+async def tally_units(risk: Any, sku: str, user: str) -> float:
+    """The units riskcontrol's purchase-limit tally counts for the user on the SKU."""
+    signals = await risk.GetSignals(
+        riskcontrol_service_pb2.GetSignalsRequest(
+            tenant_id="acme",
+            key=signals_pb2.RiskKey(
+                level=signals_pb2.KEY_LEVEL_USER_SKU, sku_id=sku, user_id=user
+            ),
+            signals=[signals_pb2.RISK_SIGNAL_PURCHASE_LIMIT_RATIO],
+        ),
+        metadata=(("x-api-key", API_KEYS.service),),
+    )
+    (reading,) = signals.values
+    return float(reading.value)
+
+
+async def wait_for_tally(risk: Any, sku: str, user: str, units: float) -> None:
+    """Polls until riskcontrol's follower has applied inventory's events to the tally."""
+    deadline = time.monotonic() + 10
+    while (seen := await tally_units(risk, sku, user)) != units:
+        if time.monotonic() > deadline:
+            pytest.fail(f"the tally stayed at {seen} units, not {units}")
+        await asyncio.sleep(0.05)
+
+
+async def release(client: Client, reservation_id: str) -> None:
+    await client.call(
+        "ReleaseReservation",
+        reservation_id=reservation_id,
+        reason=reservation_pb2.RELEASE_REASON_BUYER_CANCELLED,
+    )
+
+
+async def follower_caught_up(client: Client, risk: Any, sku: str) -> None:
+    """Waits until riskcontrol applied every event so far: a marker hold's release, which comes
+    after them in inventory's log, has lowered its tally."""
+    marker = unique("marker")
+    held = await client.hold(sku, 1, user_id=marker, buyer=buyer(unique("phone")))
+    await release(client, held.reservation_id)
+    await wait_for_tally(risk, sku, marker, 0)
+
+
+async def limited_pair(start_service: StartService, postgres_dsn: str) -> tuple[Client, Any, str]:
+    """An ENFORCE SKU with a purchase limit of 2 per user."""
+    client, risk = await start_pair(start_service, postgres_dsn)
+    sku = await client.create_sku(100, risk_deadline=seconds(2), per_user_limit=2, **ENFORCE)
+    return client, risk, sku
+
+
+async def test_a_shrunk_cart_lowers_the_purchase_limit_tally_so_the_buyer_may_hold_again(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    client, risk, sku = await limited_pair(start_service, postgres_dsn)
+    user, phone = unique("buyer"), buyer(unique("phone"))
+    held = await client.hold(sku, 2, user_id=user, buyer=phone)
+    assert await tally_units(risk, sku, user) == 2
+
+    await client.call("ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=1)
+    await wait_for_tally(risk, sku, user, 1)
+    again = await client.hold(sku, 1, user_id=user, buyer=phone)
+
+    assert again.state == reservation_pb2.RESERVATION_STATE_ACTIVE
+    assert await tally_units(risk, sku, user) == 2
+    # The limit still holds: a third unit is blocked.
+    with pytest.raises(grpc.aio.AioRpcError) as blocked:
+        await client.hold(sku, 1, user_id=user, buyer=phone)
+    assert reason_of(blocked.value) in {"RISK_BLOCKED", "PURCHASE_LIMIT_EXCEEDED"}
+
+
+async def test_a_grown_cart_is_counted_once_when_its_event_follows_the_assessment(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    client, risk, sku = await limited_pair(start_service, postgres_dsn)
+    user, phone = unique("buyer"), buyer(unique("phone"))
+    held = await client.hold(sku, 1, user_id=user, buyer=phone)
+    resize = {"reservation_id": held.reservation_id, "sku_id": sku}
+    await client.call("ResizeReservation", quantity=2, **resize)
+    await client.call("ResizeReservation", quantity=1, **resize)
+    await wait_for_tally(risk, sku, user, 1)
+    # Growing again is assessed (the tally sets the order's 2 units), then its event sets 2 again.
+    await client.call("ResizeReservation", quantity=2, **resize)
+    await follower_caught_up(client, risk, sku)
+
+    assert await tally_units(risk, sku, user) == 2
+
+
+async def test_a_release_lowers_the_purchase_limit_tally(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    client, risk, sku = await limited_pair(start_service, postgres_dsn)
+    user, phone = unique("buyer"), buyer(unique("phone"))
+    held = await client.hold(sku, 2, user_id=user, buyer=phone)
+    assert await tally_units(risk, sku, user) == 2
+
+    await release(client, held.reservation_id)
+    await wait_for_tally(risk, sku, user, 0)
+    again = await client.hold(sku, 2, user_id=user, buyer=phone)
+
+    assert again.state == reservation_pb2.RESERVATION_STATE_ACTIVE

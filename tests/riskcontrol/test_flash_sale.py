@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import asyncpg
@@ -14,7 +13,6 @@ import pytest
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 from streamstock.riskcontrol.v1 import signals_pb2
 
-from tests.conftest import forget_riskcontrol_cursor
 from tests.riskcontrol.conftest import StartRisk
 from tests.riskcontrol.fake_inventory import FakeInventoryEvents
 from tests.riskcontrol.helpers import ALLOW, Risk, bounded
@@ -48,18 +46,6 @@ def crowd() -> list[Buyer]:
         for i in range(HOARDERS)
     ]
     return genuine + hoarders
-
-
-@pytest.fixture(scope="session")
-async def inventory(postgres_dsn: str) -> AsyncIterator[FakeInventoryEvents]:
-    """One event log for the session, like inventory's: riskcontrol's cursor is global too.
-    The log starts at sequence 0, so a cursor left by tests that ran the real inventory in this
-    session's database would skip it: the cursor starts over with this log."""
-    await forget_riskcontrol_cursor(postgres_dsn)
-    fake = FakeInventoryEvents()
-    await fake.server.start()
-    yield fake
-    await fake.server.stop(0)
 
 
 async def wait_for_unpaid(risk: Risk, device: str, expected: float) -> None:

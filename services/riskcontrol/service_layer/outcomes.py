@@ -187,4 +187,6 @@ def _ops(fact: HoldFact, identity: Identity) -> list[feedback.FeedbackOp]:
         return feedback.unpaid_expiry(identity, fact.sku_id, member)
     if fact.change is HoldChange.RELEASED:
         return feedback.release(identity, fact.sku_id, fact.quantity)
+    if fact.change is HoldChange.RESIZED:
+        return feedback.resize(identity, fact.sku_id, fact.line_quantity)
     return []

@@ -229,11 +229,13 @@ class HoldChange(Enum):
     EXPIRED = 1
     RELEASED = 2
     CONFIRMED = 3
+    RESIZED = 4
 
 
 @dataclass(frozen=True)
 class HoldFact:
-    """One buyer-hold change from inventory's event stream."""
+    """One buyer-hold change from inventory's event stream: `quantity` is the units the change
+    moved (negative when a resize shrank the line), `line_quantity` what the line holds after."""
 
     tenant_id: str
     sku_id: str
@@ -244,6 +246,7 @@ class HoldFact:
     quantity: int
     ip: str
     device_id: str
+    line_quantity: int = 0
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ local function assess(a, offset)
     local since = now - p[WINDOW]
     local kind = p[KIND]
     if kind == 5 then
+      -- A purchase limit is a cap, not a rate: every order in the tally counts, whatever the
+      -- window; the key expires `retention` after the last counted attempt.
       local tally = redis.call('HGETALL', key)
       local total = 0
       for j = 1, #tally, 2 do
