@@ -147,15 +147,39 @@ async def test_unpaid_expiries_block_the_device_next_time(
 async def test_shadow_sku_records_decisions_and_refuses_nothing(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, _ = await start_pair(start_service, postgres_dsn)
+    client, risk = await start_pair(start_service, postgres_dsn)
     sku = await client.create_sku(
         100, risk_mode=stock_pb2.RISK_MODE_SHADOW, risk_deadline=seconds(2)
     )
     device = unique("phone")
-    for n in range(6):
-        held = await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
-        assert held.risk_decision_id
+    held = [
+        await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
+        for n in range(6)
+    ]
     assert (await client.stock(sku)).reserved == 6
+    assert all(h.state == reservation_pb2.RESERVATION_STATE_ACTIVE for h in held)
+
+    listed = await risk.ListDecisions(
+        riskcontrol_service_pb2.ListDecisionsRequest(tenant_id="acme", sku_id=sku, page_size=50),
+        metadata=(("x-api-key", API_KEYS.acme_admin),),
+    )
+    decisions = {d.decision_id: d for d in listed.decisions}
+    assert set(decisions) == {h.risk_decision_id for h in held}
+    assert all(
+        d.enforcement == assessment_pb2.ENFORCEMENT_MODE_SHADOW
+        and d.decision == assessment_pb2.DECISION_ALLOW
+        for d in decisions.values()
+    )
+    # A household has up to three accounts on a device: the 4th to 6th would have been refused.
+    shadow = [decisions[h.risk_decision_id].shadow_decision for h in held]
+    assert shadow[:3] == [assessment_pb2.DECISION_ALLOW] * 3
+    assert all(
+        s in {assessment_pb2.DECISION_CHALLENGE, assessment_pb2.DECISION_BLOCK} for s in shadow[3:]
+    )
+    assert all(
+        "device-many-accounts" in {r.rule_id for r in decisions[h.risk_decision_id].reasons}
+        for h in held[3:]
+    )
 
 
 @pytest.fixture

@@ -81,3 +81,31 @@ async def test_a_resize_of_an_order_riskcontrol_never_counted_starts_no_tally(
     await applied(risk, inventory, "reservation_resized", resized("o-unseen", 2, 3))
 
     assert await tally(risk, "u1") == 1
+
+
+async def unpaid(risk: Risk, key: signals_pb2.RiskKey) -> float:
+    request = pb.GetSignalsRequest(
+        tenant_id=risk.tenant_id, key=key, signals=[signals_pb2.RISK_SIGNAL_UNPAID_EXPIRIES]
+    )
+    response = await risk.call("GetSignals", request)
+    return float(response.values[0].value)  # type: ignore[attr-defined]
+
+
+async def test_unpaid_expiries_count_per_user_per_ip_and_per_device(
+    start_risk: StartRisk, inventory: FakeInventoryEvents
+) -> None:
+    risk = await start_risk(peers={"inventory": inventory.address})
+    holds = [("u1", "203.0.113.60", "phone-a"), ("u1", "203.0.113.60", "phone-a"),
+             ("u2", "203.0.113.60", "phone-b"), ("u3", "203.0.113.61", "phone-b")]  # fmt: skip
+    for n, (user, ip, device) in enumerate(holds):
+        expired = {"reservation_id": f"r{n}", "user": user, "order": f"o{n}", "ip": ip,
+                   "device": device}  # fmt: skip
+        await inventory.publish(risk.tenant_id, SKU, "reservation_expired", expired)
+    await applied(risk, inventory, "reservation_expired", {**expired, "reservation_id": "r3"})
+
+    key = signals_pb2.RiskKey
+    assert await unpaid(risk, key(level=signals_pb2.KEY_LEVEL_USER, user_id="u1")) == 2
+    assert await unpaid(risk, key(level=signals_pb2.KEY_LEVEL_USER, user_id="u3")) == 1
+    assert await unpaid(risk, key(level=signals_pb2.KEY_LEVEL_IP, ip="203.0.113.60")) == 3
+    assert await unpaid(risk, key(level=signals_pb2.KEY_LEVEL_IP, ip="203.0.113.61")) == 1
+    assert await unpaid(risk, key(level=signals_pb2.KEY_LEVEL_DEVICE, device_id="phone-b")) == 2
