@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -330,60 +331,70 @@ async def follower_caught_up(client: Client, risk: Any, sku: str) -> None:
     await wait_for_tally(risk, sku, marker, 0)
 
 
-async def limited_pair(start_service: StartService, postgres_dsn: str) -> tuple[Client, Any, str]:
-    """An ENFORCE SKU with a purchase limit of 2 per user."""
+@dataclass
+class LimitedHold:
+    """A buyer's hold on an ENFORCE SKU with a purchase limit of 2 per user."""
+
+    client: Client
+    risk: Any
+    sku: str
+    user: str
+    phone: reservation_pb2.BuyerContext
+    held: reservation_pb2.Reservation
+
+
+async def hold_under_limit(
+    start_service: StartService, postgres_dsn: str, units: int
+) -> LimitedHold:
     client, risk = await start_pair(start_service, postgres_dsn)
     sku = await client.create_sku(100, risk_deadline=seconds(2), per_user_limit=2, **ENFORCE)
-    return client, risk, sku
+    user, phone = unique("buyer"), buyer(unique("phone"))
+    held = await client.hold(sku, units, user_id=user, buyer=phone)
+    assert await tally_units(risk, sku, user) == units
+    return LimitedHold(client, risk, sku, user, phone, held)
 
 
 async def test_a_shrunk_cart_lowers_the_purchase_limit_tally_so_the_buyer_may_hold_again(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, risk, sku = await limited_pair(start_service, postgres_dsn)
-    user, phone = unique("buyer"), buyer(unique("phone"))
-    held = await client.hold(sku, 2, user_id=user, buyer=phone)
-    assert await tally_units(risk, sku, user) == 2
+    h = await hold_under_limit(start_service, postgres_dsn, 2)
 
-    await client.call("ResizeReservation", reservation_id=held.reservation_id, sku_id=sku, quantity=1)
-    await wait_for_tally(risk, sku, user, 1)
-    again = await client.hold(sku, 1, user_id=user, buyer=phone)
+    await h.client.call(
+        "ResizeReservation", reservation_id=h.held.reservation_id, sku_id=h.sku, quantity=1
+    )
+    await wait_for_tally(h.risk, h.sku, h.user, 1)
+    again = await h.client.hold(h.sku, 1, user_id=h.user, buyer=h.phone)
 
     assert again.state == reservation_pb2.RESERVATION_STATE_ACTIVE
-    assert await tally_units(risk, sku, user) == 2
+    assert await tally_units(h.risk, h.sku, h.user) == 2
     # The limit still holds: a third unit is blocked.
     with pytest.raises(grpc.aio.AioRpcError) as blocked:
-        await client.hold(sku, 1, user_id=user, buyer=phone)
+        await h.client.hold(h.sku, 1, user_id=h.user, buyer=h.phone)
     assert reason_of(blocked.value) in {"RISK_BLOCKED", "PURCHASE_LIMIT_EXCEEDED"}
 
 
 async def test_a_grown_cart_is_counted_once_when_its_event_follows_the_assessment(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, risk, sku = await limited_pair(start_service, postgres_dsn)
-    user, phone = unique("buyer"), buyer(unique("phone"))
-    held = await client.hold(sku, 1, user_id=user, buyer=phone)
-    resize = {"reservation_id": held.reservation_id, "sku_id": sku}
-    await client.call("ResizeReservation", quantity=2, **resize)
-    await client.call("ResizeReservation", quantity=1, **resize)
-    await wait_for_tally(risk, sku, user, 1)
+    h = await hold_under_limit(start_service, postgres_dsn, 1)
+    resize = {"reservation_id": h.held.reservation_id, "sku_id": h.sku}
+    await h.client.call("ResizeReservation", quantity=2, **resize)
+    await h.client.call("ResizeReservation", quantity=1, **resize)
+    await wait_for_tally(h.risk, h.sku, h.user, 1)
     # Growing again is assessed (the tally sets the order's 2 units), then its event sets 2 again.
-    await client.call("ResizeReservation", quantity=2, **resize)
-    await follower_caught_up(client, risk, sku)
+    await h.client.call("ResizeReservation", quantity=2, **resize)
+    await follower_caught_up(h.client, h.risk, h.sku)
 
-    assert await tally_units(risk, sku, user) == 2
+    assert await tally_units(h.risk, h.sku, h.user) == 2
 
 
 async def test_a_release_lowers_the_purchase_limit_tally(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, risk, sku = await limited_pair(start_service, postgres_dsn)
-    user, phone = unique("buyer"), buyer(unique("phone"))
-    held = await client.hold(sku, 2, user_id=user, buyer=phone)
-    assert await tally_units(risk, sku, user) == 2
+    h = await hold_under_limit(start_service, postgres_dsn, 2)
 
-    await release(client, held.reservation_id)
-    await wait_for_tally(risk, sku, user, 0)
-    again = await client.hold(sku, 2, user_id=user, buyer=phone)
+    await release(h.client, h.held.reservation_id)
+    await wait_for_tally(h.risk, h.sku, h.user, 0)
+    again = await h.client.hold(h.sku, 2, user_id=h.user, buyer=h.phone)
 
     assert again.state == reservation_pb2.RESERVATION_STATE_ACTIVE
