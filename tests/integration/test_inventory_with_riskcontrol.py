@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,15 +148,39 @@ async def test_unpaid_expiries_block_the_device_next_time(
 async def test_shadow_sku_records_decisions_and_refuses_nothing(
     start_service: StartService, postgres_dsn: str
 ) -> None:
-    client, _ = await start_pair(start_service, postgres_dsn)
+    client, risk = await start_pair(start_service, postgres_dsn)
     sku = await client.create_sku(
         100, risk_mode=stock_pb2.RISK_MODE_SHADOW, risk_deadline=seconds(2)
     )
     device = unique("phone")
-    for n in range(6):
-        held = await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
-        assert held.risk_decision_id
+    held = [
+        await client.hold(sku, 1, user_id=f"{device}-account-{n}", buyer=buyer(device))
+        for n in range(6)
+    ]
     assert (await client.stock(sku)).reserved == 6
+    assert all(h.state == reservation_pb2.RESERVATION_STATE_ACTIVE for h in held)
+
+    listed = await risk.ListDecisions(
+        riskcontrol_service_pb2.ListDecisionsRequest(tenant_id="acme", sku_id=sku, page_size=50),
+        metadata=(("x-api-key", API_KEYS.acme_admin),),
+    )
+    decisions = {d.decision_id: d for d in listed.decisions}
+    assert set(decisions) == {h.risk_decision_id for h in held}
+    assert all(
+        d.enforcement == assessment_pb2.ENFORCEMENT_MODE_SHADOW
+        and d.decision == assessment_pb2.DECISION_ALLOW
+        for d in decisions.values()
+    )
+    # A household has up to three accounts on a device: the 4th to 6th would have been refused.
+    shadow = [decisions[h.risk_decision_id].shadow_decision for h in held]
+    assert shadow[:3] == [assessment_pb2.DECISION_ALLOW] * 3
+    assert all(
+        s in {assessment_pb2.DECISION_CHALLENGE, assessment_pb2.DECISION_BLOCK} for s in shadow[3:]
+    )
+    assert all(
+        "device-many-accounts" in {r.rule_id for r in decisions[h.risk_decision_id].reasons}
+        for h in held[3:]
+    )
 
 
 @pytest.fixture
@@ -262,3 +287,114 @@ async def test_a_growing_resize_on_a_failing_closed_sku_is_refused_when_riskcont
     )
     assert shrunk.reservation.lines[0].quantity == 1
     assert (await client.stock(sku)).reserved == 1
+
+
+async def tally_units(risk: Any, sku: str, user: str) -> float:
+    """The units riskcontrol's purchase-limit tally counts for the user on the SKU."""
+    signals = await risk.GetSignals(
+        riskcontrol_service_pb2.GetSignalsRequest(
+            tenant_id="acme",
+            key=signals_pb2.RiskKey(
+                level=signals_pb2.KEY_LEVEL_USER_SKU, sku_id=sku, user_id=user
+            ),
+            signals=[signals_pb2.RISK_SIGNAL_PURCHASE_LIMIT_RATIO],
+        ),
+        metadata=(("x-api-key", API_KEYS.service),),
+    )
+    (reading,) = signals.values
+    return float(reading.value)
+
+
+async def wait_for_tally(risk: Any, sku: str, user: str, units: float) -> None:
+    """Polls until riskcontrol's follower has applied inventory's events to the tally."""
+    deadline = time.monotonic() + 10
+    while (seen := await tally_units(risk, sku, user)) != units:
+        if time.monotonic() > deadline:
+            pytest.fail(f"the tally stayed at {seen} units, not {units}")
+        await asyncio.sleep(0.05)
+
+
+async def release(client: Client, reservation_id: str) -> None:
+    await client.call(
+        "ReleaseReservation",
+        reservation_id=reservation_id,
+        reason=reservation_pb2.RELEASE_REASON_BUYER_CANCELLED,
+    )
+
+
+async def follower_caught_up(client: Client, risk: Any, sku: str) -> None:
+    """Waits until riskcontrol applied every event so far: a marker hold's release, which comes
+    after them in inventory's log, has lowered its tally."""
+    marker = unique("marker")
+    held = await client.hold(sku, 1, user_id=marker, buyer=buyer(unique("phone")))
+    await release(client, held.reservation_id)
+    await wait_for_tally(risk, sku, marker, 0)
+
+
+@dataclass
+class LimitedHold:
+    """A buyer's hold on an ENFORCE SKU with a purchase limit of 2 per user."""
+
+    client: Client
+    risk: Any
+    sku: str
+    user: str
+    phone: reservation_pb2.BuyerContext
+    held: reservation_pb2.Reservation
+
+
+async def hold_under_limit(
+    start_service: StartService, postgres_dsn: str, units: int
+) -> LimitedHold:
+    client, risk = await start_pair(start_service, postgres_dsn)
+    sku = await client.create_sku(100, risk_deadline=seconds(2), per_user_limit=2, **ENFORCE)
+    user, phone = unique("buyer"), buyer(unique("phone"))
+    held = await client.hold(sku, units, user_id=user, buyer=phone)
+    assert await tally_units(risk, sku, user) == units
+    return LimitedHold(client, risk, sku, user, phone, held)
+
+
+async def test_a_shrunk_cart_lowers_the_purchase_limit_tally_so_the_buyer_may_hold_again(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    h = await hold_under_limit(start_service, postgres_dsn, 2)
+
+    await h.client.call(
+        "ResizeReservation", reservation_id=h.held.reservation_id, sku_id=h.sku, quantity=1
+    )
+    await wait_for_tally(h.risk, h.sku, h.user, 1)
+    again = await h.client.hold(h.sku, 1, user_id=h.user, buyer=h.phone)
+
+    assert again.state == reservation_pb2.RESERVATION_STATE_ACTIVE
+    assert await tally_units(h.risk, h.sku, h.user) == 2
+    # The limit still holds: a third unit is blocked.
+    with pytest.raises(grpc.aio.AioRpcError) as blocked:
+        await h.client.hold(h.sku, 1, user_id=h.user, buyer=h.phone)
+    assert reason_of(blocked.value) in {"RISK_BLOCKED", "PURCHASE_LIMIT_EXCEEDED"}
+
+
+async def test_a_grown_cart_is_counted_once_when_its_event_follows_the_assessment(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    h = await hold_under_limit(start_service, postgres_dsn, 1)
+    resize = {"reservation_id": h.held.reservation_id, "sku_id": h.sku}
+    await h.client.call("ResizeReservation", quantity=2, **resize)
+    await h.client.call("ResizeReservation", quantity=1, **resize)
+    await wait_for_tally(h.risk, h.sku, h.user, 1)
+    # Growing again is assessed (the tally sets the order's 2 units), then its event sets 2 again.
+    await h.client.call("ResizeReservation", quantity=2, **resize)
+    await follower_caught_up(h.client, h.risk, h.sku)
+
+    assert await tally_units(h.risk, h.sku, h.user) == 2
+
+
+async def test_a_release_lowers_the_purchase_limit_tally(
+    start_service: StartService, postgres_dsn: str
+) -> None:
+    h = await hold_under_limit(start_service, postgres_dsn, 2)
+
+    await release(h.client, h.held.reservation_id)
+    await wait_for_tally(h.risk, h.sku, h.user, 0)
+    again = await h.client.hold(h.sku, 2, user_id=h.user, buyer=h.phone)
+
+    assert again.state == reservation_pb2.RESERVATION_STATE_ACTIVE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,8 @@ import pytest
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as pb_grpc
 
 from services.riskcontrol.settings import DEFAULT_RULES_FILE
-from tests.conftest import API_KEYS
+from tests.conftest import API_KEYS, forget_riskcontrol_cursor
+from tests.riskcontrol.fake_inventory import FakeInventoryEvents
 from tests.riskcontrol.helpers import Risk, new_tenant
 
 StartRisk = Callable[..., Awaitable[Risk]]
@@ -53,3 +54,15 @@ def start_risk(start_service: Any, rules_file: Path, monkeypatch: pytest.MonkeyP
 @pytest.fixture
 async def risk(start_risk: StartRisk) -> Risk:
     return await start_risk()
+
+
+@pytest.fixture(scope="session")
+async def inventory(postgres_dsn: str) -> AsyncIterator[FakeInventoryEvents]:
+    """One event log for the session, like inventory's: riskcontrol's cursor is global too.
+    The log starts at sequence 0, so a cursor left by tests that ran the real inventory in this
+    session's database would skip it: the cursor starts over with this log."""
+    await forget_riskcontrol_cursor(postgres_dsn)
+    fake = FakeInventoryEvents()
+    await fake.server.start()
+    yield fake
+    await fake.server.stop(0)

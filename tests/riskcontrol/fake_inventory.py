@@ -1,8 +1,9 @@
 """A stand-in for inventory's WatchEvents, served over real gRPC from generated stubs.
 
-Until inventory's event log lands on main, the flash-sale tests publish the hold changes a real
-inventory would (expired unpaid holds, releases, confirmations) through this server; riskcontrol's
-follower consumes them exactly as it will consume inventory's stream.
+The riskcontrol tests publish through it exactly the hold changes they need (expired unpaid holds,
+releases, resizes), when they need them, without running inventory and waiting for its expiry
+sweeper; riskcontrol's follower consumes them as it consumes inventory's own stream. The tests in
+tests/integration run the real inventory.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class FakeInventoryEvents(inventory_service_pb2_grpc.InventoryServiceServicer):
             user_id=str(hold["user"]),
             order_id=str(hold["order"]),
             quantity=int(hold.get("quantity", 1)),  # type: ignore[call-overload]
+            line_quantity=int(hold.get("line_quantity", 0)),  # type: ignore[call-overload]
             purpose=reservation_pb2.RESERVATION_PURPOSE_BUYER,
             buyer=buyer,
         )

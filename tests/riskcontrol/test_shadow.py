@@ -93,6 +93,10 @@ async def test_a_shadow_rule_is_reported_but_not_enforced(
         ),
     )
     risk = await start_risk()
+    registry = risk.host.metrics.registry
+
+    def sample(name: str) -> float:
+        return registry.get_sample_value(name, {"rule_id": "device-many-accounts"}) or 0.0
 
     responses = await hoarding(risk, 5)
 
@@ -101,3 +105,6 @@ async def test_a_shadow_rule_is_reported_but_not_enforced(
     assert last.shadow_decision == CHALLENGE and last.shadow_score == 60 and last.score == 0
     (reason,) = [r for r in last.reasons if r.rule_id == "device-many-accounts"]
     assert reason.shadow and reason.observed == 5 and reason.threshold == 3
+    # The 4th and 5th accounts hit the rule: counted as shadow hits, not as enforced hits.
+    assert sample("streamstock_risk_rule_shadow_hits_total") == 2
+    assert sample("streamstock_risk_rule_hits_total") == 0

@@ -18,11 +18,13 @@ _CHANGES = {
     "reservation_expired": HoldChange.EXPIRED,
     "reservation_released": HoldChange.RELEASED,
     "reservation_confirmed": HoldChange.CONFIRMED,
+    "reservation_resized": HoldChange.RESIZED,
 }
 _WATCHED = [
     events_pb2.EVENT_TYPE_RESERVATION_EXPIRED,
     events_pb2.EVENT_TYPE_RESERVATION_RELEASED,
     events_pb2.EVENT_TYPE_RESERVATION_CONFIRMED,
+    events_pb2.EVENT_TYPE_RESERVATION_RESIZED,
 ]
 
 
@@ -36,7 +38,7 @@ def hold_fact(event: events_pb2.InventoryEvent) -> HoldFact | None:
         return None
     return HoldFact(
         event.tenant_id, event.sku_id, change, line.reservation_id, line.user_id,
-        line.order_id, line.quantity, line.buyer.ip, line.buyer.device_id,
+        line.order_id, line.quantity, line.buyer.ip, line.buyer.device_id, line.line_quantity,
     )  # fmt: skip
 
 

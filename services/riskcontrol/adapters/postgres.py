@@ -42,6 +42,9 @@ _INSERT_DECISION = (
     " ON CONFLICT DO NOTHING"
 )
 _compact = json.JSONEncoder(separators=(",", ":")).encode
+# What migration 0002 left of the fingerprint of an outcome reported before fingerprints used the
+# keyed IP and device hashes: a retry of such a report gets its original answer, whatever it says.
+SCRUBBED_FINGERPRINT = "scrubbed"
 
 
 def _page_token(*parts: str) -> str:
@@ -239,9 +242,16 @@ class PostgresRegistry:
         )
 
     async def _claim(
-        self, conn: asyncpg.Connection, tenant_id: str, request_id: str, fingerprint: str
+        self,
+        conn: asyncpg.Connection,
+        tenant_id: str,
+        request_id: str,
+        fingerprint: str,
+        also_accepted: Sequence[str] = (),
     ) -> dict[str, Any] | None:
-        """The original result of a retried request, None for a new one; raises on reuse."""
+        """The original result of a retried request, None for a new one; raises on reuse. A
+        request recorded with one of `also_accepted` (an older form of the fingerprint) is a
+        retry too, and its record takes the current fingerprint."""
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext($1 || '/' || $2))", tenant_id, request_id
         )
@@ -253,9 +263,14 @@ class PostgresRegistry:
         if row is None:
             return None
         if row["fingerprint"] != fingerprint:
-            raise RequestIdReused(
-                "the request_id was used with other content", request_id=request_id
-            )
+            if row["fingerprint"] not in also_accepted:
+                raise RequestIdReused(
+                    "the request_id was used with other content", request_id=request_id
+                )
+            await conn.execute(
+                "UPDATE requests SET fingerprint = $3 WHERE tenant_id = $1 AND request_id = $2",
+                tenant_id, request_id, fingerprint,
+            )  # fmt: skip
         result: dict[str, Any] = json.loads(row["result"])
         return result
 
@@ -418,9 +433,12 @@ class PostgresRegistry:
         fingerprint: str,
         kind: OutcomeKind,
         details: dict[str, object],
+        also_accepted: Sequence[str] = (),
     ) -> tuple[str, list[str]] | None:
         async with self._pool.acquire() as conn, conn.transaction():
-            earlier = await self._claim(conn, tenant_id, request_id, fingerprint)
+            # SCRUBBED: migration 0002 dropped the unkeyed fingerprints of earlier reports.
+            accepted = (*also_accepted, SCRUBBED_FINGERPRINT)
+            earlier = await self._claim(conn, tenant_id, request_id, fingerprint, accepted)
             if earlier is not None:
                 keys = await conn.fetchval(
                     "SELECT updated_keys FROM outcomes WHERE tenant_id = $1 AND outcome_id = $2",

@@ -236,10 +236,15 @@ class RedisSignalStore:
 
 
 def _result(script: ScriptAttempt, reply: Any) -> ScriptResult | RequestIdReused:
-    if reply == "reused":
-        return RequestIdReused(
-            "the request_id was used for another attempt", request_id=script.attempt.request_id
-        )
+    if reply[0] == "reused":
+        _, stored, reply = reply
+        # A record written before fingerprints used the keyed IP and device hashes (kept
+        # REQUEST_KEEP): a retry of it still gets its original answer across the deploy.
+        if stored != script.attempt.fingerprint_before_keyed_hashes():
+            return RequestIdReused(
+                "the request_id was used for another attempt",
+                request_id=script.attempt.request_id,
+            )
     attempt_id, now, token, observed, hits, _, replay = reply
     hits = _array(hits)
     return ScriptResult(

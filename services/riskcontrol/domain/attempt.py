@@ -73,10 +73,21 @@ class Attempt:
             hasher.digest(self.tenant_id, self.device_id),
         )
 
-    def fingerprint(self) -> str:
-        """A digest of the content, to tell a retry from a reused request id."""
+    def fingerprint(self, identity: Identity) -> str:
+        """A digest of the content, to tell a retry from a reused request id. The IP and device
+        enter as their keyed hashes (`identity`): a plain digest of a clear IP kept next to the
+        other fields in clear gives the IP back after 2^32 guesses."""
+        return self._digest(identity.ip_hash, identity.device_hash)
+
+    def fingerprint_before_keyed_hashes(self) -> str:
+        """The digest over the clear IP and device that request records written before
+        `fingerprint` used the keyed hashes carry: computed only to recognise a retry of such a
+        record (kept 24 h), never stored."""
+        return self._digest(self.ip, self.device_id)
+
+    def _digest(self, ip: str, device: str) -> str:
         text = repr((self.kind, self.lines, self.lock_stage, self.user_id, self.order_id,
-                     self.platform_id, self.ip, self.device_id, self.challenge_pass_token,
+                     self.platform_id, ip, device, self.challenge_pass_token,
                      self.reservation_id, self.caller_mode))  # fmt: skip
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 

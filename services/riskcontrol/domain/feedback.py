@@ -1,6 +1,6 @@
 """Feedback: which counters a fact about an order updates.
 
-Facts come from inventory's event stream (a hold expired unpaid, a hold was released) and from
+Facts come from inventory's event stream (a hold expired unpaid, was released or resized) and from
 ReportOutcome (payment failed, chargeback, confirmed abuse or genuine). Each becomes operations on
 the identity keys of the buyer; the member of a sliding log is the fact's own id, so a replayed
 fact counts once.
@@ -19,6 +19,7 @@ from services.riskcontrol.domain.rules import Signal
 class FeedbackAction(Enum):
     EVENT = "event"
     UNTALLY = "untally"
+    RETALLY = "retally"
     FORGET = "forget"
 
 
@@ -65,6 +66,22 @@ def release(identity: Identity, sku_id: str, units: int) -> list[FeedbackOp]:
     return [
         FeedbackOp(
             FeedbackAction.UNTALLY, Signal.PURCHASE_LIMIT_RATIO, key, identity.order_id, units
+        )
+    ]
+
+
+def resize(identity: Identity, sku_id: str, line_units: int) -> list[FeedbackOp]:
+    """A resized hold counts against the purchase limit with what its line now holds, grown or
+    shrunk: the order's units in the tally become `line_units` (an absolute value, so a replayed
+    event changes nothing and a late one is corrected by the next). Only an order the tally
+    already counts is set: a hold riskcontrol never assessed (a SKU whose risk mode is OFF, a
+    fail-open hold) does not start counting on a resize."""
+    key = canonical_key(KeyLevel.USER_SKU, identity, sku_id)
+    if key is None:
+        return []
+    return [
+        FeedbackOp(
+            FeedbackAction.RETALLY, Signal.PURCHASE_LIMIT_RATIO, key, identity.order_id, line_units
         )
     ]
 

@@ -8,7 +8,8 @@ Counters and what a write adds:
 - ATTEMPT_VELOCITY, CART_EDITS: a sliding log of attempt ids (sorted set by time);
 - QUANTITY_VELOCITY: a sliding log of (attempt id, units);
 - DISTINCT_ACCOUNTS: users by last-seen time (sorted set), so the count in a window is exact;
-- PURCHASE_LIMIT_RATIO: units attempted per order on a user and SKU, over the limit;
+- PURCHASE_LIMIT_RATIO: units attempted per order on a user and SKU, over the limit (a cap for
+  the sale, not a rate: the window is how long the tally lives after its last write);
 - UNPAID_EXPIRIES, PAYMENT_FAILURES, CHARGEBACKS, CHALLENGE_FAILURES: sliding logs written by
   feedback, only read by an attempt.
 """

@@ -137,7 +137,7 @@ class Assessor:
         script = ScriptAttempt(
             attempt=attempt,
             attempt_id=attempt_id,
-            fingerprint=attempt.fingerprint(),
+            fingerprint=attempt.fingerprint(identity),
             now=now,
             probes=plan.probes,
             enforced_checks=[c for c in plan.checks if enforced(c.rule, global_shadow)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.riskcontrol.domain import feedback
@@ -37,6 +37,9 @@ from services.riskcontrol.service_layer.ports import (
 
 log = logging.getLogger(__name__)
 
+# Marks a request fingerprint made with the keyed IP and device hashes.
+KEYED_FINGERPRINT = "keyed:"
+
 
 @dataclass(frozen=True)
 class OutcomeReport:
@@ -66,7 +69,7 @@ class Outcomes:
     async def report(self, report: OutcomeReport) -> tuple[str, list[str]]:
         _validate(report)
         identity = await self._identity(report)
-        digest = fingerprint(report)
+        digest = self._fingerprint(report)
         outcome_id = self.ids.new_id("out")
         details = {
             "order_id": report.order_id, "user_id": report.user_id, "sku_id": report.sku_id,
@@ -75,8 +78,10 @@ class Outcomes:
             "occur_time": (report.occur_time or self.clock.now()).isoformat(), "note": report.note,
         }  # fmt: skip
         earlier = await self.registry.record_outcome(
-            report.tenant_id, outcome_id, report.request_id, digest, report.kind, details
-        )
+            report.tenant_id, outcome_id, report.request_id, digest, report.kind, details,
+            # A retry of a report recorded before fingerprints used the keyed hashes.
+            also_accepted=(fingerprint(report),),
+        )  # fmt: skip
         if earlier is not None:
             return earlier
         ops = feedback.outcome(report.kind, identity, report.sku_id, outcome_id)
@@ -84,6 +89,16 @@ class Outcomes:
         keys = sorted({op.key for op in ops})
         await self.registry.save_outcome_keys(report.tenant_id, outcome_id, keys)
         return outcome_id, keys
+
+    def _fingerprint(self, report: OutcomeReport) -> str:
+        """The report's digest with its IP and device as keyed hashes (never a plain digest of
+        them, which 2^32 guesses would reverse for an IPv4), marked as such."""
+        keyed = replace(
+            report,
+            ip=self.hasher.digest(report.tenant_id, report.ip),
+            device_id=self.hasher.digest(report.tenant_id, report.device_id),
+        )
+        return KEYED_FINGERPRINT + fingerprint(keyed)
 
     async def _identity(self, report: OutcomeReport) -> Identity:
         ip_hash = self.hasher.digest(report.tenant_id, report.ip)
@@ -172,4 +187,6 @@ def _ops(fact: HoldFact, identity: Identity) -> list[feedback.FeedbackOp]:
         return feedback.unpaid_expiry(identity, fact.sku_id, member)
     if fact.change is HoldChange.RELEASED:
         return feedback.release(identity, fact.sku_id, fact.quantity)
+    if fact.change is HoldChange.RESIZED:
+        return feedback.resize(identity, fact.sku_id, fact.line_quantity)
     return []

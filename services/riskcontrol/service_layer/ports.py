@@ -202,8 +202,10 @@ class Registry(Protocol):
         fingerprint: str,
         kind: OutcomeKind,
         details: dict[str, object],
+        also_accepted: Sequence[str] = (),
     ) -> tuple[str, list[str]] | None:
-        """None when stored; the original (outcome_id, updated keys) for a retry."""
+        """None when stored; the original (outcome_id, updated keys) for a retry: a request
+        recorded with `fingerprint` or one of `also_accepted`. Raises RequestIdReused."""
         ...
 
     async def save_outcome_keys(
@@ -227,11 +229,13 @@ class HoldChange(Enum):
     EXPIRED = 1
     RELEASED = 2
     CONFIRMED = 3
+    RESIZED = 4
 
 
 @dataclass(frozen=True)
 class HoldFact:
-    """One buyer-hold change from inventory's event stream."""
+    """One buyer-hold change from inventory's event stream: `quantity` is the units the change
+    moved (negative when a resize shrank the line), `line_quantity` what the line holds after."""
 
     tenant_id: str
     sku_id: str
@@ -242,6 +246,7 @@ class HoldFact:
     quantity: int
     ip: str
     device_id: str
+    line_quantity: int = 0
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@
 -- (positions below). KEYS holds each attempt's keys after the previous attempt's: its request
 -- record, pass token and challenge, then its list keys, then one key per probe.
 -- The reply is a JSON array with one entry per attempt: [attempt_id, now, token, observed, hits,
--- decision, replay], or the string 'reused'.
+-- decision, replay], or ['reused', stored fingerprint, stored reply] for a request id whose record
+-- has another fingerprint.
 --   1 now  2 fingerprint  3 attempt_id  4 user  5 skus  6 token  7 list groups  8 probes
 --   9 checks  10 challenge score  11 block score  12 enforce  13 ip hash  14 device hash
 --   15 challenge expire ms  16 challenge keep ms  17 request keep ms
@@ -31,10 +32,12 @@ local function assess(a, offset)
       for _, hit in ipairs(r.hits) do hits[#hits + 1] = hit[1]; hits[#hits + 1] = hit[2] end
       record = {record.fingerprint, {r.attempt_id, r.now, r.token, r.observed, hits, r.decision, 0}}
     end
-    if record[1] ~= a[2] then
-      return '"reused"'
-    end
     record[2][7] = 1
+    if record[1] ~= a[2] then
+      -- The caller tells a reused request id from a retry of a record whose fingerprint was
+      -- made before the keyed IP and device hashes (it alone can compute that digest).
+      return cjson.encode({'reused', record[1], record[2]})
+    end
     return cjson.encode(record[2])
   end
 
@@ -88,6 +91,8 @@ local function assess(a, offset)
     local since = now - p[WINDOW]
     local kind = p[KIND]
     if kind == 5 then
+      -- A purchase limit is a cap, not a rate: every order in the tally counts, whatever the
+      -- window; the key expires `retention` after the last counted attempt.
       local tally = redis.call('HGETALL', key)
       local total = 0
       for j = 1, #tally, 2 do
