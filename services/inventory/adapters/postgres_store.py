@@ -21,6 +21,7 @@ from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import Delta, LedgerReason, StockLevels
 from services.inventory.service_layer.ports import (
+    Answer,
     Answered,
     Answers,
     EventWindow,
@@ -104,9 +105,7 @@ class PostgresTransaction:
     ) -> dict[str, Answered]:
         return await _answered(self._conn, tenant_id, request_ids) if request_ids else {}
 
-    async def record_results(
-        self, tenant_id: str, results: Mapping[str, Sku | Reservation]
-    ) -> None:
+    async def record_results(self, tenant_id: str, results: Mapping[str, Answer]) -> None:
         if results:
             await self._conn.execute(
                 "UPDATE requests q SET result = r.result"

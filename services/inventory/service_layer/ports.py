@@ -10,6 +10,7 @@ from typing import Literal, NamedTuple, Protocol
 
 from services.inventory.domain.events import EventType, LedgerEntry, ReservationChanged
 from services.inventory.domain.policy import SalePolicy
+from services.inventory.domain.reports import Reconciliation, SweepReport
 from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.risk import RiskCheck, RiskVerdict
 from services.inventory.domain.sku import Sku
@@ -25,11 +26,15 @@ class IdFactory(Protocol):
     def reservation_id(self) -> str: ...
 
 
+# What a mutation answers, kept with its request id to answer a retry the same.
+Answer = Sku | Reservation | Reconciliation | SweepReport
+
+
 class Answered(NamedTuple):
     """A request id already used: the fingerprint of what was asked and what was answered."""
 
     fingerprint: str
-    result: Sku | Reservation
+    result: Answer
 
 
 @dataclass(frozen=True)
@@ -84,9 +89,7 @@ class Transaction(Protocol):
         racing another transaction's claim of the same id waits for it to commit or roll back."""
         ...
 
-    async def record_results(
-        self, tenant_id: str, results: Mapping[str, Sku | Reservation]
-    ) -> None: ...
+    async def record_results(self, tenant_id: str, results: Mapping[str, Answer]) -> None: ...
 
     async def answered_requests(
         self, tenant_id: str, request_ids: Sequence[str]
