@@ -37,6 +37,13 @@ class Answered(NamedTuple):
     result: Answer
 
 
+class Order(NamedTuple):
+    """An order as buyers' holds name it: the platform it was placed on and its id there."""
+
+    platform_id: str
+    order_id: str
+
+
 @dataclass(frozen=True)
 class ReservationFilter:
     field: Literal["user", "order", "sku"]
@@ -132,6 +139,17 @@ class Transaction(Protocol):
     async def add_holdings(
         self, tenant_id: str, sku_id: str, deltas: Mapping[str, int]
     ) -> None: ...
+
+    async def rebuild_holdings(self, tenant_id: str, sku_id: str) -> None:
+        """Recounts the buyers' holdings of the SKU from their ACTIVE and CONFIRMED holds."""
+        ...
+
+    async def order_holdings(
+        self, tenant_id: str, sku_id: str, orders: Sequence[Order], now: datetime
+    ) -> dict[Order, int]:
+        """Units of the SKU each order holds over ACTIVE (not yet due) and CONFIRMED buyer
+        holds; call with the SKU locked, which keeps any other hold of it from being made."""
+        ...
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None: ...
 

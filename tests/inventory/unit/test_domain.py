@@ -132,10 +132,11 @@ def test_purchase_limit_counts_what_the_buyer_already_holds() -> None:
         limited.check_can_hold(hold(quantity=1), 0, 1, held_by_user=2)
 
 
-def test_max_per_order_counts_the_grown_line() -> None:
+def test_max_per_order_counts_what_the_order_already_holds() -> None:
     capped = sku(100, SalePolicy(LockStage.CART, SaleMode.FLASH_SALE, max_per_order=3))
+    capped.check_can_hold(hold(quantity=1), held_by_order=2, quantity=1, held_by_user=0)
     with pytest.raises(errors.MaxPerOrderExceeded):
-        capped.check_can_hold(hold(quantity=2), line_before=2, quantity=2, held_by_user=0)
+        capped.check_can_hold(hold(quantity=2), held_by_order=2, quantity=2, held_by_user=0)
 
 
 def test_paused_sale_refuses_holds() -> None:
