@@ -286,26 +286,6 @@ async def test_watch_events_streams_and_resumes(client: Client) -> None:
     assert [e.WhichOneof("kind") for e in resumed] == ["stock_adjusted"]
 
 
-async def test_expiring_soon_event_once_before_the_deadline(client: Client) -> None:
-    sku = await client.create_sku(5, hold_ttl=seconds(2), expiring_soon_lead=seconds(1.5))
-    held = await client.hold(sku, 1)
-    stream = client.stub.WatchEvents(
-        api.WatchEventsRequest(
-            tenant_id="acme",
-            sku_ids=[sku],
-            event_types=[events_pb2.EVENT_TYPE_RESERVATION_EXPIRING_SOON],
-        ),
-        metadata=client.metadata,
-        timeout=10,
-    )
-    async for batch in stream:
-        if batch.events:
-            (event,) = batch.events
-            assert event.reservation_expiring_soon.reservation_id == held.reservation_id
-            stream.cancel()
-            break
-
-
 async def test_restock_refreshes_flash_sale_holds_when_the_policy_says_so(client: Client) -> None:
     refreshing = await client.create_sku(2, hold_ttl=seconds(600), refresh_ttl_on_restock=True)
     fixed = await client.create_sku(2, hold_ttl=seconds(600))

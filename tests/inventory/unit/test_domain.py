@@ -193,12 +193,12 @@ def test_extension_follows_every_policy_of_the_hold() -> None:
     assert refused.value.metadata["why"] == "TOO_MANY"
 
 
-def test_expiring_soon_is_due_lead_time_before_the_deadline_once() -> None:
-    reservation = hold()
-    assert not reservation.is_expiring_soon(NOW + timedelta(minutes=14))
-    assert reservation.is_expiring_soon(NOW + timedelta(minutes=15))
-    reservation.mark_expiring_soon_sent()
-    assert not reservation.is_expiring_soon(NOW + timedelta(minutes=16))
+def test_expiring_soon_notice_is_due_the_lead_before_the_deadline() -> None:
+    by_default = hold()
+    assert by_default.notify_at == NOW + timedelta(minutes=15)  # 20-minute flash hold, 5 min
+    lead = timedelta(minutes=1)
+    led = hold(SalePolicy(LockStage.CART, SaleMode.FLASH_SALE, expiring_soon_lead=lead))
+    assert led.notify_at == NOW + timedelta(minutes=19)
 
 
 # Risk.
