@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from services.inventory.domain.errors import InsufficientStock, InventoryError
+from services.inventory.domain.errors import InsufficientStock, InventoryError, RequestRaced
 from services.inventory.domain.events import EventType
 from services.inventory.domain.reservation import Reservation, ReservationPurpose
 from services.inventory.domain.sku import Sku
@@ -119,11 +119,14 @@ class Holds:
                 async with self._unit.store.transaction() as txn:
                     placed = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
                 break
-            except RequestsRaced:
+            except RequestsRaced as raced:
                 # Another transaction answered a request id of this batch first: decide again
                 # (rolled back, nothing happened), replaying that answer this time.
                 if attempt == RACE_ATTEMPTS:
-                    raise
+                    raise RequestRaced(
+                        f"other calls answered request ids of this batch first {attempt} times",
+                        attempts=attempt,
+                    ) from raced
         await self._unit.publish(placed.gate_news())
         self._screen.remember(placed.skus)
         return placed.outcomes
