@@ -20,6 +20,7 @@ from streamstock.inventory.v1 import (
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 
 from tests.conftest import API_KEYS, RunningService
+from tests.inventory.books import assert_books_balance, ledger_of
 from tests.inventory.conftest import Client, flash_policy, reason_of, seconds, unique
 
 
@@ -309,6 +310,38 @@ async def test_reconcile_finds_and_repairs_drift(client: Client, postgres_dsn: s
     assert repaired.drifts[0].repaired
     assert list((await client.call("Reconcile", sku_ids=[sku])).drifts) == []
     assert (await client.stock(sku)).on_hand == 10
+
+
+async def test_reconcile_repairs_reserved_drift_with_a_repair_entry(
+    client: Client, postgres_dsn: str
+) -> None:
+    """A lost RESERVE entry: the counter and the live holds say 2 reserved, the ledger 0. The
+    repair trusts the holds and books the difference as a REPAIR entry, once."""
+    sku = await client.create_sku(10)
+    held = await client.hold(sku, 2)
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        await conn.execute(
+            "DELETE FROM inventory.ledger WHERE tenant_id = 'acme' AND reference = $1",
+            held.reservation_id,
+        )
+    finally:
+        await conn.close()
+    request_id = unique("repair")
+    report = await client.call("Reconcile", request_id=request_id, sku_ids=[sku], repair=True)
+    (drift,) = report.drifts
+    assert (drift.recorded.reserved, drift.recomputed.reserved, drift.repaired) == (2, 2, True)
+    entries = await ledger_of(client, sku)
+    repairs = [e for e in entries if e.reason == stock_pb2.LEDGER_REASON_REPAIR]
+    assert [(e.reserved_delta, e.on_hand_delta, e.reference) for e in repairs] == [
+        (2, 0, request_id)
+    ]
+    stock = await assert_books_balance(client, sku)
+    assert (stock.on_hand, stock.reserved, stock.sellable) == (10, 2, 8)
+    # The repaired books carry on: the hold confirms, and nothing drifts after.
+    await client.call("ConfirmReservation", reservation_id=held.reservation_id)
+    stock = await assert_books_balance(client, sku)
+    assert (stock.on_hand, stock.reserved, stock.sold) == (8, 0, 2)
 
 
 async def test_watch_events_streams_and_resumes(client: Client) -> None:
