@@ -148,14 +148,27 @@ class SyncStack:
         )
         return platform
 
-    async def set_policy(self, sku_id: str, shares: list[tuple[str, float]], **fields: Any) -> None:
+    async def set_policy(
+        self,
+        sku_id: str,
+        shares: list[tuple[str, float]],
+        min_units: Mapping[str, int] | None = None,
+        **fields: Any,
+    ) -> None:
+        """Weights per platform, and the minimum quota of those `min_units` names."""
         fields.setdefault("velocity_half_life", seconds(2))
+        minimums = min_units or {}
         await self.admin.UpsertAllocationPolicy(
             request_id=unique("policy"),
             policy=allocation_pb2.AllocationPolicy(
                 sku_id=sku_id,
                 enabled=True,
-                shares=[allocation_pb2.PlatformShare(platform_id=p, weight=w) for p, w in shares],
+                shares=[
+                    allocation_pb2.PlatformShare(
+                        platform_id=p, weight=w, min_units=minimums.get(p, 0)
+                    )
+                    for p, w in shares
+                ],
                 **fields,
             ),
         )

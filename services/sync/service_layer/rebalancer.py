@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 
 _DISABLED = AllocationPolicy(sku_id="", enabled=False)
 _ROUNDS = 2  # shrinks acknowledged at once let the grows follow in the same pass
-_RETRYING = (PushStatus.FAILING, PushStatus.PUSHING)
+# Versions pushed again every pass until the platform acknowledges them: a failed or unfinished
+# push, and a shrink whose ack timed out (the platform may be back and still list its old quantity).
+_RETRYING = (PushStatus.FAILING, PushStatus.PUSHING, PushStatus.ACK_TIMED_OUT)
 
 
 @dataclass(frozen=True)
