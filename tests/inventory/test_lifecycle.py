@@ -20,6 +20,7 @@ from streamstock.inventory.v1 import (
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 
 from tests.conftest import API_KEYS, RunningService
+from tests.inventory.books import assert_books_balance, ledger_of
 from tests.inventory.conftest import Client, flash_policy, reason_of, seconds, unique
 
 
@@ -196,29 +197,87 @@ async def test_lists_paginate_newest_first(client: Client) -> None:
     assert len(active.reservations) == 5
 
 
+def _violated_fields(error: grpc.aio.AioRpcError) -> list[str]:
+    status = rpc_status.from_call(error)
+    assert status is not None
+    violations = []
+    for detail in status.details:
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad):
+            violations += [v.field for v in bad.field_violations]
+    return violations
+
+
 async def test_bad_input_names_the_field_and_changes_nothing(client: Client) -> None:
-    sku = await client.create_sku(10)
-    before = await client.call("GetSku", sku_id=sku)
-    cases = {
-        "lines[0].quantity": dict(lines=[api.ReserveLine(sku_id=sku, quantity=0)]),
-        "lock_stage": dict(lines=[api.ReserveLine(sku_id=sku, quantity=1)], lock_stage=99),
-        "user_id": dict(lines=[api.ReserveLine(sku_id=sku, quantity=1)], user_id="x" * 200),
-        "request_id": dict(lines=[api.ReserveLine(sku_id=sku, quantity=1)], request_id=""),
-    }
-    for field, fields in cases.items():
-        request = {"user_id": "u", "lock_stage": 1, "purpose": 1, **fields}
+    sku = await client.create_sku(10, per_user_limit=5)
+    held = await client.hold(sku, 2)
+    hold_ref = {"reservation_id": held.reservation_id}
+    hold_line = {**hold_ref, "sku_id": sku}
+    new_sku = unique("sku")
+
+    def reserve(quantity: int, **fields: object) -> dict[str, object]:
+        line = api.ReserveLine(sku_id=sku, quantity=quantity)
+        return {"user_id": "u", "lock_stage": 1, "purpose": 1, "lines": [line], **fields}
+
+    def create(on_hand: int = 1, **policy: object) -> dict[str, object]:
+        return {
+            "sku_id": new_sku,
+            "title": "t",
+            "on_hand": on_hand,
+            "policy": flash_policy(**policy),
+        }
+
+    cases: list[tuple[str, dict[str, object], str]] = [
+        ("Reserve", reserve(0), "lines[0].quantity"),
+        ("Reserve", reserve(-1), "lines[0].quantity"),
+        ("Reserve", reserve(10**12), "lines[0].quantity"),
+        ("Reserve", reserve(-(2**63)), "lines[0].quantity"),
+        ("Reserve", reserve(1, lock_stage=99), "lock_stage"),
+        ("Reserve", reserve(1, user_id="x" * 200), "user_id"),
+        ("Reserve", reserve(1, request_id=""), "request_id"),
+        ("Purchase", {"user_id": "u", "lines": reserve(10**12)["lines"]}, "lines[0].quantity"),
+        ("CreateSku", create(10**10), "on_hand"),
+        ("CreateSku", create(-1), "on_hand"),
+        ("CreateSku", create(per_user_limit=-1), "policy.per_user_limit"),
+        ("CreateSku", create(max_per_order=-3), "policy.max_per_order"),
+        ("CreateSku", create(max_per_order=10**12), "policy.max_per_order"),
+        ("CreateSku", create(max_extensions=10**6), "policy.max_extensions"),
+        ("Restock", {"sku_id": sku, "quantity": -5}, "quantity"),
+        ("Restock", {"sku_id": sku, "quantity": 0}, "quantity"),
+        ("Restock", {"sku_id": sku, "quantity": 10**10}, "quantity"),
+        ("AdjustStock", {"sku_id": sku, "on_hand_delta": -(10**12), "reason": 1}, "on_hand_delta"),
+        ("AdjustStock", {"sku_id": sku, "on_hand_delta": 10**10, "reason": 1}, "on_hand_delta"),
+        ("SetWithheld", {"sku_id": sku, "kind": 1, "quantity": -1}, "quantity"),
+        ("SetWithheld", {"sku_id": sku, "kind": 1, "quantity": 10**10}, "quantity"),
+        (
+            "UpdateSalePolicy",
+            {"sku_id": sku, "policy": flash_policy(per_user_limit=-1)},
+            "policy.per_user_limit",
+        ),
+        ("ResizeReservation", {**hold_line, "quantity": -1}, "quantity"),
+        ("ResizeReservation", {**hold_line, "quantity": 10**12}, "quantity"),
+        ("ExtendReservation", {**hold_ref, "extension": seconds(-60)}, "extension"),
+        ("ExtendReservation", {**hold_ref, "extension": seconds(10**9)}, "extension"),
+        ("ReturnSold", {"sku_id": sku, "quantity": -1}, "quantity"),
+        ("ReturnSold", {"sku_id": sku, "quantity": 10**12}, "quantity"),
+        ("SweepExpired", {"limit": -1}, "limit"),
+        ("SweepExpired", {"limit": 2**31 - 1}, "limit"),
+    ]
+    before_sku = await client.call("GetSku", sku_id=sku)
+    before_hold = await client.call("GetReservation", **hold_ref)
+    before_ledger = await client.call("ListLedgerEntries", sku_id=sku)
+    for method, fields, field in cases:
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await client.call("Reserve", **request)
-        assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
-        status = rpc_status.from_call(refused.value)
-        assert status is not None
-        violations = []
-        for detail in status.details:
-            bad = error_details_pb2.BadRequest()
-            if detail.Unpack(bad):
-                violations += [v.field for v in bad.field_violations]
-        assert violations == [field]
-    assert await client.call("GetSku", sku_id=sku) == before
+            await client.call(method, **fields)
+        assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT, (method, fields)
+        assert reason_of(refused.value) == "INVALID_ARGUMENT"
+        assert _violated_fields(refused.value) == [field], (method, fields)
+    assert await client.call("GetSku", sku_id=sku) == before_sku
+    assert await client.call("GetReservation", **hold_ref) == before_hold
+    assert await client.call("ListLedgerEntries", sku_id=sku) == before_ledger
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await client.call("GetSku", sku_id=new_sku)
+    assert reason_of(missing.value) == "SKU_NOT_FOUND"
 
 
 async def test_another_tenant_sees_nothing(client: Client, inventory: RunningService) -> None:
@@ -253,6 +312,38 @@ async def test_reconcile_finds_and_repairs_drift(client: Client, postgres_dsn: s
     assert (await client.stock(sku)).on_hand == 10
 
 
+async def test_reconcile_repairs_reserved_drift_with_a_repair_entry(
+    client: Client, postgres_dsn: str
+) -> None:
+    """A lost RESERVE entry: the counter and the live holds say 2 reserved, the ledger 0. The
+    repair trusts the holds and books the difference as a REPAIR entry, once."""
+    sku = await client.create_sku(10)
+    held = await client.hold(sku, 2)
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        await conn.execute(
+            "DELETE FROM inventory.ledger WHERE tenant_id = 'acme' AND reference = $1",
+            held.reservation_id,
+        )
+    finally:
+        await conn.close()
+    request_id = unique("repair")
+    report = await client.call("Reconcile", request_id=request_id, sku_ids=[sku], repair=True)
+    (drift,) = report.drifts
+    assert (drift.recorded.reserved, drift.recomputed.reserved, drift.repaired) == (2, 2, True)
+    entries = await ledger_of(client, sku)
+    repairs = [e for e in entries if e.reason == stock_pb2.LEDGER_REASON_REPAIR]
+    assert [(e.reserved_delta, e.on_hand_delta, e.reference) for e in repairs] == [
+        (2, 0, request_id)
+    ]
+    stock = await assert_books_balance(client, sku)
+    assert (stock.on_hand, stock.reserved, stock.sellable) == (10, 2, 8)
+    # The repaired books carry on: the hold confirms, and nothing drifts after.
+    await client.call("ConfirmReservation", reservation_id=held.reservation_id)
+    stock = await assert_books_balance(client, sku)
+    assert (stock.on_hand, stock.reserved, stock.sold) == (8, 0, 2)
+
+
 async def test_watch_events_streams_and_resumes(client: Client) -> None:
     sku = await client.create_sku(10)
     held = await client.hold(sku, 2)
@@ -284,26 +375,6 @@ async def test_watch_events_streams_and_resumes(client: Client) -> None:
     await client.call("Restock", sku_id=sku, quantity=1)
     resumed = await events_after(first[-1].sequence, 1)
     assert [e.WhichOneof("kind") for e in resumed] == ["stock_adjusted"]
-
-
-async def test_expiring_soon_event_once_before_the_deadline(client: Client) -> None:
-    sku = await client.create_sku(5, hold_ttl=seconds(2), expiring_soon_lead=seconds(1.5))
-    held = await client.hold(sku, 1)
-    stream = client.stub.WatchEvents(
-        api.WatchEventsRequest(
-            tenant_id="acme",
-            sku_ids=[sku],
-            event_types=[events_pb2.EVENT_TYPE_RESERVATION_EXPIRING_SOON],
-        ),
-        metadata=client.metadata,
-        timeout=10,
-    )
-    async for batch in stream:
-        if batch.events:
-            (event,) = batch.events
-            assert event.reservation_expiring_soon.reservation_id == held.reservation_id
-            stream.cancel()
-            break
 
 
 async def test_restock_refreshes_flash_sale_holds_when_the_policy_says_so(client: Client) -> None:

@@ -16,7 +16,9 @@ from services.inventory.adapters.postgres_store import PostgresStore
 from services.inventory.domain.policy import LockStage, SaleMode, SalePolicy, SaleStatus
 from services.inventory.domain.sku import Sku
 from services.inventory.entrypoints.mapping import encode_event
+from services.inventory.service_layer import reservations
 from services.inventory.service_layer.ports import RequestsRaced
+from services.runtime import errors
 from tests.conftest import schema_pool
 from tests.inventory.conftest import Client, reason_of, unique
 
@@ -117,3 +119,35 @@ async def test_one_request_id_sent_for_two_skus_at_once_holds_once(client: Clien
         assert reason_of(refused[0]) == "REQUEST_ID_REUSED"
         reserved = [(await client.stock(sku)).reserved for sku in skus]
         assert sorted(reserved) == [0, 1]
+
+
+async def test_a_batch_raced_on_every_attempt_is_aborted_not_internal(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Callers never see INTERNAL for what they may send: a batch whose request ids other calls
+    answer first on every attempt is ABORTED (REQUEST_RACED), which a retry resolves."""
+    one, two = await client.create_sku(5), await client.create_sku(5)
+    attempts = 0
+
+    async def always_raced(*_: object) -> None:
+        nonlocal attempts
+        attempts += 1
+        raise RequestsRaced("another transaction answered first")
+
+    monkeypatch.setattr(reservations, "place_holds", always_raced)
+    for skus in ([one], [one, two]):  # a coalesced batch, and a hold of several lines
+        attempts = 0
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await client.call(
+                "Reserve",
+                user_id="buyer",
+                order_id="order",
+                lines=[api.ReserveLine(sku_id=sku, quantity=1) for sku in skus],
+                lock_stage=1,
+                purpose=1,
+            )
+        assert refused.value.code() is grpc.StatusCode.ABORTED
+        assert reason_of(refused.value) == "REQUEST_RACED"
+        assert attempts == reservations.RACE_ATTEMPTS
+    assert [(await client.stock(sku)).reserved for sku in (one, two)] == [0, 0]
+    assert errors.status_code("REQUEST_RACED") is grpc.StatusCode.ABORTED

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import asyncpg
 import grpc
 import pytest
+from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import stock_pb2
 
+from tests.conftest import StartService
 from tests.inventory.conftest import Client, reason_of, unique
+from tests.inventory.outcomes import acme_admin, attempt, refusals
 
 GATE_KEY = "streamstock:inventory:{{{tenant}/{sku}}}:sellable"
 
@@ -81,3 +85,55 @@ async def test_a_sold_out_sku_refuses_before_the_risk_screen(client: Client) -> 
             await client.hold(sku, 1)
         assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
     assert (await client.stock(sku)).reserved == 0
+
+
+async def test_after_a_restart_the_gate_refuses_a_sold_out_sku_again(
+    start_service: StartService, redis_client: Any, postgres_dsn: str
+) -> None:
+    first = await start_service("inventory")
+    client = acme_admin(first.channel)
+    sku = await client.create_sku(3)
+    for _ in range(3):
+        await client.hold(sku, 1)
+    with pytest.raises(grpc.aio.AioRpcError):
+        await client.hold(sku, 1)
+    await first.host.stop()
+
+    # The restart outlasts the gate's Redis entry: the new process learns it again.
+    key = GATE_KEY.format(tenant=client.tenant_id, sku=sku)
+    deadline = asyncio.get_running_loop().time() + 10
+    while await redis_client.exists(key):
+        assert asyncio.get_running_loop().time() < deadline, "the gate entry never lapsed"
+        await asyncio.sleep(0.1)
+    client = acme_admin((await start_service("inventory")).channel)
+
+    outcomes = await asyncio.gather(*(attempt(client.hold(sku, 1)) for _ in range(50)))
+    assert refusals(outcomes) == {"INSUFFICIENT_STOCK": 50}
+    stock = await client.stock(sku)
+    assert (stock.on_hand, stock.reserved, stock.sellable) == (3, 3, 0)
+    stored = await redis_client.get(key)
+    assert stored is not None
+    version, sellable, _ = (int(part) for part in stored.split(b":"))
+    assert (version, sellable) == ((await client.call("GetSku", sku_id=sku)).sku.version, 0)
+
+    # With the SKU's row locked, a hold that reached PostgreSQL would wait: the gate refuses.
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT 1 FROM inventory.skus WHERE tenant_id = 'acme' AND sku_id = $1 FOR UPDATE",
+                sku,
+            )
+            for _ in range(3):
+                with pytest.raises(grpc.aio.AioRpcError) as refused:
+                    await client.call(
+                        "Reserve",
+                        user_id=unique("user"),
+                        lines=[api.ReserveLine(sku_id=sku, quantity=1)],
+                        lock_stage=1,
+                        purpose=1,
+                    )
+                assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
+    finally:
+        await conn.close()
+    assert (await client.stock(sku)).reserved == 3

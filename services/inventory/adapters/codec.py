@@ -16,6 +16,7 @@ from services.inventory.domain.policy import (
     SalePolicy,
     SaleStatus,
 )
+from services.inventory.domain.reports import Drift, Reconciliation, SweepReport
 from services.inventory.domain.reservation import (
     BuyerContext,
     ReleaseReason,
@@ -26,7 +27,7 @@ from services.inventory.domain.reservation import (
 )
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
-from services.inventory.service_layer.ports import ExpiredLine
+from services.inventory.service_layer.ports import Answer, ExpiredLine
 
 
 def policy_to_json(policy: SalePolicy) -> str:
@@ -159,17 +160,49 @@ def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def result_to_json(result: Sku | Reservation) -> str:
+def result_to_json(result: Answer) -> str:
     if isinstance(result, Sku):
         return json.dumps({"sku": _sku_snapshot(result)})
+    if isinstance(result, Reconciliation):
+        return json.dumps({"reconciliation": _reconciliation_snapshot(result)})
+    if isinstance(result, SweepReport):
+        return json.dumps({"sweep": {"expired": result.expired}})
     return json.dumps({"reservation": _reservation_snapshot(result)})
 
 
-def result_from_json(raw: str | Mapping[str, Any]) -> Sku | Reservation:
+def result_from_json(raw: str | Mapping[str, Any]) -> Answer:
     data = json.loads(raw) if isinstance(raw, str) else raw
     if "sku" in data:
         return _sku_from_snapshot(data["sku"])
+    if "reconciliation" in data:
+        return _reconciliation_from_snapshot(data["reconciliation"])
+    if "sweep" in data:
+        return SweepReport(data["sweep"]["expired"])
     return _reservation_from_snapshot(data["reservation"])
+
+
+def _levels(stock: StockLevels) -> list[int]:
+    return [stock.on_hand, stock.withheld, stock.reserved, stock.sold]
+
+
+def _reconciliation_snapshot(report: Reconciliation) -> dict[str, Any]:
+    return {
+        "checked": report.checked,
+        "drifts": [
+            [d.sku_id, _levels(d.recorded), _levels(d.recomputed), d.repaired]
+            for d in report.drifts
+        ],
+    }
+
+
+def _reconciliation_from_snapshot(data: dict[str, Any]) -> Reconciliation:
+    return Reconciliation(
+        data["checked"],
+        tuple(
+            Drift(sku_id, StockLevels(*recorded), StockLevels(*recomputed), repaired)
+            for sku_id, recorded, recomputed, repaired in data["drifts"]
+        ),
+    )
 
 
 def _sku_snapshot(sku: Sku) -> dict[str, Any]:

@@ -21,11 +21,13 @@ from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import Delta, LedgerReason, StockLevels
 from services.inventory.service_layer.ports import (
+    Answer,
     Answered,
     Answers,
     EventWindow,
     ExpiredLine,
     LedgerRecord,
+    Order,
     RequestsRaced,
     ReservationFilter,
 )
@@ -104,9 +106,7 @@ class PostgresTransaction:
     ) -> dict[str, Answered]:
         return await _answered(self._conn, tenant_id, request_ids) if request_ids else {}
 
-    async def record_results(
-        self, tenant_id: str, results: Mapping[str, Sku | Reservation]
-    ) -> None:
+    async def record_results(self, tenant_id: str, results: Mapping[str, Answer]) -> None:
         if results:
             await self._conn.execute(
                 "UPDATE requests q SET result = r.result"
@@ -247,6 +247,30 @@ class PostgresTransaction:
                 shrunk,
                 [deltas[u] for u in shrunk],
             )
+
+    async def order_holdings(
+        self, tenant_id: str, sku_id: str, orders: Sequence[Order], now: datetime
+    ) -> dict[Order, int]:
+        # The caller holds the SKU's row lock, under which every hold of the SKU is written:
+        # this statement sees every hold committed before it, and no other is being made.
+        keys = sorted(set(orders))
+        rows = await self._conn.fetch(
+            "SELECT r.platform_id, r.order_id, sum(l.quantity)::bigint AS quantity"
+            " FROM unnest($2::text[], $3::text[]) AS o(platform_id, order_id)"
+            " JOIN reservations r ON r.tenant_id = $1 AND r.order_id = o.order_id"
+            " AND r.platform_id = o.platform_id"
+            " JOIN reservation_lines l ON l.tenant_id = r.tenant_id"
+            " AND l.reservation_id = r.reservation_id AND l.sku_id = $4"
+            " WHERE r.purpose = 1"
+            " AND (r.state = 2 OR (r.state = 1 AND (r.expires_at IS NULL OR r.expires_at > $5)))"
+            " GROUP BY r.platform_id, r.order_id",
+            tenant_id,
+            [order.platform_id for order in keys],
+            [order.order_id for order in keys],
+            sku_id,
+            now,
+        )
+        return {Order(row["platform_id"], row["order_id"]): row["quantity"] for row in rows}
 
     async def rebuild_holdings(self, tenant_id: str, sku_id: str) -> None:
         await self._conn.execute(

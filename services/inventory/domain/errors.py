@@ -17,6 +17,13 @@ class RequestIdReused(InventoryError):
     reason = "REQUEST_ID_REUSED"
 
 
+class RequestRaced(InventoryError):
+    """A batch of holds whose request ids other calls kept answering first gave up; nothing
+    changed, and the caller may send the same request again."""
+
+    reason = "REQUEST_RACED"
+
+
 class SkuNotFound(InventoryError):
     reason = "SKU_NOT_FOUND"
 

@@ -106,15 +106,6 @@ class Reservation:
         self.notify_at = expires_at - policy.effective_expiring_soon_lead
         self.expiring_soon_sent = False
 
-    def is_expiring_soon(self, now: datetime) -> bool:
-        return (
-            self.state is ReservationState.ACTIVE
-            and not self.expiring_soon_sent
-            and self.notify_at is not None
-            and self.notify_at <= now
-            and not self.is_due(now)
-        )
-
     def mark_expiring_soon_sent(self) -> None:
         self.expiring_soon_sent = True
 

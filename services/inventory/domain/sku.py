@@ -173,10 +173,18 @@ class Sku:
 
     # Holds.
 
+    @property
+    def caps_orders(self) -> bool:
+        """Units per order are only counted where a max per order needs them."""
+        return self.policy.max_per_order > 0
+
     def check_can_hold(
-        self, reservation: Reservation, line_before: int, quantity: int, held_by_user: int
+        self, reservation: Reservation, held_by_order: int, quantity: int, held_by_user: int
     ) -> None:
-        """Every rule a new (line_before 0) or grown buyer hold must pass, stock last."""
+        """Every rule a new or grown buyer hold of `quantity` more units must pass, stock last.
+        `held_by_order` is what the hold's order already holds of the SKU over ACTIVE and
+        CONFIRMED holds, a grown hold's own line included; a hold that names no order is an
+        order of its own."""
         if self.status is not SaleStatus.ON_SALE:
             raise SaleNotActive(
                 f"{self.sku_id} is {self.status.name}",
@@ -184,11 +192,11 @@ class Sku:
                 sale_status=self.status.name,
             )
         if reservation.purpose is ReservationPurpose.BUYER:
-            self._check_buyer_limits(reservation, line_before, quantity, held_by_user)
+            self._check_buyer_limits(reservation, held_by_order, quantity, held_by_user)
         self.stock.check_hold(self.sku_id, quantity)
 
     def _check_buyer_limits(
-        self, reservation: Reservation, line_before: int, quantity: int, held_by_user: int
+        self, reservation: Reservation, held_by_order: int, quantity: int, held_by_user: int
     ) -> None:
         policy = self.policy
         if not policy.admits_stage(reservation.lock_stage):
@@ -197,12 +205,13 @@ class Sku:
                 sku_id=self.sku_id,
                 lock_stage=policy.lock_stage.name,
             )
-        if policy.max_per_order and line_before + quantity > policy.max_per_order:
+        if policy.max_per_order and held_by_order + quantity > policy.max_per_order:
             raise MaxPerOrderExceeded(
                 f"{self.sku_id}: at most {policy.max_per_order} per order",
                 sku_id=self.sku_id,
                 max_per_order=policy.max_per_order,
-                requested=line_before + quantity,
+                held=held_by_order,
+                requested=quantity,
             )
         if policy.per_user_limit and held_by_user + quantity > policy.per_user_limit:
             raise PurchaseLimitExceeded(

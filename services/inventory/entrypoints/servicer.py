@@ -244,12 +244,11 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         )
 
     async def SweepExpired(self, request: api.SweepExpiredRequest, context: Context) -> Any:
-        # Sweeping is idempotent by nature (a hold expires once), so the id is only checked.
         tenant_id = _require_service_for_every_tenant(request.tenant_id)
-        v.request_id(request)
+        key = v.request_id(request)
         limit = v.quantity("limit", request.limit, 0, 1_000_000) or DEFAULT_SWEEP_LIMIT
-        expired = await expiry.sweep(self._unit, limit, tenant_id)
-        return api.SweepExpiredResponse(expired=expired)
+        report = await expiry.sweep_once(self._unit, key, limit, tenant_id)
+        return api.SweepExpiredResponse(expired=report.expired)
 
 
 def _event(sequence: int, payload: bytes) -> events_pb2.InventoryEvent:

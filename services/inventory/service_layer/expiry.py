@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.inventory.domain.events import EventType
+from services.inventory.domain.reports import SweepReport
+from services.inventory.service_layer.commands import Idempotency
 from services.inventory.service_layer.ports import InventoryStore
 from services.inventory.service_layer.settlement import book_expired, lock_skus_of
 from services.inventory.service_layer.unit import Unit
@@ -27,16 +29,25 @@ EXPIRY_BATCH = 4000
 # lines on a SKU (bookings of one SKU take turns on its counter row), the next claims its holds,
 # so PostgreSQL and Python work together; more would only slow the booking down.
 SWEEP_WORKERS = 2
-_batch_slots: weakref.WeakKeyDictionary[InventoryStore, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
 
 
-def _slots(store: InventoryStore) -> asyncio.Semaphore:
-    """The store's batch slots, which every sweep of the service shares."""
-    slots = _batch_slots.get(store)
+@dataclass
+class _Slots:
+    """What every sweep of a service shares."""
+
+    batches: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(SWEEP_WORKERS))
+    # SweepExpired calls take turns: each keeps the claim of its request id open on a connection
+    # while its batches take others, so two at once could hold every connection of a small pool.
+    calls: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+_slots_of: weakref.WeakKeyDictionary[InventoryStore, _Slots] = weakref.WeakKeyDictionary()
+
+
+def _slots(store: InventoryStore) -> _Slots:
+    slots = _slots_of.get(store)
     if slots is None:
-        slots = _batch_slots[store] = asyncio.Semaphore(SWEEP_WORKERS)
+        slots = _slots_of[store] = _Slots()
     return slots
 
 
@@ -74,7 +85,7 @@ async def sweep(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
     """Expires due holds batch after batch until none are left or `limit` lines (a hold has one
     per SKU) are booked; returns how many holds it expired."""
     state = Sweep(limit, tenant_id)
-    slots = _slots(unit.store)
+    slots = _slots(unit.store).batches
 
     async def batches() -> None:
         while state.lines_left > 0 and not state.exhausted:
@@ -89,6 +100,19 @@ async def sweep(unit: Unit, limit: int, tenant_id: str | None = None) -> int:
     except ExceptionGroup as failed:  # the first failure, as a sweep on one connection raises it
         raise failed.exceptions[0] from None
     return state.expired
+
+
+async def sweep_once(
+    unit: Unit, key: Idempotency, limit: int, tenant_id: str | None = None
+) -> SweepReport:
+    """SweepExpired: a sweep answered once per request id (a retry gets the first count)."""
+
+    async def work() -> SweepReport:
+        return SweepReport(await sweep(unit, limit, tenant_id))
+
+    async with _slots(unit.store).calls:
+        # A sweep of every tenant is asked by a service; its request ids have no tenant.
+        return await unit.once_across(tenant_id or "", key, work)
 
 
 async def announce_expiring(unit: Unit, limit: int) -> int:

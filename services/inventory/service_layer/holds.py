@@ -28,7 +28,7 @@ from services.inventory.domain.reservation import (
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
-from services.inventory.service_layer.ports import Answered, IdFactory, Transaction
+from services.inventory.service_layer.ports import Answered, IdFactory, Order, Transaction
 from services.inventory.service_layer.settlement import expire_due_on, unheld_by
 from services.inventory.service_layer.unit import reused
 
@@ -56,19 +56,32 @@ class HoldBook:
         self._held: dict[str, dict[str, int]] = {}
         self._holding_deltas: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._swept: set[str] = set()
+        # Units of a SKU (with a max per order) each order of the batch holds, by (SKU, order).
+        self._order_held: dict[tuple[str, Order], int] = {}
         self.placed: list[Reservation] = []
 
     async def load_holdings(self, requests: Sequence[commands.Reserve]) -> None:
-        """Units each buyer of the batch already holds of each limited SKU (rows locked)."""
+        """Units each buyer of the batch already holds of each limited SKU (rows locked), and
+        each order of the batch of each SKU with a max per order (the SKUs are locked)."""
         users_by_sku: dict[str, set[str]] = defaultdict(set)
+        orders_by_sku: dict[str, set[Order]] = defaultdict(set)
         for request in requests:
             if request.purpose is ReservationPurpose.BUYER:
                 for line in request.lines:
                     users_by_sku[line.sku_id].add(request.user_id)
+                    if request.order_id:
+                        orders_by_sku[line.sku_id].add(_order_of(request))
         for sku_id, users in sorted(users_by_sku.items()):
             sku = self._skus.get((requests[0].tenant_id, sku_id))
-            if sku is not None and sku.tracks_holdings:
+            if sku is None:
+                continue
+            if sku.tracks_holdings:
                 self._held[sku_id] = await self._txn.holdings(sku.tenant_id, sku_id, sorted(users))
+            orders = sorted(orders_by_sku[sku_id])
+            if sku.caps_orders and orders:
+                held = await self._txn.order_holdings(sku.tenant_id, sku_id, orders, self._now)
+                for order in orders:
+                    self._order_held[(sku_id, order)] = held.get(order, 0)
 
     def _sku(self, tenant_id: str, sku_id: str) -> Sku:
         sku = self._skus.get((tenant_id, sku_id))
@@ -109,7 +122,7 @@ class HoldBook:
                 sale_status="DEPOSITS_CLOSED",
             )
         for sku, line in zip(skus, request.lines, strict=True):
-            await self._check(sku, reservation, line.quantity)
+            await self._check(sku, request, reservation, line.quantity)
         if request.payment_reference is not None:
             # Refuse before the SKUs record anything: a presale past its balance deadline opens
             # holds already due, which can no longer be confirmed.
@@ -118,6 +131,7 @@ class HoldBook:
             sku.hold(reservation, line.quantity, self._now)
             if reservation.purpose is ReservationPurpose.BUYER:
                 self._add_held(sku, reservation.user_id, line.quantity)
+                self._add_order_held(sku, request, line.quantity)
         if request.payment_reference is not None:
             reservation.confirm(self._now, request.payment_reference)
             for sku in skus:
@@ -125,17 +139,34 @@ class HoldBook:
         self.placed.append(reservation)
         return reservation
 
-    async def _check(self, sku: Sku, reservation: Reservation, quantity: int) -> None:
+    def _order_key(self, sku: Sku, request: commands.Reserve) -> tuple[str, Order] | None:
+        """Where the batch counts the order's units of the SKU; None when nothing caps them
+        (a hold that names no order is an order of its own)."""
+        if not (sku.caps_orders and request.order_id):
+            return None
+        return (sku.sku_id, _order_of(request))
+
+    def _add_order_held(self, sku: Sku, request: commands.Reserve, units: int) -> None:
+        key = self._order_key(sku, request)
+        if key is not None:
+            self._order_held[key] = self._order_held.get(key, 0) + units
+
+    async def _check(
+        self, sku: Sku, request: commands.Reserve, reservation: Reservation, quantity: int
+    ) -> None:
+        key = self._order_key(sku, request)
+        held_by_order = self._order_held.get(key, 0) if key else 0
         try:
             sku.check_can_hold(
-                reservation, 0, quantity, self.held_by(sku.sku_id, reservation.user_id)
+                reservation, held_by_order, quantity, self.held_by(sku.sku_id, request.user_id)
             )
         except (InsufficientStock, PurchaseLimitExceeded):
-            # Due holds still count in the counters and the buyers' holdings until swept.
+            # Due holds still count in the counters and the buyers' holdings until swept (not
+            # in the orders' units: those count only holds not yet due).
             if not await self._expire_due(sku):
                 raise
             sku.check_can_hold(
-                reservation, 0, quantity, self.held_by(sku.sku_id, reservation.user_id)
+                reservation, held_by_order, quantity, self.held_by(sku.sku_id, request.user_id)
             )
 
     async def _expire_due(self, sku: Sku) -> bool:
@@ -154,6 +185,10 @@ class HoldBook:
         for sku_id, deltas in sorted(self._holding_deltas.items()):
             await self._txn.add_holdings(self._tenant_id, sku_id, deltas)
         await self._txn.save_skus(list(self._skus.values()))
+
+
+def _order_of(request: commands.Reserve) -> Order:
+    return Order(request.buyer.platform_id, request.order_id)
 
 
 def _strictest(policies: Iterable[SalePolicy]) -> SalePolicy:

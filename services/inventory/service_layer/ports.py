@@ -10,6 +10,7 @@ from typing import Literal, NamedTuple, Protocol
 
 from services.inventory.domain.events import EventType, LedgerEntry, ReservationChanged
 from services.inventory.domain.policy import SalePolicy
+from services.inventory.domain.reports import Reconciliation, SweepReport
 from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.risk import RiskCheck, RiskVerdict
 from services.inventory.domain.sku import Sku
@@ -25,11 +26,22 @@ class IdFactory(Protocol):
     def reservation_id(self) -> str: ...
 
 
+# What a mutation answers, kept with its request id to answer a retry the same.
+Answer = Sku | Reservation | Reconciliation | SweepReport
+
+
 class Answered(NamedTuple):
     """A request id already used: the fingerprint of what was asked and what was answered."""
 
     fingerprint: str
-    result: Sku | Reservation
+    result: Answer
+
+
+class Order(NamedTuple):
+    """An order as buyers' holds name it: the platform it was placed on and its id there."""
+
+    platform_id: str
+    order_id: str
 
 
 @dataclass(frozen=True)
@@ -84,9 +96,7 @@ class Transaction(Protocol):
         racing another transaction's claim of the same id waits for it to commit or roll back."""
         ...
 
-    async def record_results(
-        self, tenant_id: str, results: Mapping[str, Sku | Reservation]
-    ) -> None: ...
+    async def record_results(self, tenant_id: str, results: Mapping[str, Answer]) -> None: ...
 
     async def answered_requests(
         self, tenant_id: str, request_ids: Sequence[str]
@@ -129,6 +139,17 @@ class Transaction(Protocol):
     async def add_holdings(
         self, tenant_id: str, sku_id: str, deltas: Mapping[str, int]
     ) -> None: ...
+
+    async def rebuild_holdings(self, tenant_id: str, sku_id: str) -> None:
+        """Recounts the buyers' holdings of the SKU from their ACTIVE and CONFIRMED holds."""
+        ...
+
+    async def order_holdings(
+        self, tenant_id: str, sku_id: str, orders: Sequence[Order], now: datetime
+    ) -> dict[Order, int]:
+        """Units of the SKU each order holds over ACTIVE (not yet due) and CONFIRMED buyer
+        holds; call with the SKU locked, which keeps any other hold of it from being made."""
+        ...
 
     async def lock_reservation(self, tenant_id: str, reservation_id: str) -> Reservation | None: ...
 

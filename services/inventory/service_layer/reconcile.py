@@ -2,38 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 
+from services.inventory.domain.reports import Drift, Reconciliation
+from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import StockLevels
 from services.inventory.service_layer import commands
+from services.inventory.service_layer.ports import Transaction
 from services.inventory.service_layer.unit import Unit
-
-
-@dataclass(frozen=True)
-class Drift:
-    sku_id: str
-    recorded: StockLevels
-    recomputed: StockLevels
-    repaired: bool
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    checked: int
-    drifts: list[Drift]
 
 
 async def reconcile(unit: Unit, cmd: commands.Reconcile) -> Reconciliation:
     """Counters must equal the ledger's sums, and reserved the units of live (ACTIVE) holds.
-    The SKUs are locked while they are compared, so no hold moves under the comparison."""
+    The SKUs are locked while they are compared, so no hold moves under the comparison. A
+    retry gets the first call's report (and repairs nothing more)."""
     sku_ids = list(cmd.sku_ids) or await unit.store.sku_ids(cmd.tenant_id)
-    drifts: list[Drift] = []
-    async with unit.store.transaction() as txn:
-        now = unit.clock.now()
+
+    async def work(txn: Transaction, now: datetime) -> tuple[Reconciliation, list[Sku]]:
         skus = await txn.lock_skus([(cmd.tenant_id, sku_id) for sku_id in sku_ids])
         ids = sorted(sku_id for _, sku_id in skus)
         totals = await txn.ledger_totals(cmd.tenant_id, ids)
         live = await txn.live_reserved(cmd.tenant_id, ids)
+        drifts: list[Drift] = []
+        repaired: list[Sku] = []
         for (_, sku_id), sku in sorted(skus.items()):
             ledger = totals.get(sku_id, StockLevels())
             recomputed = StockLevels(
@@ -41,10 +32,11 @@ async def reconcile(unit: Unit, cmd: commands.Reconcile) -> Reconciliation:
             )
             if sku.stock == recomputed and ledger == recomputed:
                 continue
-            recorded = sku.stock
+            drifts.append(Drift(sku_id, sku.stock, recomputed, cmd.repair))
             if cmd.repair:
                 sku.repair(ledger, recomputed, now, cmd.key.request_id)
-            drifts.append(Drift(sku_id, recorded, recomputed, cmd.repair))
-        if cmd.repair:
-            await txn.save_skus(list(skus.values()))
-    return Reconciliation(len(skus), drifts)
+                repaired.append(sku)
+        await txn.save_skus(repaired)
+        return Reconciliation(len(skus), tuple(drifts)), repaired
+
+    return await unit.once(cmd.tenant_id, cmd.key, work)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from services.inventory.domain.errors import InsufficientStock, InventoryError
+from services.inventory.domain.errors import InsufficientStock, InventoryError, RequestRaced
 from services.inventory.domain.events import EventType
 from services.inventory.domain.reservation import Reservation, ReservationPurpose
 from services.inventory.domain.sku import Sku
@@ -13,7 +13,7 @@ from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
 from services.inventory.service_layer.coalescer import Coalescer
 from services.inventory.service_layer.holds import Outcome, place_holds, replay
-from services.inventory.service_layer.ports import RequestsRaced, Transaction
+from services.inventory.service_layer.ports import Order, RequestsRaced, Transaction
 from services.inventory.service_layer.screening import RiskScreen
 from services.inventory.service_layer.settlement import (
     line_of,
@@ -119,11 +119,14 @@ class Holds:
                 async with self._unit.store.transaction() as txn:
                     placed = await place_holds(txn, self._unit.ids, batch, self._unit.clock.now())
                 break
-            except RequestsRaced:
+            except RequestsRaced as raced:
                 # Another transaction answered a request id of this batch first: decide again
                 # (rolled back, nothing happened), replaying that answer this time.
                 if attempt == RACE_ATTEMPTS:
-                    raise
+                    raise RequestRaced(
+                        f"other calls answered request ids of this batch first {attempt} times",
+                        attempts=attempt,
+                    ) from raced
         await self._unit.publish(placed.gate_news())
         self._screen.remember(placed.skus)
         return placed.outcomes
@@ -194,7 +197,8 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
             if buyer and sku.tracks_holdings:
                 holdings = await txn.holdings(cmd.tenant_id, cmd.sku_id, [reservation.user_id])
                 held = holdings.get(reservation.user_id, 0)
-            sku.check_can_hold(reservation, old, cmd.quantity - old, held)
+            held_by_order = await _held_by_order(txn, sku, reservation, old, now)
+            sku.check_can_hold(reservation, held_by_order, cmd.quantity - old, held)
             reservation.risk_decision_id = cmd.risk_decision_id or reservation.risk_decision_id
         reservation.line(cmd.sku_id).quantity = cmd.quantity
         sku.resize(reservation, old, cmd.quantity, now)
@@ -208,6 +212,19 @@ async def resize(unit: Unit, cmd: commands.Resize) -> Reservation:
         return reservation, [sku]
 
     return await unit.once(cmd.tenant_id, cmd.key, work)
+
+
+async def _held_by_order(
+    txn: Transaction, sku: Sku, reservation: Reservation, line: int, now: datetime
+) -> int:
+    """Units of the (locked) SKU the buyer hold's order holds, this hold's line included; a
+    hold that names no order is an order of its own."""
+    buyer = reservation.purpose is ReservationPurpose.BUYER
+    if not (buyer and sku.caps_orders and reservation.order_id):
+        return line
+    order = Order(reservation.buyer.platform_id, reservation.order_id)
+    held = await txn.order_holdings(reservation.tenant_id, sku.sku_id, [order], now)
+    return held.get(order, 0)
 
 
 async def consume(unit: Unit, cmd: commands.Consume) -> Reservation:

@@ -132,10 +132,11 @@ def test_purchase_limit_counts_what_the_buyer_already_holds() -> None:
         limited.check_can_hold(hold(quantity=1), 0, 1, held_by_user=2)
 
 
-def test_max_per_order_counts_the_grown_line() -> None:
+def test_max_per_order_counts_what_the_order_already_holds() -> None:
     capped = sku(100, SalePolicy(LockStage.CART, SaleMode.FLASH_SALE, max_per_order=3))
+    capped.check_can_hold(hold(quantity=1), held_by_order=2, quantity=1, held_by_user=0)
     with pytest.raises(errors.MaxPerOrderExceeded):
-        capped.check_can_hold(hold(quantity=2), line_before=2, quantity=2, held_by_user=0)
+        capped.check_can_hold(hold(quantity=2), held_by_order=2, quantity=2, held_by_user=0)
 
 
 def test_paused_sale_refuses_holds() -> None:
@@ -192,12 +193,12 @@ def test_extension_follows_every_policy_of_the_hold() -> None:
     assert refused.value.metadata["why"] == "TOO_MANY"
 
 
-def test_expiring_soon_is_due_lead_time_before_the_deadline_once() -> None:
-    reservation = hold()
-    assert not reservation.is_expiring_soon(NOW + timedelta(minutes=14))
-    assert reservation.is_expiring_soon(NOW + timedelta(minutes=15))
-    reservation.mark_expiring_soon_sent()
-    assert not reservation.is_expiring_soon(NOW + timedelta(minutes=16))
+def test_expiring_soon_notice_is_due_the_lead_before_the_deadline() -> None:
+    by_default = hold()
+    assert by_default.notify_at == NOW + timedelta(minutes=15)  # 20-minute flash hold, 5 min
+    lead = timedelta(minutes=1)
+    led = hold(SalePolicy(LockStage.CART, SaleMode.FLASH_SALE, expiring_soon_lead=lead))
+    assert led.notify_at == NOW + timedelta(minutes=19)
 
 
 # Risk.

@@ -235,7 +235,8 @@ class InventoryServiceServicer:
     def Reserve(self, request, context):
         """Holds one or several SKU lines for a buyer (or a platform quota), all or nothing.
         Errors: SKU_NOT_FOUND, INSUFFICIENT_STOCK (metadata: sku_id, requested, sellable),
-        PURCHASE_LIMIT_EXCEEDED (metadata: sku_id, limit, held), MAX_PER_ORDER_EXCEEDED,
+        PURCHASE_LIMIT_EXCEEDED (metadata: sku_id, limit, held), MAX_PER_ORDER_EXCEEDED (metadata:
+        sku_id, max_per_order, held: what the order holds already, requested),
         SALE_NOT_ACTIVE (metadata: sku_id, sale_status), LOCK_STAGE_MISMATCH (the SKU holds at another
         stage, or is PAYMENT-stage and must be bought with Purchase), RISK_BLOCKED (metadata: decision_id,
         rules), RISK_CHALLENGE_REQUIRED (metadata: challenge_id), RISK_UNAVAILABLE (fail-closed SKU),
