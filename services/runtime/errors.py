@@ -27,6 +27,7 @@ SHARED_REASONS: Mapping[str, Code] = {
     "API_KEY_UNKNOWN": Code.UNAUTHENTICATED,
     "TENANT_MISMATCH": Code.PERMISSION_DENIED,
     "ROLE_NOT_ALLOWED": Code.PERMISSION_DENIED,
+    "STORAGE_UNAVAILABLE": Code.UNAVAILABLE,
 }
 
 STATUS_CODE_BY_REASON: Mapping[str, Code] = {
@@ -168,3 +169,14 @@ class AccessError(Exception):
     @property
     def metadata(self) -> Mapping[str, str]:
         return self._metadata
+
+
+class StorageUnavailable(AccessError):
+    """PostgreSQL or Redis did not answer; the same request may be retried."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(
+            "STORAGE_UNAVAILABLE",
+            "a store did not answer in time; retry the same request",
+            cause=cause,
+        )

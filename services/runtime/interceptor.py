@@ -11,14 +11,20 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
 from opentelemetry import propagate, trace
 
-from services.runtime import auth, scope
-from services.runtime.errors import is_domain_error, status_code, to_grpc_status
+from services.runtime import auth, scope, storage
+from services.runtime.errors import (
+    StorageUnavailable,
+    is_domain_error,
+    status_code,
+    to_grpc_status,
+)
+from services.runtime.failures import FailureLog
 from services.runtime.telemetry import RpcMetrics
 
 log = logging.getLogger(__name__)
@@ -36,12 +42,21 @@ class RequestPipeline:
     access: auth.AccessPolicy
     tracer: trace.Tracer
     metrics: RpcMetrics
+    storage_failures: FailureLog = field(default_factory=lambda: FailureLog(log, "storage"))
 
     def admit(self, method: str, request: object, context: grpc.aio.ServicerContext) -> None:
         principal = self.keys.authenticate(context.invocation_metadata() or ())
         scope.enter(principal, method)
         self.access.check(principal, method.rsplit("/", 1)[-1])
         auth.check_tenant(principal, request)
+
+    def explained(self, error: BaseException) -> BaseException:
+        """A store that did not answer becomes STORAGE_UNAVAILABLE (UNAVAILABLE: retry the same
+        request), logged now and then with a count; any other error is left as it is."""
+        if not storage.unavailable(error):
+            return error
+        self.storage_failures.failed(type(error).__name__, str(error))
+        return StorageUnavailable(type(error).__name__)
 
     def code_of(self, error: BaseException, context: grpc.aio.ServicerContext) -> grpc.StatusCode:
         if is_domain_error(error):
@@ -126,7 +141,8 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                 try:
                     pipeline.admit(method, request, context)
                     return await behavior(request, context)
-                except BaseException as error:
+                except BaseException as raised:
+                    error = pipeline.explained(raised)
                     code = pipeline.code_of(error, context)
                     if is_domain_error(error):
                         # A refusal is an answer: its status goes out with the (empty) response
@@ -150,7 +166,8 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                     pipeline.admit(method, request, context)
                     async for response in behavior(request, context):
                         yield response
-                except BaseException as error:
+                except BaseException as raised:
+                    error = pipeline.explained(raised)
                     code = pipeline.code_of(error, context)
                     await pipeline.conclude(error, method, context)
                 finally:

@@ -36,6 +36,8 @@ class ServiceSettings:
     metrics_port: int = 0
     postgres_dsn: str = ""
     postgres_pool_size: int = 10
+    # How long one statement may take before the call answers UNAVAILABLE (STORAGE_UNAVAILABLE).
+    postgres_command_timeout_seconds: float = 10.0
     redis_url: str = ""
     redis_cluster: bool = False
     api_keys: str = ""
@@ -62,6 +64,9 @@ class ServiceSettings:
             metrics_port=_number(env, "STREAMSTOCK_METRICS_PORT", 0),
             postgres_dsn=env.get("STREAMSTOCK_POSTGRES_DSN", ""),
             postgres_pool_size=_number(env, "STREAMSTOCK_POSTGRES_POOL_SIZE", 10),
+            postgres_command_timeout_seconds=_number(
+                env, "STREAMSTOCK_POSTGRES_COMMAND_TIMEOUT_SECONDS", 10.0
+            ),
             redis_url=env.get("STREAMSTOCK_REDIS_URL", ""),
             redis_cluster=env.get("STREAMSTOCK_REDIS_CLUSTER", "") in ("1", "true", "yes"),
             api_keys=env.get("STREAMSTOCK_API_KEYS", ""),

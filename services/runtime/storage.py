@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import asyncpg
 import redis.asyncio as aioredis
+import redis.exceptions
 from redis.asyncio.cluster import RedisCluster
 
 from services.runtime.settings import ServiceSettings
@@ -36,7 +37,7 @@ async def postgres_pool(
         reset=None if session_state else _rollback_only,
         min_size=1,
         max_size=settings.postgres_pool_size,
-        command_timeout=10,
+        command_timeout=settings.postgres_command_timeout_seconds,
         server_settings={
             "application_name": f"streamstock-{settings.service_name}",
             "search_path": schema,
@@ -124,3 +125,23 @@ async def connect_postgres_and_redis(
         PostgresProbe(settings.postgres_dsn),
         redis_client(settings),
     )
+
+
+# Faults of a store, not of the request: the same request may succeed when retried.
+_UNAVAILABLE = (
+    TimeoutError,  # asyncpg's command timeout, a pool acquire that timed out
+    ConnectionError,  # refused, reset or broken connections
+    asyncpg.PostgresConnectionError,  # e.g. the connection was lost mid-statement
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.QueryCanceledError,  # statement_timeout, or cancelled by an operator
+    asyncpg.AdminShutdownError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether a call failed because PostgreSQL or Redis did not answer (retry it), not because
+    of what it asked."""
+    return isinstance(error, _UNAVAILABLE)

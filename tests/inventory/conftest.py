@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import grpc
 import pytest
 from google.protobuf import duration_pb2
@@ -60,6 +62,24 @@ def metadata_of(error: grpc.aio.AioRpcError) -> dict[str, str]:
         if detail.Unpack(info):
             return dict(info.metadata)
     return {}
+
+
+@contextlib.asynccontextmanager
+async def sku_row_locked(
+    postgres_dsn: str, sku_id: str, tenant_id: str = "acme"
+) -> AsyncIterator[None]:
+    """Holds the SKU's row lock in a transaction of the test's own, as a long writer would."""
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT 1 FROM inventory.skus WHERE tenant_id = $1 AND sku_id = $2 FOR UPDATE",
+                tenant_id,
+                sku_id,
+            )
+            yield
+    finally:
+        await conn.close()
 
 
 @dataclass

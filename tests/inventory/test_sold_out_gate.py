@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import asyncpg
 import grpc
 import pytest
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import stock_pb2
 
 from tests.conftest import StartService
-from tests.inventory.conftest import Client, reason_of, unique
+from tests.inventory.conftest import Client, reason_of, sku_row_locked, unique
 from tests.inventory.outcomes import acme_admin, attempt, refusals
 
 GATE_KEY = "streamstock:inventory:{{{tenant}/{sku}}}:sellable"
@@ -117,23 +116,15 @@ async def test_after_a_restart_the_gate_refuses_a_sold_out_sku_again(
     assert (version, sellable) == ((await client.call("GetSku", sku_id=sku)).sku.version, 0)
 
     # With the SKU's row locked, a hold that reached PostgreSQL would wait: the gate refuses.
-    conn = await asyncpg.connect(postgres_dsn)
-    try:
-        async with conn.transaction():
-            await conn.execute(
-                "SELECT 1 FROM inventory.skus WHERE tenant_id = 'acme' AND sku_id = $1 FOR UPDATE",
-                sku,
-            )
-            for _ in range(3):
-                with pytest.raises(grpc.aio.AioRpcError) as refused:
-                    await client.call(
-                        "Reserve",
-                        user_id=unique("user"),
-                        lines=[api.ReserveLine(sku_id=sku, quantity=1)],
-                        lock_stage=1,
-                        purpose=1,
-                    )
-                assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
-    finally:
-        await conn.close()
+    async with sku_row_locked(postgres_dsn, sku):
+        for _ in range(3):
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await client.call(
+                    "Reserve",
+                    user_id=unique("user"),
+                    lines=[api.ReserveLine(sku_id=sku, quantity=1)],
+                    lock_stage=1,
+                    purpose=1,
+                )
+            assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
     assert (await client.stock(sku)).reserved == 3

@@ -13,17 +13,16 @@ than its own. A riskcontrol that predates AssessBatch (UNIMPLEMENTED, during a r
 gets each hold as an Assess call of its own, and AssessBatch is tried again after
 BATCH_RETRY_SECONDS. Calls go on a bare channel (no
 interceptor task) with the key, trace and deadline passed directly. An overloaded riskcontrol
-fails thousands of holds a second: failures are logged once per LOG_EVERY_SECONDS with their
-count, not one line each.
+fails thousands of holds a second: failures are logged now and then with their count, not one
+line each (runtime.failures.FailureLog).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import grpc
@@ -34,10 +33,9 @@ from services.inventory.domain.policy import LockStage, RiskMode
 from services.inventory.domain.risk import RiskCheck, RiskDecision, RiskVerdict
 from services.inventory.service_layer.ports import HoldAttempt, Resizing, RiskAssessorUnavailable
 from services.runtime.clients import call_metadata
+from services.runtime.failures import FailureLog
 
 log = logging.getLogger(__name__)
-
-LOG_EVERY_SECONDS = 10.0
 
 _STAGES = {
     LockStage.CART: assessment_pb2.LOCK_STAGE_CART,
@@ -49,25 +47,6 @@ _DECISIONS = {
     assessment_pb2.DECISION_CHALLENGE: RiskDecision.CHALLENGE,
     assessment_pb2.DECISION_BLOCK: RiskDecision.BLOCK,
 }
-
-
-class FailureLog:
-    """Counts failed calls by code; logs the first at once and then a summary now and then."""
-
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._monotonic = monotonic
-        self._counts: Counter[str] = Counter()
-        self._next_at = 0.0
-
-    def failed(self, code: grpc.StatusCode, details: str | None) -> None:
-        self._counts[code.name] += 1
-        now = self._monotonic()
-        if now < self._next_at:
-            return
-        counts = ", ".join(f"{name} x{n}" for name, n in sorted(self._counts.items()))
-        log.warning("riskcontrol Assess failed (%s), last: %s %s", counts, code.name, details)
-        self._counts.clear()
-        self._next_at = now + LOG_EVERY_SECONDS
 
 
 # Holds of one tenant sent in one AssessBatch at most (riskcontrol's cap).
@@ -95,7 +74,7 @@ class GrpcRiskAssessor:
     def __init__(self, channel: grpc.aio.Channel, api_key: str) -> None:
         self._stub = rpc.RiskControlServiceStub(channel)
         self._api_key = api_key
-        self._failures = FailureLog()
+        self._failures = FailureLog(log, "riskcontrol Assess")
         self._queues: dict[str, list[_Waiting]] = {}
         self._in_flight: Counter[str] = Counter()
         self._sending: set[asyncio.Task[None]] = set()
@@ -195,7 +174,7 @@ class GrpcRiskAssessor:
                     waiting.answer.set_result(result.response)
                 continue
             code = _CODES.get(result.refusal.code, grpc.StatusCode.UNKNOWN)
-            self._failures.failed(code, result.refusal.message)
+            self._failures.failed(code.name, result.refusal.message)
             _fail(waiting, code)
 
     async def _answer_alone(self, waiting: _Waiting) -> None:
@@ -216,7 +195,7 @@ class GrpcRiskAssessor:
         # Whatever went wrong (deadline, outage, a refusal of ours), the hold path must not wait
         # or fail on it: the SKU's fail mode decides.
         if error.code() is not grpc.StatusCode.DEADLINE_EXCEEDED:
-            self._failures.failed(error.code(), error.details())
+            self._failures.failed(error.code().name, error.details())
         for waiting in holds:
             _fail(waiting, error.code())
 
