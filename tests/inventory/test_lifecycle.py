@@ -21,7 +21,7 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 
 from tests.conftest import API_KEYS, RunningService
 from tests.inventory.books import assert_books_balance, ledger_of
-from tests.inventory.conftest import Client, flash_policy, reason_of, seconds, unique
+from tests.inventory.conftest import Client, flash_policy, metadata_of, reason_of, seconds, unique
 
 
 def service_client(inventory: RunningService) -> Client:
@@ -70,6 +70,32 @@ async def test_presale_deposit_balance_and_missed_deadline(client: Client) -> No
     assert reason_of(closed.value) == "SALE_NOT_ACTIVE"  # no deposits after the balance date
     stock = await client.stock(sku)
     assert (stock.sold, stock.reserved, stock.sellable) == (1, 0, 9)
+
+
+async def test_a_presale_deposit_is_not_extended_past_the_balance_date(client: Client) -> None:
+    due = datetime.now(UTC) + timedelta(hours=1)
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(due)
+    policy = stock_pb2.SalePolicy(
+        lock_stage=stock_pb2.LOCK_STAGE_ORDER,
+        sale_mode=stock_pb2.SALE_MODE_PRESALE,
+        presale_balance_due_time=stamp,
+        allow_extension=True,
+        max_extension=seconds(7200),
+        max_extensions=3,
+    )
+    sku = unique("presale")
+    await client.call("CreateSku", sku_id=sku, title="Presale", on_hand=10, policy=policy)
+    deposit = await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.call(
+            "ExtendReservation", reservation_id=deposit.reservation_id, extension=seconds(60)
+        )
+    assert reason_of(refused.value) == "EXTENSION_NOT_ALLOWED"
+    assert metadata_of(refused.value)["why"] == "PAST_BALANCE_DUE"
+    seen = await client.call("GetReservation", reservation_id=deposit.reservation_id)
+    assert seen.reservation.expire_time == deposit.expire_time
+    assert seen.reservation.extension_count == 0
 
 
 async def test_expired_hold_is_not_counted_before_the_sweeper_and_is_swept_once(
@@ -242,6 +268,11 @@ async def test_bad_input_names_the_field_and_changes_nothing(client: Client) -> 
         ("CreateSku", create(max_per_order=-3), "policy.max_per_order"),
         ("CreateSku", create(max_per_order=10**12), "policy.max_per_order"),
         ("CreateSku", create(max_extensions=10**6), "policy.max_extensions"),
+        (
+            "CreateSku",
+            create(sale_mode=stock_pb2.SALE_MODE_PRESALE),
+            "policy.presale_balance_due_time",
+        ),
         ("Restock", {"sku_id": sku, "quantity": -5}, "quantity"),
         ("Restock", {"sku_id": sku, "quantity": 0}, "quantity"),
         ("Restock", {"sku_id": sku, "quantity": 10**10}, "quantity"),

@@ -11,7 +11,7 @@ from services.inventory.domain.errors import (
     ReservationExpired,
     ReservationNotActive,
 )
-from services.inventory.domain.policy import LockStage, SalePolicy
+from services.inventory.domain.policy import LockStage, SaleMode, SalePolicy
 
 
 class ReservationState(Enum):
@@ -183,6 +183,13 @@ class Reservation:
                 f"extension {by} exceeds {policy.max_extension}",
                 why="TOO_LONG",
                 max_extension_seconds=int(policy.max_extension.total_seconds()),
+            )
+        due = policy.presale_balance_due
+        if policy.sale_mode is SaleMode.PRESALE and due is not None and self.expires_at + by > due:
+            # The balance date is the deadline of every deposit: a missed balance releases it.
+            raise ExtensionNotAllowed(
+                f"a presale deposit cannot outlast the balance date {due.isoformat()}",
+                why="PAST_BALANCE_DUE",
             )
 
     def extend(self, now: datetime, by: timedelta, policies: list[SalePolicy]) -> None:

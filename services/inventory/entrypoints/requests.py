@@ -34,6 +34,10 @@ def sale_policy(message: stock_pb2.SalePolicy, field: str = "policy") -> SalePol
     )
     if due is not None and sale_mode is not SaleMode.PRESALE:
         raise InvalidArgument(f"{field}.presale_balance_due_time", "only for PRESALE")
+    if due is None and sale_mode is SaleMode.PRESALE:
+        # A deposit holds its unit until the balance is due: a presale without that date has no
+        # deadline to release unpaid deposits at.
+        raise InvalidArgument(f"{field}.presale_balance_due_time", "is required for PRESALE")
     return SalePolicy(
         lock_stage=lock_stage,
         sale_mode=sale_mode,

@@ -275,7 +275,8 @@ class InventoryServiceServicer:
     def ExtendReservation(self, request, context):
         """Moves an ACTIVE hold's deadline later, when the policy allows buyer extensions.
         Errors: RESERVATION_NOT_FOUND, RESERVATION_EXPIRED, RESERVATION_NOT_ACTIVE,
-        EXTENSION_NOT_ALLOWED (metadata: why).
+        EXTENSION_NOT_ALLOWED (metadata why: DISABLED, TOO_MANY, TOO_LONG, NO_DEADLINE for platform
+        quotas, PAST_BALANCE_DUE for a presale deposit moved past the balance date).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
