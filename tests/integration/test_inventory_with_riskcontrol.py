@@ -16,6 +16,7 @@ from streamstock.inventory.v1 import inventory_service_pb2_grpc, reservation_pb2
 from streamstock.riskcontrol.v1 import assessment_pb2, riskcontrol_service_pb2, signals_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as risk_rpc
 
+from services.inventory.adapters.sold_out_gate import LOCAL_SECONDS, gate_key
 from tests.conftest import API_KEYS, RunningService, StartService, forget_riskcontrol_cursor
 from tests.inventory.conftest import Client, metadata_of, reason_of, seconds, unique
 from tools.devstack.ports import LOOPBACK, free_port, free_ports
@@ -264,6 +265,28 @@ async def test_a_growing_resize_is_assessed_as_a_resize_and_a_shrink_is_not(
     assert (await client.stock(sku)).reserved == 2
 
 
+async def test_a_sold_out_failing_closed_sku_says_sold_out_while_riskcontrol_is_out(
+    start_service: StartService,
+    risk_redis: LocalRedis,
+    postgres_dsn: str,
+    redis_client: Any,
+) -> None:
+    client, closed = await pair_with_a_failing_closed_sku(start_service, risk_redis, postgres_dsn)
+    await client.hold(closed, 10, buyer=buyer(unique("phone")))
+    risk_redis.stop()
+    # The gate's entry lapsed (as it does 2 s after the last refusal PostgreSQL decided): only
+    # PostgreSQL knows the SKU is sold out, and no hold reaches it unassessed.
+    await redis_client.delete(gate_key("acme", closed))
+    await asyncio.sleep(LOCAL_SECONDS)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await client.hold(closed, 1, buyer=buyer(unique("phone")))
+    assert reason_of(refused.value) == "INSUFFICIENT_STOCK"
+    assert metadata_of(refused.value)["sellable"] == "0"
+    assert await redis_client.exists(gate_key("acme", closed))  # the gate knows again
+    stock = await client.stock(closed)
+    assert (stock.reserved, stock.sellable) == (10, 0)
+
+
 async def test_a_growing_resize_on_a_failing_closed_sku_is_refused_when_riskcontrol_is_out(
     start_service: StartService, risk_redis: LocalRedis, postgres_dsn: str
 ) -> None:
@@ -294,9 +317,7 @@ async def tally_units(risk: Any, sku: str, user: str) -> float:
     signals = await risk.GetSignals(
         riskcontrol_service_pb2.GetSignalsRequest(
             tenant_id="acme",
-            key=signals_pb2.RiskKey(
-                level=signals_pb2.KEY_LEVEL_USER_SKU, sku_id=sku, user_id=user
-            ),
+            key=signals_pb2.RiskKey(level=signals_pb2.KEY_LEVEL_USER_SKU, sku_id=sku, user_id=user),
             signals=[signals_pb2.RISK_SIGNAL_PURCHASE_LIMIT_RATIO],
         ),
         metadata=(("x-api-key", API_KEYS.service),),

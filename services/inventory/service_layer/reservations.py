@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from services.inventory.domain.errors import InsufficientStock, InventoryError, RequestRaced
+from services.inventory.domain.errors import (
+    InsufficientStock,
+    InventoryError,
+    RequestRaced,
+    RiskUnavailable,
+)
 from services.inventory.domain.events import EventType
 from services.inventory.domain.reservation import Reservation, ReservationPurpose
 from services.inventory.domain.sku import Sku
@@ -61,6 +66,9 @@ class Holds:
             return await self._refusals.submit(key, cmd)
         try:
             cmd = await self._screen.screen(cmd)
+        except RiskUnavailable as refusal:
+            sold_out = await self._sold_out_anyway(cmd)
+            return await self._answered_before(cmd.tenant_id, cmd.key, sold_out or refusal)
         except InventoryError as refusal:
             return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
         if one_line:
@@ -77,6 +85,23 @@ class Holds:
         except InventoryError as refusal:
             return await self._answered_before(cmd.tenant_id, cmd.key, refusal)
         return await resize(self._unit, cmd)
+
+    async def _sold_out_anyway(self, cmd: commands.Reserve) -> InsufficientStock | None:
+        """A hold refused for want of riskcontrol's answer that could not be held anyway is
+        refused as sold out instead, and the gate learns it again: while riskcontrol is out, the
+        holds of a fail-closed SKU never reach PostgreSQL, which alone tells the gate."""
+        now = self._unit.clock.now()
+        for line in cmd.lines:
+            sku = await self._unit.store.get_sku(cmd.tenant_id, line.sku_id, now)
+            if sku is not None and sku.stock.sellable < line.quantity:
+                await self._unit.publish([sku])
+                return InsufficientStock(
+                    f"{line.sku_id}: {line.quantity} requested, {sku.stock.sellable} sellable",
+                    sku_id=line.sku_id,
+                    requested=line.quantity,
+                    sellable=sku.stock.sellable,
+                )
+        return None
 
     async def _answered_before(
         self, tenant_id: str, key: commands.Idempotency, refusal: InventoryError
