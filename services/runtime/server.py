@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -22,6 +21,9 @@ from services.runtime.settings import ServiceSettings
 from services.runtime.telemetry import RpcMetrics, otlp_exporter, tracer, tracer_provider
 
 log = logging.getLogger(__name__)
+
+# How long a stopping service waits for its cancelled background tasks.
+TASKS_STOP_SECONDS = 5.0
 
 BackgroundTask = Callable[[], Awaitable[None]]
 Cleanup = Callable[[], Awaitable[object]]
@@ -127,9 +129,13 @@ class ServiceHost:
         await self.server.stop(self.settings.drain_grace_seconds)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if self._tasks:
+            done, stuck = await asyncio.wait(self._tasks, timeout=TASKS_STOP_SECONDS)
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved: a task that failed before the stop was logged
+            for task in stuck:  # a task that ignored its cancellation: the process ends anyway
+                log.warning("background task %s did not stop", task.get_name())
         for cleanup in self.parts.cleanups:
             await cleanup()
         self._provider.shutdown()

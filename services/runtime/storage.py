@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -15,6 +17,11 @@ from services.runtime.settings import ServiceSettings
 RedisClient = aioredis.Redis | RedisCluster
 DependencyCheck = Callable[[], Awaitable[object]]
 Cleanup = Callable[[], Awaitable[object]]
+
+log = logging.getLogger(__name__)
+
+# How long a stopping service waits for borrowed PostgreSQL connections to come back.
+POOL_CLOSE_SECONDS = 5.0
 
 
 async def _rollback_only(_conn: asyncpg.Connection) -> None:
@@ -104,10 +111,22 @@ class Storage:
         return checks
 
     def cleanups(self) -> list[Cleanup]:
-        cleanups: list[Cleanup] = [self.probe.close, self.pool.close]
+        cleanups: list[Cleanup] = [self.probe.close, self._close_pool]
         if self.redis is not None:
             cleanups.append(self.redis.aclose)
         return cleanups
+
+    async def _close_pool(self) -> None:
+        """Closes the pool once its borrowed connections come back, within POOL_CLOSE_SECONDS;
+        a connection still borrowed then (a task that outlived the drain) is cut off, so a
+        shutdown never waits for it."""
+        try:
+            await asyncio.wait_for(self.pool.close(), POOL_CLOSE_SECONDS)
+        except TimeoutError:
+            log.warning(
+                "PostgreSQL connections still in use after %s s: terminated", POOL_CLOSE_SECONDS
+            )
+            self.pool.terminate()
 
 
 async def connect_postgres(settings: ServiceSettings, schema: str) -> Storage:
