@@ -31,6 +31,7 @@ from services.alerting.domain.alerts import (
     ChangeKind,
 )
 from services.alerting.domain.deliveries import Delivery, DeliveryStatus, NotificationKind
+from services.alerting.domain.events import StockEvent
 from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
@@ -238,6 +239,33 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
                 _LOCK_CHECKPOINT + f" RETURNING last_sequence, {_BY_KEY}", follower
             )
         )
+
+    async def quarantine_event(
+        self, follower: str, event: StockEvent, error: str, now: datetime
+    ) -> bool:
+        if await self.follow_from(follower) >= event.sequence:
+            return False
+        await self.conn.execute(
+            "INSERT INTO quarantined_events (follower, sequence, tenant_id, sku_id, occur_time,"
+            " error, quarantine_time) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (follower, sequence) DO NOTHING",
+            follower,
+            event.sequence,
+            event.tenant_id,
+            event.sku_id,
+            event.occur_time,
+            error[:2000],
+            now,
+        )
+        await self.conn.execute(
+            "UPDATE follower_checkpoints SET last_sequence = $2, event_time = $3,"
+            " applied_time = $4 WHERE follower = $1",
+            follower,
+            event.sequence,
+            event.occur_time,
+            now,
+        )
+        return True
 
     async def follow_from(self, follower: str) -> int:
         row = await self.conn.fetchrow(

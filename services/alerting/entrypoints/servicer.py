@@ -250,9 +250,9 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
         if request.HasField("acknowledged"):
             filters["acknowledged"] = request.acknowledged
         if request.HasField("start_time"):
-            filters["start_time"] = codec.read_time(request, "start_time", "start_time")
+            filters["start_time"] = codec.read_time(request, "start_time", "start_time", False)
         if request.HasField("end_time"):
-            filters["end_time"] = codec.read_time(request, "end_time", "end_time")
+            filters["end_time"] = codec.read_time(request, "end_time", "end_time", False)
         async with self.store.transaction() as tx:
             alerts, token = await tx.list_alerts(tenant_id, filters, page)
         return alerts_pb2.ListAlertsResponse(

@@ -170,6 +170,13 @@ class Transaction(Protocol):
     # --- the event follower -------------------------------------------------------------------
     async def lock_checkpoint(self, follower: str) -> int: ...
 
+    async def quarantine_event(
+        self, follower: str, event: StockEvent, error: str, now: datetime
+    ) -> bool:
+        """Records an event the follower cannot apply and moves the checkpoint past it, under
+        the checkpoint's row lock; False when the checkpoint had already passed it."""
+        ...
+
     async def follow_from(self, follower: str) -> int:
         """lock_checkpoint for a batch of the follower, in the same round trip letting this
         transaction commit without waiting for its log to reach the disk."""
