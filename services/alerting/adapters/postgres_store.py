@@ -538,9 +538,8 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             await self.conn.executemany(
                 "UPDATE buyer_reminders SET status = $3, next_attempt_time = NULL,"
                 " detail = 'the hold was confirmed, released or expired first'"
-                " WHERE tenant_id = $1 AND reservation_id = $2 AND status = 1"
-                " AND (claimed_until IS NULL OR claimed_until < $4)",
-                [(t, r, ReminderStatus.CANCELLED.value, now) for t, r in writes.closed_holds],
+                " WHERE tenant_id = $1 AND reservation_id = $2 AND status = 1",
+                [(t, r, ReminderStatus.CANCELLED.value) for t, r in writes.closed_holds],
             )
 
     async def notified_channels(
@@ -752,12 +751,16 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
     async def finish_reminder(
         self, reminder: BuyerReminder, now: datetime, next_attempt: datetime | None, error: str
     ) -> None:
+        # A reminder whose hold closed meanwhile was cancelled (save_writes, even while claimed):
+        # a failed attempt leaves it cancelled, never back to pending, so it is not retried. One
+        # that went out records that it did.
         status = ReminderStatus.SENT
         if error:
             status = ReminderStatus.PENDING if next_attempt else ReminderStatus.FAILED
         await self.conn.execute(
             "UPDATE buyer_reminders SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
-            " detail = $4, send_time = CASE WHEN $2::smallint = 2 THEN $5::timestamptz END WHERE reminder_id = $1",
+            " detail = $4, send_time = CASE WHEN $2::smallint = 2 THEN $5::timestamptz END"
+            " WHERE reminder_id = $1 AND (status = 1 OR $2::smallint = 2)",
             reminder.reminder_id,
             status.value,
             next_attempt,
