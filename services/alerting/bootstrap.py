@@ -72,6 +72,12 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     listener = PostgresListener(settings.postgres_dsn, WORK_CHANNEL, wakeup)
     await listener.start()
     secrets = EnvironmentSecrets()
+    shared = secrets.shared_refs()
+    if shared:
+        log.warning(
+            "webhook signing keys shared by every tenant (no STREAMSTOCK_ALERTING_SCOPE_<REF>): %s",
+            ", ".join(shared),
+        )
     poster = HttpPoster(own.send_timeout_seconds)
     webhooks = SignedWebhooks(poster, secrets)
     senders: dict[Channel, NotificationSender] = {

@@ -85,4 +85,4 @@ async def configure_session(
         if policy is not None:
             await configure.upsert_policy(tx, policy, now)
         for r in receivers:
-            await configure.upsert_receiver(tx, r, SECRETS, now)
+            await configure.upsert_receiver(tx, r, SECRETS.for_tenant(r.tenant_id), now)

@@ -17,7 +17,7 @@ from streamstock.alerting.v1 import (
 )
 
 from alerting.grpc_errors import refusal
-from alerting.test_service_api import ACME, alerting, key, plan_request  # noqa: F401
+from alerting.test_service_api import ACME, key, plan_request
 
 pytestmark = pytest.mark.timeout(60)
 TEN_THOUSAND_YEARS = duration_pb2.Duration(seconds=315_576_000_000)
@@ -66,7 +66,10 @@ CASES = {
         "UpsertLiveSessionPlan",
         _plan(end_time=timestamp_pb2.Timestamp(seconds=253402300799)),  # 9999-12-31
     ),
-    "plan.restock_lead_time": ("UpsertLiveSessionPlan", _plan(restock_lead_time=TEN_THOUSAND_YEARS)),
+    "plan.restock_lead_time": (
+        "UpsertLiveSessionPlan",
+        _plan(restock_lead_time=TEN_THOUSAND_YEARS),
+    ),
     "plan.buffer_factor": ("UpsertLiveSessionPlan", _plan(buffer_factor=math.inf)),
     "policy.repeat_interval": ("UpsertAlertPolicy", _policy(repeat_interval=TEN_THOUSAND_YEARS)),
     "policy.hysteresis_fraction": ("UpsertAlertPolicy", _policy(hysteresis_fraction=math.nan)),
@@ -85,7 +88,9 @@ CASES = {
 
 @pytest.mark.parametrize("field", list(CASES))
 async def test_out_of_range_moments_and_spans_are_refused_naming_the_field(
-    alerting, api_keys, field: str  # noqa: F811
+    alerting,
+    api_keys,
+    field: str,
 ) -> None:
     method, request = CASES[field]
     code, reason, meta = await refusal(

@@ -39,7 +39,7 @@ async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
                     ("douyin", WebhookTarget(recorder.url("/douyin/remind"), SECRET_REF)),
                 ),
             ),
-            SECRETS,
+            SECRETS.for_tenant(tenant),
             harness.clock.now(),
         )
     inventory = ScriptedInventory(tenant)
@@ -115,7 +115,7 @@ async def test_a_hold_closing_while_its_reminder_is_sent_gets_no_retry_after_the
                 enabled=True,
                 platform_targets=(("douyin", WebhookTarget(recorder.url(path), SECRET_REF)),),
             ),
-            SECRETS,
+            SECRETS.for_tenant(tenant),
             harness.clock.now(),
         )
     inventory = ScriptedInventory(tenant)

@@ -121,10 +121,12 @@ class SignedWebhooks:
         self.poster = poster
         self.secrets = secrets
 
-    async def post(self, target: WebhookTarget, document: dict[str, Any], key: str) -> None:
-        secret = self.secrets.key(target.secret_ref)
+    async def post(
+        self, tenant_id: str, target: WebhookTarget, document: dict[str, Any], key: str
+    ) -> None:
+        secret = self.secrets.key(target.secret_ref, tenant_id)
         if secret is None:
-            raise DeliveryFailed(f"secret {target.secret_ref!r} is not configured")
+            raise DeliveryFailed(f"secret {target.secret_ref!r} is not configured for the tenant")
         body = json.dumps(document, sort_keys=True).encode()
         timestamp = int(time.time())
         await self.poster.post(
@@ -146,8 +148,12 @@ class WebhookChannel:
         target = notification.receiver.webhook
         if target is None:
             raise DeliveryFailed("the receiver has no webhook")
+        delivery = notification.delivery
         await self.webhooks.post(
-            target, notification_document(notification), notification.delivery.idempotency_key
+            delivery.tenant_id,
+            target,
+            notification_document(notification),
+            delivery.idempotency_key,
         )
 
 
@@ -203,4 +209,6 @@ class PlatformReminders:
             "platform_id": reminder.platform_id,
             "hold_expire_time": _time(reminder.hold_expire_time),
         }
-        await self.webhooks.post(reminder.webhook, document, f"reminder/{reminder.reservation_id}")
+        await self.webhooks.post(
+            reminder.tenant_id, reminder.webhook, document, f"reminder/{reminder.reservation_id}"
+        )

@@ -153,7 +153,9 @@ def plan_from(tenant_id: str, message: plans_pb2.LiveSessionPlan) -> LiveSession
     if end <= start:
         raise InvalidArgument("plan.end_time", "must be after start_time")
     if end - start > MAX_SESSION:
-        raise InvalidArgument("plan.end_time", f"must be at most {MAX_SESSION.days} days after start")
+        raise InvalidArgument(
+            "plan.end_time", f"must be at most {MAX_SESSION.days} days after start"
+        )
     if not 0 <= message.forecast_confidence <= 1:
         raise InvalidArgument("plan.forecast_confidence", "must be in (0, 1], or 0 for 1")
     if message.buffer_factor != 0 and not 1 <= message.buffer_factor <= 10:
