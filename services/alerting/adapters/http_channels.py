@@ -74,6 +74,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "forecast_units": values.forecast_units,
         "restocked_units": values.restocked_units,
         "sellable_units": values.sellable_units,
+        "warning_line_units": values.warning_line_units,
         "fire_time": _time(alert.fire_time),
         "resolve_time": _time(alert.resolve_time),
     }

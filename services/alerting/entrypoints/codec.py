@@ -273,6 +273,11 @@ def policy_from(tenant_id: str, message: policies_pb2.AlertPolicy) -> AlertPolic
         hysteresis_fraction=_fraction(message.hysteresis_fraction, "policy.hysteresis_fraction")
         or 0.05,
         hysteresis_units=message.hysteresis_units,
+        warning_line_tier=None
+        if message.warning_line_disabled
+        else tier(message.warning_line_tier, "policy.warning_line_tier")
+        if message.warning_line_tier
+        else Tier.YELLOW,
         pending_duration=read_span(
             message, "pending_duration", "policy.pending_duration", timedelta(0)
         ),
@@ -307,6 +312,8 @@ def policy_message(policy: AlertPolicy) -> policies_pb2.AlertPolicy:
         ),
         hysteresis_fraction=policy.hysteresis_fraction,
         hysteresis_units=policy.hysteresis_units,
+        warning_line_tier=policy.warning_line_tier.value if policy.warning_line_tier else 0,
+        warning_line_disabled=policy.warning_line_tier is None,
         pending_duration=duration(policy.pending_duration),
         repeat_interval=duration(policy.repeat_interval),
         inherited=policy.inherited,
@@ -409,6 +416,7 @@ def _values(values: AlertValues | None) -> alerts_pb2.AlertValues | None:
         sellable_units=values.sellable_units,
         low_stock_units=values.low_stock_units,
         projected_sell_out_time=timestamp(values.projected_sell_out_time),
+        warning_line_units=values.warning_line_units,
     )
 
 

@@ -141,7 +141,10 @@ class EventFold:
         self, key: SessionKey, policy: AlertPolicy, measure: Measure, event: StockEvent
     ) -> None:
         open_alerts = self.context.open_alerts.get(key, {})
-        if not open_alerts and not any(crossed(line, measure) for line in policy.tier_lines):
+        if not open_alerts and not any(
+            crossed(line, measure, policy.warns_below_warning_line(line))
+            for line in policy.tier_lines
+        ):
             return  # most events: nothing open and no line crossed, so nothing can change
         recover = self.context.recovery((key[0], key[1]), measure.now)
         new_id = opened_by_event(key, event.sequence, event.occur_time)
