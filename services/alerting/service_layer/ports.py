@@ -376,6 +376,11 @@ class Transaction(Protocol):
         open alert's last change; returns how many."""
         ...
 
+    async def prune_samples(self, closed_before: datetime, limit: int) -> int:
+        """Deletes up to `limit` curve samples of plans that closed before `closed_before`;
+        returns how many."""
+        ...
+
 
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
