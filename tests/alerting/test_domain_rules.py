@@ -194,6 +194,19 @@ def stock(sellable: int, warning_line: int, minute: float = 0, sell_out_in: floa
     )
 
 
+SKU_WIDE = ("acme", "sku-1", "")
+
+
+def sku_wide(sellable: int, minute: float = 0) -> Measure:
+    return Measure(T0 + timedelta(minutes=minute), False, 0, 0, 0, 0.0, sellable, None, 1.0)
+
+
+def test_low_stock_lines_are_measured_only_sku_wide_not_again_in_the_session() -> None:
+    policy = AlertPolicy("acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),))
+    assert evaluate(policy, stock(5, 0), {}, KEY, ids()).alerts == {}
+    assert Tier.ORANGE in evaluate(policy, sku_wide(5), {}, SKU_WIDE, ids()).alerts
+
+
 def test_stock_below_the_warning_line_fires_the_seed_yellow_and_clears_past_the_margin() -> None:
     # The seed: forecast 500, buffer 120 %: warn when stock is below 600. With 300 in stock the
     # consumption lines see nothing (nothing consumed yet) but the warning line does.
@@ -226,10 +239,10 @@ def test_the_default_unit_margin_is_five_percent_of_the_line_and_at_least_one_un
 @given(st.lists(st.integers(min_value=0, max_value=11), min_size=1, max_size=40))
 def test_a_low_stock_level_bouncing_within_the_margin_never_resolves(levels: list[int]) -> None:
     policy = AlertPolicy("acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),))
-    fired = evaluate(policy, stock(10, 0), {}, KEY, ids()).alerts
+    fired = evaluate(policy, sku_wide(10), {}, SKU_WIDE, ids()).alerts
     assert fired[Tier.ORANGE].state is AlertState.FIRING
     for minute, level in enumerate(levels, start=1):
-        step = evaluate(policy, stock(level, 0, minute), fired, KEY, ids())
+        step = evaluate(policy, sku_wide(level, minute), fired, SKU_WIDE, ids())
         assert not step.resolved and not step.fired
         fired = {tier: alert for tier, alert in step.alerts.items() if alert.is_open}
 
@@ -248,3 +261,12 @@ def test_a_sell_out_projection_swinging_within_twice_its_span_never_resolves(
         fired = {tier: alert for tier, alert in step.alerts.items() if alert.is_open}
     gone = evaluate(policy, stock(100, 0, 99, None), fired, KEY, ids())
     assert [a.tier for a in gone.resolved] == [Tier.ORANGE]
+
+
+def test_an_open_alert_of_a_tier_removed_from_the_policy_resolves() -> None:
+    fired = evaluate(AlertPolicy("acme"), measure(0.85, 0), {}, KEY, ids()).alerts
+    assert fired[Tier.YELLOW].state is AlertState.FIRING
+    without_yellow = AlertPolicy("acme", tier_lines=(TierLine(Tier.RED, 1.2),))
+    step = evaluate(without_yellow, measure(0.85, 1), fired, KEY, ids())
+    assert [a.tier for a in step.resolved] == [Tier.YELLOW]
+    assert step.alerts[Tier.YELLOW].state is AlertState.RESOLVED

@@ -139,3 +139,55 @@ async def test_the_warning_line_tier_round_trips_through_the_api(alerting, api_k
             policies_pb2.GetAlertPolicyRequest(tenant_id="acme", sku_id="sku-w"), metadata=admin
         )
         assert (stored.policy.warning_line_tier, stored.policy.warning_line_disabled) == expected
+
+
+async def test_a_low_stock_alert_spans_the_session_once_without_a_duplicate_or_early_resolution(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = ScriptedInventory(tenant)
+    lines = (TierLine(Tier.YELLOW, 0.8), TierLine(Tier.ORANGE, low_stock_units=20))
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-1", forecast=100),
+        AlertPolicy(tenant, tier_lines=lines, warning_line_tier=None, repeat_interval=timedelta(0)),
+        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
+    )
+    await harness.feed([inventory.create("sku-1", 30, at(-10))])
+    await harness.feed([inventory.hold("sku-1", "before", 12, at(-5))])  # 18 sellable, no plan yet
+    await harness.dispatch()
+    for minute in (1, 2, 3):  # the session starts while the stock is low
+        await harness.feed([inventory.hold("sku-1", f"in{minute}", 1, at(minute))])
+        await harness.dispatch()
+    harness.clock.current = at(121)  # the plan ended, the stock is still low
+    await harness.tick()
+    await harness.dispatch()
+    assert await inbox_of(harness, tenant, "ops") == [("ORANGE", "FIRING")]
+    async with harness.store.transaction() as tx:
+        (orange,) = await tx.open_alerts_of(tenant, "sku-1", "")
+    assert orange.trigger is AlertTrigger.LOW_STOCK
+    await harness.feed([inventory.restock("sku-1", 20, at(130))])
+    await harness.dispatch()
+    assert await inbox_of(harness, tenant, "ops") == [("ORANGE", "FIRING"), ("ORANGE", "RESOLVED")]
+
+
+async def test_removing_a_tier_from_the_policy_resolves_its_open_alert_on_the_next_tick(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    inventory = ScriptedInventory(tenant)
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-1", forecast=100),
+        None,
+        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
+    )
+    await harness.feed([inventory.create("sku-1", 500, at(-1))])
+    await harness.feed([inventory.hold("sku-1", "h1", 85, at(1))])
+    await harness.dispatch()
+    only_red = AlertPolicy(tenant, tier_lines=(TierLine(Tier.RED, 1.2),))
+    await configure_session(harness, session_plan(tenant, "sku-1", forecast=100), only_red, [])
+    harness.clock.current = at(2)  # the SKU is quiet: the ticker looks at it
+    await harness.tick()
+    await harness.dispatch()
+    assert await inbox_of(harness, tenant, "ops") == [("YELLOW", "FIRING"), ("YELLOW", "RESOLVED")]
+    async with harness.store.transaction() as tx:
+        assert await tx.open_alerts_of(tenant, "sku-1", "live-1") == []

@@ -2,7 +2,7 @@
 
 One alert is open at most per tenant, SKU, session and tier. A tier's condition holds when any of its
 enabled lines is crossed (consumption against the pace-adjusted line, sellable units at or below the
-low-stock line, sellable units below the session's remaining warning line for the policy's
+low-stock line (SKU-wide only: session ''), sellable units below the session's remaining warning line for the policy's
 warning-line tier, sell-out projected within the span). A PENDING alert fires once the condition has
 held for the policy's pending duration; if the condition stops holding first, it resolves silently. A
 FIRING alert resolves only when every line is cleared by the hysteresis margin (consumption below the
@@ -185,6 +185,14 @@ def _values(line: TierLine, measure: Measure) -> AlertValues:
     )
 
 
+def _low_stock_scope(line: TierLine, measure: Measure) -> bool:
+    """Low-stock lines are about the SKU's stock, whatever the session: they are measured only in
+    the SKU-wide scope (session ''), which the follower evaluates at every event. Measuring them
+    in the session too opened a second alert at the session's start and resolved that one at its
+    end while the stock was still low."""
+    return line.low_stock_units > 0 and not measure.has_plan
+
+
 def _sells_out_within(line: TierLine, measure: Measure, factor: float) -> bool:
     within = line.projected_sell_out_within
     sell_out = measure.projected_sell_out_time
@@ -199,7 +207,7 @@ def crossed(line: TierLine, measure: Measure, warning_line: bool = False) -> Ale
     if measure.has_plan and line.consumed_fraction > 0:
         if measure.consumed_fraction + _TOLERANCE >= effective_line(line, measure.pace_factor):
             return AlertTrigger.CONSUMPTION
-    if line.low_stock_units > 0 and measure.sellable_units <= line.low_stock_units:
+    if _low_stock_scope(line, measure) and measure.sellable_units <= line.low_stock_units:
         return AlertTrigger.LOW_STOCK
     if warning_line and measure.sellable_units < measure.warning_line_units:
         return AlertTrigger.BELOW_WARNING_LINE
@@ -217,7 +225,9 @@ def cleared(line: TierLine, policy: AlertPolicy, measure: Measure) -> bool:
         >= effective_line(line, measure.pace_factor) - policy.hysteresis_fraction
     )
     low = line.low_stock_units
-    low_stock_holds = low > 0 and measure.sellable_units <= low + policy.unit_margin(low)
+    low_stock_holds = _low_stock_scope(line, measure) and (
+        measure.sellable_units <= low + policy.unit_margin(low)
+    )
     warning = measure.warning_line_units
     warning_holds = (
         policy.warns_below_warning_line(line)
@@ -358,17 +368,27 @@ def evaluate(
             result,
             recover,
         )
+    # An open alert of a tier the policy no longer has (its line was removed) has no condition
+    # left to clear: it closes, as for a plan that ended, instead of firing forever.
+    lined = {line.tier for line in policy.tier_lines}
+    for tier, alert in open_alerts.items():
+        if tier not in lined and alert.is_open:
+            _close(alert, measure.now, result)
     _inhibit(result)
     return result
+
+
+def _close(alert: Alert, now: datetime, result: Evaluation) -> None:
+    resolved = replace(alert, state=AlertState.RESOLVED, resolve_time=now, inhibited_by="")
+    result.alerts[alert.tier] = resolved
+    result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
+    if alert.state is AlertState.FIRING:
+        result.resolved.append(resolved)
 
 
 def close_all(open_alerts: Sequence[Alert], now: datetime) -> Evaluation:
     """Resolves every open alert, for a plan that ended."""
     result = Evaluation()
     for alert in open_alerts:
-        resolved = replace(alert, state=AlertState.RESOLVED, resolve_time=now, inhibited_by="")
-        result.alerts[alert.tier] = resolved
-        result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
-        if alert.state is AlertState.FIRING:
-            result.resolved.append(resolved)
+        _close(alert, now, result)
     return result

@@ -100,11 +100,11 @@ class EventFold:
                 if not self._is_open(key, status.set_by_alert):
                     self.late_pauses.append((event.tenant_id, status.set_by_alert))
         self._remind(event)
-        live = [plan for plan in self.context.plans.get(key, []) if plan.is_live(event.occur_time)]
-        for plan in live:
-            self._measure_plan(plan, event, before or event.levels)
-        if not live:
-            self._evaluate_without_plan(key, event)
+        for plan in self.context.plans.get(key, []):
+            if plan.is_live(event.occur_time):
+                self._measure_plan(plan, event, before or event.levels)
+        # Low-stock lines are SKU-wide (alerts._low_stock_scope), with or without a live plan.
+        self._evaluate_sku_wide(key, event)
 
     def _is_open(self, key: SkuKey, alert_id: str) -> bool:
         return any(
@@ -129,7 +129,7 @@ class EventFold:
         self.writes.samples[(*key, second)] = (state.consumed_units, state.sellable_units)
         self._evaluate(key, policy, measure_session(plan, policy, state, event.occur_time), event)
 
-    def _evaluate_without_plan(self, key: SkuKey, event: StockEvent) -> None:
+    def _evaluate_sku_wide(self, key: SkuKey, event: StockEvent) -> None:
         policy = self.policy(key)
         lines = any(line.low_stock_units > 0 for line in policy.tier_lines)
         if not lines and not self.context.open_alerts.get((*key, "")):
