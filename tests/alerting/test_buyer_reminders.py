@@ -26,9 +26,8 @@ async def reminders_of(harness: Harness, tenant: str):
     return {r.reservation_id: r for r in reminders}
 
 
-async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
-    harness: Harness, recorder: HttpRecorder, tenant: str
-) -> None:
+async def remind_on_douyin(harness: Harness, recorder: HttpRecorder, tenant: str) -> None:
+    """Reminders on, through the douyin platform's signed webhook at /douyin/remind."""
     async with harness.store.transaction() as tx:
         await update_reminder_settings(
             tx,
@@ -42,6 +41,12 @@ async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
             SECRETS.for_tenant(tenant),
             harness.clock.now(),
         )
+
+
+async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    await remind_on_douyin(harness, recorder, tenant)
     inventory = ScriptedInventory(tenant)
     deadline = at(20)
     await harness.feed(
@@ -107,17 +112,7 @@ async def test_a_hold_closing_while_its_reminder_is_sent_gets_no_retry_after_the
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
     path = "/douyin/remind"
-    async with harness.store.transaction() as tx:
-        await update_reminder_settings(
-            tx,
-            BuyerReminderSettings(
-                tenant,
-                enabled=True,
-                platform_targets=(("douyin", WebhookTarget(recorder.url(path), SECRET_REF)),),
-            ),
-            SECRETS.for_tenant(tenant),
-            harness.clock.now(),
-        )
+    await remind_on_douyin(harness, recorder, tenant)
     inventory = ScriptedInventory(tenant)
     await harness.feed(
         [

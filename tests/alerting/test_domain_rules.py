@@ -4,6 +4,7 @@ inhibition) with an injected time and ids."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,6 +22,7 @@ from services.alerting.domain.alerts import (
 from services.alerting.domain.pace import PaceState, early_peak, pace
 from services.alerting.domain.plan import effective_buffer_factor
 from services.alerting.domain.policy import AlertPolicy, PaceAdjustment, Tier, TierLine
+from services.alerting.service_layer.measure import measure_without_plan
 
 T0 = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
 KEY = ("acme", "sku-1", "live-1")
@@ -178,19 +180,12 @@ def test_alert_ids_derive_from_the_opening_event_and_tier() -> None:
 
 
 def stock(sellable: int, warning_line: int, minute: float = 0, sell_out_in: float | None = None):
-    return Measure(
-        now=T0 + timedelta(minutes=minute),
-        has_plan=True,
-        consumed_units=0,
-        forecast_units=500,
-        restocked_units=0,
-        consumed_fraction=0.0,
-        sellable_units=sellable,
-        projected_sell_out_time=None
-        if sell_out_in is None
-        else T0 + timedelta(minutes=minute + sell_out_in),
-        pace_factor=1.0,
+    """A session with nothing consumed yet, `sellable` units and the remaining warning line."""
+    sell_out = None if sell_out_in is None else T0 + timedelta(minutes=minute + sell_out_in)
+    return replace(
+        measure(0.0, minute, sellable),
         warning_line_units=warning_line,
+        projected_sell_out_time=sell_out,
     )
 
 
@@ -198,7 +193,7 @@ SKU_WIDE = ("acme", "sku-1", "")
 
 
 def sku_wide(sellable: int, minute: float = 0) -> Measure:
-    return Measure(T0 + timedelta(minutes=minute), False, 0, 0, 0, 0.0, sellable, None, 1.0)
+    return measure_without_plan(sellable, T0 + timedelta(minutes=minute))
 
 
 def test_low_stock_lines_are_measured_only_sku_wide_not_again_in_the_session() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
-from datetime import timedelta
 
 import pytest
 
@@ -17,7 +16,7 @@ from alerting.configuration import (
     receiver,
     session_plan,
 )
-from alerting.harness import SESSION_START, Harness
+from alerting.harness import Harness, at
 from alerting.http_recorder import HttpRecorder
 from alerting.scripted_inventory import ScriptedInventory
 from services.alerting.adapters.inventory_events import decode
@@ -26,10 +25,6 @@ from services.alerting.domain.alerts import AlertState
 from services.alerting.domain.events import StockEvent
 from services.alerting.domain.policy import Tier
 from services.alerting.service_layer.follow import EventFollower, checkpoint
-
-
-def at(minutes: float):
-    return SESSION_START + timedelta(minutes=minutes)
 
 
 class Source:

@@ -4,42 +4,29 @@ infinity. The follower, the ticker and the forecast must go on working through a
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from alerting.configuration import INBOX_NOW, configure_session, receiver, session_plan
-from alerting.harness import SESSION_START, Harness
+from alerting.configuration import inbox_session
+from alerting.harness import Harness, at
 from alerting.http_recorder import HttpRecorder
-from alerting.scripted_inventory import ScriptedInventory
 from services.alerting.domain.alerts import AlertState
 from services.alerting.domain.policy import Tier
 from services.alerting.service_layer import forecasting
 from services.alerting.service_layer.follow import checkpoint
 
 
-def at(minutes: float):
-    return SESSION_START + timedelta(minutes=minutes)
-
-
 async def _yellow(harness: Harness, tenant: str):
     async with harness.store.transaction() as tx:
-        alerts = await tx.open_alerts_of(tenant, "sku-quiet", "live-1")
+        alerts = await tx.open_alerts_of(tenant, "sku-1", "live-1")
     return next((a for a in alerts if a.tier is Tier.YELLOW), None)
 
 
 async def test_ninety_quiet_minutes_then_a_restock_neither_wedges_nor_misjudges(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-quiet", forecast=100),
-        None,
-        [receiver(tenant, "ops", recorder.url("/hooks/ops"), INBOX_NOW)],
-    )
+    inventory = await inbox_session(harness, recorder, tenant)
     # Plenty of stock (far above the warning line), 85 % of the forecast held in 5 minutes.
-    await harness.feed([inventory.create("sku-quiet", 10_000, at(-10))])
+    await harness.feed([inventory.create("sku-1", 10_000, at(-10))])
     for minute in range(1, 6):
-        await harness.feed([inventory.hold("sku-quiet", f"h{minute}", 17, at(minute))])
+        await harness.feed([inventory.hold("sku-1", f"h{minute}", 17, at(minute))])
     yellow = await _yellow(harness, tenant)
     assert yellow is not None and yellow.state is AlertState.FIRING
 
@@ -48,12 +35,12 @@ async def test_ninety_quiet_minutes_then_a_restock_neither_wedges_nor_misjudges(
     harness.clock.current = at(95)
     await harness.tick()
     async with harness.store.transaction() as tx:
-        view = await forecasting.forecast(tx, tenant, "sku-quiet", "live-1", harness.clock.now())
+        view = await forecasting.forecast(tx, tenant, "sku-1", "live-1", harness.clock.now())
     assert view.projected_sell_out_time is None
     assert 0 < view.burn_rate_per_minute < 1e-6
 
     # A restock of 50 lifts the capacity to 150: 85/150 = 57 %, below 80 % - 5 %, YELLOW resolves.
-    last = await harness.feed([inventory.restock("sku-quiet", 50, at(96))])
+    last = await harness.feed([inventory.restock("sku-1", 50, at(96))])
     assert await checkpoint(harness.store) == last == inventory.sequence
     assert await _yellow(harness, tenant) is None
     async with harness.store.transaction() as tx:

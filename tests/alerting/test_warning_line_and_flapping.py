@@ -8,10 +8,9 @@ from datetime import timedelta
 
 from streamstock.alerting.v1 import policies_pb2
 
-from alerting.configuration import INBOX_NOW, configure_session, receiver, session_plan
-from alerting.harness import SESSION_START, Harness
+from alerting.configuration import configure_session, inbox_session, session_plan
+from alerting.harness import Harness, at
 from alerting.http_recorder import HttpRecorder
-from alerting.scripted_inventory import ScriptedInventory
 from alerting.test_scripted_session import inbox_of
 from services.alerting.domain.alerts import AlertTrigger
 from services.alerting.domain.policy import AlertPolicy, Tier, TierLine
@@ -19,20 +18,10 @@ from services.alerting.domain.policy import AlertPolicy, Tier, TierLine
 SECOND = timedelta(seconds=1)
 
 
-def at(minutes: float):
-    return SESSION_START + timedelta(minutes=minutes)
-
-
 async def test_forecast_500_with_300_in_stock_warns_before_it_sells_out(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-1", forecast=500),  # buffer 1.2: warning line 600
-        None,  # the seed policy
-        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
-    )
+    inventory = await inbox_session(harness, recorder, tenant, 500)  # warning line 600
     await harness.feed([inventory.create("sku-1", 300, at(-5))])
     sold_out_at = None
     for minute in range(1, 31):  # 10 a minute: sold out after 30 minutes, at 60 % of forecast
@@ -53,14 +42,8 @@ async def test_forecast_500_with_300_in_stock_warns_before_it_sells_out(
 async def test_a_low_stock_level_bouncing_on_one_unit_holds_does_not_flap(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
     policy = AlertPolicy(tenant, tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),))
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-1", forecast=10_000),
-        policy,
-        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
-    )
+    inventory = await inbox_session(harness, recorder, tenant, 10_000, policy)
     await harness.feed([inventory.create("sku-1", 12, at(-5))])
     await harness.feed([inventory.hold("sku-1", "base", 2, at(1))])  # 10 sellable: fires
     for i in range(10):  # a one-unit hold expires (11 sellable) and another buyer takes it (10)
@@ -80,15 +63,9 @@ async def test_a_low_stock_level_bouncing_on_one_unit_holds_does_not_flap(
 async def test_a_burn_rate_rising_and_decaying_between_sales_does_not_flap(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
     line = TierLine(Tier.ORANGE, projected_sell_out_within=timedelta(minutes=10))
     policy = AlertPolicy(tenant, tier_lines=(line,), warning_line_tier=None)
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-1", forecast=10_000),
-        policy,
-        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
-    )
+    inventory = await inbox_session(harness, recorder, tenant, 10_000, policy)
     await harness.feed([inventory.create("sku-1", 100, at(-5))])
     # 20 units every 2 minutes, restocked at once: 80-100 sellable, the smoothed rate swinging
     # between about 8 and 12 a minute, so the projection swings between about 6.6 and 12 minutes
@@ -144,13 +121,13 @@ async def test_the_warning_line_tier_round_trips_through_the_api(alerting, api_k
 async def test_a_low_stock_alert_spans_the_session_once_without_a_duplicate_or_early_resolution(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
     lines = (TierLine(Tier.YELLOW, 0.8), TierLine(Tier.ORANGE, low_stock_units=20))
-    await configure_session(
+    inventory = await inbox_session(
         harness,
-        session_plan(tenant, "sku-1", forecast=100),
+        recorder,
+        tenant,
+        100,
         AlertPolicy(tenant, tier_lines=lines, warning_line_tier=None, repeat_interval=timedelta(0)),
-        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
     )
     await harness.feed([inventory.create("sku-1", 30, at(-10))])
     await harness.feed([inventory.hold("sku-1", "before", 12, at(-5))])  # 18 sellable, no plan yet
@@ -173,13 +150,7 @@ async def test_a_low_stock_alert_spans_the_session_once_without_a_duplicate_or_e
 async def test_removing_a_tier_from_the_policy_resolves_its_open_alert_on_the_next_tick(
     harness: Harness, recorder: HttpRecorder, tenant: str
 ) -> None:
-    inventory = ScriptedInventory(tenant)
-    await configure_session(
-        harness,
-        session_plan(tenant, "sku-1", forecast=100),
-        None,
-        [receiver(tenant, "ops", recorder.url("/h"), INBOX_NOW)],
-    )
+    inventory = await inbox_session(harness, recorder, tenant, 100)
     await harness.feed([inventory.create("sku-1", 500, at(-1))])
     await harness.feed([inventory.hold("sku-1", "h1", 85, at(1))])
     await harness.dispatch()

@@ -7,37 +7,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from services.alerting.service_layer.ports import Store
+from services.alerting.service_layer.ports import Store, Transaction
 
 PRUNE_BATCH = 5_000
+
+
+async def _prune_all(
+    store: Store, delete: Callable[[Transaction, int], Awaitable[int]], batch: int
+) -> int:
+    """Deletes `batch` rows per transaction until a transaction deletes fewer; returns the total."""
+    pruned = 0
+    while True:
+        async with store.transaction() as tx:
+            deleted = await delete(tx, batch)
+        pruned += deleted
+        if deleted < batch:
+            return pruned
 
 
 async def prune_change_log(
     store: Store, now: datetime, retention: timedelta, batch: int = PRUNE_BATCH
 ) -> int:
     """Prunes until nothing older than the retention is left; returns how many changes went."""
-    pruned = 0
-    while True:
-        async with store.transaction() as tx:
-            deleted = await tx.prune_changes(now - retention, batch)
-        pruned += deleted
-        if deleted < batch:
-            return pruned
+    return await _prune_all(store, lambda tx, n: tx.prune_changes(now - retention, n), batch)
 
 
 async def prune_samples(
     store: Store, now: datetime, retention: timedelta, batch: int = PRUNE_BATCH
 ) -> int:
     """Prunes the samples of plans closed longer ago than the retention; returns how many went."""
-    pruned = 0
-    while True:
-        async with store.transaction() as tx:
-            deleted = await tx.prune_samples(now - retention, batch)
-        pruned += deleted
-        if deleted < batch:
-            return pruned
+    return await _prune_all(store, lambda tx, n: tx.prune_samples(now - retention, n), batch)
 
 
 async def prune(
