@@ -1,11 +1,13 @@
 """One tenant's event the follower cannot apply no longer stops alerting for every tenant: the
 follower isolates it (one event at a time), quarantines it loudly (ERROR log, a row naming it) and
-goes on; the other tenant's alerts in the same batch and after it are applied."""
+goes on; the other tenant's alerts in the same batch and after it are applied. The ticker likewise
+skips a SKU it cannot evaluate and ticks the rest of its slice."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 
 import pytest
 
@@ -92,3 +94,32 @@ async def test_a_poisoned_tenant_is_quarantined_and_the_others_keep_alerting(
     assert [(r["sequence"], r["tenant_id"]) for r in rows] == [(1, poisoned), (3, poisoned)]
     assert all(r["error"].startswith("KeyError") for r in rows)
     assert sum("QUARANTINED inventory event" in r.getMessage() for r in caplog.records) == 2
+
+
+async def test_the_ticker_skips_a_sku_it_cannot_evaluate_and_ticks_the_others(
+    harness: Harness, recorder: HttpRecorder, tenant: str, alerting_pool
+) -> None:
+    poisoned, healthy = f"{tenant}-p", f"{tenant}-h"
+    hook = recorder.url("/hooks/ops")
+    for t, sku in ((poisoned, "sku-p"), (healthy, "sku-h")):
+        # YELLOW waits 2 minutes as PENDING: only the ticker fires it once the SKU is quiet.
+        policy = pausing_policy(t, sku_id=sku, pending_duration=timedelta(minutes=2))
+        await configure_session(
+            harness, session_plan(t, sku), policy, [receiver(t, "ops", hook, INBOX_NOW)]
+        )
+    inventory = ScriptedInventory(poisoned)
+    for t, sku in ((poisoned, "sku-p"), (healthy, "sku-h")):
+        inventory.tenant_id = t
+        await harness.feed(
+            [inventory.create(sku, 500, at(-1)), inventory.hold(sku, "h", 85, at(1))]
+        )
+    await alerting_pool.execute(
+        "UPDATE alert_policies SET body = body - 'repeat_interval' WHERE tenant_id = $1", poisoned
+    )
+    harness.clock.current = at(4)
+    await harness.tick()  # one slice holds both SKUs; the poisoned one fails it
+    async with harness.store.transaction() as tx:
+        healthy_alerts = await tx.open_alerts_of(healthy, "sku-h", "live-1")
+        poisoned_alerts = await tx.open_alerts_of(poisoned, "sku-p", "live-1")
+    assert [(a.tier, a.state) for a in healthy_alerts] == [(Tier.YELLOW, AlertState.FIRING)]
+    assert [(a.tier, a.state) for a in poisoned_alerts] == [(Tier.YELLOW, AlertState.PENDING)]
