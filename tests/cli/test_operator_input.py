@@ -41,8 +41,10 @@ async def test_a_balance_date_may_be_a_span_from_now(cli: Cli) -> None:
     created = await cli.json(
         "stock", "create", unique("sku"), "--mode=presale", "--balance-due=14d"
     )
-    assert before + timedelta(days=14) <= _due(created["policy"]) <= datetime.now(UTC) + timedelta(
-        days=14
+    assert (
+        before + timedelta(days=14)
+        <= _due(created["policy"])
+        <= datetime.now(UTC) + timedelta(days=14)
     )
 
 
