@@ -71,6 +71,11 @@ async def _crowd(inventory: RunningService, *, hang: bool) -> tuple[Session, Cro
     return session, Crowd(session, platform, 0), stub
 
 
+@pytest.fixture
+async def inventory(start_service: StartService) -> RunningService:
+    return await start_service("inventory")
+
+
 async def _held(session: Session, crowd: Crowd) -> Any:
     lipstick = session.scenario.sku("lipstick")
     reservation = await crowd._genuine_hold(Buyer("buyer-1", "device-1", "100.64.0.1"), lipstick, 2)
@@ -90,9 +95,9 @@ async def _sold(session: Session) -> int:
 
 @pytest.mark.timeout(60)
 async def test_a_confirm_whose_every_answer_was_lost_is_counted_once_looked_up(
-    start_service: StartService,
+    inventory: RunningService,
 ) -> None:
-    session, crowd, stub = await _crowd(await start_service("inventory"), hang=False)
+    session, crowd, stub = await _crowd(inventory, hang=False)
     reservation = await _held(session, crowd)
 
     await crowd._confirm(reservation, session.scenario.sku("lipstick"), 2)
@@ -109,9 +114,9 @@ async def test_a_confirm_whose_every_answer_was_lost_is_counted_once_looked_up(
 
 @pytest.mark.timeout(60)
 async def test_a_confirm_cut_short_by_the_closing_session_is_counted_once_looked_up(
-    start_service: StartService,
+    inventory: RunningService,
 ) -> None:
-    session, crowd, stub = await _crowd(await start_service("inventory"), hang=True)
+    session, crowd, stub = await _crowd(inventory, hang=True)
     reservation = await _held(session, crowd)
 
     paying = asyncio.create_task(crowd._confirm(reservation, session.scenario.sku("lipstick"), 2))
@@ -127,9 +132,9 @@ async def test_a_confirm_cut_short_by_the_closing_session_is_counted_once_looked
 
 @pytest.mark.timeout(60)
 async def test_a_lost_answer_to_a_refused_hold_counts_nothing(
-    start_service: StartService,
+    inventory: RunningService,
 ) -> None:
-    session, crowd, _ = await _crowd(await start_service("inventory"), hang=False)
+    session, crowd, _ = await _crowd(inventory, hang=False)
     reservation = await _held(session, crowd)
     await session.as_admin(
         session.inventory.ReleaseReservation,
