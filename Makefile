@@ -42,9 +42,10 @@ down: setup
 # proof: every key and script must be cluster-safe).
 REDIS_TESTS := tests/inventory tests/riskcontrol tests/integration tests/scaleout
 
-## test: lint the contracts, check the generated code, run every test against real servers
+## test: lint the contracts and the code, check the generated code, run every test against real servers
 test: setup
 	$(RUN) buf lint
+	$(RUN) ruff check .
 	$(RUN) pytest -q
 	STREAMSTOCK_TEST_REDIS=cluster $(RUN) pytest -q $(REDIS_TESTS)
 

@@ -72,13 +72,20 @@ class _StreamDefaults(grpc.aio.UnaryStreamClientInterceptor):  # type: ignore[mi
 _OPTIONS = [("grpc.keepalive_time_ms", 20_000), ("grpc.enable_retries", 1)]
 
 
-def channel(target: str, api_key: str, deadline_seconds: float) -> grpc.aio.Channel:
-    """A channel to another StreamStock service (or a platform) with the defaults above."""
-    return grpc.aio.insecure_channel(
-        target,
-        interceptors=[_UnaryDefaults(deadline_seconds, api_key), _StreamDefaults(api_key)],
-        options=_OPTIONS,
-    )
+def channel(
+    target: str,
+    api_key: str,
+    deadline_seconds: float,
+    credentials: grpc.ChannelCredentials | None = None,
+) -> grpc.aio.Channel:
+    """A channel to another StreamStock service (or a platform) with the defaults above; with
+    `credentials`, over TLS."""
+    interceptors = [_UnaryDefaults(deadline_seconds, api_key), _StreamDefaults(api_key)]
+    if credentials is not None:
+        return grpc.aio.secure_channel(
+            target, credentials, interceptors=interceptors, options=_OPTIONS
+        )
+    return grpc.aio.insecure_channel(target, interceptors=interceptors, options=_OPTIONS)
 
 
 def bare_channel(target: str) -> grpc.aio.Channel:

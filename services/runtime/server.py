@@ -22,8 +22,13 @@ from services.runtime.telemetry import RpcMetrics, otlp_exporter, tracer, tracer
 
 log = logging.getLogger(__name__)
 
-# How long a stopping service waits for its cancelled background tasks.
-TASKS_STOP_SECONDS = 5.0
+# After the drain, how long a stopping service waits for its cancelled background tasks, then
+# for its cleanups all together (the pool's POOL_CLOSE_SECONDS fits in it); a cleanup reached
+# after the budget is spent still gets CLEANUP_FLOOR_SECONDS. The pods' grace period covers
+# preStop + drain + all of it (tools/manifests/checks.py checks it).
+TASKS_STOP_SECONDS = 3.0
+CLEANUP_SECONDS = 6.0
+CLEANUP_FLOOR_SECONDS = 0.25
 
 BackgroundTask = Callable[[], Awaitable[None]]
 Cleanup = Callable[[], Awaitable[object]]
@@ -136,10 +141,25 @@ class ServiceHost:
                     task.exception()  # retrieved: a task that failed before the stop was logged
             for task in stuck:  # a task that ignored its cancellation: the process ends anyway
                 log.warning("background task %s did not stop", task.get_name())
-        for cleanup in self.parts.cleanups:
-            await cleanup()
+        await self._clean_up()
         self._provider.shutdown()
         log.info("stopped")
+
+    async def _clean_up(self) -> None:
+        """Every cleanup runs, in order, within CLEANUP_SECONDS together (each at least
+        CLEANUP_FLOOR_SECONDS): one that fails or runs out of time is logged and the next one
+        still runs."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLEANUP_SECONDS
+        for cleanup in self.parts.cleanups:
+            name = getattr(cleanup, "__qualname__", repr(cleanup))
+            try:
+                budget = max(deadline - loop.time(), CLEANUP_FLOOR_SECONDS)
+                await asyncio.wait_for(cleanup(), budget)
+            except TimeoutError:
+                log.warning("cleanup %s did not finish within the stop budget", name)
+            except Exception:
+                log.exception("cleanup %s failed", name)
 
     async def serve_until_signalled(self) -> None:
         loop = asyncio.get_running_loop()

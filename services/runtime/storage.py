@@ -117,16 +117,23 @@ class Storage:
         return cleanups
 
     async def _close_pool(self) -> None:
-        """Closes the pool once its borrowed connections come back, within POOL_CLOSE_SECONDS;
-        a connection still borrowed then (a task that outlived the drain) is cut off, so a
-        shutdown never waits for it."""
-        try:
-            await asyncio.wait_for(self.pool.close(), POOL_CLOSE_SECONDS)
-        except TimeoutError:
-            log.warning(
-                "PostgreSQL connections still in use after %s s: terminated", POOL_CLOSE_SECONDS
-            )
-            self.pool.terminate()
+        await close_pool(self.pool)
+
+
+async def close_pool(pool: asyncpg.Pool) -> None:
+    """Closes a pool once its borrowed connections come back, within POOL_CLOSE_SECONDS; a
+    connection still borrowed then (a task that outlived the drain) is cut off, so a shutdown
+    never waits for it."""
+    try:
+        await asyncio.wait_for(pool.close(), POOL_CLOSE_SECONDS)
+    except TimeoutError:
+        log.warning(
+            "PostgreSQL connections still in use after %s s: terminated", POOL_CLOSE_SECONDS
+        )
+        pool.terminate()
+    except asyncio.CancelledError:  # the stop's own budget ran out first
+        pool.terminate()
+        raise
 
 
 async def connect_postgres(settings: ServiceSettings, schema: str) -> Storage:

@@ -88,7 +88,7 @@ async def build(
         background=background,
         cleanups=[
             *connections.cleanups(),
-            request_locks.close,
+            lambda: storage.close_pool(request_locks),
             pusher.close,
             *([inventory.close] if inventory else []),
         ],

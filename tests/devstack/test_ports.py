@@ -2,7 +2,7 @@
 
 import pytest
 
-from tools.devstack.ports import SERVICE_NAMES, StackPorts, free_ports
+from tools.devstack.ports import SERVICE_NAMES, StackPorts, free_ports, is_free
 
 
 def test_defaults_are_the_documented_ports() -> None:
@@ -42,7 +42,11 @@ def test_ports_read_back_from_their_variables() -> None:
     assert StackPorts.from_environment(recorded) == ports
 
 
-def test_free_ports_are_distinct() -> None:
+def test_free_ports_are_distinct_free_and_below_the_ephemeral_range() -> None:
     ports = free_ports(20)
 
     assert len(set(ports)) == 20
+    assert all(is_free(port) for port in ports)
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+        ephemeral_start = int(ranges.read().split()[0])
+    assert all(port < ephemeral_start for port in ports)

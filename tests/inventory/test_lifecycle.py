@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import grpc
@@ -46,17 +47,24 @@ async def test_purchase_reserves_and_confirms_in_one_call(client: Client) -> Non
     assert (stock.on_hand, stock.reserved, stock.sold) == (3, 0, 2)
 
 
-async def test_presale_deposit_balance_and_missed_deadline(client: Client) -> None:
-    due = datetime.now(UTC) + timedelta(seconds=2)
+async def presale_sku(client: Client, due: datetime, **policy: Any) -> str:
+    """A presale of 10 units held at ORDER stage whose balance falls due at `due`."""
     stamp = timestamp_pb2.Timestamp()
     stamp.FromDatetime(due)
-    policy = stock_pb2.SalePolicy(
+    sku = unique("presale")
+    presale = stock_pb2.SalePolicy(
         lock_stage=stock_pb2.LOCK_STAGE_ORDER,
         sale_mode=stock_pb2.SALE_MODE_PRESALE,
         presale_balance_due_time=stamp,
+        **policy,
     )
-    sku = unique("presale")
-    await client.call("CreateSku", sku_id=sku, title="Presale", on_hand=10, policy=policy)
+    await client.call("CreateSku", sku_id=sku, title="Presale", on_hand=10, policy=presale)
+    return sku
+
+
+async def test_presale_deposit_balance_and_missed_deadline(client: Client) -> None:
+    due = datetime.now(UTC) + timedelta(seconds=2)
+    sku = await presale_sku(client, due)
     paid = await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
     unpaid = await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
     assert paid.expire_time.ToDatetime(tzinfo=UTC) == due.replace(microsecond=due.microsecond)
@@ -74,18 +82,9 @@ async def test_presale_deposit_balance_and_missed_deadline(client: Client) -> No
 
 async def test_a_presale_deposit_is_not_extended_past_the_balance_date(client: Client) -> None:
     due = datetime.now(UTC) + timedelta(hours=1)
-    stamp = timestamp_pb2.Timestamp()
-    stamp.FromDatetime(due)
-    policy = stock_pb2.SalePolicy(
-        lock_stage=stock_pb2.LOCK_STAGE_ORDER,
-        sale_mode=stock_pb2.SALE_MODE_PRESALE,
-        presale_balance_due_time=stamp,
-        allow_extension=True,
-        max_extension=seconds(7200),
-        max_extensions=3,
+    sku = await presale_sku(
+        client, due, allow_extension=True, max_extension=seconds(7200), max_extensions=3
     )
-    sku = unique("presale")
-    await client.call("CreateSku", sku_id=sku, title="Presale", on_hand=10, policy=policy)
     deposit = await client.hold(sku, 1, lock_stage=stock_pb2.LOCK_STAGE_ORDER)
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await client.call(

@@ -77,3 +77,35 @@ async def _sessions(conn: asyncpg.Connection, application: str) -> int:
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", application
     )
     return int(count)
+
+
+async def test_every_cleanup_runs_within_one_budget_even_when_one_fails_or_hangs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(server, "CLEANUP_SECONDS", 0.5)
+    ran: list[str] = []
+
+    async def failing() -> None:
+        ran.append("failing")
+        raise RuntimeError("PostgreSQL is down: the audit backlog cannot be written")
+
+    async def hanging() -> None:
+        ran.append("hanging")
+        await asyncio.Event().wait()
+
+    async def last() -> None:
+        ran.append("last")
+
+    host = ServiceHost(
+        ServiceSettings(service_name="messy", grpc_host=LOOPBACK, drain_grace_seconds=0),
+        ServiceParts(registrations=[], cleanups=[failing, hanging, last]),
+    )
+    await host.start()
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="services.runtime.server"):
+        await host.stop()
+    assert time.monotonic() - started < 2.0
+    assert ran == ["failing", "hanging", "last"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("failing" in m and "failed" in m for m in messages)
+    assert any("hanging" in m and "did not finish" in m for m in messages)

@@ -101,25 +101,11 @@ async def test_a_platform_down_mid_sale_loses_its_quota_after_the_timeout_and_no
     sync_stack: SyncFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     stock_units = 400
-    stack = await sync_stack(rebalance_interval=0.2)
-    sku_id = await stack.create_sku(on_hand=stock_units)
-    steady = await stack.add_platform(rate=20, ack_timeout=1.0, seed=4)
-    flaky = await stack.add_platform(rate=20, ack_timeout=1.0, seed=5)
+    stack, sku_id, steady, flaky = await _steady_and_flaky(sync_stack, stock_units, 20, seed=4)
     platforms = [steady, flaky]
-    await _start_selling(stack, sku_id, platforms)
-
-    async def sold_some() -> bool:
-        return (await stack.sku_stock(sku_id)).sold >= 60
-
-    await eventually(sold_some, timeout=10)
-    await flaky.go_down()
-
-    async def flaky_drained() -> bool:
-        quota = (await stack.quotas(sku_id))[flaky.platform_id]
-        return quota.quota_units == 0
 
     with caplog.at_level(logging.WARNING, logger="services.sync.service_layer.listings"):
-        recovered_after = await eventually(flaky_drained, timeout=8, interval=0.1)
+        recovered_after = await _down_until_drained(stack, sku_id, flaky, sold_first=60)
     # It kept its quota for at least its ack timeout, and losing it was logged as a risk.
     assert 1.0 <= recovered_after < 8
     risks = [r for r in caplog.records if r.getMessage().startswith("shrink not acknowledged")]
@@ -143,23 +129,12 @@ async def test_a_platform_back_from_an_outage_is_pushed_the_current_listing_and_
     sync_stack: SyncFactory,
 ) -> None:
     stock_units = 2000
-    stack = await sync_stack(rebalance_interval=0.2)
-    sku_id = await stack.create_sku(on_hand=stock_units)
-    steady = await stack.add_platform(rate=10, ack_timeout=1.0, seed=6)
-    flaky = await stack.add_platform(rate=10, ack_timeout=1.0, seed=7)
+    stack, sku_id, steady, flaky = await _steady_and_flaky(
+        sync_stack, stock_units, 10, seed=6, flaky_min_units=20
+    )
     platforms = [steady, flaky]
-    await _start_selling(stack, sku_id, platforms, min_units={flaky.platform_id: 20})
 
-    async def sold_some() -> bool:
-        return (await stack.sku_stock(sku_id)).sold >= 20
-
-    await eventually(sold_some, timeout=10)
-    await flaky.go_down()
-
-    async def flaky_drained() -> bool:
-        return (await stack.quotas(sku_id))[flaky.platform_id].quota_units == 0
-
-    await eventually(flaky_drained, timeout=8, interval=0.1)
+    await _down_until_drained(stack, sku_id, flaky, sold_first=20)
     stale = flaky.listings[sku_id].available  # what it still lists from before the outage
     await flaky.come_back()
 
@@ -184,6 +159,37 @@ async def test_a_platform_back_from_an_outage_is_pushed_the_current_listing_and_
     assert flaky.tally.refused <= stale
     stock = await stack.sku_stock(sku_id)
     assert sum(p.tally.sold for p in platforms) == stock.sold <= stock_units  # net of refusals
+
+
+async def _steady_and_flaky(
+    sync_stack: SyncFactory, stock_units: int, rate: float, seed: int, flaky_min_units: int = 0
+) -> tuple[SyncStack, str, SimulatedPlatform, SimulatedPlatform]:
+    """Two platforms selling one SKU at the same rate with a 1 s ack timeout; the second (the
+    one the test takes down) keeps `flaky_min_units` of quota while stock allows."""
+    stack = await sync_stack(rebalance_interval=0.2)
+    sku_id = await stack.create_sku(on_hand=stock_units)
+    steady = await stack.add_platform(rate=rate, ack_timeout=1.0, seed=seed)
+    flaky = await stack.add_platform(rate=rate, ack_timeout=1.0, seed=seed + 1)
+    minimum = {flaky.platform_id: flaky_min_units} if flaky_min_units else None
+    await _start_selling(stack, sku_id, [steady, flaky], min_units=minimum)
+    return stack, sku_id, steady, flaky
+
+
+async def _down_until_drained(
+    stack: SyncStack, sku_id: str, platform: SimulatedPlatform, sold_first: int
+) -> float:
+    """Once `sold_first` units sold, the platform goes down; returns the seconds until its quota
+    was drained to 0 (after its ack timeout)."""
+
+    async def sold_some() -> bool:
+        return (await stack.sku_stock(sku_id)).sold >= sold_first
+
+    async def drained() -> bool:
+        return (await stack.quotas(sku_id))[platform.platform_id].quota_units == 0
+
+    await eventually(sold_some, timeout=10)
+    await platform.go_down()
+    return await eventually(drained, timeout=8, interval=0.1)
 
 
 async def _start_selling(

@@ -4,7 +4,6 @@ import os
 import random
 import socket
 from collections.abc import Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Final, Self
 
@@ -123,14 +122,19 @@ def free_port() -> int:
 
 
 def free_ports(count: int) -> list[int]:
-    """`count` distinct loopback ports; all are held open together so the kernel cannot repeat one."""
-    with ExitStack() as held:
-        ports = []
-        for _ in range(count):
-            probe = held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            probe.bind((LOOPBACK, 0))
-            ports.append(probe.getsockname()[1])
-        return ports
+    """`count` distinct loopback ports nobody listens on now, drawn below the kernel's ephemeral
+    range: a port in it may become the local port of any outgoing connection between this check
+    and the server's bind (a CI run lost a port that way)."""
+    candidates = list(range(_LOWEST_PORT, _ephemeral_start()))
+    random.shuffle(candidates)
+    ports = [port for port in candidates[: 50 * count] if is_free(port)][:count]
+    if len(ports) < count:
+        raise RuntimeError(f"no {count} free loopback ports below the ephemeral range")
+    return ports
+
+
+# Below the ports local services and tools often claim (databases, dev servers, 8080...).
+_LOWEST_PORT = 20000
 
 
 def _ephemeral_start() -> int:
@@ -149,7 +153,7 @@ def free_base_port(count: int, *, bus_offset: int) -> int:
     # Below the kernel's ephemeral range: a port in it may be taken as the local port of any
     # outgoing connection between this check and the server's bind (a CI run lost a cluster
     # node's port that way).
-    candidates = list(range(20000, _ephemeral_start() - bus_offset - count))
+    candidates = list(range(_LOWEST_PORT, _ephemeral_start() - bus_offset - count))
     random.shuffle(candidates)
     for base in candidates[:200]:
         block = range(base, base + count)

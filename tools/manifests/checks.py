@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from services.runtime.server import CLEANUP_FLOOR_SECONDS, CLEANUP_SECONDS, TASKS_STOP_SECONDS
 from tools.manifests.pods import (
     MIGRATIONS_COMPONENT,
     Workload,
@@ -26,6 +27,8 @@ SERVICE_CONTAINER: Final = "service"
 MIGRATE_MODULE: Final = "services.runtime.migrate"
 DRAIN_GRACE_VARIABLE: Final = "STREAMSTOCK_DRAIN_GRACE_SECONDS"
 DEFAULT_DRAIN_GRACE_SECONDS: Final = 10.0  # ServiceSettings.drain_grace_seconds
+# What a service does after its drain, with room for the floor of up to 8 cleanups.
+AFTER_DRAIN_SECONDS: Final = TASKS_STOP_SECONDS + CLEANUP_SECONDS + 8 * CLEANUP_FLOOR_SECONDS
 # Names that hold credentials: only ever filled from a Secret.
 _CREDENTIAL_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY|CREDENTIAL", re.IGNORECASE)
 # Credentials written into a URL: `scheme://user:<password>@host` or `?password=<password>`.
@@ -128,7 +131,8 @@ def _probe_budget(probe: Mapping[str, Any]) -> int:
 
 
 def grace_violations(manifests: Sequence[Manifest]) -> list[str]:
-    """The kubelet's SIGKILL must come after the preStop pause and the whole drain grace."""
+    """The kubelet's SIGKILL must come after the preStop pause, the whole drain grace and what
+    a service does after it (its background tasks, then its cleanups, each with a bound)."""
     violations = []
     for workload in services(manifests):
         container = workload.container(SERVICE_CONTAINER)
@@ -138,10 +142,11 @@ def grace_violations(manifests: Sequence[Manifest]) -> list[str]:
         )
         pause = container.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)
         grace = workload.pod_spec.get("terminationGracePeriodSeconds", 30)
-        if grace <= drain + pause:
+        if grace <= drain + pause + AFTER_DRAIN_SECONDS:
             violations.append(
                 f"{workload}: terminationGracePeriodSeconds {grace} is not longer than the "
-                f"preStop pause {pause} s + drain grace {drain} s"
+                f"preStop pause {pause} s + drain grace {drain} s + the stop after the drain "
+                f"{AFTER_DRAIN_SECONDS} s"
             )
     return violations
 

@@ -63,9 +63,7 @@ class PlatformPusher:
         self._backoff = backoff
         self._channels: dict[str, grpc.aio.Channel] = {}
         self._session: aiohttp.ClientSession | None = None
-        self._channel_factory = channel_factory or (
-            lambda url, deadline: clients.channel(url, "", deadline)
-        )
+        self._channel_factory = channel_factory or _platform_channel
 
     async def push(
         self, tenant_id: str, platform: Platform, sku_id: str, listing: Listing, push_time: float
@@ -147,3 +145,15 @@ def _describe(failure: BaseException) -> str:
     if isinstance(failure, grpc.aio.AioRpcError):
         return f"{failure.code().name}: {failure.details()}"
     return f"{type(failure).__name__}: {failure}"
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _platform_channel(target: str, deadline_seconds: float) -> grpc.aio.Channel:
+    """A platform's gRPC endpoint is reached over TLS (its bearer token must not travel in
+    clear), except on a loopback host (a simulator or a sidecar), as for HTTP endpoints."""
+    host = target.rsplit(":", 1)[0] if not target.startswith("[") else target.split("]")[0] + "]"
+    if host in LOOPBACK_HOSTS:
+        return clients.channel(target, "", deadline_seconds)
+    return clients.channel(target, "", deadline_seconds, grpc.ssl_channel_credentials())

@@ -39,7 +39,8 @@ class AlertingServiceStub:
     response messages of each RPC live beside their resource in the sibling files. Errors carry an
     ErrorInfo in the domain `alerting.streamstock.dev`. Every RPC may also return INVALID_ARGUMENT
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
-    API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED).
+    API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
+    (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
     """
 
     def __init__(self, channel):
@@ -173,7 +174,8 @@ class AlertingServiceServicer:
     response messages of each RPC live beside their resource in the sibling files. Errors carry an
     ErrorInfo in the domain `alerting.streamstock.dev`. Every RPC may also return INVALID_ARGUMENT
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
-    API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED).
+    API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
+    (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
     """
 
     def UpsertLiveSessionPlan(self, request, context):
@@ -508,7 +510,8 @@ class AlertingService:
     response messages of each RPC live beside their resource in the sibling files. Errors carry an
     ErrorInfo in the domain `alerting.streamstock.dev`. Every RPC may also return INVALID_ARGUMENT
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
-    API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED).
+    API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
+    (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
     """
 
     @staticmethod

@@ -31,7 +31,8 @@ class InventoryServiceStub:
 
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
-    naming the field). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
+    naming the field), and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
+    the same request). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
     reused with different content. A PLATFORM key bound to one platform holds for buyers of that
     platform and reads, lists and changes holds made on it only; the hold RPCs refuse it any other
     with PERMISSION_DENIED (PLATFORM_MISMATCH, metadata platform_id) and ListReservations leaves
@@ -162,7 +163,8 @@ class InventoryServiceServicer:
 
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
-    naming the field). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
+    naming the field), and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
+    the same request). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
     reused with different content. A PLATFORM key bound to one platform holds for buyers of that
     platform and reads, lists and changes holds made on it only; the hold RPCs refuse it any other
     with PERMISSION_DENIED (PLATFORM_MISMATCH, metadata platform_id) and ListReservations leaves
@@ -241,7 +243,8 @@ class InventoryServiceServicer:
         stage, or is PAYMENT-stage and must be bought with Purchase), RISK_BLOCKED (metadata: decision_id,
         rules), RISK_CHALLENGE_REQUIRED (metadata: challenge_id), RISK_UNAVAILABLE (fail-closed SKU),
         PLATFORM_MISMATCH (the key is bound to another platform than buyer.platform_id; an empty
-        buyer.platform_id takes the bound key's platform).
+        buyer.platform_id takes the bound key's platform), REQUEST_RACED (ABORTED: other calls kept
+        answering request ids of its batch first; nothing was held, retry the same request).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -285,7 +288,9 @@ class InventoryServiceServicer:
     def ResizeReservation(self, request, context):
         """Changes the quantity of one line of an ACTIVE hold (edited cart, platform quota resize).
         Errors: RESERVATION_NOT_FOUND, RESERVATION_EXPIRED, RESERVATION_NOT_ACTIVE,
-        INSUFFICIENT_STOCK, PURCHASE_LIMIT_EXCEEDED, MAX_PER_ORDER_EXCEEDED, SALE_NOT_ACTIVE (growing).
+        INSUFFICIENT_STOCK, PURCHASE_LIMIT_EXCEEDED, MAX_PER_ORDER_EXCEEDED, SALE_NOT_ACTIVE, and for a
+        growing buyer hold riskcontrol's RISK_BLOCKED, RISK_CHALLENGE_REQUIRED and RISK_UNAVAILABLE
+        (growing only).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -479,7 +484,8 @@ class InventoryService:
 
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
-    naming the field). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
+    naming the field), and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
+    the same request). Mutations may return ALREADY_EXISTS (REQUEST_ID_REUSED) when a request_id is
     reused with different content. A PLATFORM key bound to one platform holds for buyers of that
     platform and reads, lists and changes holds made on it only; the hold RPCs refuse it any other
     with PERMISSION_DENIED (PLATFORM_MISMATCH, metadata platform_id) and ListReservations leaves

@@ -31,7 +31,8 @@ class RiskControlServiceStub:
     allow and deny lists, and exposes its rules, decisions and counters to operators. Errors carry an
     ErrorInfo in the domain `riskcontrol.streamstock.dev`. Every RPC may also return INVALID_ARGUMENT
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
-    API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED).
+    API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
+    (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
     """
 
     def __init__(self, channel):
@@ -113,7 +114,8 @@ class RiskControlServiceServicer:
     allow and deny lists, and exposes its rules, decisions and counters to operators. Errors carry an
     ErrorInfo in the domain `riskcontrol.streamstock.dev`. Every RPC may also return INVALID_ARGUMENT
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
-    API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED).
+    API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
+    (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
     """
 
     def Assess(self, request, context):
@@ -331,7 +333,8 @@ class RiskControlService:
     allow and deny lists, and exposes its rules, decisions and counters to operators. Errors carry an
     ErrorInfo in the domain `riskcontrol.streamstock.dev`. Every RPC may also return INVALID_ARGUMENT
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
-    API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED).
+    API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
+    (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
     """
 
     @staticmethod

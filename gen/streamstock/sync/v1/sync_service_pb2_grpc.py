@@ -36,8 +36,9 @@ class SyncServiceStub:
     compensations. The request and response messages of each RPC live beside their resource in the
     sibling files. Errors carry an ErrorInfo in the domain `sync.streamstock.dev`. Every RPC may also
     return INVALID_ARGUMENT (reason INVALID_ARGUMENT, with a BadRequest naming the field),
-    UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH,
-    ROLE_NOT_ALLOWED).
+    UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH,
+    ROLE_NOT_ALLOWED) and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
+    the same request).
     """
 
     def __init__(self, channel):
@@ -135,8 +136,9 @@ class SyncServiceServicer:
     compensations. The request and response messages of each RPC live beside their resource in the
     sibling files. Errors carry an ErrorInfo in the domain `sync.streamstock.dev`. Every RPC may also
     return INVALID_ARGUMENT (reason INVALID_ARGUMENT, with a BadRequest naming the field),
-    UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH,
-    ROLE_NOT_ALLOWED).
+    UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH,
+    ROLE_NOT_ALLOWED) and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
+    the same request).
     """
 
     def RegisterPlatform(self, request, context):
@@ -390,8 +392,9 @@ class SyncService:
     compensations. The request and response messages of each RPC live beside their resource in the
     sibling files. Errors carry an ErrorInfo in the domain `sync.streamstock.dev`. Every RPC may also
     return INVALID_ARGUMENT (reason INVALID_ARGUMENT, with a BadRequest naming the field),
-    UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN) and PERMISSION_DENIED (TENANT_MISMATCH,
-    ROLE_NOT_ALLOWED).
+    UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH,
+    ROLE_NOT_ALLOWED) and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
+    the same request).
     """
 
     @staticmethod
