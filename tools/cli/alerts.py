@@ -140,9 +140,9 @@ def change_line(change: alerts_pb2.WatchAlertsResponse) -> str:
     alert = change.alert
     return (
         f"[bold]#{change.sequence}[/] {output.when(change.change_time)} "
-        f"{output.label(change, 'change')} [cyan]{alert.sku_id}[/] "
-        f"{output.label(alert, 'tier')} {output.label(alert, 'state')} {alert.alert_id} "
-        f"{alert.summary}"
+        f"{output.label(change, 'change')} [cyan]{output.quoted(alert.sku_id)}[/] "
+        f"{output.label(alert, 'tier')} {output.label(alert, 'state')} "
+        f"{output.quoted(alert.alert_id)} {output.quoted(alert.summary)}"
     )
 
 

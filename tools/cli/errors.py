@@ -64,7 +64,7 @@ def report(error: CallError, *, as_json: bool) -> None:
     stderr = output.console(stderr=True)
     headline = f"[bold red]error[/]: {error.code}"
     if error.reason:
-        headline += f" [bold]{error.reason}[/]"
+        headline += f" [bold]{output.quoted(error.reason)}[/]"
     stderr.print(headline)
     if error.message:
         stderr.print(f"  {error.message}", markup=False)

@@ -39,8 +39,9 @@ def event_line(event: events_pb2.InventoryEvent) -> str:
     """One event on one line: sequence, time, SKU, kind, what changed, the counters after it."""
     stock = event.stock
     return (
-        f"[bold]#{event.sequence}[/] {output.when(event.occur_time)} [cyan]{event.sku_id}[/] "
-        f"{(event.WhichOneof('kind') or '?').replace('_', ' ')} {_detail(event)} "
+        f"[bold]#{event.sequence}[/] {output.when(event.occur_time)} "
+        f"[cyan]{output.quoted(event.sku_id)}[/] "
+        f"{(event.WhichOneof('kind') or '?').replace('_', ' ')} {output.quoted(_detail(event))} "
         f"[dim](sellable {stock.sellable}, reserved {stock.reserved}, sold {stock.sold})[/]"
     )
 

@@ -11,7 +11,18 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import reservation_pb2, stock_pb2
 
 from tools.cli import output
-from tools.cli.options import Json, PageSize, PageToken, RequestId, choice, duration, enum_value
+from tools.cli.options import (
+    INT32_MAX,
+    INT64_MAX,
+    INT64_MIN,
+    Json,
+    PageSize,
+    PageToken,
+    RequestId,
+    choice,
+    duration,
+    enum_value,
+)
 from tools.cli.session import request_id, session_of
 
 app = typer.Typer(
@@ -28,8 +39,13 @@ def parse_line(text: str) -> api.ReserveLine:
     """`SKU=QUANTITY` (or `SKU:QUANTITY`; SKU ids may themselves hold `:`) -> a reserve line."""
     line = _LINE.fullmatch(text)
     if line is None:
-        raise typer.BadParameter(f"{text!r} is not SKU=QUANTITY")
-    return api.ReserveLine(sku_id=line["sku_id"], quantity=int(line["quantity"]))
+        raise typer.BadParameter(f"{text!r} is not SKU=QUANTITY", param_hint="'lines'")
+    quantity = int(line["quantity"])
+    if not INT64_MIN <= quantity <= INT64_MAX:
+        raise typer.BadParameter(
+            f"{text!r}: the quantity is beyond {INT64_MAX:,}", param_hint="'lines'"
+        )
+    return api.ReserveLine(sku_id=line["sku_id"], quantity=quantity)
 
 
 def _lines(reservation: reservation_pb2.Reservation) -> str:
@@ -116,12 +132,13 @@ def reserve(
 ) -> None:
     """Hold units of one or several SKUs for a buyer, all or nothing."""
     session = session_of(ctx, as_json)
+    reserve_lines = [parse_line(line) for line in lines]
     request = api.ReserveRequest(
         tenant_id=session.tenant,
         request_id=request_id(given_request_id),
         user_id=user,
         order_id=order,
-        lines=[parse_line(line) for line in lines],
+        lines=reserve_lines,
         lock_stage=enum_value(stock_pb2.LockStage, stage),
         purpose=enum_value(reservation_pb2.ReservationPurpose, purpose),
         buyer=reservation_pb2.BuyerContext(platform_id=platform, ip=ip, device_id=device),
@@ -146,12 +163,13 @@ def purchase(
 ) -> None:
     """Hold and confirm in one step, at payment (how PAYMENT-stage SKUs are bought)."""
     session = session_of(ctx, as_json)
+    reserve_lines = [parse_line(line) for line in lines]
     request = api.PurchaseRequest(
         tenant_id=session.tenant,
         request_id=request_id(given_request_id),
         user_id=user,
         order_id=order,
-        lines=[parse_line(line) for line in lines],
+        lines=reserve_lines,
         payment_reference=payment_reference,
         buyer=reservation_pb2.BuyerContext(platform_id=platform, ip=ip, device_id=device),
     )
@@ -272,7 +290,9 @@ def list_holds(
 @app.command("sweep")
 def sweep(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="The most holds to expire (0: 10,000).")] = 0,
+    limit: Annotated[
+        int, typer.Option(help="The most holds to expire (0: 10,000).", min=0, max=INT32_MAX)
+    ] = 0,
     given_request_id: RequestId = None,
     as_json: Json = False,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated
 
+import grpc
 import typer
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import stock_pb2
@@ -12,11 +13,12 @@ from streamstock.inventory.v1 import stock_pb2
 from tools.cli import output
 from tools.cli.options import Json, PageSize, PageToken, RequestId
 from tools.cli.policy import SkuId
-from tools.cli.session import request_id, session_of
+from tools.cli.session import Session, request_id, session_of
 
 app = typer.Typer(help="Read a SKU's ledger.", no_args_is_help=True)
 
-# `reconcile` found drift it did not repair (1 is a failed call, 2 a usage error).
+# `reconcile` found drift it did not repair (1 is a failed call or a SKU not found, 2 a usage
+# error).
 DRIFT_EXIT_STATUS = 3
 
 
@@ -85,7 +87,8 @@ def reconcile(
 ) -> None:
     """Recompute counters from the ledger and report (with --repair, fix) any drift.
 
-    Exits with status 3 when drift remains unrepaired, so scripts can alert on it.
+    Exits with status 3 when drift remains unrepaired, so scripts can alert on it, and with
+    status 1 when a SKU asked for does not exist.
     """
     session = session_of(ctx, as_json)
     request = api.ReconcileRequest(
@@ -95,8 +98,12 @@ def reconcile(
         repair=repair,
     )
     response = session.call(session.inventory().Reconcile, request)
+    missing = _not_found(session, sku_ids) if response.checked < len(set(sku_ids or [])) else []
     if as_json:
-        output.print_json(response)
+        document = output.as_dict(response)
+        if missing:
+            document["not_found"] = missing
+        output.print_json(document)
     else:
         output.line(f"checked {response.checked} SKUs, {len(response.drifts)} drifted")
         if response.drifts:
@@ -115,5 +122,29 @@ def reconcile(
                     for drift in response.drifts
                 ),
             )
+    if missing:
+        output.console(stderr=True).print(
+            f"error: SKU not found, not checked: {', '.join(missing)}", markup=False
+        )
+        raise typer.Exit(1)
     if any(not drift.repaired for drift in response.drifts):
         raise typer.Exit(DRIFT_EXIT_STATUS)
+
+
+def _not_found(session: Session, sku_ids: list[str] | None) -> list[str]:
+    """The SKUs asked for that do not exist (Reconcile only counts the ones it checked)."""
+    missing = []
+    stub = session.inventory()
+    for sku_id in dict.fromkeys(sku_ids or []):
+        try:
+            stub.GetSku(
+                api.GetSkuRequest(tenant_id=session.tenant, sku_id=sku_id),
+                metadata=session.metadata,
+                timeout=session.timeout,
+            )
+        except grpc.RpcError as error:
+            if isinstance(error, grpc.Call) and error.code() == grpc.StatusCode.NOT_FOUND:
+                missing.append(sku_id)
+            else:
+                session.fail(error)
+    return missing

@@ -14,7 +14,9 @@ from google.protobuf.descriptor import EnumDescriptor
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -82,31 +84,47 @@ def span(duration: duration_pb2.Duration) -> str:
     return "".join(parts)
 
 
+def plain(value: object) -> Text:
+    """A value printed as it is: text from the services (titles, notes, reasons, summaries) is
+    never read as rich markup, so `[/b]` in a SKU title neither breaks a table nor vanishes."""
+    return value if isinstance(value, Text) else Text(str(value))
+
+
+def _title(title: str) -> Text:
+    return Text(title, style="table.title")
+
+
 def rows(title: str, columns: Sequence[str], values: Iterable[Sequence[object]]) -> None:
     """A table with one row per item."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=_title(title), title_justify="left")
     cells = [list(value) for value in values]
     for index, column in enumerate(columns):
         numeric = bool(cells) and all(isinstance(row[index], int | float) for row in cells)
-        table.add_column(column, overflow="fold", justify="right" if numeric else "left")
+        table.add_column(plain(column), overflow="fold", justify="right" if numeric else "left")
     for row in cells:
-        table.add_row(*(str(cell) for cell in row))
+        table.add_row(*(plain(cell) for cell in row))
     console().print(table)
 
 
 def record(title: str, pairs: Iterable[tuple[str, object]]) -> None:
     """A two-column table of one item's fields."""
-    table = Table(title=title, title_justify="left", show_header=False)
+    table = Table(title=_title(title), title_justify="left", show_header=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for name, value in pairs:
-        table.add_row(name, str(value))
+        table.add_row(plain(name), plain(value))
     console().print(table)
 
 
 def line(text: str) -> None:
-    """One line of rich markup on stdout."""
+    """One line of rich markup on stdout: whatever in it came from a service goes through
+    `quoted` first."""
     console().print(text)
+
+
+def quoted(value: object) -> str:
+    """A service's text made safe to put inside rich markup."""
+    return escape(str(value))
 
 
 def next_page(token: str) -> None:

@@ -13,7 +13,16 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import stock_pb2
 
 from tools.cli import output
-from tools.cli.options import Json, RequestId, choice, duration, enum_value
+from tools.cli.options import (
+    INT32_MAX,
+    INT64,
+    Json,
+    RequestId,
+    choice,
+    duration,
+    enum_value,
+    parse_moment,
+)
 from tools.cli.session import request_id, session_of
 
 app = typer.Typer(help="Show or change a SKU's sale policy.", no_args_is_help=True)
@@ -34,10 +43,24 @@ Ttl = Annotated[
     str | None, typer.Option("--ttl", help="Hold time to live, e.g. 10m (0: the mode's default).")
 ]
 PerUserLimit = Annotated[
-    int | None, typer.Option(help="Most units one buyer may hold or own (0: no limit).")
+    int | None,
+    typer.Option(help="Most units one buyer may hold or own (0: no limit).", **INT64),
 ]
 MaxPerOrder = Annotated[
-    int | None, typer.Option(help="Most units of the SKU in one order (0: no limit).")
+    int | None, typer.Option(help="Most units of the SKU in one order (0: no limit).", **INT64)
+]
+BalanceDue = Annotated[
+    datetime | None,
+    typer.Option(
+        "--balance-due",
+        parser=parse_moment,
+        metavar="TIME|SPAN",
+        help=(
+            "Presale (required with --mode presale): when the balance falls due and unpaid "
+            "deposits are released. An ISO-8601 time, e.g. 2026-11-11T20:00:00+08:00 (UTC when "
+            "it names no zone), or a span from now, e.g. 14d."
+        ),
+    ),
 ]
 RiskMode = Annotated[
     str | None,
@@ -74,6 +97,11 @@ _FIELDS: Mapping[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
+def _option(name: str) -> str:
+    """The command-line option of a parameter: `max_extension` -> `--max-extension`."""
+    return "--" + name.replace("_", "-")
+
+
 def policy_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The policy options among a command's arguments (its parameters are named as in _FIELDS)."""
     return {name: value for name, value in arguments.items() if name in _FIELDS}
@@ -82,18 +110,33 @@ def policy_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
 def changed_policy(
     current: stock_pb2.SalePolicy, changes: Mapping[str, Any]
 ) -> stock_pb2.SalePolicy:
-    """The policy with every option that was given (not None) applied."""
+    """The policy with every option that was given (not None) applied.
+
+    The balance date belongs to presales only: a policy leaving PRESALE drops the one it had, and
+    a policy becoming PRESALE needs one (a usage error naming --balance-due otherwise).
+    """
     policy = stock_pb2.SalePolicy()
     policy.CopyFrom(current)
     for name, value in changes.items():
         if value is None:
             continue
         field, convert = _FIELDS[name]
-        converted = convert(value)
+        try:
+            converted = convert(value)
+        except typer.BadParameter as error:
+            raise typer.BadParameter(error.message, param_hint=_option(name)) from None
         if isinstance(converted, Message):
             getattr(policy, field).CopyFrom(converted)
         else:
             setattr(policy, field, converted)
+    presale = policy.sale_mode == stock_pb2.SALE_MODE_PRESALE
+    given_due = changes.get("balance_due") is not None
+    if given_due and not presale:
+        raise typer.BadParameter("only a presale has a balance date", param_hint="--balance-due")
+    if not presale:
+        policy.ClearField("presale_balance_due_time")
+    elif not policy.HasField("presale_balance_due_time"):
+        raise typer.BadParameter("a presale needs its balance date", param_hint="--balance-due")
     return policy
 
 
@@ -173,14 +216,13 @@ def set_policy(
     max_extension: Annotated[
         str | None, typer.Option(help="Longest single extension, e.g. 5m.")
     ] = None,
-    max_extensions: Annotated[int | None, typer.Option(help="Most extensions per hold.")] = None,
+    max_extensions: Annotated[
+        int | None, typer.Option(help="Most extensions per hold.", min=0, max=INT32_MAX)
+    ] = None,
     expiring_soon_lead: Annotated[
         str | None, typer.Option(help="How long before expiry the expiring-soon event fires.")
     ] = None,
-    balance_due: Annotated[
-        datetime | None,
-        typer.Option(help="Presale: when the balance is due (UTC when no zone is given)."),
-    ] = None,
+    balance_due: BalanceDue = None,
     given_request_id: RequestId = None,
     as_json: Json = False,
 ) -> None:

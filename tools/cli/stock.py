@@ -10,8 +10,9 @@ from streamstock.inventory.v1 import inventory_service_pb2 as api
 from streamstock.inventory.v1 import stock_pb2
 
 from tools.cli import output
-from tools.cli.options import Json, PageSize, PageToken, RequestId, choice, enum_value
+from tools.cli.options import INT64, Json, PageSize, PageToken, RequestId, choice, enum_value
 from tools.cli.policy import (
+    BalanceDue,
     LockStage,
     MaxPerOrder,
     Mode,
@@ -109,10 +110,11 @@ def list_skus(
 def create(
     ctx: typer.Context,
     sku_id: SkuId,
-    on_hand: Annotated[int, typer.Option(help="Initial on-hand units.")] = 0,
+    on_hand: Annotated[int, typer.Option(help="Initial on-hand units.", **INT64)] = 0,
     title: Annotated[str, typer.Option(help="A human-readable title.")] = "",
     lock_stage: LockStage = "cart",
     mode: Mode = "flash-sale",
+    balance_due: BalanceDue = None,
     ttl: Ttl = None,
     per_user_limit: PerUserLimit = None,
     max_per_order: MaxPerOrder = None,
@@ -161,7 +163,9 @@ def _adjust(
 def adjust(
     ctx: typer.Context,
     sku_id: SkuId,
-    delta: Annotated[int, typer.Argument(help="Units added (positive) or removed (negative).")],
+    delta: Annotated[
+        int, typer.Argument(help="Units added (positive) or removed (negative).", **INT64)
+    ],
     reason: AdjustmentReason = "count-correction",
     note: Note = "",
     given_request_id: RequestId = None,
@@ -175,7 +179,9 @@ def adjust(
 def set_on_hand(
     ctx: typer.Context,
     sku_id: SkuId,
-    on_hand: Annotated[int, typer.Argument(help="The on-hand units counted.")],
+    on_hand: Annotated[
+        int, typer.Argument(help="The on-hand units counted.", min=0, max=INT64["max"])
+    ],
     reason: AdjustmentReason = "count-correction",
     note: Note = "",
     given_request_id: RequestId = None,
@@ -195,7 +201,7 @@ def set_on_hand(
 def restock(
     ctx: typer.Context,
     sku_id: SkuId,
-    quantity: Annotated[int, typer.Argument(help="Units delivered.")],
+    quantity: Annotated[int, typer.Argument(help="Units delivered.", **INT64)],
     note: Note = "",
     given_request_id: RequestId = None,
     as_json: Json = False,
@@ -217,7 +223,8 @@ def withhold(
     ctx: typer.Context,
     sku_id: SkuId,
     quantity: Annotated[
-        int, typer.Argument(help="The units of this kind to keep off sale (0 frees them).")
+        int,
+        typer.Argument(help="The units of this kind to keep off sale (0 frees them).", **INT64),
     ],
     kind: Annotated[str, choice(stock_pb2.WithholdKind, help="Which reserve.")] = "safety",
     given_request_id: RequestId = None,

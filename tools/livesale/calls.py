@@ -3,9 +3,11 @@ metadata, a deadline on every call, and the google.rpc.Status reason read from e
 
 from __future__ import annotations
 
+import asyncio
+import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -16,10 +18,15 @@ from grpc_status import rpc_status
 R = TypeVar("R")
 
 _DEADLINE_SECONDS: Final = 5.0
-_ATTEMPTS: Final = 3
-# Worth another try: the call may not have reached the service, or its answer got lost. Every
-# mutation carries a request_id, so a retry returns the original result and changes nothing.
-_TRANSIENT: Final = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+# Worth another try: the call may not have reached the service, its answer got lost, or it met a
+# concurrent call with the same request_id (ABORTED REQUEST_RACED: "retry the same request").
+# Every mutation carries a request_id, so a retry returns the original result and changes nothing.
+TRANSIENT: Final = frozenset(
+    (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.ABORTED)
+)
+# The pause before each retry (seconds, before jitter): a service that is struggling is given time
+# rather than hammered. Their number plus one is the number of attempts.
+RETRY_DELAYS: Final = (0.05, 0.2, 0.5)
 
 
 class Refused(Exception):
@@ -68,21 +75,24 @@ class RequestRate:
 
 @dataclass(frozen=True)
 class Caller:
-    """Calls one stub method with a given API key; every call is counted in `rate`."""
+    """Calls one stub method with a given API key; every call is counted in `rate`. A transient
+    failure is retried with the same request after a growing, jittered pause."""
 
     api_key: str
     rate: RequestRate
+    retry_delays: Sequence[float] = RETRY_DELAYS
 
     @property
     def metadata(self) -> tuple[tuple[str, str], ...]:
         return (("x-api-key", self.api_key),)
 
     async def __call__(self, method: Callable[..., Awaitable[R]], request: Any) -> R:
-        for attempt in range(1, _ATTEMPTS + 1):
+        for delay in (*self.retry_delays, None):
             self.rate.record()
             try:
                 return await method(request, metadata=self.metadata, timeout=_DEADLINE_SECONDS)
             except grpc.aio.AioRpcError as error:
-                if error.code() not in _TRANSIENT or attempt == _ATTEMPTS:
+                if error.code() not in TRANSIENT or delay is None:
                     raise refusal_of(error) from error
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # jitter
         raise AssertionError("unreachable: the last attempt returns or raises")

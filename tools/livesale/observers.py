@@ -157,19 +157,29 @@ async def poll_quotas(
 ) -> None:
     """Reads every platform's quota and listed units of this run's SKUs; records quota moves."""
     while True:
-        for sku_id in session.tally.skus:
-            try:
-                response = await caller(
-                    sync.ListPlatformQuotas,
-                    quotas_pb2.ListPlatformQuotasRequest(
-                        tenant_id=session.scenario.tenant_id, sku_id=sku_id, page_size=100
-                    ),
-                )
-            except Refused:
-                continue
-            for quota in response.quotas:
-                _apply_quota(session, quota)
+        await read_quotas(session, sync, caller)
         await asyncio.sleep(interval)
+
+
+async def read_quotas(
+    session: Session, sync: sync_service_pb2_grpc.SyncServiceStub, caller: Caller
+) -> bool:
+    """One reading of every platform's quota of this run's SKUs; False when one was refused."""
+    complete = True
+    for sku_id in session.tally.skus:
+        try:
+            response = await caller(
+                sync.ListPlatformQuotas,
+                quotas_pb2.ListPlatformQuotasRequest(
+                    tenant_id=session.scenario.tenant_id, sku_id=sku_id, page_size=100
+                ),
+            )
+        except Refused:
+            complete = False
+            continue
+        for quota in response.quotas:
+            _apply_quota(session, quota)
+    return complete
 
 
 def _apply_quota(session: Session, quota: quotas_pb2.PlatformQuota) -> None:

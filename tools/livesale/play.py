@@ -25,12 +25,12 @@ from streamstock.sync.v1 import sync_service_pb2_grpc
 
 from tools.livesale.calls import Caller, Refused, RequestRate
 from tools.livesale.console import SessionConsole
-from tools.livesale.observers import follow_alerts, follow_events, poll_quotas
+from tools.livesale.observers import follow_alerts, follow_events, poll_quotas, read_quotas
 from tools.livesale.quota_platforms import QuotaPlatforms
 from tools.livesale.report import Report, SkuOutcome, platform_outcomes
 from tools.livesale.scenario import Scenario
 from tools.livesale.session import ApiKeys, Session
-from tools.livesale.shoppers import Crowd
+from tools.livesale.shoppers import Crowd, settle_lost_payments
 from tools.livesale.staging import create_skus, deliver_restock, plan_live_session
 from tools.livesale.tally import NOT_AVAILABLE, PlatformTally, SessionTally, SkuTally
 
@@ -84,11 +84,12 @@ async def play(
         background += _followers(session, channels, view, alerting=alerting_runs, quota=quota)
         traffic = _traffic(session, crowds)
         await asyncio.sleep(scenario.timescale.to_real(scenario.duration))
-        await _close_doors(traffic, crowds, quota)
+        settled = await _close_doors(traffic, crowds, quota)
         await asyncio.sleep(_CATCH_UP_SECONDS)
         view.sample()
         _surface_failures(background, console)
-        return await _report(session, rate)
+        sync = sync_service_pb2_grpc.SyncServiceStub(channels["sync"])
+        return await _report(session, rate, quota, sync, settled)
     finally:
         for task in background:
             task.cancel()
@@ -150,16 +151,18 @@ def _traffic(session: Session, crowds: Mapping[str, Crowd]) -> list[asyncio.Task
 
 async def _close_doors(
     traffic: list[asyncio.Task[Any]], crowds: Mapping[str, Crowd], quota: QuotaPlatforms | None
-) -> None:
-    """No one new comes in; calls under way are answered; quota platforms report their sales."""
+) -> bool | None:
+    """No one new comes in; calls under way are answered; quota platforms report their sales.
+    Whether they reported every sale in time (None: no quota platform)."""
     for task in traffic:
         task.cancel()
     await asyncio.gather(*traffic, return_exceptions=True)
     for crowd in crowds.values():
         await crowd.stop()
-    if quota is not None:
-        await quota.stop_selling()
-        await _settle(quota)
+    if quota is None:
+        return None
+    await quota.stop_selling()
+    return await _settle(quota)
 
 
 def _session(
@@ -244,17 +247,28 @@ def _surface_failures(tasks: list[asyncio.Task[Any]], console: Console) -> None:
             console.print(f"[red]{task.get_coro().__qualname__} failed: {task.exception()!r}[/red]")
 
 
-async def _settle(quota: QuotaPlatforms) -> None:
-    """Waits (bounded) until the quota platforms have reported every sale they made."""
+async def _settle(quota: QuotaPlatforms) -> bool:
+    """Waits (bounded) until the quota platforms have reported every sale they made; False when
+    they have not by then (the report says so and fails)."""
     for _ in range(round(_SETTLE_SECONDS / _POLL_SECONDS)):
         if quota.settled():
-            return
+            return True
         await asyncio.sleep(_POLL_SECONDS)
+    return quota.settled()
 
 
-async def _report(session: Session, rate: RequestRate) -> Report:
-    """Reads every SKU back with GetSku and proves its counters with Reconcile."""
+async def _report(
+    session: Session,
+    rate: RequestRate,
+    quota: QuotaPlatforms | None,
+    sync: sync_service_pb2_grpc.SyncServiceStub,
+    settled: bool | None,
+) -> Report:
+    """Looks up payments whose answer was lost, reads sync's quotas afresh, reads every SKU back
+    with GetSku and proves its counters with Reconcile."""
     scenario, tally = session.scenario, session.tally
+    await settle_lost_payments(session)
+    quota_read = quota is None or await read_quotas(session, sync, session.as_admin)
     outcomes = []
     for sku_id, sku in tally.skus.items():
         response = await session.as_admin(
@@ -273,6 +287,10 @@ async def _report(session: Session, rate: RequestRate) -> Report:
                 stock.sellable,
                 sku.forecast_units,
                 stock_pb2.SaleStatus.Name(response.sku.sale_status).removeprefix("SALE_STATUS_"),
+                paid=sku.paid,
+                quota_sold=sum(
+                    platform.quota_sold.get(sku_id, 0) for platform in tally.platforms.values()
+                ),
             )
         )
     reconciled = await session.as_admin(
@@ -292,7 +310,7 @@ async def _report(session: Session, rate: RequestRate) -> Report:
         real_seconds=session.real_elapsed(),
         session_seconds=scenario.duration,
         skus=outcomes,
-        platforms=platform_outcomes(tally),
+        platforms=platform_outcomes(tally, quota.books() if quota is not None else None),
         holds=tally.holds,
         risk=tally.risk,
         alerts=list(tally.alerts),
@@ -304,4 +322,8 @@ async def _report(session: Session, rate: RequestRate) -> Report:
         peak_requests_per_second=rate.peak,
         restocks=tally.restocks_done,
         notes=list(tally.feed),
+        quota_settled=settled,
+        quota_read=quota_read,
+        unsettled_payments=len(tally.unsettled),
+        payments_found_after_all=tally.payments_found_after_all,
     )

@@ -15,6 +15,7 @@ from streamstock.sync.v1 import allocation_pb2, platforms_pb2, sync_service_pb2_
 from tools.livesale.calls import Caller, Refused
 from tools.livesale.scenario import PlatformPlan, SkuPlan
 from tools.livesale.session import Session
+from tools.livesale.tally import PlatformBooks
 
 SIMULATOR_MODULE = "tools.platform_sim.platform"
 
@@ -73,6 +74,20 @@ class QuotaPlatforms:
         for platform in started.simulators:
             platform.run([session.sku_id(sku.sku_id) for sku in session.scenario.skus])
         return started
+
+    def books(self) -> dict[str, PlatformBooks]:
+        """Each platform's own count of what it sold and what sync rejected, by platform id."""
+        return {
+            platform.platform_id: PlatformBooks(
+                sold={
+                    sku_id: listing.sold_units
+                    for sku_id, listing in platform.listings.items()
+                    if listing.sold_units
+                },
+                rejected=platform.tally.refused,
+            )
+            for platform in self.simulators
+        }
 
     def settled(self) -> bool:
         """True when every sale the platforms made has been reported to sync and answered."""

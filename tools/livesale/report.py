@@ -4,7 +4,7 @@ their ledger, every paid unit counted. A broken invariant makes the exit status 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from rich.text import Text
 from tools.livesale.tally import (
     AlertRecord,
     HoldTally,
+    PlatformBooks,
     QuotaMove,
     RiskTally,
     SessionTally,
@@ -34,6 +35,8 @@ class SkuOutcome:
     sellable: int
     forecast_units: int
     sale_status: str = "ON_SALE"  # alerting may have paused it on RED
+    paid: int = 0  # units this run's buyers were told they paid for
+    quota_sold: int = 0  # units the QUOTA platforms sold, as sync applied them (read at the end)
 
     @property
     def oversold(self) -> int:
@@ -61,6 +64,12 @@ class PlatformOutcome:
     units_paid: int
     quota_sold: int
     refusals: dict[str, int]
+    # A QUOTA platform's own books (tools/platform_sim), None for the others: what it sold per SKU,
+    # net of what sync rejected, and the sale lines sync rejected (the platform cancels those).
+    reported_sold: dict[str, int] | None = None
+    rejected: int | None = None
+    # Sync's sold units of the platform per SKU, read at the end.
+    quota_sold_by_sku: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +92,12 @@ class Report:
     peak_requests_per_second: int
     restocks: int
     notes: list[str] = field(default_factory=list)
+    # None: no QUOTA platform sold through sync; else whether every sale they made was reported
+    # and answered before the report was read.
+    quota_settled: bool | None = None
+    quota_read: bool = True  # sync's quotas were read afresh for the report
+    unsettled_payments: int = 0  # payments whose outcome stayed unknown
+    payments_found_after_all: int = 0  # payments whose answer was lost, found confirmed
 
     @property
     def units_sold(self) -> int:
@@ -94,7 +109,7 @@ class Report:
 
     @property
     def quota_units_sold(self) -> int:
-        return sum(platform.quota_sold for platform in self.platforms)
+        return sum(sku.quota_sold for sku in self.skus)
 
     def invariants(self) -> list[Invariant]:
         over = [
@@ -110,11 +125,11 @@ class Report:
             for sku in self.skus
             if sku.received != sku.on_hand + sku.sold
         ]
-        counted = self.direct_units_paid + self.quota_units_sold
         return [
             Invariant("nothing oversold (sold <= received)", not over, "; ".join(over) or "0"),
             Invariant(
-                "commitments within stock (withheld + reserved <= on_hand)",
+                "commitments within stock (withheld + reserved <= on_hand; a cross-check, the "
+                "database CHECK enforces it)",
                 not negative,
                 "; ".join(negative) or "ok",
             ),
@@ -128,11 +143,77 @@ class Report:
                 not self.drifts,
                 "; ".join(self.drifts) or "no drift",
             ),
+            *self._payment_invariants(),
+            *self._platform_invariants(),
+        ]
+
+    def _payment_invariants(self) -> list[Invariant]:
+        """What buyers were told against what inventory booked, SKU by SKU (a global sum would
+        let one SKU's missing sale cancel another's extra one)."""
+        uncounted = [
+            f"{sku.sku_id} sold {sku.sold} != paid {sku.paid} + quota {sku.quota_sold}"
+            for sku in self.skus
+            if sku.sold != sku.paid + sku.quota_sold
+        ]
+        promised = [
+            f"{sku.sku_id} paid {sku.paid} + quota {sku.quota_sold} > received {sku.received}"
+            for sku in self.skus
+            if sku.paid + sku.quota_sold > sku.received
+        ]
+        traded = self.direct_units_paid > 0 and (
+            self.quota_settled is None or self.quota_units_sold > 0
+        )
+        return [
             Invariant(
-                "every paid unit counted once (inventory sold = buyers' payments + quota sales)",
-                counted == self.units_sold,
-                f"inventory {self.units_sold}, paid {self.direct_units_paid} direct + "
-                f"{self.quota_units_sold} through quotas",
+                "every paid unit counted once, per SKU (sold = buyers' payments + quota sales)",
+                not uncounted,
+                "; ".join(uncounted)
+                or f"{self.direct_units_paid} paid directly + {self.quota_units_sold} through "
+                f"quotas = {self.units_sold} sold",
+            ),
+            Invariant(
+                "no buyer paid for a unit that was not there (paid <= received, per SKU)",
+                not promised,
+                "; ".join(promised) or "ok",
+            ),
+            Invariant(
+                "every payment's outcome known (lost answers looked up)",
+                self.unsettled_payments == 0,
+                f"{self.unsettled_payments} unknown, "
+                f"{self.payments_found_after_all} found confirmed after the answer was lost",
+            ),
+            Invariant(
+                "the session traded (units paid directly, and through quotas when sync runs)",
+                traded,
+                f"{self.direct_units_paid} direct, {self.quota_units_sold} through quotas",
+            ),
+        ]
+
+    def _platform_invariants(self) -> list[Invariant]:
+        """The simulated QUOTA platforms' own books against sync's."""
+        quota = [platform for platform in self.platforms if platform.reported_sold is not None]
+        if self.quota_settled is None or not quota:
+            return []
+        differing = [difference for platform in quota for difference in _books_differ(platform)]
+        if not self.quota_read:
+            differing.append("sync's quotas could not be read for the report")
+        rejected = {platform.platform_id: platform.rejected or 0 for platform in quota}
+        return [
+            Invariant(
+                "quota platforms reported every sale before the report (settled)",
+                self.quota_settled,
+                "yes" if self.quota_settled else "sales still unreported or unanswered",
+            ),
+            Invariant(
+                "platform-reported sales = quota sold in sync (per platform and SKU)",
+                not differing,
+                "; ".join(differing)
+                or f"{sum(sum((p.reported_sold or {}).values()) for p in quota)} units",
+            ),
+            Invariant(
+                "every platform sale accepted by sync (rejected = 0)",
+                not any(rejected.values()),
+                ", ".join(f"{name} {count}" for name, count in rejected.items()),
             ),
         ]
 
@@ -272,7 +353,7 @@ def _alert_table(alerts: Sequence[AlertRecord], alerting: str) -> Table:
             alert.tier,
             alert.state,
             latency,
-            alert.summary,
+            Text(alert.summary),  # alerting's text: never read as markup
         )
     return table
 
@@ -283,7 +364,7 @@ def _invariant_table(invariants: Sequence[Invariant]) -> Table:
         table.add_row(
             invariant.name,
             Text("yes", style="green") if invariant.holds else Text("NO", style="bold red"),
-            invariant.detail,
+            Text(invariant.detail),
         )
     return table
 
@@ -296,7 +377,11 @@ def _table(title: str, columns: str) -> Table:
     return table
 
 
-def platform_outcomes(tally: SessionTally) -> list[PlatformOutcome]:
+def platform_outcomes(
+    tally: SessionTally, books: Mapping[str, PlatformBooks] | None = None
+) -> list[PlatformOutcome]:
+    """Each platform's results; `books` are the QUOTA platforms' own counts, by platform id."""
+    books = books or {}
     return [
         PlatformOutcome(
             platform_id=platform.display_id,
@@ -307,6 +392,27 @@ def platform_outcomes(tally: SessionTally) -> list[PlatformOutcome]:
             units_paid=platform.units_paid,
             quota_sold=sum(platform.quota_sold.values()),
             refusals=dict(platform.refusals),
+            reported_sold=_by_display_id(tally, books[platform.platform_id].sold)
+            if platform.platform_id in books
+            else None,
+            rejected=books[platform.platform_id].rejected
+            if platform.platform_id in books
+            else None,
+            quota_sold_by_sku=_by_display_id(tally, platform.quota_sold),
         )
         for platform in tally.platforms.values()
     ]
+
+
+def _books_differ(platform: PlatformOutcome) -> list[str]:
+    """Where a QUOTA platform's own count of its sales differs from sync's, SKU by SKU."""
+    own, sync = platform.reported_sold or {}, platform.quota_sold_by_sku
+    return [
+        f"{platform.platform_id} {sku}: platform {own.get(sku, 0)} != sync {sync.get(sku, 0)}"
+        for sku in sorted(own.keys() | sync.keys())
+        if own.get(sku, 0) != sync.get(sku, 0)
+    ]
+
+
+def _by_display_id(tally: SessionTally, counts: Mapping[str, int]) -> dict[str, int]:
+    return {tally.skus[sku_id].display_id: count for sku_id, count in counts.items()}

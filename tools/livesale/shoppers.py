@@ -14,16 +14,17 @@ from typing import Any, Final
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
 from streamstock.inventory.v1 import reservation_pb2, stock_pb2
 
-from tools.livesale.calls import Refused
+from tools.livesale.calls import TRANSIENT, Refused
 from tools.livesale.scenario import Burst, HoarderPlan, SkuPlan
 from tools.livesale.session import Session
-from tools.livesale.tally import PlatformTally
+from tools.livesale.tally import PlatformTally, UnsettledPayment
 
 RISK_BLOCKED: Final = "RISK_BLOCKED"
 RISK_CHALLENGE: Final = "RISK_CHALLENGE_REQUIRED"
 SOLD_OUT: Final = "INSUFFICIENT_STOCK"
-# Longest a call sent before the session closed may take to be answered (three attempts).
-_STOP_SECONDS: Final = 20.0
+# Longest a call sent before the session closed may take to be answered (every attempt of
+# calls.Caller with its deadline and pauses).
+_STOP_SECONDS: Final = 25.0
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ class Crowd:
 
     async def stop(self) -> None:
         """Buyers still browsing or deciding leave (their holds run out on their own); calls
-        already sent are answered first, so no payment is made without being counted."""
+        already sent get time to be answered. A payment cut short here stays unsettled, and the
+        report looks it up (settle_lost_payments), so no payment goes uncounted."""
         self._closing.set()
         if self._journeys:
             _, stuck = await asyncio.wait(set(self._journeys), timeout=_STOP_SECONDS)
@@ -152,7 +154,7 @@ class Crowd:
         ):
             return
         if pays:
-            await self._confirm(reservation, quantity)
+            await self._confirm(reservation, sku, quantity)
         elif abandons:
             await self._release(reservation)
 
@@ -216,13 +218,14 @@ class Crowd:
             **self._order(buyer, sku, quantity, "purchase"),
             payment_reference=session.next_id("pay"),
         )
-        refusal = await self._settle(session.inventory.Purchase, request, "")
-        if refusal is None:
-            self._paid(quantity)
-        elif refusal.reason == SOLD_OUT:
+        payment = self._payment(request.order_id, sku, quantity)
+        refusal = await self._pay(session.inventory.Purchase, request, "", payment)
+        if refusal is not None and refusal.reason == SOLD_OUT:
             session.tally.risk.genuine_sold_out += 1
 
-    async def _confirm(self, reservation: reservation_pb2.Reservation, quantity: int) -> None:
+    async def _confirm(
+        self, reservation: reservation_pb2.Reservation, sku: SkuPlan, quantity: int
+    ) -> None:
         session = self._session
         request = inventory_api.ConfirmReservationRequest(
             tenant_id=session.scenario.tenant_id,
@@ -230,8 +233,36 @@ class Crowd:
             reservation_id=reservation.reservation_id,
             payment_reference=session.next_id("pay"),
         )
-        if await self._settle(session.inventory.ConfirmReservation, request, "pay ") is None:
-            self._paid(quantity)
+        payment = self._payment(reservation.order_id, sku, quantity)
+        await self._pay(session.inventory.ConfirmReservation, request, "pay ", payment)
+
+    def _payment(self, order_id: str, sku: SkuPlan, quantity: int) -> UnsettledPayment:
+        return UnsettledPayment(
+            order_id,
+            self._session.sku_id(sku.sku_id),
+            self._platform.platform_id,
+            quantity,
+        )
+
+    async def _pay(
+        self,
+        method: Callable[..., Awaitable[Any]],
+        request: Any,
+        step: str,
+        payment: UnsettledPayment,
+    ) -> Refused | None:
+        """Pays and counts the units when the service says so. A payment whose answer never came
+        (every attempt lost, or the session closed meanwhile: a cancellation leaves it here too)
+        stays unsettled until the report looks it up (settle_lost_payments)."""
+        tally = self._session.tally
+        tally.unsettled[payment.order_id] = payment
+        refusal = await self._settle(method, request, step)
+        if refusal is not None and refusal.code in TRANSIENT:
+            return refusal
+        del tally.unsettled[payment.order_id]
+        if refusal is None:
+            tally.paid(payment.platform_id, payment.sku_id, payment.quantity)
+        return refusal
 
     async def _release(self, reservation: reservation_pb2.Reservation) -> None:
         session = self._session
@@ -269,6 +300,25 @@ class Crowd:
             return refusal
         return None
 
-    def _paid(self, quantity: int) -> None:
-        self._platform.units_paid += quantity
-        self._session.tally.direct_units_paid += quantity
+
+async def settle_lost_payments(session: Session) -> None:
+    """Looks up every payment whose answer never came and counts the ones inventory confirmed:
+    the buyer was charged, whatever the lost answer would have said."""
+    tally = session.tally
+    for order_id, payment in list(tally.unsettled.items()):
+        try:
+            response = await session.as_admin(
+                session.inventory.ListReservations,
+                inventory_api.ListReservationsRequest(
+                    tenant_id=session.scenario.tenant_id, order_id=order_id
+                ),
+            )
+        except Refused:
+            continue  # still unknown: the report's per-SKU count will say so
+        del tally.unsettled[order_id]
+        if any(
+            held.state == reservation_pb2.RESERVATION_STATE_CONFIRMED
+            for held in response.reservations
+        ):
+            tally.paid(payment.platform_id, payment.sku_id, payment.quantity)
+            tally.payments_found_after_all += 1

@@ -34,6 +34,7 @@ class SkuTally:
     sellable: int = 0
     received: int = 0  # initial on_hand plus every restock: what may ever be sold
     restocked: int = 0  # units delivered during the session
+    paid: int = 0  # units this run's buyers were told they paid for (confirm or purchase)
     quota_escrow: int = 0  # units held by sync as platform quotas and not sold yet
     sale_status: str = "ON_SALE"
     firing: set[str] = field(default_factory=set)  # alerting's tiers firing now
@@ -143,6 +144,25 @@ class QuotaMove:
     after: int
 
 
+@dataclass(frozen=True)
+class PlatformBooks:
+    """A simulated QUOTA platform's own counts (tools/platform_sim), to hold against sync's."""
+
+    sold: dict[str, int]  # units sold per SKU id, net of cancellations and of what sync rejected
+    rejected: int  # units of sale lines sync rejected (the platform cancelled those orders)
+
+
+@dataclass(frozen=True)
+class UnsettledPayment:
+    """A payment sent whose answer never came (the caller gave up, or the session closed while it
+    waited): it may have committed, so the report looks it up before counting what was paid."""
+
+    order_id: str  # each payment's own order: it names the one hold paid for
+    sku_id: str
+    platform_id: str
+    quantity: int
+
+
 @dataclass
 class SessionTally:
     """Everything the console shows and the report sums up."""
@@ -158,7 +178,16 @@ class SessionTally:
     restocks_done: int = 0
     session_time: float = 0.0
     direct_units_paid: int = 0  # units confirmed or purchased by this run's own buyers
+    # Payments whose answer never came, by order id, until the report looks them up.
+    unsettled: dict[str, UnsettledPayment] = field(default_factory=dict)
+    payments_found_after_all: int = 0  # of those, found CONFIRMED when looked up
     last_sequence: int = 0
 
     def note(self, clock: str, line: str) -> None:
         self.feed.append(f"{clock} {line}")
+
+    def paid(self, platform_id: str, sku_id: str, quantity: int) -> None:
+        """Counts units a buyer paid for, on their SKU and platform."""
+        self.skus[sku_id].paid += quantity
+        self.platforms[platform_id].units_paid += quantity
+        self.direct_units_paid += quantity
