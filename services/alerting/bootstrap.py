@@ -36,7 +36,7 @@ from services.alerting.heap import settle
 from services.alerting.service_layer.dispatch import Dispatcher, DispatchSettings
 from services.alerting.service_layer.follow import EventFollower, Handoff
 from services.alerting.service_layer.ports import DeliveryFailed, NotificationSender
-from services.alerting.service_layer.retention import prune_change_log
+from services.alerting.service_layer.retention import prune
 from services.alerting.service_layer.ticker import Ticker
 from services.alerting.settings import AlertingSettings
 from services.runtime import clients, storage
@@ -72,6 +72,12 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     listener = PostgresListener(settings.postgres_dsn, WORK_CHANNEL, wakeup)
     await listener.start()
     secrets = EnvironmentSecrets()
+    shared = secrets.shared_refs()
+    if shared:
+        log.warning(
+            "webhook signing keys shared by every tenant (no STREAMSTOCK_ALERTING_SCOPE_<REF>): %s",
+            ", ".join(shared),
+        )
     poster = HttpPoster(own.send_timeout_seconds)
     webhooks = SignedWebhooks(poster, secrets)
     senders: dict[Channel, NotificationSender] = {
@@ -114,8 +120,8 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     background.append(_repeated("ticker", Ticker(store, ids, clock).run, own.tick_seconds))
     background.append(
         _repeated(
-            "change-log-retention",
-            lambda: prune_change_log(store, clock.now(), own.change_retention),
+            "retention",
+            lambda: prune(store, clock.now(), own.change_retention, own.sample_retention),
             own.change_prune_seconds,
         )
     )

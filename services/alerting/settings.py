@@ -25,6 +25,9 @@ class AlertingSettings:
     # away longer starts again from a snapshot), and how often the log is pruned.
     change_retention_seconds: float = 7 * 86400.0
     change_prune_seconds: float = 600.0
+    # How long the curve samples of a plan are kept after it closed (30 days); pruned with the
+    # change log.
+    sample_retention_seconds: float = 30 * 86400.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AlertingSettings:
@@ -47,6 +50,9 @@ class AlertingSettings:
                 "CHANGE_RETENTION_SECONDS", default.change_retention_seconds
             ),
             change_prune_seconds=number("CHANGE_PRUNE_SECONDS", default.change_prune_seconds),
+            sample_retention_seconds=number(
+                "SAMPLE_RETENTION_SECONDS", default.sample_retention_seconds
+            ),
         )
 
     @property
@@ -56,3 +62,7 @@ class AlertingSettings:
     @property
     def change_retention(self) -> timedelta:
         return timedelta(seconds=self.change_retention_seconds)
+
+    @property
+    def sample_retention(self) -> timedelta:
+        return timedelta(seconds=self.sample_retention_seconds)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from alerting.harness import SECRET_REF, SECRETS, SESSION_START, Harness
+from alerting.http_recorder import HttpRecorder
+from alerting.scripted_inventory import ScriptedInventory
 from services.alerting.domain.plan import LiveSessionPlan
 from services.alerting.domain.policy import (
     SEED_TIER_LINES,
@@ -85,4 +87,22 @@ async def configure_session(
         if policy is not None:
             await configure.upsert_policy(tx, policy, now)
         for r in receivers:
-            await configure.upsert_receiver(tx, r, SECRETS, now)
+            await configure.upsert_receiver(tx, r, SECRETS.for_tenant(r.tenant_id), now)
+
+
+async def inbox_session(
+    harness: Harness,
+    recorder: HttpRecorder,
+    tenant: str,
+    forecast: int = 100,
+    policy: AlertPolicy | None = None,
+) -> ScriptedInventory:
+    """Session SESSION of sku-1 with the policy (None: the seed's) and one in-app receiver, "ops";
+    returns the scripted inventory to feed."""
+    await configure_session(
+        harness,
+        session_plan(tenant, "sku-1", forecast=forecast),
+        policy,
+        [receiver(tenant, "ops", recorder.url("/hooks/ops"), INBOX_NOW)],
+    )
+    return ScriptedInventory(tenant)

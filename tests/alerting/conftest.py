@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from streamstock.alerting.v1 import alerting_service_pb2_grpc
 
 from alerting.harness import Harness, ManualClock, SequentialIds
 from alerting.http_recorder import HttpRecorder
 from services.alerting.adapters.http_channels import HttpPoster
 from services.alerting.adapters.postgres_store import PostgresStore
+from services.alerting.adapters.secrets import variable_name
 from tests.conftest import schema_pool
 
 TABLES = (
@@ -59,3 +61,11 @@ async def harness(
         gateway_url=recorder.url("/gateway"),
     )
     await poster.close()
+
+
+@pytest.fixture
+async def alerting(start_service, monkeypatch):
+    """The AlertingService over real gRPC, with the signing key of secret_ref "hook-key"."""
+    monkeypatch.setenv(variable_name("hook-key"), "k")
+    service = await start_service("alerting")
+    return alerting_service_pb2_grpc.AlertingServiceStub(service.channel)

@@ -35,6 +35,11 @@ SECRETS = EnvironmentSecrets({"STREAMSTOCK_ALERTING_SECRET_HOOK_KEY": SECRET.dec
 SESSION_START = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
 
 
+def at(minutes: float) -> datetime:
+    """A moment of the session, in minutes from its start."""
+    return SESSION_START + timedelta(minutes=minutes)
+
+
 @dataclass
 class ManualClock:
     current: datetime = SESSION_START

@@ -3,6 +3,7 @@ signed webhook), none after the hold was confirmed or released, none when disabl
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from alerting.harness import SECRET, SECRET_REF, SECRETS, SESSION_START, Harness
@@ -25,9 +26,8 @@ async def reminders_of(harness: Harness, tenant: str):
     return {r.reservation_id: r for r in reminders}
 
 
-async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
-    harness: Harness, recorder: HttpRecorder, tenant: str
-) -> None:
+async def remind_on_douyin(harness: Harness, recorder: HttpRecorder, tenant: str) -> None:
+    """Reminders on, through the douyin platform's signed webhook at /douyin/remind."""
     async with harness.store.transaction() as tx:
         await update_reminder_settings(
             tx,
@@ -38,9 +38,15 @@ async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
                     ("douyin", WebhookTarget(recorder.url("/douyin/remind"), SECRET_REF)),
                 ),
             ),
-            SECRETS,
+            SECRETS.for_tenant(tenant),
             harness.clock.now(),
         )
+
+
+async def test_one_reminder_per_expiring_hold_none_after_confirm_or_release(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    await remind_on_douyin(harness, recorder, tenant)
     inventory = ScriptedInventory(tenant)
     deadline = at(20)
     await harness.feed(
@@ -100,3 +106,31 @@ async def test_reminders_are_skipped_when_disabled(
     await harness.dispatch()
     assert recorder.received == []
     assert (await reminders_of(harness, tenant))["r1"].status is ReminderStatus.SKIPPED
+
+
+async def test_a_hold_closing_while_its_reminder_is_sent_gets_no_retry_after_the_close(
+    harness: Harness, recorder: HttpRecorder, tenant: str
+) -> None:
+    path = "/douyin/remind"
+    await remind_on_douyin(harness, recorder, tenant)
+    inventory = ScriptedInventory(tenant)
+    await harness.feed(
+        [
+            inventory.create("sku-1", 100, at(0)),
+            inventory.hold("sku-1", "r1", 1, at(1)),
+            inventory.expiring_soon("sku-1", "r1", 1, at(20), at(15)),
+        ]
+    )
+    # The platform holds the first attempt open, then fails it; meanwhile the buyer pays.
+    recorder.hang = True
+    recorder.failures_left[path] = 1
+    sending = asyncio.create_task(harness.dispatch())
+    await recorder.wait_for(1)
+    await harness.feed([inventory.confirm("sku-1", "r1", 1, at(15.5))])
+    recorder.released.set()
+    await asyncio.wait_for(sending, 20)
+    # Long past every backoff: nothing more goes to the buyer.
+    harness.clock.advance(timedelta(hours=1))
+    await harness.dispatch()
+    assert len(recorder.at(path)) == 1
+    assert (await reminders_of(harness, tenant))["r1"].status is ReminderStatus.CANCELLED

@@ -54,7 +54,10 @@ async def configure_skus(harness: Harness, start: datetime, skus: list[str], now
             )
             await configure.upsert_plan(tx, plan, now)
         await configure.upsert_receiver(
-            tx, receiver(ACME, "ops", "http://127.0.0.1:9/h", INBOX_NOW), SECRETS, now
+            tx,
+            receiver(ACME, "ops", "http://127.0.0.1:9/h", INBOX_NOW),
+            SECRETS.for_tenant(ACME),
+            now,
         )
 
 

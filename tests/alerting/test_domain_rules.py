@@ -4,6 +4,7 @@ inhibition) with an injected time and ids."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from services.alerting.domain.alerts import (
     AlertState,
+    AlertTrigger,
     ChangeKind,
     Measure,
     evaluate,
@@ -20,6 +22,7 @@ from services.alerting.domain.alerts import (
 from services.alerting.domain.pace import PaceState, early_peak, pace
 from services.alerting.domain.plan import effective_buffer_factor
 from services.alerting.domain.policy import AlertPolicy, PaceAdjustment, Tier, TierLine
+from services.alerting.service_layer.measure import measure_without_plan
 
 T0 = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
 KEY = ("acme", "sku-1", "live-1")
@@ -171,3 +174,94 @@ def test_alert_ids_derive_from_the_opening_event_and_tier() -> None:
         opened_by_event(("acme", "sku-1", "live-1"), 41, at + timedelta(microseconds=1)),
     ]
     assert all(other(Tier.RED) != ids(Tier.RED) for other in others)
+
+
+# --- the warning line and hysteresis of unit lines and sell-out projections ----------------------
+
+
+def stock(sellable: int, warning_line: int, minute: float = 0, sell_out_in: float | None = None):
+    """A session with nothing consumed yet, `sellable` units and the remaining warning line."""
+    sell_out = None if sell_out_in is None else T0 + timedelta(minutes=minute + sell_out_in)
+    return replace(
+        measure(0.0, minute, sellable),
+        warning_line_units=warning_line,
+        projected_sell_out_time=sell_out,
+    )
+
+
+SKU_WIDE = ("acme", "sku-1", "")
+
+
+def sku_wide(sellable: int, minute: float = 0) -> Measure:
+    return measure_without_plan(sellable, T0 + timedelta(minutes=minute))
+
+
+def test_low_stock_lines_are_measured_only_sku_wide_not_again_in_the_session() -> None:
+    policy = AlertPolicy("acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),))
+    assert evaluate(policy, stock(5, 0), {}, KEY, ids()).alerts == {}
+    assert Tier.ORANGE in evaluate(policy, sku_wide(5), {}, SKU_WIDE, ids()).alerts
+
+
+def test_stock_below_the_warning_line_fires_the_seed_yellow_and_clears_past_the_margin() -> None:
+    # The seed: forecast 500, buffer 120 %: warn when stock is below 600. With 300 in stock the
+    # consumption lines see nothing (nothing consumed yet) but the warning line does.
+    policy = AlertPolicy("acme")
+    result = evaluate(policy, stock(300, 600), {}, KEY, ids())
+    yellow = result.alerts[Tier.YELLOW]
+    assert yellow.state is AlertState.FIRING
+    assert yellow.trigger is AlertTrigger.BELOW_WARNING_LINE
+    assert set(result.alerts) == {Tier.YELLOW}
+    # At the line it still holds (margin: 5 % of 600 = 30 units), past the margin it clears.
+    at_line = evaluate(policy, stock(600, 600, 1), {Tier.YELLOW: yellow}, KEY, ids())
+    assert at_line.alerts[Tier.YELLOW].is_open
+    restocked = evaluate(policy, stock(630, 600, 2), {Tier.YELLOW: yellow}, KEY, ids())
+    assert [a.tier for a in restocked.resolved] == [Tier.YELLOW]
+    # Turned off, or without a line of its tier, the condition never fires.
+    off = AlertPolicy("acme", warning_line_tier=None)
+    assert evaluate(off, stock(300, 600), {}, KEY, ids()).alerts == {}
+    orange_only = AlertPolicy("acme", tier_lines=(TierLine(Tier.ORANGE, 1.0),))
+    assert evaluate(orange_only, stock(300, 600), {}, KEY, ids()).alerts == {}
+
+
+def test_the_default_unit_margin_is_five_percent_of_the_line_and_at_least_one_unit() -> None:
+    policy = AlertPolicy("acme")
+    assert policy.unit_margin(10) == 1
+    assert policy.unit_margin(600) == 30
+    assert policy.unit_margin(601) == 31
+    assert AlertPolicy("acme", hysteresis_units=4).unit_margin(600) == 4
+
+
+@given(st.lists(st.integers(min_value=0, max_value=11), min_size=1, max_size=40))
+def test_a_low_stock_level_bouncing_within_the_margin_never_resolves(levels: list[int]) -> None:
+    policy = AlertPolicy("acme", tier_lines=(TierLine(Tier.ORANGE, low_stock_units=10),))
+    fired = evaluate(policy, sku_wide(10), {}, SKU_WIDE, ids()).alerts
+    assert fired[Tier.ORANGE].state is AlertState.FIRING
+    for minute, level in enumerate(levels, start=1):
+        step = evaluate(policy, sku_wide(level, minute), fired, SKU_WIDE, ids())
+        assert not step.resolved and not step.fired
+        fired = {tier: alert for tier, alert in step.alerts.items() if alert.is_open}
+
+
+@given(st.lists(st.floats(min_value=0.5, max_value=19.9), min_size=1, max_size=40))
+def test_a_sell_out_projection_swinging_within_twice_its_span_never_resolves(
+    projections: list[float],
+) -> None:
+    line = TierLine(Tier.ORANGE, projected_sell_out_within=timedelta(minutes=10))
+    policy = AlertPolicy("acme", tier_lines=(line,))
+    fired = evaluate(policy, stock(100, 0, 0, 9.0), {}, KEY, ids()).alerts
+    assert fired[Tier.ORANGE].trigger is AlertTrigger.PROJECTED_SELL_OUT
+    for minute, projection in enumerate(projections, start=1):
+        step = evaluate(policy, stock(100, 0, minute, projection), fired, KEY, ids())
+        assert not step.resolved and not step.fired
+        fired = {tier: alert for tier, alert in step.alerts.items() if alert.is_open}
+    gone = evaluate(policy, stock(100, 0, 99, None), fired, KEY, ids())
+    assert [a.tier for a in gone.resolved] == [Tier.ORANGE]
+
+
+def test_an_open_alert_of_a_tier_removed_from_the_policy_resolves() -> None:
+    fired = evaluate(AlertPolicy("acme"), measure(0.85, 0), {}, KEY, ids()).alerts
+    assert fired[Tier.YELLOW].state is AlertState.FIRING
+    without_yellow = AlertPolicy("acme", tier_lines=(TierLine(Tier.RED, 1.2),))
+    step = evaluate(without_yellow, measure(0.85, 1), fired, KEY, ids())
+    assert [a.tier for a in step.resolved] == [Tier.YELLOW]
+    assert step.alerts[Tier.YELLOW].state is AlertState.RESOLVED

@@ -14,11 +14,13 @@ from services.alerting.domain.forecast import (
     Sample,
     consumption_curve,
     expected_consumed,
+    minutes_to_sell_out,
     projected_consumed_at_end,
     projected_sell_out,
     restock_order_by,
     restock_units_needed,
 )
+from services.alerting.domain.moments import shifted
 
 T0 = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
 END = T0 + timedelta(hours=2)
@@ -146,3 +148,59 @@ def test_burn_rate_decays_monotonically_without_consumption(
     rate = BurnRate(0.0, T0).observe(T0, delta)
     first, second = sorted((earlier, later))
     assert rate.at(minutes(first)) >= rate.at(minutes(second))
+
+
+# --- quiet spells: rates decaying towards zero never overflow a projection ------------------------
+
+_RATES = st.one_of(
+    st.floats(min_value=0.0, max_value=1e-6, allow_subnormal=True),
+    st.floats(min_value=0.0, max_value=1e6),
+)
+
+
+@given(
+    sellable=st.integers(min_value=-10, max_value=10**12),
+    rate=_RATES,
+    now_minutes=st.floats(min_value=-1e6, max_value=1e6),
+    session_minutes=st.floats(min_value=0.0, max_value=60 * 24 * 31),
+)
+def test_projected_sell_out_never_overflows_and_stays_within_the_session(
+    sellable: int, rate: float, now_minutes: float, session_minutes: float
+) -> None:
+    now = minutes(now_minutes)
+    end = now + timedelta(minutes=session_minutes)
+    sell_out = projected_sell_out(now, sellable, rate, end)
+    assert sell_out is None or now <= sell_out <= max(now, end)
+
+
+@given(
+    burst=st.integers(min_value=1, max_value=10**6),
+    quiet_minutes=st.floats(min_value=0.0, max_value=60 * 24 * 365),
+    sellable=st.integers(min_value=1, max_value=10**9),
+    lead_days=st.integers(min_value=0, max_value=999_999_999),
+)
+def test_a_decayed_burst_projects_and_orders_without_overflow(
+    burst: int, quiet_minutes: float, sellable: int, lead_days: int
+) -> None:
+    # A burst, then a long quiet spell: the rate decays towards zero (or exactly zero).
+    rate = BurnRate(0.0, T0).observe(T0, burst).at(T0 + timedelta(minutes=quiet_minutes))
+    now = T0 + timedelta(minutes=quiet_minutes)
+    end = now + timedelta(hours=3)
+    sell_out = projected_sell_out(now, sellable, rate, end)
+    assert sell_out is None or now <= sell_out < end
+    order_by = restock_order_by(now, sellable, rate, timedelta(days=lead_days), 1)
+    assert order_by is not None and order_by <= shifted(now, minutes_to_sell_out(sellable, rate))
+
+
+def test_a_rate_decayed_ninety_minutes_projects_no_sell_out_by_hand() -> None:
+    # 85 units in 5 minutes, then 90 quiet minutes: rate ~ 17 * e^-18 ~ 2.6e-7 per minute, so 9,915
+    # units would last ~3.8e10 minutes (72,000 years): beyond the session, so no sell-out.
+    rate = BurnRate(0.0, T0)
+    for minute in range(1, 6):
+        rate = rate.observe(minutes(minute), 17)
+    later = rate.at(minutes(95))
+    assert 1e-7 < later < 1e-6
+    assert projected_sell_out(minutes(95), 9_915, later, END) is None
+    # Order-by of an eight-year lead time before the projected sell-out, clamped, not raised.
+    order_by = restock_order_by(minutes(95), 9_915, later, timedelta(days=3000), 1)
+    assert order_by == datetime.max.replace(tzinfo=UTC)

@@ -13,7 +13,6 @@ import grpc
 import pytest
 from google.protobuf import duration_pb2, timestamp_pb2
 from streamstock.alerting.v1 import (
-    alerting_service_pb2_grpc,
     alerts_pb2,
     deliveries_pb2,
     forecast_pb2,
@@ -26,7 +25,6 @@ from alerting.configuration import INBOX_NOW, configure_session, receiver, sessi
 from alerting.grpc_errors import refusal
 from alerting.harness import SESSION_START, Harness
 from alerting.scripted_inventory import ScriptedInventory
-from services.alerting.adapters.secrets import variable_name
 
 pytestmark = pytest.mark.timeout(60)
 ACME = "acme"
@@ -41,13 +39,6 @@ def ts(minutes: float) -> timestamp_pb2.Timestamp:
 
 def key(api_key: str) -> list[tuple[str, str]]:
     return [("x-api-key", api_key)]
-
-
-@pytest.fixture
-async def alerting(start_service, monkeypatch):
-    monkeypatch.setenv(variable_name("hook-key"), "k")
-    service = await start_service("alerting")
-    return alerting_service_pb2_grpc.AlertingServiceStub(service.channel)
 
 
 def plan_request(

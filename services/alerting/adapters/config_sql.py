@@ -332,6 +332,29 @@ class ConfigQueries:
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
+    async def prune_samples(self, closed_before: datetime, limit: int) -> int:
+        # By the plans that closed (their samples are found through the primary key's prefix), so
+        # no index on the sample time slows the follower's inserts.
+        return int(
+            await self.conn.fetchval(
+                """
+                WITH closed AS (
+                    SELECT tenant_id, session_id, sku_id FROM plans
+                    WHERE least(end_time, coalesce(ended_time, end_time)) < $1
+                ), doomed AS (
+                    SELECT s.ctid FROM consumption_samples s
+                    JOIN closed c USING (tenant_id, session_id, sku_id) LIMIT $2
+                ), deleted AS (
+                    DELETE FROM consumption_samples WHERE ctid IN (SELECT ctid FROM doomed)
+                    RETURNING 1
+                )
+                SELECT count(*) FROM deleted
+                """,
+                closed_before,
+                limit,
+            )
+        )
+
     async def levels_of(self, tenant_id: str, sku_id: str) -> StockLevels | None:
         row = await self.conn.fetchrow(
             "SELECT * FROM sku_levels WHERE tenant_id = $1 AND sku_id = $2", tenant_id, sku_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -23,6 +24,34 @@ from services.alerting.domain.alerts import Alert
 from services.alerting.domain.receivers import Channel, WebhookTarget
 from services.alerting.domain.reminders import BuyerReminder
 from services.alerting.service_layer.ports import DeliveryFailed, Notification
+
+
+def redacted(url: str) -> str:
+    """What of a hook URL may be logged or stored: scheme, host and the first path segment. Chat
+    hooks carry their access token in the query (DingTalk `?access_token=`) or deeper in the path
+    (Slack `/services/T../B../<token>`, Feishu `/open-apis/bot/v2/hook/<token>`), and a URL may
+    carry user info; none of that leaves this module."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<unparseable URL>"
+    segments = [s for s in parts.path.split("/") if s]
+    path = f"/{segments[0]}" if segments else ""
+    more = "/…" if len(segments) > 1 or parts.query or parts.fragment else ""
+    return f"{parts.scheme}://{host}{port}{path}{more}"
+
+
+def _scrubbed(text: str, url: str) -> str:
+    """An error text with the URL, and any secret-bearing part of it, replaced by its redaction."""
+    safe = redacted(url)
+    text = text.replace(url, safe)
+    parts = urlsplit(url)
+    for secret in (parts.query, parts.fragment, parts.password, parts.path):
+        if secret and len(secret) > 1:
+            text = text.replace(secret, "…")
+    return text
 
 
 def _time(value: Any) -> str | None:
@@ -45,6 +74,7 @@ def alert_document(alert: Alert) -> dict[str, Any]:
         "forecast_units": values.forecast_units,
         "restocked_units": values.restocked_units,
         "sellable_units": values.sellable_units,
+        "warning_line_units": values.warning_line_units,
         "fire_time": _time(alert.fire_time),
         "resolve_time": _time(alert.resolve_time),
     }
@@ -76,9 +106,11 @@ class HttpPoster:
                 url, data=body, headers={"Content-Type": "application/json", **headers}
             ) as response:
                 if response.status // 100 != 2:
-                    raise DeliveryFailed(f"{url} answered HTTP {response.status}")
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise DeliveryFailed(f"{url}: {type(error).__name__} {error}") from error
+                    raise DeliveryFailed(f"{redacted(url)} answered HTTP {response.status}")
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            # The chained error is dropped: its text and attributes hold the whole URL.
+            detail = _scrubbed(f"{type(error).__name__} {error}", url)
+            raise DeliveryFailed(f"{redacted(url)}: {detail}") from None
 
     async def close(self) -> None:
         if self._session is not None:
@@ -90,10 +122,12 @@ class SignedWebhooks:
         self.poster = poster
         self.secrets = secrets
 
-    async def post(self, target: WebhookTarget, document: dict[str, Any], key: str) -> None:
-        secret = self.secrets.key(target.secret_ref)
+    async def post(
+        self, tenant_id: str, target: WebhookTarget, document: dict[str, Any], key: str
+    ) -> None:
+        secret = self.secrets.key(target.secret_ref, tenant_id)
         if secret is None:
-            raise DeliveryFailed(f"secret {target.secret_ref!r} is not configured")
+            raise DeliveryFailed(f"secret {target.secret_ref!r} is not configured for the tenant")
         body = json.dumps(document, sort_keys=True).encode()
         timestamp = int(time.time())
         await self.poster.post(
@@ -115,8 +149,12 @@ class WebhookChannel:
         target = notification.receiver.webhook
         if target is None:
             raise DeliveryFailed("the receiver has no webhook")
+        delivery = notification.delivery
         await self.webhooks.post(
-            target, notification_document(notification), notification.delivery.idempotency_key
+            delivery.tenant_id,
+            target,
+            notification_document(notification),
+            delivery.idempotency_key,
         )
 
 
@@ -172,4 +210,6 @@ class PlatformReminders:
             "platform_id": reminder.platform_id,
             "hold_expire_time": _time(reminder.hold_expire_time),
         }
-        await self.webhooks.post(reminder.webhook, document, f"reminder/{reminder.reservation_id}")
+        await self.webhooks.post(
+            reminder.tenant_id, reminder.webhook, document, f"reminder/{reminder.reservation_id}"
+        )

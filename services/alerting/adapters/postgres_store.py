@@ -31,6 +31,7 @@ from services.alerting.domain.alerts import (
     ChangeKind,
 )
 from services.alerting.domain.deliveries import Delivery, DeliveryStatus, NotificationKind
+from services.alerting.domain.events import StockEvent
 from services.alerting.domain.policy import AlertPolicy, ResponseAction
 from services.alerting.domain.receivers import Channel
 from services.alerting.domain.reminders import BuyerReminder, ReminderStatus
@@ -238,6 +239,33 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
                 _LOCK_CHECKPOINT + f" RETURNING last_sequence, {_BY_KEY}", follower
             )
         )
+
+    async def quarantine_event(
+        self, follower: str, event: StockEvent, error: str, now: datetime
+    ) -> bool:
+        if await self.follow_from(follower) >= event.sequence:
+            return False
+        await self.conn.execute(
+            "INSERT INTO quarantined_events (follower, sequence, tenant_id, sku_id, occur_time,"
+            " error, quarantine_time) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (follower, sequence) DO NOTHING",
+            follower,
+            event.sequence,
+            event.tenant_id,
+            event.sku_id,
+            event.occur_time,
+            error[:2000],
+            now,
+        )
+        await self.conn.execute(
+            "UPDATE follower_checkpoints SET last_sequence = $2, event_time = $3,"
+            " applied_time = $4 WHERE follower = $1",
+            follower,
+            event.sequence,
+            event.occur_time,
+            now,
+        )
+        return True
 
     async def follow_from(self, follower: str) -> int:
         row = await self.conn.fetchrow(
@@ -510,9 +538,8 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             await self.conn.executemany(
                 "UPDATE buyer_reminders SET status = $3, next_attempt_time = NULL,"
                 " detail = 'the hold was confirmed, released or expired first'"
-                " WHERE tenant_id = $1 AND reservation_id = $2 AND status = 1"
-                " AND (claimed_until IS NULL OR claimed_until < $4)",
-                [(t, r, ReminderStatus.CANCELLED.value, now) for t, r in writes.closed_holds],
+                " WHERE tenant_id = $1 AND reservation_id = $2 AND status = 1",
+                [(t, r, ReminderStatus.CANCELLED.value) for t, r in writes.closed_holds],
             )
 
     async def notified_channels(
@@ -724,12 +751,16 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
     async def finish_reminder(
         self, reminder: BuyerReminder, now: datetime, next_attempt: datetime | None, error: str
     ) -> None:
+        # A reminder whose hold closed meanwhile was cancelled (save_writes, even while claimed):
+        # a failed attempt leaves it cancelled, never back to pending, so it is not retried. One
+        # that went out records that it did.
         status = ReminderStatus.SENT
         if error:
             status = ReminderStatus.PENDING if next_attempt else ReminderStatus.FAILED
         await self.conn.execute(
             "UPDATE buyer_reminders SET status = $2, claimed_until = NULL, next_attempt_time = $3,"
-            " detail = $4, send_time = CASE WHEN $2::smallint = 2 THEN $5::timestamptz END WHERE reminder_id = $1",
+            " detail = $4, send_time = CASE WHEN $2::smallint = 2 THEN $5::timestamptz END"
+            " WHERE reminder_id = $1 AND (status = 1 OR $2::smallint = 2)",
             reminder.reminder_id,
             status.value,
             next_attempt,

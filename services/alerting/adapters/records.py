@@ -62,6 +62,7 @@ def values_json(values: AlertValues | None) -> Json | None:
         "sellable_units": values.sellable_units,
         "low_stock_units": values.low_stock_units,
         "projected_sell_out_time": _time(values.projected_sell_out_time),
+        "warning_line_units": values.warning_line_units,
     }
 
 
@@ -80,6 +81,7 @@ def values_from(doc: Json | None) -> AlertValues | None:
         sellable_units=doc["sellable_units"],
         low_stock_units=doc["low_stock_units"],
         projected_sell_out_time=_parse_time(doc["projected_sell_out_time"]),
+        warning_line_units=doc.get("warning_line_units", 0),
     )
 
 
@@ -180,9 +182,16 @@ def policy_json(policy: AlertPolicy) -> Json:
         },
         "hysteresis_fraction": policy.hysteresis_fraction,
         "hysteresis_units": policy.hysteresis_units,
+        # The warning-line tier's value, 0 when turned off; documents stored before it existed
+        # take the seed's YELLOW, as a policy sent without it does.
+        "warning_line_tier": policy.warning_line_tier.value if policy.warning_line_tier else 0,
         "pending_duration": _span(policy.pending_duration),
         "repeat_interval": _span(policy.repeat_interval),
     }
+
+
+def _warning_line_tier(value: int) -> Tier | None:
+    return Tier(value) if value else None
 
 
 def policy_from(tenant_id: str, sku_id: str, doc: Json, update_time: datetime) -> AlertPolicy:
@@ -211,6 +220,7 @@ def policy_from(tenant_id: str, sku_id: str, doc: Json, update_time: datetime) -
         ),
         hysteresis_fraction=doc["hysteresis_fraction"],
         hysteresis_units=doc["hysteresis_units"],
+        warning_line_tier=_warning_line_tier(doc.get("warning_line_tier", Tier.YELLOW.value)),
         pending_duration=timedelta(seconds=doc["pending_duration"]),
         repeat_interval=timedelta(seconds=doc["repeat_interval"]),
         update_time=update_time,

@@ -2,12 +2,14 @@
 
 One alert is open at most per tenant, SKU, session and tier. A tier's condition holds when any of its
 enabled lines is crossed (consumption against the pace-adjusted line, sellable units at or below the
-low-stock line, sell-out projected within the span). A PENDING alert fires once the condition has held
-for the policy's pending duration; if the condition stops holding first, it resolves silently. A
+low-stock line (SKU-wide only: session ''), sellable units below the session's remaining warning line for the policy's
+warning-line tier, sell-out projected within the span). A PENDING alert fires once the condition has
+held for the policy's pending duration; if the condition stops holding first, it resolves silently. A
 FIRING alert resolves only when every line is cleared by the hysteresis margin (consumption below the
-line minus `hysteresis_fraction`, sellable above the low-stock line plus `hysteresis_units`, sell-out
-beyond the span), so a level bouncing around a line does not flap. A firing RED alert inhibits the
-open YELLOW and ORANGE alerts of the same SKU and session.
+line minus `hysteresis_fraction`, sellable above a unit line plus the policy's unit margin, sell-out
+beyond SELL_OUT_CLEAR_FACTOR times the span; see domain/policy.py), so a level bouncing around a line
+does not flap. A firing RED alert inhibits the open YELLOW and ORANGE alerts of the same SKU and
+session.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from services.alerting.domain.policy import AlertPolicy, ResponseAction, Tier, TierLine
+from services.alerting.domain.policy import (
+    SELL_OUT_CLEAR_FACTOR,
+    AlertPolicy,
+    ResponseAction,
+    Tier,
+    TierLine,
+)
 
 
 class AlertState(Enum):
@@ -31,6 +39,7 @@ class AlertTrigger(Enum):
     CONSUMPTION = 1
     LOW_STOCK = 2
     PROJECTED_SELL_OUT = 3
+    BELOW_WARNING_LINE = 4
 
 
 class ChangeKind(Enum):
@@ -61,6 +70,7 @@ class AlertValues:
     sellable_units: int
     low_stock_units: int
     projected_sell_out_time: datetime | None
+    warning_line_units: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,9 @@ class Measure:
     sellable_units: int
     projected_sell_out_time: datetime | None
     pace_factor: float
+    # The session's remaining warning line in units (plan.remaining_warning_line_units); 0
+    # without a plan.
+    warning_line_units: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,19 +181,37 @@ def _values(line: TierLine, measure: Measure) -> AlertValues:
         sellable_units=measure.sellable_units,
         low_stock_units=line.low_stock_units,
         projected_sell_out_time=measure.projected_sell_out_time,
+        warning_line_units=measure.warning_line_units,
     )
 
 
-def crossed(line: TierLine, measure: Measure) -> AlertTrigger | None:
-    """The first of the line's enabled conditions that holds, if any."""
+def _low_stock_scope(line: TierLine, measure: Measure) -> bool:
+    """Low-stock lines are about the SKU's stock, whatever the session: they are measured only in
+    the SKU-wide scope (session ''), which the follower evaluates at every event. Measuring them
+    in the session too opened a second alert at the session's start and resolved that one at its
+    end while the stock was still low."""
+    return line.low_stock_units > 0 and not measure.has_plan
+
+
+def _sells_out_within(line: TierLine, measure: Measure, factor: float) -> bool:
+    within = line.projected_sell_out_within
+    sell_out = measure.projected_sell_out_time
+    if not (measure.has_plan and within and sell_out is not None):
+        return False
+    return sell_out - measure.now <= within * factor
+
+
+def crossed(line: TierLine, measure: Measure, warning_line: bool = False) -> AlertTrigger | None:
+    """The first of the line's enabled conditions that holds, if any; `warning_line` when the
+    policy puts the warning-line condition on this line's tier (warns_below_warning_line)."""
     if measure.has_plan and line.consumed_fraction > 0:
         if measure.consumed_fraction + _TOLERANCE >= effective_line(line, measure.pace_factor):
             return AlertTrigger.CONSUMPTION
-    if line.low_stock_units > 0 and measure.sellable_units <= line.low_stock_units:
+    if _low_stock_scope(line, measure) and measure.sellable_units <= line.low_stock_units:
         return AlertTrigger.LOW_STOCK
-    within = line.projected_sell_out_within
-    sell_out = measure.projected_sell_out_time
-    if measure.has_plan and within and sell_out is not None and sell_out - measure.now <= within:
+    if warning_line and measure.sellable_units < measure.warning_line_units:
+        return AlertTrigger.BELOW_WARNING_LINE
+    if _sells_out_within(line, measure, 1.0):
         return AlertTrigger.PROJECTED_SELL_OUT
     return None
 
@@ -193,16 +224,18 @@ def cleared(line: TierLine, policy: AlertPolicy, measure: Measure) -> bool:
         and measure.consumed_fraction + _TOLERANCE
         >= effective_line(line, measure.pace_factor) - policy.hysteresis_fraction
     )
-    low_stock_holds = (
-        line.low_stock_units > 0
-        and measure.sellable_units <= line.low_stock_units + policy.hysteresis_units
+    low = line.low_stock_units
+    low_stock_holds = _low_stock_scope(line, measure) and (
+        measure.sellable_units <= low + policy.unit_margin(low)
     )
-    within = line.projected_sell_out_within
-    sell_out = measure.projected_sell_out_time
-    sell_out_holds = bool(
-        measure.has_plan and within and sell_out is not None and sell_out - measure.now <= within
+    warning = measure.warning_line_units
+    warning_holds = (
+        policy.warns_below_warning_line(line)
+        and warning > 0
+        and measure.sellable_units < warning + policy.unit_margin(warning)
     )
-    return not (consumption_holds or low_stock_holds or sell_out_holds)
+    sell_out_holds = _sells_out_within(line, measure, SELL_OUT_CLEAR_FACTOR)
+    return not (consumption_holds or low_stock_holds or warning_holds or sell_out_holds)
 
 
 def _fire(alert: Alert, line: TierLine, measure: Measure) -> Alert:
@@ -236,7 +269,7 @@ def _step_tier(
     result: Evaluation,
     recover: Callable[[Alert], Alert],
 ) -> None:
-    trigger = crossed(line, measure)
+    trigger = crossed(line, measure, policy.warns_below_warning_line(line))
     if alert is None:
         if trigger is None:
             return
@@ -335,17 +368,27 @@ def evaluate(
             result,
             recover,
         )
+    # An open alert of a tier the policy no longer has (its line was removed) has no condition
+    # left to clear: it closes, as for a plan that ended, instead of firing forever.
+    lined = {line.tier for line in policy.tier_lines}
+    for tier, alert in open_alerts.items():
+        if tier not in lined and alert.is_open:
+            _close(alert, measure.now, result)
     _inhibit(result)
     return result
+
+
+def _close(alert: Alert, now: datetime, result: Evaluation) -> None:
+    resolved = replace(alert, state=AlertState.RESOLVED, resolve_time=now, inhibited_by="")
+    result.alerts[alert.tier] = resolved
+    result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
+    if alert.state is AlertState.FIRING:
+        result.resolved.append(resolved)
 
 
 def close_all(open_alerts: Sequence[Alert], now: datetime) -> Evaluation:
     """Resolves every open alert, for a plan that ended."""
     result = Evaluation()
     for alert in open_alerts:
-        resolved = replace(alert, state=AlertState.RESOLVED, resolve_time=now, inhibited_by="")
-        result.alerts[alert.tier] = resolved
-        result.changes.append(AlertChange(resolved, ChangeKind.STATE_CHANGED))
-        if alert.state is AlertState.FIRING:
-            result.resolved.append(resolved)
+        _close(alert, now, result)
     return result

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from services.alerting.domain.alerts import Alert
+from services.alerting.domain.moments import later
 from services.alerting.domain.receivers import Channel, Receiver
 
 _NAMESPACE = uuid.UUID("5f0c3a8e-6a53-4d5e-9c1e-7d3f1b2a4c60")
@@ -113,7 +114,7 @@ def firing_deliveries(alert: Alert, receivers: Iterable[Receiver], now: datetime
                     step,
                     0,
                     now,
-                    fired + escalation.after,
+                    later(fired, escalation.after),
                 )
             )
     return deliveries

@@ -13,6 +13,11 @@ With sellable units S, rate r (per minute) and the session ending in T minutes:
 - projected consumption at the end is consumed + r * T;
 - restock needed = max(0, ceil(r * T * effective_buffer - S));
 - order-by = (now + S/r) - restock lead time, when a restock is needed.
+
+Minutes are compared before a datetime is built from them: a rate decayed towards zero makes S/r
+astronomically large (a SKU quiet for an hour and a half projects past the year 9999), so no
+`now + S/r` is formed unless S/r lies within the session or the rate's own bound. Every datetime
+this module returns is clamped into datetime's range (moments.shifted), so no input overflows.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from services.alerting.domain.moments import shifted
 
 SMOOTHING_WINDOW = timedelta(minutes=5)
 _EPSILON = 1e-9
@@ -49,15 +56,24 @@ def minutes_between(start: datetime, end: datetime) -> float:
     return max(0.0, (end - start).total_seconds() / 60.0)
 
 
+def minutes_to_sell_out(sellable: int, rate_per_minute: float) -> float:
+    """S/r, infinite when the rate is (nearly) zero."""
+    if sellable <= 0:
+        return 0.0
+    if rate_per_minute <= _EPSILON:
+        return math.inf
+    return sellable / rate_per_minute
+
+
 def projected_sell_out(
     now: datetime, sellable: int, rate_per_minute: float, session_end: datetime
 ) -> datetime | None:
     if sellable <= 0:
         return now
-    if rate_per_minute <= _EPSILON:
+    minutes = minutes_to_sell_out(sellable, rate_per_minute)
+    if minutes >= minutes_between(now, session_end):
         return None
-    sell_out = now + timedelta(minutes=sellable / rate_per_minute)
-    return sell_out if sell_out < session_end else None
+    return now + timedelta(minutes=minutes)
 
 
 def projected_consumed_at_end(
@@ -82,9 +98,10 @@ def restock_order_by(
 ) -> datetime | None:
     if needed <= 0:
         return None
+    lead_minutes = lead_time.total_seconds() / 60.0
     if sellable <= 0 or rate_per_minute <= _EPSILON:
-        return now - lead_time
-    return now + timedelta(minutes=sellable / rate_per_minute) - lead_time
+        return shifted(now, -lead_minutes)
+    return shifted(now, minutes_to_sell_out(sellable, rate_per_minute) - lead_minutes)
 
 
 def expected_consumed(forecast_units: int, start: datetime, end: datetime, at: datetime) -> int:

@@ -69,6 +69,13 @@ class LiveSessionPlan:
     def warning_line_units(self) -> int:
         return math.ceil(self.forecast_units * self.effective_buffer_factor - 1e-9)
 
+    def remaining_warning_line_units(self, consumed_units: int) -> int:
+        """The stock to have for what the forecast still expects: the warning line at the start,
+        then (forecast - consumed) * the effective buffer, 0 once the forecast is consumed. Stock
+        below it is a warning in itself (the seed: forecast 500, warn below 600 in stock)."""
+        remaining = max(0, self.forecast_units - consumed_units)
+        return math.ceil(remaining * self.effective_buffer_factor - 1e-9)
+
     @property
     def closes_at(self) -> datetime:
         """When measuring stops: the planned end, or earlier when the plan was ended early."""

@@ -2,11 +2,21 @@
 
 A SKU without a policy of its own uses the tenant default; a tenant without one uses the seed: YELLOW
 at 80 % of forecast consumed (prepare restock), ORANGE at 100 % (slow the pitch), RED at 120 % (pause
-the sale, call the supplier).
+the sale, call the supplier). Beside the lines, stock below the session's warning line (the seed's
+"forecast 500, warn below 600 in stock") fires `warning_line_tier`, YELLOW unless the policy says
+otherwise or turns it off (None).
+
+Hysteresis: a consumption alert resolves once consumption is `hysteresis_fraction` of the forecast
+back below its line; a unit line (low stock, warning line) once sellable units are `unit_margin`
+above it: `hysteresis_units`, or when that is 0, `hysteresis_fraction` of the line rounded up and
+at least one unit, so a one-unit hold expiring and being taken again does not flap; a projected
+sell-out once the projection is SELL_OUT_CLEAR_FACTOR times its span away (the smoothed rate
+halved, about 3.5 minutes without a sale) or gone.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -56,6 +66,8 @@ class PaceAdjustment:
 
 
 DEFAULT_REPEAT_INTERVAL = timedelta(minutes=30)
+DEFAULT_HYSTERESIS_FRACTION = 0.05
+SELL_OUT_CLEAR_FACTOR = 2.0
 
 SEED_TIER_LINES = (
     TierLine(Tier.YELLOW, 0.8, actions=(ResponseAction.PREPARE_RESTOCK,)),
@@ -70,12 +82,22 @@ class AlertPolicy:
     sku_id: str = ""
     tier_lines: tuple[TierLine, ...] = SEED_TIER_LINES
     pace_adjustment: PaceAdjustment = field(default_factory=PaceAdjustment)
-    hysteresis_fraction: float = 0.05
+    hysteresis_fraction: float = DEFAULT_HYSTERESIS_FRACTION
     hysteresis_units: int = 0
+    warning_line_tier: Tier | None = Tier.YELLOW
     pending_duration: timedelta = timedelta(0)
     repeat_interval: timedelta = DEFAULT_REPEAT_INTERVAL
     inherited: bool = False
     update_time: datetime | None = None
+
+    def warns_below_warning_line(self, line: TierLine) -> bool:
+        return self.warning_line_tier is line.tier
+
+    def unit_margin(self, line_units: int) -> int:
+        """How far above a unit line sellable units must rise before its alert resolves."""
+        if self.hysteresis_units > 0:
+            return self.hysteresis_units
+        return max(1, math.ceil(self.hysteresis_fraction * line_units - 1e-9))
 
     def line(self, tier: Tier) -> TierLine | None:
         return next((line for line in self.tier_lines if line.tier is tier), None)

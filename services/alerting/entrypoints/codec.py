@@ -76,18 +76,49 @@ def duration(value: timedelta | None) -> duration_pb2.Duration | None:
     return message
 
 
-def read_time(message: object, name: str, field: str) -> datetime:
+# Bounds on what callers may send: every moment and span the service takes is added to others
+# (fire time + escalation step, session start + curve resolution, now - lead time), and a sum past
+# the year 9999 raises OverflowError deep in the event follower, stopping alerting for every tenant.
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
+# A live-session plan lasts at most this long.
+MAX_SESSION = timedelta(days=7)
+# Escalation steps, pending durations, repeat intervals, sell-out spans, pace windows, curve
+# resolutions and reminder margins: at most one session's length.
+MAX_SPAN = MAX_SESSION
+# Forecasts: at most a trillion units.
+MAX_FORECAST_UNITS = 10**12
+# Restock lead times: at most a year.
+MAX_LEAD_TIME = timedelta(days=366)
+
+
+def read_time(message: object, name: str, field: str, bounded: bool = True) -> datetime:
+    """A required timestamp; `bounded` (all but list filters) keeps it within EARLIEST_TIME and
+    LATEST_TIME."""
     if not message.HasField(name):  # type: ignore[attr-defined]
         raise InvalidArgument(field, "is required")
-    return getattr(message, name).ToDatetime(UTC)  # type: ignore[no-any-return]
+    try:
+        value: datetime = getattr(message, name).ToDatetime(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidArgument(field, "is not a valid timestamp") from exc
+    if bounded and not EARLIEST_TIME <= value < LATEST_TIME:
+        raise InvalidArgument(field, "must be between 2000-01-01 and 2200-01-01")
+    return value
 
 
-def read_span(message: object, name: str, field: str, default: timedelta) -> timedelta:
+def read_span(
+    message: object, name: str, field: str, default: timedelta, maximum: timedelta = MAX_SPAN
+) -> timedelta:
     if not message.HasField(name):  # type: ignore[attr-defined]
         return default
-    span: timedelta = getattr(message, name).ToTimedelta()
+    try:
+        span: timedelta = getattr(message, name).ToTimedelta()
+    except (ValueError, OverflowError) as exc:
+        raise InvalidArgument(field, "is not a valid duration") from exc
     if span < timedelta(0):
         raise InvalidArgument(field, "must not be negative")
+    if span > maximum:
+        raise InvalidArgument(field, f"must be at most {maximum.days} days")
     return span
 
 
@@ -115,16 +146,20 @@ def channel(value: int, field: str) -> Channel:
 def plan_from(tenant_id: str, message: plans_pb2.LiveSessionPlan) -> LiveSessionPlan:
     session_id = required_id(message.session_id, "plan.session_id")
     sku_id = required_id(message.sku_id, "plan.sku_id")
-    if message.forecast_units <= 0:
-        raise InvalidArgument("plan.forecast_units", "must be greater than 0")
+    if not 0 < message.forecast_units <= MAX_FORECAST_UNITS:
+        raise InvalidArgument("plan.forecast_units", "must be between 1 and 10^12")
     start = read_time(message, "start_time", "plan.start_time")
     end = read_time(message, "end_time", "plan.end_time")
     if end <= start:
         raise InvalidArgument("plan.end_time", "must be after start_time")
+    if end - start > MAX_SESSION:
+        raise InvalidArgument(
+            "plan.end_time", f"must be at most {MAX_SESSION.days} days after start"
+        )
     if not 0 <= message.forecast_confidence <= 1:
         raise InvalidArgument("plan.forecast_confidence", "must be in (0, 1], or 0 for 1")
-    if message.buffer_factor != 0 and message.buffer_factor < 1:
-        raise InvalidArgument("plan.buffer_factor", "must be at least 1, or 0 for 1.2")
+    if message.buffer_factor != 0 and not 1 <= message.buffer_factor <= 10:
+        raise InvalidArgument("plan.buffer_factor", "must be between 1 and 10, or 0 for 1.2")
     if len(message.title) > 200:
         raise InvalidArgument("plan.title", "must be at most 200 characters")
     return LiveSessionPlan(
@@ -136,7 +171,7 @@ def plan_from(tenant_id: str, message: plans_pb2.LiveSessionPlan) -> LiveSession
         start_time=start,
         end_time=end,
         restock_lead_time=read_span(
-            message, "restock_lead_time", "plan.restock_lead_time", timedelta(0)
+            message, "restock_lead_time", "plan.restock_lead_time", timedelta(0), MAX_LEAD_TIME
         ),
         forecast_confidence=message.forecast_confidence,
         buffer_factor=message.buffer_factor,
@@ -167,7 +202,7 @@ def plan_message(plan: LiveSessionPlan, now: datetime) -> plans_pb2.LiveSessionP
 
 
 def _fraction(value: float, field: str) -> float:
-    if value < 0 or value > 10:
+    if not 0 <= value <= 10:  # NaN too
         raise InvalidArgument(field, "must be between 0 and 10")
     return value
 
@@ -206,8 +241,8 @@ def _pace(message: policies_pb2.PaceAdjustment) -> PaceAdjustment:
     relax = message.relax_factor or default.relax_factor
     if not 0 < tighten <= 1:
         raise InvalidArgument(f"{field}.tighten_factor", "must be in (0, 1]")
-    if relax < 1:
-        raise InvalidArgument(f"{field}.relax_factor", "must be at least 1")
+    if not 1 <= relax <= 10:
+        raise InvalidArgument(f"{field}.relax_factor", "must be between 1 and 10")
     early = read_span(message, "early_window", f"{field}.early_window", default.early_window)
     late = read_span(message, "late_after", f"{field}.late_after", default.late_after)
     ahead = _fraction(message.early_ahead_fraction, f"{field}.early_ahead_fraction")
@@ -238,6 +273,11 @@ def policy_from(tenant_id: str, message: policies_pb2.AlertPolicy) -> AlertPolic
         hysteresis_fraction=_fraction(message.hysteresis_fraction, "policy.hysteresis_fraction")
         or 0.05,
         hysteresis_units=message.hysteresis_units,
+        warning_line_tier=None
+        if message.warning_line_disabled
+        else tier(message.warning_line_tier, "policy.warning_line_tier")
+        if message.warning_line_tier
+        else Tier.YELLOW,
         pending_duration=read_span(
             message, "pending_duration", "policy.pending_duration", timedelta(0)
         ),
@@ -272,6 +312,8 @@ def policy_message(policy: AlertPolicy) -> policies_pb2.AlertPolicy:
         ),
         hysteresis_fraction=policy.hysteresis_fraction,
         hysteresis_units=policy.hysteresis_units,
+        warning_line_tier=policy.warning_line_tier.value if policy.warning_line_tier else 0,
+        warning_line_disabled=policy.warning_line_tier is None,
         pending_duration=duration(policy.pending_duration),
         repeat_interval=duration(policy.repeat_interval),
         inherited=policy.inherited,
@@ -374,6 +416,7 @@ def _values(values: AlertValues | None) -> alerts_pb2.AlertValues | None:
         sellable_units=values.sellable_units,
         low_stock_units=values.low_stock_units,
         projected_sell_out_time=timestamp(values.projected_sell_out_time),
+        warning_line_units=values.warning_line_units,
     )
 
 

@@ -63,7 +63,7 @@ def _enum_values(values: Any, enum: Any, field: str) -> list[int]:
 
 class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # type: ignore[misc]
     def __init__(
-        self, store: Store, clock: Clock, secrets: configure.Secrets, watch_poll: float = 0.2
+        self, store: Store, clock: Clock, secrets: configure.SecretScopes, watch_poll: float = 0.2
     ) -> None:
         self.store = store
         self.clock = clock
@@ -193,7 +193,7 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
 
         async def work(tx: Transaction) -> receivers_pb2.UpsertReceiverResponse:
             stored, created = await configure.upsert_receiver(
-                tx, receiver, self.secrets, self.clock.now()
+                tx, receiver, self.secrets.for_tenant(tenant_id), self.clock.now()
             )
             return receivers_pb2.UpsertReceiverResponse(
                 receiver=codec.receiver_message(stored), created=created
@@ -250,9 +250,9 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
         if request.HasField("acknowledged"):
             filters["acknowledged"] = request.acknowledged
         if request.HasField("start_time"):
-            filters["start_time"] = codec.read_time(request, "start_time", "start_time")
+            filters["start_time"] = codec.read_time(request, "start_time", "start_time", False)
         if request.HasField("end_time"):
-            filters["end_time"] = codec.read_time(request, "end_time", "end_time")
+            filters["end_time"] = codec.read_time(request, "end_time", "end_time", False)
         async with self.store.transaction() as tx:
             alerts, token = await tx.list_alerts(tenant_id, filters, page)
         return alerts_pb2.ListAlertsResponse(
@@ -389,7 +389,7 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
 
         async def work(tx: Transaction) -> reminders_pb2.UpdateBuyerReminderSettingsResponse:
             stored = await configure.update_reminder_settings(
-                tx, settings, self.secrets, self.clock.now()
+                tx, settings, self.secrets.for_tenant(tenant_id), self.clock.now()
             )
             return reminders_pb2.UpdateBuyerReminderSettingsResponse(
                 settings=codec.reminder_settings_message(stored)

@@ -28,7 +28,15 @@ from services.alerting.service_layer.ports import Page, Transaction, Writes
 
 
 class Secrets(Protocol):
+    """The secret refs one tenant may use."""
+
     def knows(self, secret_ref: str) -> bool: ...
+
+
+class SecretScopes(Protocol):
+    """Secret refs per tenant (adapters/secrets.py): a ref scoped to other tenants is unknown."""
+
+    def for_tenant(self, tenant_id: str) -> Secrets: ...
 
 
 async def upsert_plan(

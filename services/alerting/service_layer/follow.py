@@ -4,6 +4,14 @@ Each batch is applied in one transaction together with the follower's checkpoint
 applied), under a row lock on that checkpoint: after a restart or a crash the follower resumes from
 the stored sequence, and events at or below it are skipped, so nothing is missed or applied twice,
 even with several instances following at once.
+
+A batch that fails with poison (service_layer/poison.py: the same failure every time) is applied
+again one event at a time; an event that still fails on its own is quarantined: logged at ERROR,
+recorded in quarantined_events, and the checkpoint moves past it. Without this, one tenant's event
+the code cannot apply stopped alerting for every tenant forever (the follower restarted from the
+same checkpoint and failed again). The SKU's state catches up at its next event (every event
+carries the SKU's full counters); the quarantined event's own alert changes are lost until then,
+which the ERROR log and the row say. Any other failure (database, connection) is retried as before.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from services.alerting.domain.session import SessionConsumption
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
 from services.alerting.service_layer.notify import add_resolutions
 from services.alerting.service_layer.outcomes import record
+from services.alerting.service_layer.poison import POISON
 from services.alerting.service_layer.ports import (
     ClaimedDelivery,
     Clock,
@@ -91,11 +100,11 @@ class EventFold:
                 if not self._is_open(key, status.set_by_alert):
                     self.late_pauses.append((event.tenant_id, status.set_by_alert))
         self._remind(event)
-        live = [plan for plan in self.context.plans.get(key, []) if plan.is_live(event.occur_time)]
-        for plan in live:
-            self._measure_plan(plan, event, before or event.levels)
-        if not live:
-            self._evaluate_without_plan(key, event)
+        for plan in self.context.plans.get(key, []):
+            if plan.is_live(event.occur_time):
+                self._measure_plan(plan, event, before or event.levels)
+        # Low-stock lines are SKU-wide (alerts._low_stock_scope), with or without a live plan.
+        self._evaluate_sku_wide(key, event)
 
     def _is_open(self, key: SkuKey, alert_id: str) -> bool:
         return any(
@@ -120,7 +129,7 @@ class EventFold:
         self.writes.samples[(*key, second)] = (state.consumed_units, state.sellable_units)
         self._evaluate(key, policy, measure_session(plan, policy, state, event.occur_time), event)
 
-    def _evaluate_without_plan(self, key: SkuKey, event: StockEvent) -> None:
+    def _evaluate_sku_wide(self, key: SkuKey, event: StockEvent) -> None:
         policy = self.policy(key)
         lines = any(line.low_stock_units > 0 for line in policy.tier_lines)
         if not lines and not self.context.open_alerts.get((*key, "")):
@@ -132,7 +141,10 @@ class EventFold:
         self, key: SessionKey, policy: AlertPolicy, measure: Measure, event: StockEvent
     ) -> None:
         open_alerts = self.context.open_alerts.get(key, {})
-        if not open_alerts and not any(crossed(line, measure) for line in policy.tier_lines):
+        if not open_alerts and not any(
+            crossed(line, measure, policy.warns_below_warning_line(line))
+            for line in policy.tier_lines
+        ):
             return  # most events: nothing open and no line crossed, so nothing can change
         recover = self.context.recovery((key[0], key[1]), measure.now)
         new_id = opened_by_event(key, event.sequence, event.occur_time)
@@ -336,8 +348,48 @@ class EventFollower:
         async for batch in self.source.batches(after):
             for start in range(0, len(batch), MAX_EVENTS_PER_TRANSACTION):
                 chunk = batch[start : start + MAX_EVENTS_PER_TRANSACTION]
-                applied = await apply_batch(
-                    self.store, self.ids, chunk, self.follower, self.handoff
-                )
-                if applied.enqueued:
+                if await self._apply(chunk):
                     self.wakeup.notify()
+
+    async def _apply(self, chunk: Sequence[StockEvent]) -> bool:
+        """Applies a chunk; on poison, one event at a time, quarantining what still fails."""
+        try:
+            applied = await apply_batch(self.store, self.ids, chunk, self.follower, self.handoff)
+            return applied.enqueued
+        except POISON:
+            log.exception(
+                "a batch of %d events (sequences %d-%d) failed; applying them one at a time",
+                len(chunk),
+                chunk[0].sequence,
+                chunk[-1].sequence,
+            )
+        enqueued = False
+        for event in chunk:
+            try:
+                applied = await apply_batch(
+                    self.store, self.ids, [event], self.follower, self.handoff
+                )
+                enqueued = enqueued or applied.enqueued
+            except POISON as error:
+                now = self.handoff.clock.now() if self.handoff else event.occur_time
+                await quarantine(self.store, event, error, now, self.follower)
+        return enqueued
+
+
+async def quarantine(
+    store: Store, event: StockEvent, error: BaseException, now: datetime, follower: str = FOLLOWER
+) -> None:
+    """Records an event that cannot be applied and moves the checkpoint past it (see above)."""
+    reason = f"{type(error).__name__}: {error}"
+    log.error(
+        "QUARANTINED inventory event %d (tenant %s, SKU %s, %s) after it failed on its own: %s;"
+        " its alert changes are skipped until the SKU's next event (table quarantined_events)",
+        event.sequence,
+        event.tenant_id,
+        event.sku_id,
+        event.kind.name,
+        reason,
+        exc_info=error,
+    )
+    async with store.transaction() as tx:
+        await tx.quarantine_event(follower, event, reason, now)

@@ -37,6 +37,7 @@ def measure_session(
         sellable_units=state.sellable_units,
         projected_sell_out_time=projected_sell_out(now, state.sellable_units, rate, plan.closes_at),
         pace_factor=pace_of(plan, policy, state, now).factor,
+        warning_line_units=plan.remaining_warning_line_units(state.consumed_units),
     )
 
 

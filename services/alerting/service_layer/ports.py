@@ -170,6 +170,13 @@ class Transaction(Protocol):
     # --- the event follower -------------------------------------------------------------------
     async def lock_checkpoint(self, follower: str) -> int: ...
 
+    async def quarantine_event(
+        self, follower: str, event: StockEvent, error: str, now: datetime
+    ) -> bool:
+        """Records an event the follower cannot apply and moves the checkpoint past it, under
+        the checkpoint's row lock; False when the checkpoint had already passed it."""
+        ...
+
     async def follow_from(self, follower: str) -> int:
         """lock_checkpoint for a batch of the follower, in the same round trip letting this
         transaction commit without waiting for its log to reach the disk."""
@@ -367,6 +374,11 @@ class Transaction(Protocol):
     async def prune_changes(self, older_than: datetime, limit: int) -> int:
         """Deletes up to `limit` changes from the log's prefix older than `older_than`, never an
         open alert's last change; returns how many."""
+        ...
+
+    async def prune_samples(self, closed_before: datetime, limit: int) -> int:
+        """Deletes up to `limit` curve samples of plans that closed before `closed_before`;
+        returns how many."""
         ...
 
 

@@ -8,6 +8,7 @@ follower never waits long.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from services.alerting.service_layer.follow import FOLLOWER, LATEST_VALUES_REFRE
 from services.alerting.service_layer.measure import measure_session, measure_without_plan
 from services.alerting.service_layer.notify import add_resolutions
 from services.alerting.service_layer.outcomes import record
+from services.alerting.service_layer.poison import POISON
 from services.alerting.service_layer.ports import (
     Clock,
     FollowContext,
@@ -28,6 +30,8 @@ from services.alerting.service_layer.ports import (
     Store,
     Writes,
 )
+
+log = logging.getLogger(__name__)
 
 # SKUs per transaction of the ticker (about 10 ms each under the follower's lock, measured).
 TICK_SKUS = 50
@@ -88,7 +92,22 @@ async def tick(
             now, LATEST_VALUES_REFRESH, repeats_since, DEFAULT_REPEAT_INTERVAL
         )
     for start in range(0, len(keys), TICK_SKUS):
-        await _tick_skus(store, ids, now, keys[start : start + TICK_SKUS])
+        await _tick_isolating(store, ids, now, keys[start : start + TICK_SKUS])
+
+
+async def _tick_isolating(store: Store, ids: IdFactory, now: datetime, keys: list[SkuKey]) -> None:
+    """A slice; on poison (service_layer/poison.py) its SKUs one at a time, so one SKU that cannot
+    be evaluated (logged at ERROR, tried again next tick) does not stop the rest of the tick."""
+    try:
+        await _tick_skus(store, ids, now, keys)
+        return
+    except POISON:
+        log.exception("a tick slice of %d SKUs failed; evaluating them one at a time", len(keys))
+    for key in keys:
+        try:
+            await _tick_skus(store, ids, now, [key])
+        except POISON:
+            log.exception("the tick skipped tenant %s SKU %s: it cannot be evaluated", *key)
 
 
 @dataclass

@@ -26,43 +26,43 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from streamstock.alerting.v1 import policies_pb2 as streamstock_dot_alerting_dot_v1_dot_policies__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$streamstock/alerting/v1/alerts.proto\x12\x17streamstock.alerting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&streamstock/alerting/v1/policies.proto\"\xa8\x02\n\x0b\x41lertValues\x12\x30\n\x0cobserve_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63onsumed_units\x18\x02 \x01(\x03\x12\x16\n\x0e\x66orecast_units\x18\x03 \x01(\x03\x12\x19\n\x11\x63onsumed_fraction\x18\x04 \x01(\x01\x12\x15\n\rline_fraction\x18\x05 \x01(\x01\x12\x16\n\x0esellable_units\x18\x06 \x01(\x03\x12\x17\n\x0flow_stock_units\x18\x07 \x01(\x03\x12;\n\x17projected_sell_out_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0frestocked_units\x18\t \x01(\x03\"q\n\x0f\x41\x63knowledgement\x12\x17\n\x0f\x61\x63knowledged_by\x18\x01 \x01(\t\x12\x34\n\x10\x61\x63knowledge_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\"\xbf\x01\n\x0c\x41\x63tionResult\x12\x37\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\'.streamstock.alerting.v1.ResponseAction\x12\x35\n\x06status\x18\x02 \x01(\x0e\x32%.streamstock.alerting.v1.ActionStatus\x12/\n\x0bupdate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\xa8\x06\n\x05\x41lert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06sku_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12+\n\x04tier\x18\x04 \x01(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x36\n\x07trigger\x18\x05 \x01(\x0e\x32%.streamstock.alerting.v1.AlertTrigger\x12\x32\n\x05state\x18\x06 \x01(\x0e\x32#.streamstock.alerting.v1.AlertState\x12\x41\n\x0f\x61\x63knowledgement\x18\x07 \x01(\x0b\x32(.streamstock.alerting.v1.Acknowledgement\x12\x11\n\tinhibited\x18\x08 \x01(\x08\x12\x1d\n\x15inhibited_by_alert_id\x18\t \x01(\t\x12\x39\n\x0b\x66ire_values\x18\n \x01(\x0b\x32$.streamstock.alerting.v1.AlertValues\x12;\n\rlatest_values\x18\x0b \x01(\x0b\x32$.streamstock.alerting.v1.AlertValues\x12\x38\n\x07\x61\x63tions\x18\x0c \x03(\x0e\x32\'.streamstock.alerting.v1.ResponseAction\x12=\n\x0e\x61\x63tion_results\x18\r \x03(\x0b\x32%.streamstock.alerting.v1.ActionResult\x12\x0f\n\x07summary\x18\x0e \x01(\t\x12\x30\n\x0cpending_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tfire_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cresolve_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10last_notify_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08sequence\x18\x13 \x01(\x03\"\xde\x02\n\x11ListAlertsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x33\n\x06states\x18\x04 \x03(\x0e\x32#.streamstock.alerting.v1.AlertState\x12,\n\x05tiers\x18\x05 \x03(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x0e\n\x06sku_id\x18\x06 \x01(\t\x12\x12\n\nsession_id\x18\x07 \x01(\t\x12\x19\n\x0c\x61\x63knowledged\x18\x08 \x01(\x08H\x00\x88\x01\x01\x12.\n\nstart_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0f\n\r_acknowledged\"]\n\x12ListAlertsResponse\x12.\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x1e.streamstock.alerting.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"6\n\x0fGetAlertRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x61lert_id\x18\x02 \x01(\t\"A\n\x10GetAlertResponse\x12-\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x1e.streamstock.alerting.v1.Alert\"|\n\x17\x41\x63knowledgeAlertRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x10\n\x08\x61lert_id\x18\x03 \x01(\t\x12\x17\n\x0f\x61\x63knowledged_by\x18\x04 \x01(\t\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\"I\n\x18\x41\x63knowledgeAlertResponse\x12-\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x1e.streamstock.alerting.v1.Alert\"~\n\x12WatchAlertsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\x12\x0f\n\x07sku_ids\x18\x03 \x03(\t\x12,\n\x05tiers\x18\x04 \x03(\x0e\x32\x1d.streamstock.alerting.v1.Tier\"\xc1\x01\n\x13WatchAlertsResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x38\n\x06\x63hange\x18\x02 \x01(\x0e\x32(.streamstock.alerting.v1.AlertChangeKind\x12-\n\x05\x61lert\x18\x03 \x01(\x0b\x32\x1e.streamstock.alerting.v1.Alert\x12/\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*t\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_STATE_PENDING\x10\x01\x12\x16\n\x12\x41LERT_STATE_FIRING\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03*\x8f\x01\n\x0c\x41lertTrigger\x12\x1d\n\x19\x41LERT_TRIGGER_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x41LERT_TRIGGER_CONSUMPTION\x10\x01\x12\x1b\n\x17\x41LERT_TRIGGER_LOW_STOCK\x10\x02\x12$\n ALERT_TRIGGER_PROJECTED_SELL_OUT\x10\x03*\x9a\x01\n\x0c\x41\x63tionStatus\x12\x1d\n\x19\x41\x43TION_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x41\x43TION_STATUS_PENDING\x10\x01\x12\x1b\n\x17\x41\x43TION_STATUS_SUCCEEDED\x10\x02\x12\x18\n\x14\x41\x43TION_STATUS_FAILED\x10\x03\x12\x19\n\x15\x41\x43TION_STATUS_SKIPPED\x10\x04*\xb1\x02\n\x0f\x41lertChangeKind\x12!\n\x1d\x41LERT_CHANGE_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x41LERT_CHANGE_KIND_SNAPSHOT\x10\x01\x12\x1c\n\x18\x41LERT_CHANGE_KIND_OPENED\x10\x02\x12#\n\x1f\x41LERT_CHANGE_KIND_STATE_CHANGED\x10\x03\x12\"\n\x1e\x41LERT_CHANGE_KIND_ACKNOWLEDGED\x10\x04\x12$\n ALERT_CHANGE_KIND_VALUES_UPDATED\x10\x05\x12(\n$ALERT_CHANGE_KIND_INHIBITION_CHANGED\x10\x06\x12$\n ALERT_CHANGE_KIND_ACTION_UPDATED\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$streamstock/alerting/v1/alerts.proto\x12\x17streamstock.alerting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&streamstock/alerting/v1/policies.proto\"\xc4\x02\n\x0b\x41lertValues\x12\x30\n\x0cobserve_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63onsumed_units\x18\x02 \x01(\x03\x12\x16\n\x0e\x66orecast_units\x18\x03 \x01(\x03\x12\x19\n\x11\x63onsumed_fraction\x18\x04 \x01(\x01\x12\x15\n\rline_fraction\x18\x05 \x01(\x01\x12\x16\n\x0esellable_units\x18\x06 \x01(\x03\x12\x17\n\x0flow_stock_units\x18\x07 \x01(\x03\x12;\n\x17projected_sell_out_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0frestocked_units\x18\t \x01(\x03\x12\x1a\n\x12warning_line_units\x18\n \x01(\x03\"q\n\x0f\x41\x63knowledgement\x12\x17\n\x0f\x61\x63knowledged_by\x18\x01 \x01(\t\x12\x34\n\x10\x61\x63knowledge_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63omment\x18\x03 \x01(\t\"\xbf\x01\n\x0c\x41\x63tionResult\x12\x37\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\'.streamstock.alerting.v1.ResponseAction\x12\x35\n\x06status\x18\x02 \x01(\x0e\x32%.streamstock.alerting.v1.ActionStatus\x12/\n\x0bupdate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"\xa8\x06\n\x05\x41lert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06sku_id\x18\x02 \x01(\t\x12\x12\n\nsession_id\x18\x03 \x01(\t\x12+\n\x04tier\x18\x04 \x01(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x36\n\x07trigger\x18\x05 \x01(\x0e\x32%.streamstock.alerting.v1.AlertTrigger\x12\x32\n\x05state\x18\x06 \x01(\x0e\x32#.streamstock.alerting.v1.AlertState\x12\x41\n\x0f\x61\x63knowledgement\x18\x07 \x01(\x0b\x32(.streamstock.alerting.v1.Acknowledgement\x12\x11\n\tinhibited\x18\x08 \x01(\x08\x12\x1d\n\x15inhibited_by_alert_id\x18\t \x01(\t\x12\x39\n\x0b\x66ire_values\x18\n \x01(\x0b\x32$.streamstock.alerting.v1.AlertValues\x12;\n\rlatest_values\x18\x0b \x01(\x0b\x32$.streamstock.alerting.v1.AlertValues\x12\x38\n\x07\x61\x63tions\x18\x0c \x03(\x0e\x32\'.streamstock.alerting.v1.ResponseAction\x12=\n\x0e\x61\x63tion_results\x18\r \x03(\x0b\x32%.streamstock.alerting.v1.ActionResult\x12\x0f\n\x07summary\x18\x0e \x01(\t\x12\x30\n\x0cpending_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tfire_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cresolve_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10last_notify_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08sequence\x18\x13 \x01(\x03\"\xde\x02\n\x11ListAlertsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x33\n\x06states\x18\x04 \x03(\x0e\x32#.streamstock.alerting.v1.AlertState\x12,\n\x05tiers\x18\x05 \x03(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x0e\n\x06sku_id\x18\x06 \x01(\t\x12\x12\n\nsession_id\x18\x07 \x01(\t\x12\x19\n\x0c\x61\x63knowledged\x18\x08 \x01(\x08H\x00\x88\x01\x01\x12.\n\nstart_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x0f\n\r_acknowledged\"]\n\x12ListAlertsResponse\x12.\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x1e.streamstock.alerting.v1.Alert\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"6\n\x0fGetAlertRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x61lert_id\x18\x02 \x01(\t\"A\n\x10GetAlertResponse\x12-\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x1e.streamstock.alerting.v1.Alert\"|\n\x17\x41\x63knowledgeAlertRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x10\n\x08\x61lert_id\x18\x03 \x01(\t\x12\x17\n\x0f\x61\x63knowledged_by\x18\x04 \x01(\t\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\"I\n\x18\x41\x63knowledgeAlertResponse\x12-\n\x05\x61lert\x18\x01 \x01(\x0b\x32\x1e.streamstock.alerting.v1.Alert\"~\n\x12WatchAlertsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\x12\x0f\n\x07sku_ids\x18\x03 \x03(\t\x12,\n\x05tiers\x18\x04 \x03(\x0e\x32\x1d.streamstock.alerting.v1.Tier\"\xc1\x01\n\x13WatchAlertsResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x38\n\x06\x63hange\x18\x02 \x01(\x0e\x32(.streamstock.alerting.v1.AlertChangeKind\x12-\n\x05\x61lert\x18\x03 \x01(\x0b\x32\x1e.streamstock.alerting.v1.Alert\x12/\n\x0b\x63hange_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*t\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x41LERT_STATE_PENDING\x10\x01\x12\x16\n\x12\x41LERT_STATE_FIRING\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03*\xb5\x01\n\x0c\x41lertTrigger\x12\x1d\n\x19\x41LERT_TRIGGER_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x41LERT_TRIGGER_CONSUMPTION\x10\x01\x12\x1b\n\x17\x41LERT_TRIGGER_LOW_STOCK\x10\x02\x12$\n ALERT_TRIGGER_PROJECTED_SELL_OUT\x10\x03\x12$\n ALERT_TRIGGER_BELOW_WARNING_LINE\x10\x04*\x9a\x01\n\x0c\x41\x63tionStatus\x12\x1d\n\x19\x41\x43TION_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x41\x43TION_STATUS_PENDING\x10\x01\x12\x1b\n\x17\x41\x43TION_STATUS_SUCCEEDED\x10\x02\x12\x18\n\x14\x41\x43TION_STATUS_FAILED\x10\x03\x12\x19\n\x15\x41\x43TION_STATUS_SKIPPED\x10\x04*\xb1\x02\n\x0f\x41lertChangeKind\x12!\n\x1d\x41LERT_CHANGE_KIND_UNSPECIFIED\x10\x00\x12\x1e\n\x1a\x41LERT_CHANGE_KIND_SNAPSHOT\x10\x01\x12\x1c\n\x18\x41LERT_CHANGE_KIND_OPENED\x10\x02\x12#\n\x1f\x41LERT_CHANGE_KIND_STATE_CHANGED\x10\x03\x12\"\n\x1e\x41LERT_CHANGE_KIND_ACKNOWLEDGED\x10\x04\x12$\n ALERT_CHANGE_KIND_VALUES_UPDATED\x10\x05\x12(\n$ALERT_CHANGE_KIND_INHIBITION_CHANGED\x10\x06\x12$\n ALERT_CHANGE_KIND_ACTION_UPDATED\x10\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'streamstock.alerting.v1.alerts_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ALERTSTATE']._serialized_start=2653
-  _globals['_ALERTSTATE']._serialized_end=2769
-  _globals['_ALERTTRIGGER']._serialized_start=2772
-  _globals['_ALERTTRIGGER']._serialized_end=2915
-  _globals['_ACTIONSTATUS']._serialized_start=2918
-  _globals['_ACTIONSTATUS']._serialized_end=3072
-  _globals['_ALERTCHANGEKIND']._serialized_start=3075
-  _globals['_ALERTCHANGEKIND']._serialized_end=3380
+  _globals['_ALERTSTATE']._serialized_start=2681
+  _globals['_ALERTSTATE']._serialized_end=2797
+  _globals['_ALERTTRIGGER']._serialized_start=2800
+  _globals['_ALERTTRIGGER']._serialized_end=2981
+  _globals['_ACTIONSTATUS']._serialized_start=2984
+  _globals['_ACTIONSTATUS']._serialized_end=3138
+  _globals['_ALERTCHANGEKIND']._serialized_start=3141
+  _globals['_ALERTCHANGEKIND']._serialized_end=3446
   _globals['_ALERTVALUES']._serialized_start=139
-  _globals['_ALERTVALUES']._serialized_end=435
-  _globals['_ACKNOWLEDGEMENT']._serialized_start=437
-  _globals['_ACKNOWLEDGEMENT']._serialized_end=550
-  _globals['_ACTIONRESULT']._serialized_start=553
-  _globals['_ACTIONRESULT']._serialized_end=744
-  _globals['_ALERT']._serialized_start=747
-  _globals['_ALERT']._serialized_end=1555
-  _globals['_LISTALERTSREQUEST']._serialized_start=1558
-  _globals['_LISTALERTSREQUEST']._serialized_end=1908
-  _globals['_LISTALERTSRESPONSE']._serialized_start=1910
-  _globals['_LISTALERTSRESPONSE']._serialized_end=2003
-  _globals['_GETALERTREQUEST']._serialized_start=2005
-  _globals['_GETALERTREQUEST']._serialized_end=2059
-  _globals['_GETALERTRESPONSE']._serialized_start=2061
-  _globals['_GETALERTRESPONSE']._serialized_end=2126
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=2128
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=2252
-  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_start=2254
-  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_end=2327
-  _globals['_WATCHALERTSREQUEST']._serialized_start=2329
-  _globals['_WATCHALERTSREQUEST']._serialized_end=2455
-  _globals['_WATCHALERTSRESPONSE']._serialized_start=2458
-  _globals['_WATCHALERTSRESPONSE']._serialized_end=2651
+  _globals['_ALERTVALUES']._serialized_end=463
+  _globals['_ACKNOWLEDGEMENT']._serialized_start=465
+  _globals['_ACKNOWLEDGEMENT']._serialized_end=578
+  _globals['_ACTIONRESULT']._serialized_start=581
+  _globals['_ACTIONRESULT']._serialized_end=772
+  _globals['_ALERT']._serialized_start=775
+  _globals['_ALERT']._serialized_end=1583
+  _globals['_LISTALERTSREQUEST']._serialized_start=1586
+  _globals['_LISTALERTSREQUEST']._serialized_end=1936
+  _globals['_LISTALERTSRESPONSE']._serialized_start=1938
+  _globals['_LISTALERTSRESPONSE']._serialized_end=2031
+  _globals['_GETALERTREQUEST']._serialized_start=2033
+  _globals['_GETALERTREQUEST']._serialized_end=2087
+  _globals['_GETALERTRESPONSE']._serialized_start=2089
+  _globals['_GETALERTRESPONSE']._serialized_end=2154
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=2156
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=2280
+  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_start=2282
+  _globals['_ACKNOWLEDGEALERTRESPONSE']._serialized_end=2355
+  _globals['_WATCHALERTSREQUEST']._serialized_start=2357
+  _globals['_WATCHALERTSREQUEST']._serialized_end=2483
+  _globals['_WATCHALERTSRESPONSE']._serialized_start=2486
+  _globals['_WATCHALERTSRESPONSE']._serialized_end=2679
 # @@protoc_insertion_point(module_scope)

@@ -24,6 +24,7 @@ class AlertTrigger(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALERT_TRIGGER_CONSUMPTION: _ClassVar[AlertTrigger]
     ALERT_TRIGGER_LOW_STOCK: _ClassVar[AlertTrigger]
     ALERT_TRIGGER_PROJECTED_SELL_OUT: _ClassVar[AlertTrigger]
+    ALERT_TRIGGER_BELOW_WARNING_LINE: _ClassVar[AlertTrigger]
 
 class ActionStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -51,6 +52,7 @@ ALERT_TRIGGER_UNSPECIFIED: AlertTrigger
 ALERT_TRIGGER_CONSUMPTION: AlertTrigger
 ALERT_TRIGGER_LOW_STOCK: AlertTrigger
 ALERT_TRIGGER_PROJECTED_SELL_OUT: AlertTrigger
+ALERT_TRIGGER_BELOW_WARNING_LINE: AlertTrigger
 ACTION_STATUS_UNSPECIFIED: ActionStatus
 ACTION_STATUS_PENDING: ActionStatus
 ACTION_STATUS_SUCCEEDED: ActionStatus
@@ -66,7 +68,7 @@ ALERT_CHANGE_KIND_INHIBITION_CHANGED: AlertChangeKind
 ALERT_CHANGE_KIND_ACTION_UPDATED: AlertChangeKind
 
 class AlertValues(_message.Message):
-    __slots__ = ("observe_time", "consumed_units", "forecast_units", "consumed_fraction", "line_fraction", "sellable_units", "low_stock_units", "projected_sell_out_time", "restocked_units")
+    __slots__ = ("observe_time", "consumed_units", "forecast_units", "consumed_fraction", "line_fraction", "sellable_units", "low_stock_units", "projected_sell_out_time", "restocked_units", "warning_line_units")
     OBSERVE_TIME_FIELD_NUMBER: _ClassVar[int]
     CONSUMED_UNITS_FIELD_NUMBER: _ClassVar[int]
     FORECAST_UNITS_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +78,7 @@ class AlertValues(_message.Message):
     LOW_STOCK_UNITS_FIELD_NUMBER: _ClassVar[int]
     PROJECTED_SELL_OUT_TIME_FIELD_NUMBER: _ClassVar[int]
     RESTOCKED_UNITS_FIELD_NUMBER: _ClassVar[int]
+    WARNING_LINE_UNITS_FIELD_NUMBER: _ClassVar[int]
     observe_time: _timestamp_pb2.Timestamp
     consumed_units: int
     forecast_units: int
@@ -85,7 +88,8 @@ class AlertValues(_message.Message):
     low_stock_units: int
     projected_sell_out_time: _timestamp_pb2.Timestamp
     restocked_units: int
-    def __init__(self, observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., consumed_units: _Optional[int] = ..., forecast_units: _Optional[int] = ..., consumed_fraction: _Optional[float] = ..., line_fraction: _Optional[float] = ..., sellable_units: _Optional[int] = ..., low_stock_units: _Optional[int] = ..., projected_sell_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., restocked_units: _Optional[int] = ...) -> None: ...
+    warning_line_units: int
+    def __init__(self, observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., consumed_units: _Optional[int] = ..., forecast_units: _Optional[int] = ..., consumed_fraction: _Optional[float] = ..., line_fraction: _Optional[float] = ..., sellable_units: _Optional[int] = ..., low_stock_units: _Optional[int] = ..., projected_sell_out_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., restocked_units: _Optional[int] = ..., warning_line_units: _Optional[int] = ...) -> None: ...
 
 class Acknowledgement(_message.Message):
     __slots__ = ("acknowledged_by", "acknowledge_time", "comment")

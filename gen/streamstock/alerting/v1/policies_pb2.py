@@ -26,37 +26,37 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&streamstock/alerting/v1/policies.proto\x12\x17streamstock.alerting.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe3\x01\n\x08TierLine\x12+\n\x04tier\x18\x01 \x01(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x19\n\x11\x63onsumed_fraction\x18\x02 \x01(\x01\x12\x17\n\x0flow_stock_units\x18\x03 \x01(\x03\x12<\n\x19projected_sell_out_within\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x38\n\x07\x61\x63tions\x18\x05 \x03(\x0e\x32\'.streamstock.alerting.v1.ResponseAction\"\xeb\x01\n\x0ePaceAdjustment\x12\x0f\n\x07\x65nabled\x18\x01 \x01(\x08\x12/\n\x0c\x65\x61rly_window\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1c\n\x14\x65\x61rly_ahead_fraction\x18\x03 \x01(\x01\x12\x16\n\x0etighten_factor\x18\x04 \x01(\x01\x12-\n\nlate_after\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1c\n\x14late_behind_fraction\x18\x06 \x01(\x01\x12\x14\n\x0crelax_factor\x18\x07 \x01(\x01\"\xfa\x02\n\x0b\x41lertPolicy\x12\x0e\n\x06sku_id\x18\x01 \x01(\t\x12\x35\n\ntier_lines\x18\x02 \x03(\x0b\x32!.streamstock.alerting.v1.TierLine\x12@\n\x0fpace_adjustment\x18\x03 \x01(\x0b\x32\'.streamstock.alerting.v1.PaceAdjustment\x12\x1b\n\x13hysteresis_fraction\x18\x04 \x01(\x01\x12\x18\n\x10hysteresis_units\x18\x05 \x01(\x03\x12\x33\n\x10pending_duration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x32\n\x0frepeat_interval\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x11\n\tinherited\x18\x08 \x01(\x08\x12/\n\x0bupdate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"w\n\x18UpsertAlertPolicyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x34\n\x06policy\x18\x03 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\"Q\n\x19UpsertAlertPolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\":\n\x15GetAlertPolicyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06sku_id\x18\x02 \x01(\t\"N\n\x16GetAlertPolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\"T\n\x18ListAlertPoliciesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"l\n\x19ListAlertPoliciesResponse\x12\x36\n\x08policies\x18\x01 \x03(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"Q\n\x18\x44\x65leteAlertPolicyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x0e\n\x06sku_id\x18\x03 \x01(\t\"Q\n\x19\x44\x65leteAlertPolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy*L\n\x04Tier\x12\x14\n\x10TIER_UNSPECIFIED\x10\x00\x12\x0f\n\x0bTIER_YELLOW\x10\x01\x12\x0f\n\x0bTIER_ORANGE\x10\x02\x12\x0c\n\x08TIER_RED\x10\x03*\xf9\x01\n\x0eResponseAction\x12\x1f\n\x1bRESPONSE_ACTION_UNSPECIFIED\x10\x00\x12#\n\x1fRESPONSE_ACTION_PREPARE_RESTOCK\x10\x01\x12\x1e\n\x1aRESPONSE_ACTION_SLOW_PITCH\x10\x02\x12!\n\x1dRESPONSE_ACTION_CALL_SUPPLIER\x10\x03\x12\x1e\n\x1aRESPONSE_ACTION_PAUSE_SALE\x10\x04\x12\x1d\n\x19RESPONSE_ACTION_STOP_SALE\x10\x05\x12\x1f\n\x1bRESPONSE_ACTION_RESUME_SALE\x10\x06\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&streamstock/alerting/v1/policies.proto\x12\x17streamstock.alerting.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe3\x01\n\x08TierLine\x12+\n\x04tier\x18\x01 \x01(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x19\n\x11\x63onsumed_fraction\x18\x02 \x01(\x01\x12\x17\n\x0flow_stock_units\x18\x03 \x01(\x03\x12<\n\x19projected_sell_out_within\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x38\n\x07\x61\x63tions\x18\x05 \x03(\x0e\x32\'.streamstock.alerting.v1.ResponseAction\"\xeb\x01\n\x0ePaceAdjustment\x12\x0f\n\x07\x65nabled\x18\x01 \x01(\x08\x12/\n\x0c\x65\x61rly_window\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1c\n\x14\x65\x61rly_ahead_fraction\x18\x03 \x01(\x01\x12\x16\n\x0etighten_factor\x18\x04 \x01(\x01\x12-\n\nlate_after\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1c\n\x14late_behind_fraction\x18\x06 \x01(\x01\x12\x14\n\x0crelax_factor\x18\x07 \x01(\x01\"\xd3\x03\n\x0b\x41lertPolicy\x12\x0e\n\x06sku_id\x18\x01 \x01(\t\x12\x35\n\ntier_lines\x18\x02 \x03(\x0b\x32!.streamstock.alerting.v1.TierLine\x12@\n\x0fpace_adjustment\x18\x03 \x01(\x0b\x32\'.streamstock.alerting.v1.PaceAdjustment\x12\x1b\n\x13hysteresis_fraction\x18\x04 \x01(\x01\x12\x18\n\x10hysteresis_units\x18\x05 \x01(\x03\x12\x33\n\x10pending_duration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x32\n\x0frepeat_interval\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x11\n\tinherited\x18\x08 \x01(\x08\x12/\n\x0bupdate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x38\n\x11warning_line_tier\x18\n \x01(\x0e\x32\x1d.streamstock.alerting.v1.Tier\x12\x1d\n\x15warning_line_disabled\x18\x0b \x01(\x08\"w\n\x18UpsertAlertPolicyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x34\n\x06policy\x18\x03 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\"Q\n\x19UpsertAlertPolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\":\n\x15GetAlertPolicyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06sku_id\x18\x02 \x01(\t\"N\n\x16GetAlertPolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\"T\n\x18ListAlertPoliciesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"l\n\x19ListAlertPoliciesResponse\x12\x36\n\x08policies\x18\x01 \x03(\x0b\x32$.streamstock.alerting.v1.AlertPolicy\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"Q\n\x18\x44\x65leteAlertPolicyRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x0e\n\x06sku_id\x18\x03 \x01(\t\"Q\n\x19\x44\x65leteAlertPolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.streamstock.alerting.v1.AlertPolicy*L\n\x04Tier\x12\x14\n\x10TIER_UNSPECIFIED\x10\x00\x12\x0f\n\x0bTIER_YELLOW\x10\x01\x12\x0f\n\x0bTIER_ORANGE\x10\x02\x12\x0c\n\x08TIER_RED\x10\x03*\xf9\x01\n\x0eResponseAction\x12\x1f\n\x1bRESPONSE_ACTION_UNSPECIFIED\x10\x00\x12#\n\x1fRESPONSE_ACTION_PREPARE_RESTOCK\x10\x01\x12\x1e\n\x1aRESPONSE_ACTION_SLOW_PITCH\x10\x02\x12!\n\x1dRESPONSE_ACTION_CALL_SUPPLIER\x10\x03\x12\x1e\n\x1aRESPONSE_ACTION_PAUSE_SALE\x10\x04\x12\x1d\n\x19RESPONSE_ACTION_STOP_SALE\x10\x05\x12\x1f\n\x1bRESPONSE_ACTION_RESUME_SALE\x10\x06\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'streamstock.alerting.v1.policies_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TIER']._serialized_start=1687
-  _globals['_TIER']._serialized_end=1763
-  _globals['_RESPONSEACTION']._serialized_start=1766
-  _globals['_RESPONSEACTION']._serialized_end=2015
+  _globals['_TIER']._serialized_start=1776
+  _globals['_TIER']._serialized_end=1852
+  _globals['_RESPONSEACTION']._serialized_start=1855
+  _globals['_RESPONSEACTION']._serialized_end=2104
   _globals['_TIERLINE']._serialized_start=133
   _globals['_TIERLINE']._serialized_end=360
   _globals['_PACEADJUSTMENT']._serialized_start=363
   _globals['_PACEADJUSTMENT']._serialized_end=598
   _globals['_ALERTPOLICY']._serialized_start=601
-  _globals['_ALERTPOLICY']._serialized_end=979
-  _globals['_UPSERTALERTPOLICYREQUEST']._serialized_start=981
-  _globals['_UPSERTALERTPOLICYREQUEST']._serialized_end=1100
-  _globals['_UPSERTALERTPOLICYRESPONSE']._serialized_start=1102
-  _globals['_UPSERTALERTPOLICYRESPONSE']._serialized_end=1183
-  _globals['_GETALERTPOLICYREQUEST']._serialized_start=1185
-  _globals['_GETALERTPOLICYREQUEST']._serialized_end=1243
-  _globals['_GETALERTPOLICYRESPONSE']._serialized_start=1245
-  _globals['_GETALERTPOLICYRESPONSE']._serialized_end=1323
-  _globals['_LISTALERTPOLICIESREQUEST']._serialized_start=1325
-  _globals['_LISTALERTPOLICIESREQUEST']._serialized_end=1409
-  _globals['_LISTALERTPOLICIESRESPONSE']._serialized_start=1411
-  _globals['_LISTALERTPOLICIESRESPONSE']._serialized_end=1519
-  _globals['_DELETEALERTPOLICYREQUEST']._serialized_start=1521
-  _globals['_DELETEALERTPOLICYREQUEST']._serialized_end=1602
-  _globals['_DELETEALERTPOLICYRESPONSE']._serialized_start=1604
-  _globals['_DELETEALERTPOLICYRESPONSE']._serialized_end=1685
+  _globals['_ALERTPOLICY']._serialized_end=1068
+  _globals['_UPSERTALERTPOLICYREQUEST']._serialized_start=1070
+  _globals['_UPSERTALERTPOLICYREQUEST']._serialized_end=1189
+  _globals['_UPSERTALERTPOLICYRESPONSE']._serialized_start=1191
+  _globals['_UPSERTALERTPOLICYRESPONSE']._serialized_end=1272
+  _globals['_GETALERTPOLICYREQUEST']._serialized_start=1274
+  _globals['_GETALERTPOLICYREQUEST']._serialized_end=1332
+  _globals['_GETALERTPOLICYRESPONSE']._serialized_start=1334
+  _globals['_GETALERTPOLICYRESPONSE']._serialized_end=1412
+  _globals['_LISTALERTPOLICIESREQUEST']._serialized_start=1414
+  _globals['_LISTALERTPOLICIESREQUEST']._serialized_end=1498
+  _globals['_LISTALERTPOLICIESRESPONSE']._serialized_start=1500
+  _globals['_LISTALERTPOLICIESRESPONSE']._serialized_end=1608
+  _globals['_DELETEALERTPOLICYREQUEST']._serialized_start=1610
+  _globals['_DELETEALERTPOLICYREQUEST']._serialized_end=1691
+  _globals['_DELETEALERTPOLICYRESPONSE']._serialized_start=1693
+  _globals['_DELETEALERTPOLICYRESPONSE']._serialized_end=1774
 # @@protoc_insertion_point(module_scope)

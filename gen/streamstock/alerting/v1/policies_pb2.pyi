@@ -72,7 +72,7 @@ class PaceAdjustment(_message.Message):
     def __init__(self, enabled: _Optional[bool] = ..., early_window: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., early_ahead_fraction: _Optional[float] = ..., tighten_factor: _Optional[float] = ..., late_after: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., late_behind_fraction: _Optional[float] = ..., relax_factor: _Optional[float] = ...) -> None: ...
 
 class AlertPolicy(_message.Message):
-    __slots__ = ("sku_id", "tier_lines", "pace_adjustment", "hysteresis_fraction", "hysteresis_units", "pending_duration", "repeat_interval", "inherited", "update_time")
+    __slots__ = ("sku_id", "tier_lines", "pace_adjustment", "hysteresis_fraction", "hysteresis_units", "pending_duration", "repeat_interval", "inherited", "update_time", "warning_line_tier", "warning_line_disabled")
     SKU_ID_FIELD_NUMBER: _ClassVar[int]
     TIER_LINES_FIELD_NUMBER: _ClassVar[int]
     PACE_ADJUSTMENT_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +82,8 @@ class AlertPolicy(_message.Message):
     REPEAT_INTERVAL_FIELD_NUMBER: _ClassVar[int]
     INHERITED_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    WARNING_LINE_TIER_FIELD_NUMBER: _ClassVar[int]
+    WARNING_LINE_DISABLED_FIELD_NUMBER: _ClassVar[int]
     sku_id: str
     tier_lines: _containers.RepeatedCompositeFieldContainer[TierLine]
     pace_adjustment: PaceAdjustment
@@ -91,7 +93,9 @@ class AlertPolicy(_message.Message):
     repeat_interval: _duration_pb2.Duration
     inherited: bool
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, sku_id: _Optional[str] = ..., tier_lines: _Optional[_Iterable[_Union[TierLine, _Mapping]]] = ..., pace_adjustment: _Optional[_Union[PaceAdjustment, _Mapping]] = ..., hysteresis_fraction: _Optional[float] = ..., hysteresis_units: _Optional[int] = ..., pending_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., repeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., inherited: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    warning_line_tier: Tier
+    warning_line_disabled: bool
+    def __init__(self, sku_id: _Optional[str] = ..., tier_lines: _Optional[_Iterable[_Union[TierLine, _Mapping]]] = ..., pace_adjustment: _Optional[_Union[PaceAdjustment, _Mapping]] = ..., hysteresis_fraction: _Optional[float] = ..., hysteresis_units: _Optional[int] = ..., pending_duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., repeat_interval: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., inherited: _Optional[bool] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., warning_line_tier: _Optional[_Union[Tier, str]] = ..., warning_line_disabled: _Optional[bool] = ...) -> None: ...
 
 class UpsertAlertPolicyRequest(_message.Message):
     __slots__ = ("tenant_id", "request_id", "policy")
