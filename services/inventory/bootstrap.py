@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from streamstock.inventory.v1 import inventory_service_pb2, inventory_service_pb2_grpc
 
 from services.inventory.adapters.event_signal import PostgresEventSignal
@@ -14,6 +16,7 @@ from services.inventory.entrypoints.mapping import encode_event
 from services.inventory.entrypoints.servicer import InventoryServicer
 from services.inventory.service_layer.expiry import run_sweeper
 from services.inventory.service_layer.reservations import Holds
+from services.inventory.service_layer.retention import run_request_retention
 from services.inventory.service_layer.screening import RiskScreen
 from services.inventory.service_layer.unit import Unit
 from services.inventory.settings import InventorySettings
@@ -54,10 +57,14 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     # Readiness follows PostgreSQL only: without Redis the sold-out gate falls back to
     # PostgreSQL, so a Redis outage slows sold-out refusals and takes nothing out of service.
     checks = {"postgres": connections.checks()["postgres"]}
+    background = [signal.listen, lambda: run_sweeper(unit, own.sweep_interval_seconds)]
+    if own.request_retention_seconds > 0:
+        retention = timedelta(seconds=own.request_retention_seconds)
+        background.append(lambda: run_request_retention(unit, retention))
     return ServiceParts(
         registrations=[registration],
         access=ACCESS,
         checks=checks,
-        background=[signal.listen, lambda: run_sweeper(unit, own.sweep_interval_seconds)],
+        background=background,
         cleanups=[holds.close, *connections.cleanups()],
     )

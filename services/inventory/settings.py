@@ -15,6 +15,9 @@ class InventorySettings:
     sweep_interval_seconds: float = 0.5
     # Holds of one SKU decided per transaction at most.
     max_hold_batch: int = 256
+    # How long an answered request id is remembered (a retry after that is a new request);
+    # 0 keeps every record.
+    request_retention_seconds: float = 7 * 24 * 3600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> InventorySettings:
@@ -25,6 +28,9 @@ class InventorySettings:
                     env.get("STREAMSTOCK_SWEEP_INTERVAL_SECONDS", cls.sweep_interval_seconds)
                 ),
                 max_hold_batch=int(env.get("STREAMSTOCK_MAX_HOLD_BATCH", cls.max_hold_batch)),
+                request_retention_seconds=float(
+                    env.get("STREAMSTOCK_REQUEST_RETENTION_SECONDS", cls.request_retention_seconds)
+                ),
             )
         except ValueError as error:
             raise SettingsError(f"inventory settings: {error}") from error

@@ -735,6 +735,16 @@ class PostgresStore:
         )
         return await _with_lines(self._pool, rows) if rows else []
 
+    async def forget_requests(self, answered_before: datetime, limit: int) -> int:
+        deleted = await self._pool.fetchval(
+            "WITH old AS (SELECT ctid FROM requests WHERE created_at < $1 LIMIT $2),"
+            " gone AS (DELETE FROM requests WHERE ctid IN (SELECT ctid FROM old) RETURNING 1)"
+            " SELECT count(*) FROM gone",
+            answered_before,
+            limit,
+        )
+        return int(deleted)
+
     async def sku_ids(self, tenant_id: str) -> list[str]:
         rows = await self._pool.fetch(
             "SELECT sku_id FROM skus WHERE tenant_id = $1 ORDER BY sku_id", tenant_id

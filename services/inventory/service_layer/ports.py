@@ -223,6 +223,10 @@ class InventoryStore(Protocol):
 
     async def sku_ids(self, tenant_id: str) -> list[str]: ...
 
+    async def forget_requests(self, answered_before: datetime, limit: int) -> int:
+        """Deletes up to `limit` request records older than `answered_before`; returns how many."""
+        ...
+
     async def ledger_entries(
         self, tenant_id: str, sku_id: str, after_entry_id: int, limit: int
     ) -> list[LedgerRecord]: ...

@@ -27,7 +27,8 @@ if _version_not_supported:
 
 class InventoryServiceStub:
     """The source of truth for stock: SKUs, their counters and the holds on them. Every mutation is
-    idempotent on request_id and never sells a unit that does not exist.
+    idempotent on request_id and never sells a unit that does not exist. An answered request_id is
+    remembered for 7 days (the service's request retention); a retry after that is a new request.
 
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
@@ -159,7 +160,8 @@ class InventoryServiceStub:
 
 class InventoryServiceServicer:
     """The source of truth for stock: SKUs, their counters and the holds on them. Every mutation is
-    idempotent on request_id and never sells a unit that does not exist.
+    idempotent on request_id and never sells a unit that does not exist. An answered request_id is
+    remembered for 7 days (the service's request retention); a retry after that is a new request.
 
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
@@ -480,7 +482,8 @@ def add_InventoryServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class InventoryService:
     """The source of truth for stock: SKUs, their counters and the holds on them. Every mutation is
-    idempotent on request_id and never sells a unit that does not exist.
+    idempotent on request_id and never sells a unit that does not exist. An answered request_id is
+    remembered for 7 days (the service's request retention); a retry after that is a new request.
 
     Every RPC may also return UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED
     (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and INVALID_ARGUMENT (INVALID_ARGUMENT, with a BadRequest
