@@ -50,11 +50,17 @@ def for_buyer_of_key_platform(command: commands.Reserve) -> commands.Reserve:
 
 
 async def require_hold_of_key_platform(unit: Unit, tenant_id: str, reservation_id: str) -> None:
-    """A platform key bound to one platform reads and changes holds of that platform only
-    (PLATFORM_MISMATCH, metadata platform_id: the hold's). A missing hold is left to the call."""
+    """A platform key bound to one platform changes holds of that platform only (read before
+    the change: a hold's platform never changes). A missing hold is left to the call."""
+    if current_principal().platform_id:
+        platform_id = await queries.platform_of_hold(unit, tenant_id, reservation_id)
+        if platform_id is not None:
+            require_key_platform(platform_id)
+
+
+def require_key_platform(platform_id: str) -> None:
+    """A platform key bound to one platform acts on holds made on that platform only
+    (PLATFORM_MISMATCH, metadata platform_id: the hold's)."""
     bound = current_principal().platform_id
-    if not bound:
-        return
-    platform_id = await queries.platform_of_hold(unit, tenant_id, reservation_id)
-    if platform_id is not None and platform_id != bound:
+    if bound and platform_id != bound:
         raise PlatformMismatch("the hold belongs to another platform", platform_id=platform_id)

@@ -155,8 +155,8 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
     async def GetReservation(self, request: api.GetReservationRequest, context: Context) -> Any:
         tenant_id = v.tenant(request)
         reservation_id = v.business_id("reservation_id", request.reservation_id)
-        await self._of_key_platform(tenant_id, reservation_id)
         reservation = await queries.get_reservation(self._unit, tenant_id, reservation_id)
+        access.require_key_platform(reservation.buyer.platform_id)  # one read for both
         return api.GetReservationResponse(reservation=mapping.reservation(reservation))
 
     async def ListReservations(self, request: api.ListReservationsRequest, context: Context) -> Any:
@@ -179,14 +179,13 @@ class InventoryServicer(inventory_service_pb2_grpc.InventoryServiceServicer):  #
         self, command: _C, change: Callable[[Unit, _C], Awaitable[Reservation]]
     ) -> Reservation:
         """One hold's change, by a key that may act on that hold."""
-        await self._of_key_platform(command.tenant_id, command.reservation_id)
+        await access.require_hold_of_key_platform(
+            self._unit, command.tenant_id, command.reservation_id
+        )
         return await change(self._unit, command)
 
     async def _resize(self, _unit: Unit, command: commands.Resize) -> Reservation:
         return await self._holds.resize(command)
-
-    async def _of_key_platform(self, tenant_id: str, reservation_id: str) -> None:
-        await access.require_hold_of_key_platform(self._unit, tenant_id, reservation_id)
 
     # Event log, ledger and maintenance.
 
