@@ -7,9 +7,7 @@ replicas at once (checkpoint row lock, SKIP LOCKED claims, unique delivery keys)
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from streamstock.alerting.v1 import alerting_service_pb2, alerting_service_pb2_grpc
@@ -40,28 +38,11 @@ from services.alerting.service_layer.retention import prune
 from services.alerting.service_layer.ticker import Ticker
 from services.alerting.settings import AlertingSettings
 from services.runtime import clients, storage
+from services.runtime.periodic import repeated
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
-
-
-def _repeated(
-    name: str, work: Callable[[], Awaitable[object]], pause_seconds: float
-) -> Callable[[], Awaitable[None]]:
-    """Runs the work again and again, `pause_seconds` apart: a periodic job, or a worker that only
-    returns when an unexpected error stopped it (logged, then restarted)."""
-
-    async def loop() -> None:
-        while True:
-            try:
-                await work()
-            except Exception:
-                log.exception("%s failed; running it again", name)
-            await asyncio.sleep(pause_seconds)
-
-    loop.__qualname__ = name
-    return loop
 
 
 async def build(settings: ServiceSettings) -> ServiceParts:
@@ -115,11 +96,11 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     if inventory is not None:
         handoff = Handoff(clock, own.lease, dispatcher.hand_over)
         follower = EventFollower(store, WatchEventsSource(inventory), ids, wakeup, handoff=handoff)
-        background.append(_repeated("event-follower", follower.run, 1.0))
-    background.append(_repeated("dispatcher", dispatcher.run, 1.0))
-    background.append(_repeated("ticker", Ticker(store, ids, clock).run, own.tick_seconds))
+        background.append(repeated("event-follower", follower.run, 1.0))
+    background.append(repeated("dispatcher", dispatcher.run, 1.0))
+    background.append(repeated("ticker", Ticker(store, ids, clock).run, own.tick_seconds))
     background.append(
-        _repeated(
+        repeated(
             "retention",
             lambda: prune(store, clock.now(), own.change_retention, own.sample_retention),
             own.change_prune_seconds,

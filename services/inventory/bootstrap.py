@@ -14,13 +14,14 @@ from services.inventory.adapters.system import RandomIds, SystemClock
 from services.inventory.entrypoints.access import ACCESS
 from services.inventory.entrypoints.mapping import encode_event
 from services.inventory.entrypoints.servicer import InventoryServicer
+from services.inventory.service_layer import retention
 from services.inventory.service_layer.expiry import run_sweeper
 from services.inventory.service_layer.reservations import Holds
-from services.inventory.service_layer.retention import run_request_retention
 from services.inventory.service_layer.screening import RiskScreen
 from services.inventory.service_layer.unit import Unit
 from services.inventory.settings import InventorySettings
 from services.runtime import clients, storage
+from services.runtime.periodic import repeated
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
@@ -59,8 +60,14 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     checks = {"postgres": connections.checks()["postgres"]}
     background = [signal.listen, lambda: run_sweeper(unit, own.sweep_interval_seconds)]
     if own.request_retention_seconds > 0:
-        retention = timedelta(seconds=own.request_retention_seconds)
-        background.append(lambda: run_request_retention(unit, retention))
+        kept_for = timedelta(seconds=own.request_retention_seconds)
+        background.append(
+            repeated(
+                "request-retention",
+                lambda: retention.forget_old_requests(unit, kept_for),
+                retention.INTERVAL_SECONDS,
+            )
+        )
     return ServiceParts(
         registrations=[registration],
         access=ACCESS,

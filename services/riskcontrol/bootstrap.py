@@ -4,9 +4,7 @@ STREAMSTOCK_RISKCONTROL_* variables (settings.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2, riskcontrol_service_pb2_grpc
 
@@ -31,34 +29,13 @@ from services.riskcontrol.service_layer.outcomes import EventFollower, Outcomes
 from services.riskcontrol.service_layer.rulebook import RuleBook, ShadowBook
 from services.riskcontrol.settings import RiskSettings
 from services.runtime import clients, storage
+from services.runtime.periodic import repeated
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 SHADOW_REFRESH_SECONDS = 2.0
 LIST_MIRROR_SECONDS = 30.0
-
-
-def _stopping() -> bool:
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
-
-
-def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-    async def repeat() -> None:
-        while True:
-            try:
-                await job()
-            except Exception:
-                log.warning("periodic job %s failed", job.__qualname__, exc_info=True)
-            # A client library may swallow the cancellation that stops the service (or turn it
-            # into its own error); the host would then wait for this loop forever.
-            if _stopping():
-                raise asyncio.CancelledError
-            await asyncio.sleep(seconds)
-
-    repeat.__qualname__ = f"every_{job.__qualname__}"
-    return repeat
 
 
 async def build(settings: ServiceSettings, risk: RiskSettings | None = None) -> ServiceParts:
@@ -89,8 +66,8 @@ async def build(settings: ServiceSettings, risk: RiskSettings | None = None) -> 
     background = [
         audit.run,
         watcher.run,
-        _every(SHADOW_REFRESH_SECONDS, operations.refresh_shadow),
-        _every(LIST_MIRROR_SECONDS, access_lists.mirror),
+        repeated("shadow-refresh", operations.refresh_shadow, SHADOW_REFRESH_SECONDS),
+        repeated("list-mirror", access_lists.mirror, LIST_MIRROR_SECONDS),
     ]
     cleanups = []
     if risk.follow_inventory and "inventory" in settings.peers:

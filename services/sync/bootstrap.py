@@ -10,6 +10,7 @@ from dataclasses import replace
 from streamstock.sync.v1 import sync_service_pb2, sync_service_pb2_grpc
 
 from services.runtime import clients, storage
+from services.runtime.periodic import repeated
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 from services.sync.adapters.inventory_client import InventoryEscrow, UnconfiguredEscrow
@@ -72,13 +73,17 @@ async def build(
         lambda ref: options.secret(ref) is not None,
     )
     background = [
-        lambda: schedule.every(
-            options.rebalance_interval_seconds, lambda: schedule.rebalance_all(ports)
+        repeated(
+            "rebalance",
+            lambda: schedule.rebalance_all(ports),
+            options.rebalance_interval_seconds,
         )
     ]
     if options.reconcile_interval_seconds > 0:
         reconcile = schedule.reconcile_all(ports, options.reconcile_repair)
-        background.append(lambda: schedule.every(options.reconcile_interval_seconds, reconcile))
+        background.append(
+            repeated("scheduled-reconcile", reconcile, options.reconcile_interval_seconds)
+        )
     return ServiceParts(
         registrations=[
             Registration.of(sync_service_pb2.DESCRIPTOR, sync_service_pb2_grpc, servicer)

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from services.alerting.service_layer.ports import Store, Transaction
+from services.runtime.periodic import in_batches
 
 PRUNE_BATCH = 5_000
 
@@ -19,13 +20,12 @@ async def _prune_all(
     store: Store, delete: Callable[[Transaction, int], Awaitable[int]], batch: int
 ) -> int:
     """Deletes `batch` rows per transaction until a transaction deletes fewer; returns the total."""
-    pruned = 0
-    while True:
+
+    async def one_transaction(limit: int) -> int:
         async with store.transaction() as tx:
-            deleted = await delete(tx, batch)
-        pruned += deleted
-        if deleted < batch:
-            return pruned
+            return await delete(tx, limit)
+
+    return await in_batches(one_transaction, batch)
 
 
 async def prune_change_log(

@@ -4,11 +4,11 @@ with every hold ever taken. A request id retried after that is a new request."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
 from services.inventory.service_layer.unit import Unit
+from services.runtime.periodic import in_batches
 
 log = logging.getLogger(__name__)
 
@@ -21,21 +21,9 @@ INTERVAL_SECONDS = 300.0
 async def forget_old_requests(unit: Unit, retention: timedelta) -> int:
     """Deletes every request record older than the retention, a batch at a time."""
     answered_before = unit.clock.now() - retention
-    forgotten = 0
-    while True:
-        deleted = await unit.store.forget_requests(answered_before, FORGET_BATCH)
-        forgotten += deleted
-        if deleted < FORGET_BATCH:
-            return forgotten
-
-
-async def run_request_retention(unit: Unit, retention: timedelta) -> None:
-    """The background job: forgets old request records every INTERVAL_SECONDS."""
-    while True:
-        try:
-            forgotten = await forget_old_requests(unit, retention)
-            if forgotten:
-                log.info("forgot %d request records older than %s", forgotten, retention)
-        except Exception:  # storage down: keep the service up, try again next time
-            log.exception("request retention pass failed")
-        await asyncio.sleep(INTERVAL_SECONDS)
+    forgotten = await in_batches(
+        lambda batch: unit.store.forget_requests(answered_before, batch), FORGET_BATCH
+    )
+    if forgotten:
+        log.info("forgot %d request records older than %s", forgotten, retention)
+    return forgotten

@@ -1,26 +1,13 @@
-"""The periodic rebalancer and reconciler: every tenant with policies or quotas, on an interval.
-A failing pass is logged and the next one runs on time; nothing here is process-local state, so
-several replicas may run it (their inventory calls are idempotent and quota rows are locked)."""
+"""The periodic rebalancer and reconciler: every tenant with policies or quotas, one pass each time
+bootstrap's repeated job runs it. Nothing here is process-local state, so several replicas may run
+it (their inventory calls are idempotent and quota rows are locked)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 
 from services.sync.service_layer import rebalancer, reconciler
 from services.sync.service_layer.deps import Ports
-
-log = logging.getLogger(__name__)
-
-
-async def every(interval_seconds: float, work: Callable[[], Awaitable[None]]) -> None:
-    while True:
-        await asyncio.sleep(interval_seconds)
-        try:
-            await work()
-        except Exception:  # a background pass must survive a failing one
-            log.exception("periodic pass failed")
 
 
 async def rebalance_all(ports: Ports) -> None:
