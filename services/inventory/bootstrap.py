@@ -60,11 +60,20 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     checks = {"postgres": connections.checks()["postgres"]}
     background = [signal.listen, lambda: run_sweeper(unit, own.sweep_interval_seconds)]
     if own.request_retention_seconds > 0:
-        kept_for = timedelta(seconds=own.request_retention_seconds)
+        requests_kept = timedelta(seconds=own.request_retention_seconds)
         background.append(
             repeated(
                 "request-retention",
-                lambda: retention.forget_old_requests(unit, kept_for),
+                lambda: retention.forget_old_requests(unit, requests_kept),
+                retention.INTERVAL_SECONDS,
+            )
+        )
+    if own.event_retention_seconds > 0:
+        events_kept = timedelta(seconds=own.event_retention_seconds)
+        background.append(
+            repeated(
+                "event-retention",
+                lambda: retention.prune_old_events(unit, events_kept),
                 retention.INTERVAL_SECONDS,
             )
         )
