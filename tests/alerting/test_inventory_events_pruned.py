@@ -5,7 +5,6 @@ after. Both services run on a database of the test's own (see tests/inventory/ev
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 
 import asyncpg
@@ -14,45 +13,25 @@ import pytest
 from services.alerting.adapters.inventory_events import WatchEventsSource
 from services.runtime import clients
 from tests.conftest import API_KEYS, StartService
-from tests.inventory import sync_api
-from tests.inventory.conftest import seconds
-from tests.inventory.event_log import (
-    database_fixture,
-    head,
-    prune_everything_so_far,
-    start_pruning_inventory,
-    tenant_client,
-)
-from tests.inventory.sync_api import ManualClock
+from tests.inventory import event_log, sync_api
+from tests.inventory.event_log import LONG_TTL, PruningInventory, database_fixture, gap_logged
 
 pytestmark = pytest.mark.timeout(60)
 
 manual_clock = sync_api.manual_clock
 own_dsn = database_fixture("inventory", "alerting")
-LONG_TTL = seconds(24 * 3600)
-
-
-def gap_logged(caplog: pytest.LogCaptureFixture, first: int, last: int) -> bool:
-    return any(
-        record.levelno == logging.ERROR and f"events {first} to {last}" in record.getMessage()
-        for record in caplog.records
-    )
+pruning_inventory = event_log.pruning_inventory
 
 
 async def test_the_source_resumes_after_the_pruned_gap_and_streams_later_events(
-    own_dsn: str,
-    manual_clock: ManualClock,
-    start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    pruning_inventory: PruningInventory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme = tenant_client(inventory)
+    acme = pruning_inventory.client()
     gone = await acme.create_sku(10, hold_ttl=LONG_TTL)
     await acme.hold(gone, 1)
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
+    pruned = await pruning_inventory.prune_everything_so_far()
     kept = await acme.create_sku(7, hold_ttl=LONG_TTL)
-    channel = clients.channel(f"127.0.0.1:{inventory.host.port}", API_KEYS.service, 5.0)
+    channel = clients.channel(pruning_inventory.address, API_KEYS.service, 5.0)
     source = WatchEventsSource(channel, retry_seconds=30)  # a retry would time the test out
     batches = source.batches(0)
     try:
@@ -69,23 +48,23 @@ async def test_the_source_resumes_after_the_pruned_gap_and_streams_later_events(
 
 
 async def test_the_follower_folds_the_events_after_the_gap(
-    own_dsn: str,
-    manual_clock: ManualClock,
+    pruning_inventory: PruningInventory,
     start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme = tenant_client(inventory)
+    acme = pruning_inventory.client()
     gone = await acme.create_sku(10, hold_ttl=LONG_TTL)
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
+    pruned = await pruning_inventory.prune_everything_so_far()
     kept = await acme.create_sku(5, hold_ttl=LONG_TTL)
     await acme.hold(kept, 2)
-    address = f"127.0.0.1:{inventory.host.port}"
-    await start_service("alerting", postgres_dsn=own_dsn, peers={"inventory": address})
+    await start_service(
+        "alerting",
+        postgres_dsn=pruning_inventory.dsn,
+        peers={"inventory": pruning_inventory.address},
+    )
 
-    last = await head(own_dsn)
-    conn = await asyncpg.connect(own_dsn, server_settings={"search_path": "alerting"})
+    last = await pruning_inventory.head()
+    conn = await asyncpg.connect(pruning_inventory.dsn, server_settings={"search_path": "alerting"})
     try:
         deadline = time.monotonic() + 10
         while await conn.fetchval("SELECT last_sequence FROM follower_checkpoints") != last:

@@ -10,9 +10,11 @@ dropped after the test.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -23,14 +25,17 @@ from streamstock.inventory.v1 import inventory_service_pb2_grpc
 from services.inventory.service_layer import retention
 from services.runtime.migrate import migrate
 from tests.conftest import API_KEYS, RunningService, StartService
-from tests.inventory.conftest import Client
+from tests.inventory.conftest import Client, seconds
 from tests.inventory.sync_api import ManualClock
+from tools.devstack.ports import LOOPBACK
 from tools.devstack.postgres import LocalPostgres
 
 # Events older than this are pruned (the manual clock jumps past it).
 RETENTION = timedelta(hours=1)
 # How often the retention jobs run in these tests.
 JOB_INTERVAL_SECONDS = 0.05
+# Holds of these tests outlive every jump of the clock: no expiry adds events of its own.
+LONG_TTL = seconds(24 * 3600)
 
 
 async def own_database(postgres_server: LocalPostgres, services: tuple[str, ...]) -> str:
@@ -68,20 +73,64 @@ def database_fixture(*services: str) -> Callable[..., Any]:
     return fixture
 
 
-async def start_pruning_inventory(
-    start_service: StartService, monkeypatch: pytest.MonkeyPatch, dsn: str, **overrides: object
-) -> RunningService:
-    """inventory on `dsn` whose retention jobs run every 50 ms and prune events older than an
-    hour (of its clock: list the manual_clock fixture first to make it a ManualClock)."""
-    monkeypatch.setattr(retention, "INTERVAL_SECONDS", JOB_INTERVAL_SECONDS)
-    monkeypatch.setenv("STREAMSTOCK_EVENT_RETENTION_SECONDS", str(RETENTION.total_seconds()))
-    return await start_service("inventory", postgres_dsn=dsn, **overrides)
-
-
 def tenant_client(inventory: RunningService, tenant_id: str = "acme") -> Client:
     key = {"acme": API_KEYS.acme_admin, "globex": API_KEYS.globex_admin}[tenant_id]
     return Client(
         inventory_service_pb2_grpc.InventoryServiceStub(inventory.channel), tenant_id, key
+    )
+
+
+@dataclass
+class PruningInventory:
+    """inventory on a database of the test's own, on a manual clock, whose retention jobs run
+    every 50 ms and prune events older than an hour."""
+
+    service: RunningService
+    dsn: str
+    clock: ManualClock
+
+    @property
+    def address(self) -> str:
+        return f"{LOOPBACK}:{self.service.host.port}"
+
+    def client(self, tenant_id: str = "acme") -> Client:
+        return tenant_client(self.service, tenant_id)
+
+    async def head(self) -> int:
+        return await head(self.dsn)
+
+    async def prune_everything_so_far(self) -> int:
+        """Moves the clock past the retention and waits until the job pruned every event
+        committed before; returns the last sequence pruned. Later events are recent."""
+        pruned = await head(self.dsn)
+        self.clock.advance(RETENTION * 2)
+        deadline = time.monotonic() + 10
+        while await horizon(self.dsn) < pruned:
+            assert time.monotonic() < deadline, "the retention job did not prune in time"
+            await asyncio.sleep(JOB_INTERVAL_SECONDS)
+        return pruned
+
+
+@pytest.fixture
+async def pruning_inventory(
+    own_dsn: str,
+    manual_clock: ManualClock,
+    start_service: StartService,
+    monkeypatch: pytest.MonkeyPatch,
+) -> PruningInventory:
+    """A PruningInventory; the test module names its database fixture `own_dsn` (see
+    database_fixture) and imports manual_clock."""
+    monkeypatch.setattr(retention, "INTERVAL_SECONDS", JOB_INTERVAL_SECONDS)
+    monkeypatch.setenv("STREAMSTOCK_EVENT_RETENTION_SECONDS", str(RETENTION.total_seconds()))
+    service = await start_service("inventory", postgres_dsn=own_dsn)
+    return PruningInventory(service, own_dsn, manual_clock)
+
+
+def gap_logged(caplog: pytest.LogCaptureFixture, first: int, last: int) -> bool:
+    """Whether a follower logged, at ERROR, that events `first` to `last` were pruned."""
+    return any(
+        record.levelno == logging.ERROR and f"events {first} to {last}" in record.getMessage()
+        for record in caplog.records
     )
 
 
@@ -104,15 +153,3 @@ async def horizon(dsn: str) -> int:
         return int(value)
     finally:
         await conn.close()
-
-
-async def prune_everything_so_far(dsn: str, clock: ManualClock) -> int:
-    """Moves the clock past the retention and waits until the job pruned every event committed
-    before; returns the last sequence pruned. Events committed after this are recent."""
-    pruned = await head(dsn)
-    clock.advance(RETENTION * 2)
-    deadline = time.monotonic() + 10
-    while await horizon(dsn) < pruned:
-        assert time.monotonic() < deadline, "the retention job did not prune in time"
-        await asyncio.sleep(JOB_INTERVAL_SECONDS)
-    return pruned

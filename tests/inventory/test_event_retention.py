@@ -23,16 +23,16 @@ from services.inventory.service_layer.ports import EventWindow
 from services.inventory.settings import InventorySettings
 from services.runtime.settings import SettingsError
 from tests.conftest import API_KEYS, StartService, schema_pool
-from tests.inventory import sync_api
-from tests.inventory.conftest import Client, metadata_of, reason_of, seconds
+from tests.inventory import event_log, sync_api
+from tests.inventory.conftest import Client, metadata_of, reason_of
 from tests.inventory.event_log import (
     JOB_INTERVAL_SECONDS,
+    LONG_TTL,
     RETENTION,
+    PruningInventory,
     database_fixture,
     head,
     horizon,
-    prune_everything_so_far,
-    start_pruning_inventory,
     tenant_client,
 )
 from tests.inventory.sync_api import ManualClock
@@ -41,8 +41,7 @@ pytestmark = pytest.mark.timeout(60)
 
 manual_clock = sync_api.manual_clock
 own_dsn = database_fixture("inventory")
-# Holds of these tests outlive every jump of the clock: no expiry adds events of its own.
-LONG_TTL = seconds(24 * 3600)
+pruning_inventory = event_log.pruning_inventory
 SERVICE_KEY = (("x-api-key", API_KEYS.service),)
 
 
@@ -76,23 +75,19 @@ async def kept_sequences(dsn: str) -> list[int]:
 
 
 async def test_the_job_prunes_events_older_than_the_retention_and_keeps_recent_ones(
-    own_dsn: str,
-    manual_clock: ManualClock,
-    start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, pruning_inventory: PruningInventory, own_dsn: str
 ) -> None:
-    monkeypatch.setattr(retention, "PRUNE_BATCH", 2)  # several batches, each its own transaction
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme, globex = tenant_client(inventory), tenant_client(inventory, "globex")
+    monkeypatch.setattr(retention, "BATCH", 2)  # several batches, each its own transaction
+    acme, globex = pruning_inventory.client(), pruning_inventory.client("globex")
     sku = await acme.create_sku(10, hold_ttl=LONG_TTL)
     held = await acme.hold(sku, 2)
     await globex.create_sku(5, hold_ttl=LONG_TTL)
     old = await head(own_dsn)
-    manual_clock.advance(RETENTION - timedelta(minutes=1))
+    pruning_inventory.clock.advance(RETENTION - timedelta(minutes=1))
     await asyncio.sleep(0.2)  # several runs of the job: nothing is old enough yet
     assert await kept_sequences(own_dsn) == list(range(1, old + 1))
 
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
+    pruned = await pruning_inventory.prune_everything_so_far()
     await acme.call("ConfirmReservation", reservation_id=held.reservation_id)
     await acme.call("Restock", sku_id=sku, quantity=1)
 
@@ -108,16 +103,12 @@ async def test_the_job_prunes_events_older_than_the_retention_and_keeps_recent_o
 
 
 async def test_a_consumer_behind_the_horizon_is_told_where_the_kept_log_starts(
-    own_dsn: str,
-    manual_clock: ManualClock,
-    start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
+    pruning_inventory: PruningInventory,
 ) -> None:
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme = tenant_client(inventory)
+    acme = pruning_inventory.client()
     sku = await acme.create_sku(10, hold_ttl=LONG_TTL)
     await acme.hold(sku, 1)
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
+    pruned = await pruning_inventory.prune_everything_so_far()
     await acme.call("Restock", sku_id=sku, quantity=3)
 
     fresh = await refusal(acme, api.WatchEventsRequest(tenant_id="acme", after_sequence=0))
@@ -143,16 +134,12 @@ async def test_a_consumer_behind_the_horizon_is_told_where_the_kept_log_starts(
 
 
 async def test_a_consumer_that_missed_nothing_of_its_tenant_and_types_streams_on(
-    own_dsn: str,
-    manual_clock: ManualClock,
-    start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
+    pruning_inventory: PruningInventory,
 ) -> None:
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme, globex = tenant_client(inventory), tenant_client(inventory, "globex")
+    acme, globex = pruning_inventory.client(), pruning_inventory.client("globex")
     sku = await acme.create_sku(10, hold_ttl=LONG_TTL)
     held = await acme.hold(sku, 1)
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
+    pruned = await pruning_inventory.prune_everything_so_far()
     await acme.call(
         "ReleaseReservation",
         reservation_id=held.reservation_id,

@@ -6,7 +6,6 @@ tests/inventory/event_log.py)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 
 import asyncpg
@@ -17,29 +16,15 @@ from services.riskcontrol.adapters.inventory_events import GrpcInventoryEvents
 from services.riskcontrol.service_layer.ports import HoldChange
 from services.runtime import clients
 from tests.conftest import API_KEYS, StartService
-from tests.inventory import sync_api
-from tests.inventory.conftest import Client, seconds
-from tests.inventory.event_log import (
-    database_fixture,
-    head,
-    prune_everything_so_far,
-    start_pruning_inventory,
-    tenant_client,
-)
-from tests.inventory.sync_api import ManualClock
+from tests.inventory import event_log, sync_api
+from tests.inventory.conftest import Client
+from tests.inventory.event_log import LONG_TTL, PruningInventory, database_fixture, gap_logged
 
 pytestmark = pytest.mark.timeout(60)
 
 manual_clock = sync_api.manual_clock
 own_dsn = database_fixture("inventory", "riskcontrol")
-LONG_TTL = seconds(24 * 3600)
-
-
-def gap_logged(caplog: pytest.LogCaptureFixture, first: int, last: int) -> bool:
-    return any(
-        record.levelno == logging.ERROR and f"events {first} to {last}" in record.getMessage()
-        for record in caplog.records
-    )
+pruning_inventory = event_log.pruning_inventory
 
 
 async def release(client: Client, reservation_id: str) -> None:
@@ -50,21 +35,22 @@ async def release(client: Client, reservation_id: str) -> None:
     )
 
 
-async def test_the_follow_moves_past_the_pruned_gap_and_yields_later_hold_changes(
-    own_dsn: str,
-    manual_clock: ManualClock,
-    start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme = tenant_client(inventory)
+async def released_and_pruned(inventory: PruningInventory) -> tuple[Client, str, int]:
+    """A SKU with a hold released, pruned: a gap holding a change riskcontrol watches (a gap of
+    event types it never asks for is no gap to it, the horizon being per tenant and type)."""
+    acme = inventory.client()
     sku = await acme.create_sku(10, hold_ttl=LONG_TTL)
     await release(acme, (await acme.hold(sku, 1)).reservation_id)
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
+    return acme, sku, await inventory.prune_everything_so_far()
+
+
+async def test_the_follow_moves_past_the_pruned_gap_and_yields_later_hold_changes(
+    pruning_inventory: PruningInventory, caplog: pytest.LogCaptureFixture
+) -> None:
+    acme, sku, pruned = await released_and_pruned(pruning_inventory)
     later = await acme.hold(sku, 2)
     await release(acme, later.reservation_id)
-    channel = clients.channel(f"127.0.0.1:{inventory.host.port}", API_KEYS.service, 5.0)
+    channel = clients.channel(pruning_inventory.address, API_KEYS.service, 5.0)
     follow = GrpcInventoryEvents(channel).follow(0)
     try:
         gap = await asyncio.wait_for(anext(follow), 10)
@@ -77,28 +63,24 @@ async def test_the_follow_moves_past_the_pruned_gap_and_yields_later_hold_change
     assert [(f.change, f.reservation_id, f.quantity) for f in after_gap.facts] == [
         (HoldChange.RELEASED, later.reservation_id, 2)
     ]
-    assert after_gap.last_sequence == await head(own_dsn)
+    assert after_gap.last_sequence == await pruning_inventory.head()
     assert gap_logged(caplog, 1, pruned)
 
 
 async def test_the_follower_saves_its_cursor_past_the_gap_and_follows_on(
-    own_dsn: str,
-    manual_clock: ManualClock,
+    pruning_inventory: PruningInventory,
     start_service: StartService,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    inventory = await start_pruning_inventory(start_service, monkeypatch, own_dsn)
-    acme = tenant_client(inventory)
-    sku = await acme.create_sku(10, hold_ttl=LONG_TTL)
-    # The gap must hold a change riskcontrol watches: a gap of other event types it never asks
-    # for is no gap to it (the horizon is per tenant and event type).
-    await release(acme, (await acme.hold(sku, 1)).reservation_id)
-    pruned = await prune_everything_so_far(own_dsn, manual_clock)
-    address = f"127.0.0.1:{inventory.host.port}"
-    await start_service("riskcontrol", postgres_dsn=own_dsn, peers={"inventory": address})
-
-    conn = await asyncpg.connect(own_dsn, server_settings={"search_path": "riskcontrol"})
+    acme, sku, pruned = await released_and_pruned(pruning_inventory)
+    await start_service(
+        "riskcontrol",
+        postgres_dsn=pruning_inventory.dsn,
+        peers={"inventory": pruning_inventory.address},
+    )
+    conn = await asyncpg.connect(
+        pruning_inventory.dsn, server_settings={"search_path": "riskcontrol"}
+    )
 
     async def cursor_reaches(sequence: int) -> None:
         deadline = time.monotonic() + 10
@@ -109,7 +91,7 @@ async def test_the_follower_saves_its_cursor_past_the_gap_and_follows_on(
     try:
         await cursor_reaches(pruned)  # past the gap before any later event
         await release(acme, (await acme.hold(sku, 1)).reservation_id)
-        await cursor_reaches(await head(own_dsn))  # the release after the gap was processed
+        await cursor_reaches(await pruning_inventory.head())  # the later release is processed
     finally:
         await conn.close()
     assert gap_logged(caplog, 1, pruned)

@@ -14,7 +14,8 @@ Holds, their lines and the ledger are never deleted: they are the sales and stoc
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from services.inventory.service_layer.unit import Unit
 from services.runtime.periodic import in_batches
@@ -22,29 +23,29 @@ from services.runtime.periodic import in_batches
 log = logging.getLogger(__name__)
 
 # Rows deleted per statement: short transactions beside the hold path.
-FORGET_BATCH = 5_000
-PRUNE_BATCH = 5_000
+BATCH = 5_000
 # How often the background jobs look for rows past their retention.
 INTERVAL_SECONDS = 300.0
 
 
 async def forget_old_requests(unit: Unit, retention: timedelta) -> int:
     """Deletes every request record older than the retention, a batch at a time."""
-    answered_before = unit.clock.now() - retention
-    forgotten = await in_batches(
-        lambda batch: unit.store.forget_requests(answered_before, batch), FORGET_BATCH
-    )
-    if forgotten:
-        log.info("forgot %d request records older than %s", forgotten, retention)
-    return forgotten
+    return await _delete_older(unit, retention, unit.store.forget_requests, "request records")
 
 
 async def prune_old_events(unit: Unit, retention: timedelta) -> int:
     """Deletes the events committed before the retention, oldest first, a batch at a time."""
-    committed_before = unit.clock.now() - retention
-    pruned = await in_batches(
-        lambda batch: unit.store.prune_events(committed_before, batch), PRUNE_BATCH
-    )
-    if pruned:
-        log.info("pruned %d events older than %s from the event log", pruned, retention)
-    return pruned
+    return await _delete_older(unit, retention, unit.store.prune_events, "events")
+
+
+async def _delete_older(
+    unit: Unit,
+    retention: timedelta,
+    delete: Callable[[datetime, int], Awaitable[int]],
+    what: str,
+) -> int:
+    before = unit.clock.now() - retention
+    deleted = await in_batches(lambda batch: delete(before, batch), BATCH)
+    if deleted:
+        log.info("deleted %d %s older than %s", deleted, what, retention)
+    return deleted
