@@ -310,8 +310,8 @@ class AlertingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetAlert(self, request, context):
-        """GetAlert returns one alert with its values and action results. Errors: ALERT_NOT_FOUND
-        (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER.
+        """GetAlert returns one alert with its values and action results. A resolved alert past the alert
+        retention is gone. Errors: ALERT_NOT_FOUND (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -389,8 +389,9 @@ class AlertingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListBuyerReminders(self, request, context):
-        """ListBuyerReminders lists the reminders sent, skipped or cancelled, newest first. Errors: only
-        the common ones. Callers: ADMIN, OPERATOR, VIEWER.
+        """ListBuyerReminders lists the reminders sent, skipped or cancelled, newest first. A reminder is
+        deleted only once its hold expired longer ago than the reminder retention, so a hold never
+        gets a second reminder. Errors: only the common ones. Callers: ADMIN, OPERATOR, VIEWER.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
