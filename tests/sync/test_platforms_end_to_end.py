@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 
+import asyncpg
 import pytest
 
 from tests.sync.conftest import SyncFactory, SyncStack, eventually
@@ -221,7 +222,7 @@ async def _drain_reports(platforms: list[SimulatedPlatform]) -> None:
 
 
 async def test_platforms_reporting_late_twice_and_out_of_order_are_counted_exactly(
-    sync_stack: SyncFactory,
+    sync_stack: SyncFactory, sync_db: asyncpg.Pool
 ) -> None:
     stock_units = 300
     stack = await sync_stack(rebalance_interval=0.2)
@@ -251,3 +252,11 @@ async def test_platforms_reporting_late_twice_and_out_of_order_are_counted_exact
     assert all(p.tally.outcomes.get("SALE_LINE_OUTCOME_DUPLICATE", 0) > 0 for p in platforms)
     assert any(p.tally.outcomes.get("SALE_LINE_OUTCOME_DEFERRED", 0) > 0 for p in platforms)
     assert all(quotas[p.platform_id].velocity_per_minute > 0 for p in platforms)
+    # Every line, resends and cancellations included, carries the platform's time of the sale, so
+    # sync forgets it after its dedup window instead of keeping it for ever.
+    undated, dated = await sync_db.fetchrow(
+        "SELECT count(*) FILTER (WHERE occur_time IS NULL), count(*) FILTER (WHERE occur_time"
+        " IS NOT NULL) FROM sale_lines WHERE platform_id = ANY($1)",
+        [p.platform_id for p in platforms],
+    )
+    assert (undated, dated >= sum(net.values())) == (0, True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
 from streamstock.sync.v1 import (
     platform_listing_service_pb2 as listing_pb2,
 )
@@ -191,8 +192,17 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
         self.tally.sold += 1
         self.tally.sale_times.append(time.monotonic())
         order_id = f"{self.platform_id}-o{next(self._orders)}"
+        # Like a real platform, every line carries the platform's time of the sale, the same on
+        # every resend: it dates the line for sync's dedup window.
+        sold_at = Timestamp()
+        sold_at.GetCurrentTime()
         sale = sales_pb2.SaleLine(
-            order_id=order_id, line_id="1", sku_id=sku_id, kind=sales_pb2.SALE_KIND_SALE, quantity=1
+            order_id=order_id,
+            line_id="1",
+            sku_id=sku_id,
+            kind=sales_pb2.SALE_KIND_SALE,
+            quantity=1,
+            occur_time=sold_at,
         )
         odd = self._misbehaviour
         lines = [sale]
@@ -206,6 +216,7 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
                 sku_id=sku_id,
                 kind=sales_pb2.SALE_KIND_CANCEL,
                 quantity=1,
+                occur_time=sold_at,
             )
             lines = [cancel, sale] if self._random.random() < odd.cancel_first else [sale, cancel]
         for line in lines:
