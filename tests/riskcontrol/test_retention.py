@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -16,11 +16,13 @@ from streamstock.riskcontrol.v1 import assessment_pb2
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as pb
 
 from services.riskcontrol import bootstrap
+from services.riskcontrol.adapters.postgres_retention import PostgresRetention
 from services.riskcontrol.service_layer import retention
+from services.riskcontrol.service_layer.retention import Retention
 from tests.conftest import schema_pool
 from tests.inventory.sync_api import ManualClock
 from tests.riskcontrol.conftest import StartRisk
-from tests.riskcontrol.helpers import Risk, error_reason
+from tests.riskcontrol.helpers import Risk, error_reason, new_tenant
 from tests.riskcontrol.test_access_lists import DENY, add, device_key
 from tests.riskcontrol.test_outcomes import report
 
@@ -174,3 +176,37 @@ async def test_an_assess_retried_after_its_replay_record_expired_is_a_new_audite
             pb.GetDecisionRequest(tenant_id=risk.tenant_id, decision_id=answer.decision_id),
         )
         assert got.decision.decision_id == answer.decision_id
+
+
+class FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+async def test_the_job_deletes_in_batches_until_nothing_is_past_the_retention(
+    postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows of the year 2000, older than anything else in the session's database."""
+    monkeypatch.setattr(retention, "FORGET_BATCH", 2)
+    day = timedelta(days=1)
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    tenant = new_tenant()
+    async with schema_pool(postgres_dsn, "riskcontrol", 1) as pool:
+        for n in range(6):  # five past the retention, the last one not
+            await pool.execute(
+                "INSERT INTO requests (tenant_id, request_id, fingerprint, result, record_time)"
+                " VALUES ($1, $2, 'f', '{}', $3)",
+                tenant, f"r{n}", start + n * day if n < 5 else start + 9 * day,
+            )  # fmt: skip
+        store = PostgresRetention(pool)
+        one_batch = await store.forget_requests(start + day, limit=2)
+        job = Retention(store, FixedClock(start + 12 * day), requests=7 * day, audit=None)
+        forgotten = await job.forget_expired()
+        left = await pool.fetch("SELECT request_id FROM requests WHERE tenant_id = $1", tenant)
+
+    assert one_batch == 1  # only r0 is older than day 1
+    assert forgotten == 4  # r1..r4 in three statements of at most 2
+    assert [row["request_id"] for row in left] == ["r5"]
