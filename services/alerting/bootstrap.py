@@ -1,7 +1,8 @@
 """Builds alerting's connections, workers and servicer; nothing connects before this runs.
 
 Background work: the event follower (when STREAMSTOCK_INVENTORY_ADDR is set), the dispatcher of
-notifications, sale actions and buyer reminders, and the ticker. Each is safe to run in several
+notifications, sale actions and buyer reminders, the ticker, and the retention job (every table
+that grows with traffic, service_layer/retention.py). Each is safe to run in several
 replicas at once (checkpoint row lock, SKIP LOCKED claims, unique delivery keys).
 """
 
@@ -102,7 +103,7 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     background.append(
         repeated(
             "retention",
-            lambda: prune(store, clock.now(), own.change_retention, own.sample_retention),
+            lambda: prune(store, clock.now(), own.retentions),
             own.change_prune_seconds,
         )
     )

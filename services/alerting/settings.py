@@ -1,11 +1,27 @@
-"""alerting's own settings, from the environment (STREAMSTOCK_ALERTING_*), beside the shared ones."""
+"""alerting's own settings, from the environment (STREAMSTOCK_ALERTING_*), beside the shared ones.
+
+Retentions (STREAMSTOCK_ALERTING_<ROWS>_RETENTION_SECONDS, 0 keeps those rows forever; the job runs
+every STREAMSTOCK_ALERTING_CHANGE_PRUNE_SECONDS, README "Retention"):
+CHANGE (alert change log, 7 days), SAMPLE (curve samples after their plan closed, 30 days), REQUEST
+(request ids answered, 7 days: a retry after it is a new request), ALERT (resolved alerts after they
+resolved, 90 days), DELIVERY (finished deliveries of resolved alerts, 90 days), INBOX (in-app items of
+resolved alerts someone acknowledged, 30 days), UNREAD_INBOX (those of alerts nobody acknowledged, 90
+days), REMINDER (buyer reminders sent, failed, skipped or cancelled, 30 days after their hold
+expired), QUARANTINE (quarantined inventory events, 90 days).
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+
+from services.alerting.service_layer.retention import Retentions
+from services.runtime.settings import SettingsError
+
+DAY = 86400.0
 
 
 @dataclass(frozen=True)
@@ -23,11 +39,25 @@ class AlertingSettings:
     tick_seconds: float = 5.0
     # How long alert changes stay in the log WatchAlerts resumes from (a week: a dashboard that was
     # away longer starts again from a snapshot), and how often the log is pruned.
-    change_retention_seconds: float = 7 * 86400.0
+    change_retention_seconds: float = 7 * DAY
     change_prune_seconds: float = 600.0
     # How long the curve samples of a plan are kept after it closed (30 days); pruned with the
-    # change log.
-    sample_retention_seconds: float = 30 * 86400.0
+    # change log, as is everything below (0 keeps the rows forever).
+    sample_retention_seconds: float = 30 * DAY
+    # How long an answered request id is remembered; a retry after that is a new request.
+    request_retention_seconds: float = 7 * DAY
+    # Resolved alerts, from their resolution, with their finished sale actions (audit).
+    alert_retention_seconds: float = 90 * DAY
+    # Finished deliveries of alerts no longer open, from when they were scheduled (audit).
+    delivery_retention_seconds: float = 90 * DAY
+    # In-app inbox items of resolved alerts, from their arrival: someone acknowledged the alert...
+    inbox_retention_seconds: float = 30 * DAY
+    # ... or nobody did (operators busy with the show review them afterwards: kept longer).
+    unread_inbox_retention_seconds: float = 90 * DAY
+    # Buyer reminders no longer pending, once their hold expired this long ago.
+    reminder_retention_seconds: float = 30 * DAY
+    # Inventory events the follower quarantined (service_layer/poison.py).
+    quarantine_retention_seconds: float = 90 * DAY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AlertingSettings:
@@ -35,8 +65,19 @@ class AlertingSettings:
         default = cls()
 
         def number(name: str, value: float) -> float:
-            raw = env.get(f"STREAMSTOCK_ALERTING_{name}", "")
-            return float(raw) if raw else value
+            variable = f"STREAMSTOCK_ALERTING_{name}"
+            raw = env.get(variable, "")
+            try:
+                parsed = float(raw) if raw else value
+            except ValueError as error:
+                raise SettingsError(f"{variable}: {error}") from error
+            if not math.isfinite(parsed) or parsed < 0:
+                raise SettingsError(f"{variable} must be a finite number of at least 0")
+            return parsed
+
+        def retention(rows: str) -> float:
+            field = f"{rows.lower()}_retention_seconds"
+            return number(f"{rows}_RETENTION_SECONDS", getattr(default, field))
 
         return cls(
             gateway_url=env.get("STREAMSTOCK_ALERTING_GATEWAY_URL", ""),
@@ -46,13 +87,16 @@ class AlertingSettings:
             max_attempts=int(number("MAX_ATTEMPTS", default.max_attempts)),
             lease_seconds=number("LEASE_SECONDS", default.lease_seconds),
             tick_seconds=number("TICK_SECONDS", default.tick_seconds),
-            change_retention_seconds=number(
-                "CHANGE_RETENTION_SECONDS", default.change_retention_seconds
-            ),
+            change_retention_seconds=retention("CHANGE"),
             change_prune_seconds=number("CHANGE_PRUNE_SECONDS", default.change_prune_seconds),
-            sample_retention_seconds=number(
-                "SAMPLE_RETENTION_SECONDS", default.sample_retention_seconds
-            ),
+            sample_retention_seconds=retention("SAMPLE"),
+            request_retention_seconds=retention("REQUEST"),
+            alert_retention_seconds=retention("ALERT"),
+            delivery_retention_seconds=retention("DELIVERY"),
+            inbox_retention_seconds=retention("INBOX"),
+            unread_inbox_retention_seconds=retention("UNREAD_INBOX"),
+            reminder_retention_seconds=retention("REMINDER"),
+            quarantine_retention_seconds=retention("QUARANTINE"),
         )
 
     @property
@@ -60,9 +104,18 @@ class AlertingSettings:
         return timedelta(seconds=self.lease_seconds)
 
     @property
-    def change_retention(self) -> timedelta:
-        return timedelta(seconds=self.change_retention_seconds)
+    def retentions(self) -> Retentions:
+        def span(seconds: float) -> timedelta:
+            return timedelta(seconds=seconds)
 
-    @property
-    def sample_retention(self) -> timedelta:
-        return timedelta(seconds=self.sample_retention_seconds)
+        return Retentions(
+            changes=span(self.change_retention_seconds),
+            samples=span(self.sample_retention_seconds),
+            requests=span(self.request_retention_seconds),
+            alerts=span(self.alert_retention_seconds),
+            deliveries=span(self.delivery_retention_seconds),
+            read_inbox=span(self.inbox_retention_seconds),
+            unread_inbox=span(self.unread_inbox_retention_seconds),
+            reminders=span(self.reminder_retention_seconds),
+            quarantined=span(self.quarantine_retention_seconds),
+        )

@@ -20,7 +20,7 @@ from tests.conftest import schema_pool
 TABLES = (
     "follower_checkpoints, sku_levels, plans, session_consumption, consumption_samples,"
     " alert_policies, receivers, alerts, alert_changes, deliveries, inbox_items, sale_actions,"
-    " reminder_settings, buyer_reminders, request_log, alert_change_horizons"
+    " reminder_settings, buyer_reminders, request_log, alert_change_horizons, quarantined_events"
 )
 
 

@@ -51,7 +51,7 @@ class Filters:
         return " AND ".join(self.clauses)
 
 
-async def _page(
+async def page_of_rows(
     conn: asyncpg.Connection, sql: str, filters: Filters, page: Page
 ) -> tuple[list[asyncpg.Record], str]:
     offset = decode_offset(page.token)
@@ -86,15 +86,23 @@ class ConfigQueries:
         return bytes(row["response"])
 
     async def record_request(
-        self, tenant_id: str, request_id: str, method: str, fingerprint: str, response: bytes
+        self,
+        tenant_id: str,
+        request_id: str,
+        method: str,
+        fingerprint: str,
+        response: bytes,
+        now: datetime,
     ) -> None:
         await self.conn.execute(
-            "INSERT INTO request_log VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO request_log (tenant_id, request_id, method, fingerprint, response,"
+            " record_time) VALUES ($1, $2, $3, $4, $5, $6)",
             tenant_id,
             request_id,
             method,
             fingerprint,
             response,
+            now,
         )
 
     # --- plans ------------------------------------------------------------------------------------
@@ -171,7 +179,7 @@ class ConfigQueries:
                 now,
                 [state.value for state in states],
             )
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             f"SELECT * FROM plans WHERE {filters.where()} ORDER BY start_time DESC, session_id, sku_id",
             filters,
@@ -205,7 +213,7 @@ class ConfigQueries:
 
     async def list_policies(self, tenant_id: str, page: Page) -> tuple[list[AlertPolicy], str]:
         filters = Filters(tenant_id)
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             f"SELECT * FROM alert_policies WHERE {filters.where()} ORDER BY sku_id",
             filters,
@@ -250,7 +258,7 @@ class ConfigQueries:
 
     async def list_receivers(self, tenant_id: str, page: Page) -> tuple[list[Receiver], str]:
         filters = Filters(tenant_id)
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             f"SELECT * FROM receivers WHERE {filters.where()} ORDER BY receiver_id",
             filters,
@@ -289,7 +297,7 @@ class ConfigQueries:
         ):
             if name in filters:
                 where.add(clause, filters[name])
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             f"{ALERT_READ} WHERE {where.where()} ORDER BY a.pending_time DESC, a.alert_id DESC",
             where,
@@ -369,7 +377,7 @@ class ConfigQueries:
         where.add("i.receiver_id = ?", receiver_id)
         if unacknowledged_only:
             where.clauses.append("NOT a.acknowledged")
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             "SELECT i.item_id, d.*, a.body, a.sequence,"
             " (SELECT max(n.deliver_time) FROM deliveries n WHERE n.tenant_id = a.tenant_id"
@@ -393,7 +401,7 @@ class ConfigQueries:
         ):
             if name in filters:
                 where.add(clause, filters[name])
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             f"SELECT * FROM deliveries WHERE {where.where()} ORDER BY create_time DESC, due_time DESC, delivery_id DESC",
             where,
@@ -435,7 +443,7 @@ class ConfigQueries:
         ):
             if name in filters:
                 where.add(clause, filters[name])
-        rows, token = await _page(
+        rows, token = await page_of_rows(
             self.conn,
             f"SELECT * FROM buyer_reminders WHERE {where.where()} ORDER BY create_time DESC, reminder_id DESC",
             where,

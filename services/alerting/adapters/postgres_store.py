@@ -13,6 +13,7 @@ import asyncpg
 from services.alerting.adapters import bulk, records
 from services.alerting.adapters.change_log import ChangeLogQueries
 from services.alerting.adapters.config_sql import ConfigQueries
+from services.alerting.adapters.retention_sql import RetentionQueries
 from services.alerting.adapters.rows import (
     DecodedAlerts,
     alert_row,
@@ -120,15 +121,15 @@ SELECT
 # first change is logged).
 _SAVE_ALERTS = """
 INSERT INTO alerts (alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged,
-                    pending_time, fire_time, sequence, body)
+                    pending_time, fire_time, resolve_time, sequence, body)
 SELECT a.alert_id, a.tenant_id, a.sku_id, a.session_id, a.tier, a.state, a.acknowledged,
-       a.pending_time, a.fire_time, 0, a.body::json
+       a.pending_time, a.fire_time, a.resolve_time, 0, a.body::json
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::smallint[],
-            $7::bool[], $8::timestamptz[], $9::text[], $10::timestamptz[])
+            $7::bool[], $8::timestamptz[], $9::text[], $10::timestamptz[], $11::timestamptz[])
   AS a(alert_id, tenant_id, sku_id, session_id, tier, state, acknowledged, pending_time, body,
-       fire_time)
+       fire_time, resolve_time)
 ON CONFLICT (alert_id) DO UPDATE SET state = EXCLUDED.state, acknowledged = EXCLUDED.acknowledged,
-  fire_time = EXCLUDED.fire_time, body = EXCLUDED.body
+  fire_time = EXCLUDED.fire_time, resolve_time = EXCLUDED.resolve_time, body = EXCLUDED.body
 """
 # The changes of a transaction, logged in order, each alert row taking the sequence of its last
 # change. WatchAlerts reads the log in sequence order, so sequences must become visible in that
@@ -216,7 +217,7 @@ def _resolve_policies(
             context.policies[(tenant, sku)] = policy
 
 
-class PostgresTransaction(ConfigQueries, ChangeLogQueries):
+class PostgresTransaction(ConfigQueries, ChangeLogQueries, RetentionQueries):
     def __init__(self, conn: asyncpg.Connection, decoded: DecodedAlerts | None = None) -> None:
         self.conn = conn
         self.decoded = decoded or DecodedAlerts(0)
@@ -441,6 +442,7 @@ class PostgresTransaction(ConfigQueries, ChangeLogQueries):
             [a.pending_time for a in alerts],
             [self._body(a) for a in alerts],
             [a.fire_time for a in alerts],
+            [a.resolve_time for a in alerts],
         )
 
     async def _save_deliveries(self, writes: Writes, now: datetime) -> None:

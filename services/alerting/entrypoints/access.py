@@ -18,6 +18,7 @@ ACCESS = AccessPolicy(
                 "UpsertReceiver",
                 "DeleteReceiver",
                 "UpdateBuyerReminderSettings",
+                "ListQuarantinedEvents",
             ),
             _ADMIN,
         ),

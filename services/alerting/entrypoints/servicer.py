@@ -16,6 +16,7 @@ from streamstock.alerting.v1 import (
     forecast_pb2,
     plans_pb2,
     policies_pb2,
+    quarantine_pb2,
     receivers_pb2,
     reminders_pb2,
 )
@@ -84,7 +85,9 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
         content.request_id = ""
         fingerprint = hashlib.sha256(content.SerializeToString(deterministic=True)).hexdigest()
         key = Idempotency(tenant_id, request_id, method, fingerprint)
-        raw = await run_idempotent(self.store, key, work, lambda r: r.SerializeToString())
+        raw = await run_idempotent(
+            self.store, key, work, lambda r: r.SerializeToString(), self.clock.now()
+        )
         return response_type.FromString(raw)
 
     # --- plans ------------------------------------------------------------------------------------
@@ -416,4 +419,26 @@ class AlertingServicer(alerting_service_pb2_grpc.AlertingServiceServicer):  # ty
             reminders, token = await tx.list_reminders(tenant_id, filters, page)
         return reminders_pb2.ListBuyerRemindersResponse(
             reminders=[codec.reminder_message(r) for r in reminders], next_page_token=token
+        )
+
+    # --- quarantined events ---------------------------------------------------------------------------
+
+    async def ListQuarantinedEvents(self, request: Any, context: Any) -> Any:
+        tenant_id = tenant_of(request)
+        page = page_of(request)
+        sku_id = codec.optional_id(request.sku_id, "sku_id")
+        async with self.store.transaction() as tx:
+            events, token = await tx.list_quarantined(tenant_id, sku_id, page)
+        return quarantine_pb2.ListQuarantinedEventsResponse(
+            events=[
+                quarantine_pb2.QuarantinedEvent(
+                    sequence=event.sequence,
+                    sku_id=event.sku_id,
+                    occur_time=codec.timestamp(event.occur_time),
+                    error=event.error,
+                    quarantine_time=codec.timestamp(event.quarantine_time),
+                )
+                for event in events
+            ],
+            next_page_token=token,
         )

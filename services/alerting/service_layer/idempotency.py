@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from services.alerting.service_layer.ports import Store, Transaction
@@ -26,14 +27,16 @@ async def run_idempotent(
     key: Idempotency,
     work: Callable[[Transaction], Awaitable[Result]],
     encode: Callable[[Result], bytes],
+    now: datetime,
 ) -> bytes:
-    """Runs the work once per request id, in the transaction that records its response."""
+    """Runs the work once per request id, in the transaction that records its response (answered
+    `now`: the record is kept for the request retention, and a retry after it is a new request)."""
     async with store.transaction() as tx:
         stored = await tx.replay_request(key.tenant_id, key.request_id, key.method, key.fingerprint)
         if stored is not None:
             return stored
         response = encode(await work(tx))
         await tx.record_request(
-            key.tenant_id, key.request_id, key.method, key.fingerprint, response
+            key.tenant_id, key.request_id, key.method, key.fingerprint, response, now
         )
         return response

@@ -164,6 +164,19 @@ class Page:
     token: str
 
 
+@dataclass(frozen=True)
+class QuarantinedEvent:
+    """An inventory event the follower set aside because applying it failed the same way every
+    time (service_layer/poison.py); the event itself is still in inventory's log."""
+
+    sequence: int
+    tenant_id: str
+    sku_id: str
+    occur_time: datetime
+    error: str
+    quarantine_time: datetime
+
+
 class Transaction(Protocol):
     """One PostgreSQL transaction; every write of a use case happens in exactly one."""
 
@@ -275,8 +288,16 @@ class Transaction(Protocol):
         ...
 
     async def record_request(
-        self, tenant_id: str, request_id: str, method: str, fingerprint: str, response: bytes
-    ) -> None: ...
+        self,
+        tenant_id: str,
+        request_id: str,
+        method: str,
+        fingerprint: str,
+        response: bytes,
+        now: datetime,
+    ) -> None:
+        """Stores the response of a request id answered `now` (its retention counts from then)."""
+        ...
 
     async def get_plan(
         self, tenant_id: str, session_id: str, sku_id: str
@@ -379,6 +400,41 @@ class Transaction(Protocol):
     async def prune_samples(self, closed_before: datetime, limit: int) -> int:
         """Deletes up to `limit` curve samples of plans that closed before `closed_before`;
         returns how many."""
+        ...
+
+    # --- retention: each deletes up to `limit` rows and returns how many ---------------------------
+    async def prune_requests(self, answered_before: datetime, limit: int) -> int:
+        """Request records answered before the time: a retry of their ids is a new request."""
+        ...
+
+    async def prune_inbox(self, created_before: datetime, acknowledged: bool, limit: int) -> int:
+        """Inbox items that arrived before the time, of alerts no longer open that were (or, with
+        `acknowledged` False, were never) acknowledged."""
+        ...
+
+    async def prune_deliveries(self, created_before: datetime, limit: int) -> int:
+        """Finished, unclaimed deliveries scheduled before the time, of alerts no longer open, and
+        not in an inbox (an inbox item shows its delivery)."""
+        ...
+
+    async def prune_alerts(self, resolved_before: datetime, limit: int) -> int:
+        """Alerts resolved before the time with their finished sale actions; never one with a
+        pending sale action, a delivery still scheduled or retrying, or an inbox item."""
+        ...
+
+    async def prune_reminders(self, before: datetime, limit: int) -> int:
+        """Buyer reminders no longer pending, made before the time and whose hold expired before
+        it (no event of that hold can come again and make a second reminder)."""
+        ...
+
+    async def prune_quarantined(self, quarantined_before: datetime, limit: int) -> int:
+        """Quarantined events set aside before the time."""
+        ...
+
+    async def list_quarantined(
+        self, tenant_id: str, sku_id: str, page: Page
+    ) -> tuple[list[QuarantinedEvent], str]:
+        """The tenant's quarantined events (of one SKU when `sku_id` is set), newest first."""
         ...
 
 

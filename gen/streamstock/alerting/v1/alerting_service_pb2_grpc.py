@@ -8,6 +8,7 @@ from streamstock.alerting.v1 import deliveries_pb2 as streamstock_dot_alerting_d
 from streamstock.alerting.v1 import forecast_pb2 as streamstock_dot_alerting_dot_v1_dot_forecast__pb2
 from streamstock.alerting.v1 import plans_pb2 as streamstock_dot_alerting_dot_v1_dot_plans__pb2
 from streamstock.alerting.v1 import policies_pb2 as streamstock_dot_alerting_dot_v1_dot_policies__pb2
+from streamstock.alerting.v1 import quarantine_pb2 as streamstock_dot_alerting_dot_v1_dot_quarantine__pb2
 from streamstock.alerting.v1 import receivers_pb2 as streamstock_dot_alerting_dot_v1_dot_receivers__pb2
 from streamstock.alerting.v1 import reminders_pb2 as streamstock_dot_alerting_dot_v1_dot_reminders__pb2
 
@@ -41,6 +42,13 @@ class AlertingServiceStub:
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
     API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
     (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
+
+    Retention: an answered request_id is remembered for 7 days (the service's request retention); a
+    retry after that is a new request. History is deleted after its retention (each configurable, the
+    defaults here): resolved alerts 90 days after they resolved, finished deliveries 90 days after they
+    were scheduled, inbox items 30 days after they arrived (90 days when nobody acknowledged their
+    alert), buyer reminders 30 days after their hold expired, quarantined events after 90 days. Nothing
+    of an alert still open is deleted, and an alert stays while its inbox items do.
     """
 
     def __init__(self, channel):
@@ -164,6 +172,11 @@ class AlertingServiceStub:
                 request_serializer=streamstock_dot_alerting_dot_v1_dot_reminders__pb2.ListBuyerRemindersRequest.SerializeToString,
                 response_deserializer=streamstock_dot_alerting_dot_v1_dot_reminders__pb2.ListBuyerRemindersResponse.FromString,
                 _registered_method=True)
+        self.ListQuarantinedEvents = channel.unary_unary(
+                '/streamstock.alerting.v1.AlertingService/ListQuarantinedEvents',
+                request_serializer=streamstock_dot_alerting_dot_v1_dot_quarantine__pb2.ListQuarantinedEventsRequest.SerializeToString,
+                response_deserializer=streamstock_dot_alerting_dot_v1_dot_quarantine__pb2.ListQuarantinedEventsResponse.FromString,
+                _registered_method=True)
 
 
 class AlertingServiceServicer:
@@ -176,6 +189,13 @@ class AlertingServiceServicer:
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
     API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
     (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
+
+    Retention: an answered request_id is remembered for 7 days (the service's request retention); a
+    retry after that is a new request. History is deleted after its retention (each configurable, the
+    defaults here): resolved alerts 90 days after they resolved, finished deliveries 90 days after they
+    were scheduled, inbox items 30 days after they arrived (90 days when nobody acknowledged their
+    alert), buyer reminders 30 days after their hold expired, quarantined events after 90 days. Nothing
+    of an alert still open is deleted, and an alert stays while its inbox items do.
     """
 
     def UpsertLiveSessionPlan(self, request, context):
@@ -290,8 +310,8 @@ class AlertingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetAlert(self, request, context):
-        """GetAlert returns one alert with its values and action results. Errors: ALERT_NOT_FOUND
-        (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER.
+        """GetAlert returns one alert with its values and action results. A resolved alert past the alert
+        retention is gone. Errors: ALERT_NOT_FOUND (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -369,8 +389,19 @@ class AlertingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListBuyerReminders(self, request, context):
-        """ListBuyerReminders lists the reminders sent, skipped or cancelled, newest first. Errors: only
-        the common ones. Callers: ADMIN, OPERATOR, VIEWER.
+        """ListBuyerReminders lists the reminders sent, skipped or cancelled, newest first. A reminder is
+        deleted only once its hold expired longer ago than the reminder retention, so a hold never
+        gets a second reminder. Errors: only the common ones. Callers: ADMIN, OPERATOR, VIEWER.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListQuarantinedEvents(self, request, context):
+        """ListQuarantinedEvents lists the tenant's inventory events the follower set aside because
+        applying them failed the same way every time, the most recently quarantined first, so that an
+        operator can see which SKUs lost alert changes and report the error. Errors: only the common
+        ones. Callers: ADMIN.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -494,6 +525,11 @@ def add_AlertingServiceServicer_to_server(servicer, server):
                     request_deserializer=streamstock_dot_alerting_dot_v1_dot_reminders__pb2.ListBuyerRemindersRequest.FromString,
                     response_serializer=streamstock_dot_alerting_dot_v1_dot_reminders__pb2.ListBuyerRemindersResponse.SerializeToString,
             ),
+            'ListQuarantinedEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListQuarantinedEvents,
+                    request_deserializer=streamstock_dot_alerting_dot_v1_dot_quarantine__pb2.ListQuarantinedEventsRequest.FromString,
+                    response_serializer=streamstock_dot_alerting_dot_v1_dot_quarantine__pb2.ListQuarantinedEventsResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'streamstock.alerting.v1.AlertingService', rpc_method_handlers)
@@ -512,6 +548,13 @@ class AlertingService:
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
     API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
     (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
+
+    Retention: an answered request_id is remembered for 7 days (the service's request retention); a
+    retry after that is a new request. History is deleted after its retention (each configurable, the
+    defaults here): resolved alerts 90 days after they resolved, finished deliveries 90 days after they
+    were scheduled, inbox items 30 days after they arrived (90 days when nobody acknowledged their
+    alert), buyer reminders 30 days after their hold expired, quarantined events after 90 days. Nothing
+    of an alert still open is deleted, and an alert stays while its inbox items do.
     """
 
     @staticmethod
@@ -1125,6 +1168,33 @@ class AlertingService:
             '/streamstock.alerting.v1.AlertingService/ListBuyerReminders',
             streamstock_dot_alerting_dot_v1_dot_reminders__pb2.ListBuyerRemindersRequest.SerializeToString,
             streamstock_dot_alerting_dot_v1_dot_reminders__pb2.ListBuyerRemindersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListQuarantinedEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/streamstock.alerting.v1.AlertingService/ListQuarantinedEvents',
+            streamstock_dot_alerting_dot_v1_dot_quarantine__pb2.ListQuarantinedEventsRequest.SerializeToString,
+            streamstock_dot_alerting_dot_v1_dot_quarantine__pb2.ListQuarantinedEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,
