@@ -145,8 +145,9 @@ class PostgresAuditLog:
                 # COPY costs PostgreSQL a fraction of row-by-row inserts; it is all or nothing.
                 await connection.copy_records_to_table("decisions", records=rows, columns=_COLUMNS)
             except asyncpg.UniqueViolationError:
-                # A batch written before a lost acknowledgement, or a request id reused after its
-                # replay record expired: the rows already stored stay as they are.
+                # A batch written before a lost acknowledgement: the rows already stored stay as
+                # they are. (A request id retried after its replay record expired has a decision
+                # of its own, stored beside the first: migration 0003.)
                 await connection.executemany(_INSERT_DECISION, rows)
 
     async def get(self, tenant_id: str, decision_id: str) -> DecisionRecord | None:
