@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from streamstock.inventory.v1 import inventory_service_pb2, inventory_service_pb2_grpc
@@ -22,7 +23,7 @@ from services.inventory.service_layer.unit import Unit
 from services.inventory.settings import InventorySettings
 from services.runtime import clients, storage
 from services.runtime.periodic import repeated
-from services.runtime.server import Registration, ServiceParts
+from services.runtime.server import BackgroundTask, Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
 
 # Every statement of inventory finds its rows by key. Batches join an array of keys to a table;
@@ -58,16 +59,11 @@ async def build(settings: ServiceSettings) -> ServiceParts:
     # Readiness follows PostgreSQL only: without Redis the sold-out gate falls back to
     # PostgreSQL, so a Redis outage slows sold-out refusals and takes nothing out of service.
     checks = {"postgres": connections.checks()["postgres"]}
-    background = [signal.listen, lambda: run_sweeper(unit, own.sweep_interval_seconds)]
-    if own.request_retention_seconds > 0:
-        kept_for = timedelta(seconds=own.request_retention_seconds)
-        background.append(
-            repeated(
-                "request-retention",
-                lambda: retention.forget_old_requests(unit, kept_for),
-                retention.INTERVAL_SECONDS,
-            )
-        )
+    background: list[BackgroundTask] = [
+        signal.listen,
+        lambda: run_sweeper(unit, own.sweep_interval_seconds),
+        *_retention_jobs(unit, own),
+    ]
     return ServiceParts(
         registrations=[registration],
         access=ACCESS,
@@ -75,3 +71,20 @@ async def build(settings: ServiceSettings) -> ServiceParts:
         background=background,
         cleanups=[holds.close, *connections.cleanups()],
     )
+
+
+def _retention_jobs(unit: Unit, own: InventorySettings) -> list[BackgroundTask]:
+    """The periodic deletions of what is kept for a retention (0 keeps it forever)."""
+    jobs = (
+        ("request-retention", own.request_retention_seconds, retention.forget_old_requests),
+        ("event-retention", own.event_retention_seconds, retention.prune_old_events),
+    )
+    return [
+        repeated(
+            name,
+            functools.partial(forget, unit, timedelta(seconds=seconds)),
+            retention.INTERVAL_SECONDS,
+        )
+        for name, seconds, forget in jobs
+        if seconds > 0
+    ]

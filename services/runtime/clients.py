@@ -94,11 +94,23 @@ def bare_channel(target: str) -> grpc.aio.Channel:
     return grpc.aio.insecure_channel(target, options=_OPTIONS)
 
 
-def refusal_reason(error: grpc.aio.AioRpcError) -> str:
-    """The ErrorInfo reason a StreamStock service refused with, else the status code's name."""
+def _error_info(error: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo | None:
     status = rpc_status.from_call(error)  # type: ignore[arg-type]
     for detail in status.details if status else ():
         info = error_details_pb2.ErrorInfo()
         if detail.Unpack(info):
-            return str(info.reason)
-    return str(error.code().name)
+            return info
+    return None
+
+
+def refusal_reason(error: grpc.aio.AioRpcError) -> str:
+    """The ErrorInfo reason a StreamStock service refused with, else the status code's name."""
+    info = _error_info(error)
+    return str(info.reason) if info else str(error.code().name)
+
+
+def refusal_metadata(error: grpc.aio.AioRpcError) -> dict[str, str]:
+    """The ErrorInfo metadata (the refusal's dynamic values) of a StreamStock refusal; empty
+    without one."""
+    info = _error_info(error)
+    return dict(info.metadata) if info else {}

@@ -22,7 +22,7 @@ from services.sync.adapters.postgres_store import (
 )
 from services.sync.entrypoints.access import ACCESS
 from services.sync.entrypoints.servicer import SyncServicer
-from services.sync.service_layer import schedule
+from services.sync.service_layer import retention, schedule
 from services.sync.service_layer.deps import Ports
 from services.sync.service_layer.ports import Escrow
 from services.sync.settings import SyncSettings
@@ -56,11 +56,12 @@ async def build(
         attempts=options.push_attempts,
         backoff=(options.push_backoff_seconds, 1.0),
     )
+    clock = SystemClock()
     ports = Ports(
         store=PostgresStore(connections.pool),
         escrow=escrow,
         pusher=pusher,
-        clock=SystemClock(),
+        clock=clock,
         new_id=lambda: uuid.uuid4().hex,
         locks=PostgresReconciliationLocks(connections.pool),
     )
@@ -69,8 +70,9 @@ async def build(
     request_locks = await storage.postgres_pool(replace(settings, postgres_pool_size=4), "sync")
     servicer = SyncServicer(
         ports,
-        PostgresRequestLog(connections.pool, request_locks),
+        PostgresRequestLog(connections.pool, request_locks, clock),
         lambda ref: options.secret(ref) is not None,
+        dedup_window=options.sale_line_retention_seconds,
     )
     background = [
         repeated(
@@ -79,6 +81,19 @@ async def build(
             options.rebalance_interval_seconds,
         )
     ]
+    kept = retention.Retentions(
+        request_results=options.request_retention_seconds,
+        sale_lines=options.sale_line_retention_seconds,
+        reconciliations=options.reconciliation_retention_seconds,
+    )
+    if kept.request_results or kept.sale_lines or kept.reconciliations:
+        background.append(
+            repeated(
+                "retention",
+                lambda: retention.forget_old_rows(ports, kept),
+                retention.INTERVAL_SECONDS,
+            )
+        )
     if options.reconcile_interval_seconds > 0:
         reconcile = schedule.reconcile_all(ports, options.reconcile_repair)
         background.append(

@@ -7,10 +7,20 @@ STREAMSTOCK_SYNC_PUSH_ATTEMPTS                attempts per push before it counts
 STREAMSTOCK_SYNC_PUSH_BACKOFF_SECONDS         first retry delay, doubling up to 1 s (0.05)
 STREAMSTOCK_SYNC_SECRET_<REF>                 the bearer token of credentials_ref <ref>
                                               (upper case, non-alphanumerics as _)
+STREAMSTOCK_SYNC_REQUEST_RETENTION_SECONDS    how long an answered request id is remembered; a
+                                              retry after it is a new request (604800 = 7 days)
+STREAMSTOCK_SYNC_SALE_LINE_RETENTION_SECONDS  the dedup window: sale lines are remembered this long
+                                              after their occur_time, and a line older than it is
+                                              refused as SALE_LINE_TOO_LATE (2592000 = 30 days)
+STREAMSTOCK_SYNC_RECONCILIATION_RETENTION_SECONDS  reconciliation history (7776000 = 90 days)
+
+Every retention is in seconds, 0 keeps the rows for ever (and, for sale lines, refuses no line as
+too late); a negative value is refused at start.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -29,6 +39,16 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from error
 
 
+def _retention(env: Mapping[str, str], name: str, default: float) -> float:
+    seconds = _float(env, name, default)
+    if not 0 <= seconds < math.inf:
+        raise SettingsError(f"{name} must be 0 (keep for ever) or more seconds, got {seconds}")
+    return seconds
+
+
+DAY = 24 * 3600.0
+
+
 def secret_variable(credentials_ref: str) -> str:
     return SECRET_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", credentials_ref).upper()
 
@@ -41,6 +61,11 @@ class SyncSettings:
     push_attempts: int = 3
     push_backoff_seconds: float = 0.05
     secrets: Mapping[str, str] = field(default_factory=dict)
+    request_retention_seconds: float = 7 * DAY
+    # The dedup window of sale lines: a platform redelivers a report within hours or days, and
+    # cancellations and refunds (7-day returns after delivery) come within weeks of the sale.
+    sale_line_retention_seconds: float = 30 * DAY
+    reconciliation_retention_seconds: float = 90 * DAY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SyncSettings:
@@ -57,6 +82,17 @@ class SyncSettings:
             push_attempts=max(1, int(_float(env, "STREAMSTOCK_SYNC_PUSH_ATTEMPTS", 3))),
             push_backoff_seconds=_float(env, "STREAMSTOCK_SYNC_PUSH_BACKOFF_SECONDS", 0.05),
             secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
+            request_retention_seconds=_retention(
+                env, "STREAMSTOCK_SYNC_REQUEST_RETENTION_SECONDS", cls.request_retention_seconds
+            ),
+            sale_line_retention_seconds=_retention(
+                env, "STREAMSTOCK_SYNC_SALE_LINE_RETENTION_SECONDS", cls.sale_line_retention_seconds
+            ),
+            reconciliation_retention_seconds=_retention(
+                env,
+                "STREAMSTOCK_SYNC_RECONCILIATION_RETENTION_SECONDS",
+                cls.reconciliation_retention_seconds,
+            ),
         )
 
     def secret(self, credentials_ref: str) -> str | None:

@@ -13,6 +13,7 @@ import grpc
 from streamstock.sync.v1 import platforms_pb2
 
 from services.sync.adapters.postgres_store import PostgresRequestLog
+from services.sync.bootstrap import SystemClock
 from services.sync.entrypoints.idempotency import fingerprint
 from tests.sync.conftest import TENANT, SyncFactory, reason_of, unique, waiting
 
@@ -43,7 +44,7 @@ async def test_a_retry_waits_for_the_first_attempt_and_answers_what_it_stored(
     sync_stack: SyncFactory, sync_db: asyncpg.Pool
 ) -> None:
     stack = await sync_stack()
-    log = PostgresRequestLog(sync_db, sync_db)
+    log = PostgresRequestLog(sync_db, sync_db, SystemClock())
     request_id, platform_id = unique("register"), unique("pf")
     request = registration(request_id, platform_id)
     stored = platforms_pb2.RegisterPlatformResponse(
@@ -69,7 +70,7 @@ async def test_a_reused_request_id_while_the_first_attempt_runs_is_refused(
     sync_stack: SyncFactory, sync_db: asyncpg.Pool
 ) -> None:
     stack = await sync_stack()
-    log = PostgresRequestLog(sync_db, sync_db)
+    log = PostgresRequestLog(sync_db, sync_db, SystemClock())
     request_id = unique("register")
     first, other = registration(request_id, unique("pf")), registration(request_id, unique("pf"))
     async with log.holding(TENANT, METHOD, request_id):

@@ -7,6 +7,7 @@ pg_stat_activity (bounded) to see who waits, never sleep."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import asyncpg
 import grpc
@@ -176,6 +177,7 @@ async def test_a_retry_waits_for_the_holder_of_its_request_id_and_returns_what_i
             TENANT,
             "ReportSales",
             [(request.request_id, fingerprint(request), stored.SerializeToString())],
+            time.time(),
         )
     assert await asyncio.wait_for(retry, 20) == stored
     assert (await stack.quotas(sku_id))[platform_id] == quota_before

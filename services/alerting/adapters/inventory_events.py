@@ -1,4 +1,20 @@
-"""Inventory's contract events decoded into alerting's StockEvent, and the WatchEvents source."""
+"""Inventory's contract events decoded into alerting's StockEvent, and the WatchEvents source.
+
+Inventory keeps its events for a retention (7 days by default). When alerting was away longer,
+WatchEvents answers EVENTS_PRUNED with the oldest sequence still kept: the source logs an error
+naming the gap and resumes after it instead of asking for the lost events forever. What the
+skipped events would have told alerting:
+- SKU levels: every event carries its SKU's full counters, so a SKU's levels, its plan's
+  consumption and its alerts catch up at the SKU's next event; a SKU with no event after the gap
+  keeps the levels of before it (the ticker evaluates those) until it has one.
+- Sale status: the last status change alerting saw for a SKU, and who made it, stay those of
+  before the gap until the SKU's next change.
+- Holds: no buyer reminder is sent for an "expiring soon" event of the gap; such a hold's deadline
+  is long past (holds last minutes or hours, the retention is days).
+Re-reading SKUs from inventory instead is not done: the follower watches every tenant and knows
+neither the tenants nor the SKUs the gap touched, and alerting reads no state of inventory but its
+events.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +34,7 @@ from streamstock.inventory.v1 import (
 
 from services.alerting.domain.events import EventKind, HoldChange, StockEvent, StockLevels
 from services.alerting.domain.sale_status import SaleStatus, SaleStatusChange
+from services.runtime.clients import refusal_metadata, refusal_reason
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +99,25 @@ def decode(message: events_pb2.InventoryEvent) -> StockEvent:
     )
 
 
+def resume_after_pruning(error: grpc.aio.AioRpcError) -> int | None:
+    """For EVENTS_PRUNED, logs the gap and returns the sequence to resume after; else None."""
+    if refusal_reason(error) != "EVENTS_PRUNED":
+        return None
+    metadata = refusal_metadata(error)
+    reached, oldest = int(metadata["after_sequence"]), int(metadata["oldest_sequence"])
+    log.error(
+        "inventory pruned events %d to %d before alerting read them (its event retention);"
+        " their changes are skipped and each SKU catches up at its next event; resuming after %d",
+        reached + 1,
+        oldest - 1,
+        oldest - 1,
+    )
+    return oldest - 1
+
+
 class WatchEventsSource:
     """Follows InventoryService.WatchEvents for every tenant (a service key), reconnecting with
-    backoff; each response's events become one batch."""
+    backoff; each response's events become one batch. Past a pruned gap it resumes at once."""
 
     def __init__(self, channel: grpc.aio.Channel, retry_seconds: float = 1.0) -> None:
         self.stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
@@ -103,5 +136,9 @@ class WatchEventsSource:
                         after = batch[-1].sequence
                         yield batch
             except grpc.aio.AioRpcError as error:
+                resume = resume_after_pruning(error)
+                if resume is not None:
+                    after = max(after, resume)
+                    continue
                 log.warning("WatchEvents failed (%s); resuming after %d", error.code(), after)
             await asyncio.sleep(self.retry_seconds)

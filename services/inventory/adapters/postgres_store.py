@@ -24,6 +24,7 @@ from services.inventory.service_layer.ports import (
     Answer,
     Answered,
     Answers,
+    EventPage,
     EventWindow,
     ExpiredLine,
     LedgerRecord,
@@ -648,6 +649,45 @@ async def _answered(
     }
 
 
+# The events of a window ($1 after, $2 upto, $3 tenant or NULL, $4 types, $5 SKUs) beside the
+# horizon of the window's tenant and types, in one statement: one snapshot, so a pruning that
+# commits meanwhile is seen in both or in neither. The row without an event carries the horizon.
+_EVENTS = (
+    "SELECT h.pruned_through, e.sequence, e.payload FROM"
+    " (SELECT coalesce(max(pruned_through), 0) AS pruned_through FROM event_horizons"
+    " WHERE ($3::text IS NULL OR tenant_id = $3)"
+    " AND (cardinality($4::smallint[]) = 0 OR event_type = ANY($4))) h"
+    " LEFT JOIN LATERAL (SELECT sequence, payload FROM events"
+    " WHERE sequence > $1 AND sequence <= $2"
+    " AND ($3::text IS NULL OR tenant_id = $3)"
+    " AND (cardinality($4::smallint[]) = 0 OR event_type = ANY($4))"
+    " AND (cardinality($5::text[]) = 0 OR sku_id = ANY($5))) e ON true ORDER BY e.sequence"
+)
+# Up to $2 of the oldest events, in sequence order from the horizon on (the primary key: no scan
+# of dead rows already pruned), stopping at the first one committed at or after $1; the
+# horizons of their tenants and types rise to the highest sequence deleted of each (locked in key
+# order, so replicas pruning at once do not deadlock).
+_PRUNE_EVENTS = """
+WITH oldest AS (
+  SELECT sequence, created_at FROM events
+  WHERE sequence > (SELECT coalesce(max(pruned_through), 0) FROM event_horizons)
+  ORDER BY sequence LIMIT $2
+), pruned AS (
+  DELETE FROM events WHERE sequence IN (
+    SELECT sequence FROM oldest WHERE sequence < coalesce(
+      (SELECT min(sequence) FROM oldest WHERE created_at >= $1), 9223372036854775807)
+  )
+  RETURNING tenant_id, event_type, sequence
+), horizons AS (
+  INSERT INTO event_horizons (tenant_id, event_type, pruned_through)
+  SELECT tenant_id, event_type, max(sequence) FROM pruned
+  GROUP BY tenant_id, event_type ORDER BY tenant_id, event_type
+  ON CONFLICT (tenant_id, event_type) DO UPDATE SET pruned_through =
+    greatest(event_horizons.pruned_through, EXCLUDED.pruned_through)
+)
+SELECT count(*) FROM pruned
+"""
+
 _LEDGER_COLUMNS = (
     "entry_id, sku_id, reason, on_hand_delta, withheld_delta, reserved_delta, sold_delta,"
     " reference, note, created_at"
@@ -793,17 +833,20 @@ class PostgresStore:
     async def head_sequence(self) -> int:
         return int(await self._pool.fetchval("SELECT last FROM event_sequence"))
 
-    async def events(self, window: EventWindow) -> list[tuple[int, bytes]]:
+    async def events(self, window: EventWindow) -> EventPage:
         """Encoded events with sequence in (after, upto], filtered; in sequence order."""
         rows = await self._pool.fetch(
-            "SELECT sequence, payload FROM events WHERE sequence > $1 AND sequence <= $2"
-            " AND ($3::text IS NULL OR tenant_id = $3)"
-            " AND (cardinality($4::smallint[]) = 0 OR event_type = ANY($4))"
-            " AND (cardinality($5::text[]) = 0 OR sku_id = ANY($5)) ORDER BY sequence",
+            _EVENTS,
             window.after,
             window.upto,
             window.tenant_id,
             [t.value for t in window.types],
             list(window.sku_ids),
         )
-        return [(row["sequence"], row["payload"]) for row in rows]
+        return EventPage(
+            rows[0]["pruned_through"],
+            [(row["sequence"], row["payload"]) for row in rows if row["sequence"] is not None],
+        )
+
+    async def prune_events(self, committed_before: datetime, limit: int) -> int:
+        return int(await self._pool.fetchval(_PRUNE_EVENTS, committed_before, limit))

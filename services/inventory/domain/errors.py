@@ -98,3 +98,10 @@ class RiskChallengeRequired(InventoryError):
 
 class RiskUnavailable(InventoryError):
     reason = "RISK_UNAVAILABLE"
+
+
+class EventsPruned(InventoryError):
+    """Events after the consumer's sequence were deleted by the event log's retention; metadata:
+    after_sequence (where the stream stood), oldest_sequence (from which every event is kept)."""
+
+    reason = "EVENTS_PRUNED"

@@ -82,6 +82,15 @@ class EventWindow:
     sku_ids: frozenset[str] = frozenset()
 
 
+class EventPage(NamedTuple):
+    """The events of a window and, read with them, how far the log of the window's tenant and
+    types was pruned: every such event at or below `pruned_through` is gone, every one above it
+    is kept (the log is pruned as a prefix in sequence order; 0 when nothing was pruned)."""
+
+    pruned_through: int
+    events: list[tuple[int, bytes]]
+
+
 # Answers to record, by request id: the request's fingerprint and what it was answered.
 Answers = Mapping[str, tuple[str, Sku | Reservation]]
 
@@ -237,8 +246,15 @@ class InventoryStore(Protocol):
         """The earliest deadline among the SKU's ACTIVE holds (when units may come back)."""
         ...
 
-    async def events(self, window: EventWindow) -> list[tuple[int, bytes]]:
-        """(sequence, encoded event) in sequence order."""
+    async def events(self, window: EventWindow) -> EventPage:
+        """(sequence, encoded event) in sequence order, and the horizon of the window's tenant and
+        types as of the same read."""
+        ...
+
+    async def prune_events(self, committed_before: datetime, limit: int) -> int:
+        """Deletes up to `limit` of the oldest events, a prefix in sequence order ending before
+        the first event committed at or after `committed_before`, and raises the horizons of their
+        tenants and types; returns how many it deleted."""
         ...
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from services.inventory.domain.errors import ReservationNotFound, SkuNotFound
+from services.inventory.domain.errors import EventsPruned, ReservationNotFound, SkuNotFound
 from services.inventory.domain.reservation import Reservation, ReservationState
 from services.inventory.domain.sku import Sku
 from services.inventory.service_layer.ports import (
@@ -76,19 +76,34 @@ async def watch_events(
     store: InventoryStore, signal: EventSignal, window: EventWindow
 ) -> AsyncIterator[tuple[list[tuple[int, bytes]], int]]:
     """Batches of encoded events after window.after, then new ones as they commit, forever.
-    Every batch comes with the head sequence, so a consumer knows how far behind it is."""
+    Every batch comes with the head sequence, so a consumer knows how far behind it is.
+
+    Every read checks the horizon of the window's tenant and types: once an event after the
+    position reached was pruned (before the stream started, or while a slow consumer lagged
+    behind the retention), the stream ends with EVENTS_PRUNED instead of skipping it."""
     after = window.after
     while True:
         head = await store.head_sequence()
         if head > after:
             upto = min(head, after + EVENT_SCAN)
-            events = await store.events(
+            page = await store.events(
                 EventWindow(window.tenant_id, after, upto, window.types, window.sku_ids)
             )
+            if page.pruned_through > after:
+                raise pruned(after, page.pruned_through)
             after = upto
-            if events:
-                yield events, head
+            if page.events:
+                yield page.events, head
             continue
         woke = await signal.wait(after, HEARTBEAT_SECONDS)
         if not woke:
             yield [], head
+
+
+def pruned(after: int, pruned_through: int) -> EventsPruned:
+    return EventsPruned(
+        f"events after sequence {after} up to {pruned_through} were deleted by the event log's"
+        f" retention; resume after sequence {pruned_through}",
+        after_sequence=after,
+        oldest_sequence=pruned_through + 1,
+    )

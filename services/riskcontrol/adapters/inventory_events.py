@@ -1,10 +1,24 @@
-"""Follows inventory's WatchEvents stream and turns buyer-hold changes into HoldFacts."""
+"""Follows inventory's WatchEvents stream and turns buyer-hold changes into HoldFacts.
+
+Inventory keeps its events for a retention (7 days by default). When riskcontrol was away longer,
+WatchEvents answers EVENTS_PRUNED with the oldest sequence still kept: the follow logs an error
+naming the gap, hands the follower an empty batch ending just before that sequence (so its cursor
+moves past the gap) and streams on from there, instead of asking for the lost events forever.
+What the skipped events would have told riskcontrol is lost, not repaired: unpaid expiries of the
+gap are not counted (those buyers look better than they were), and releases and resizes of the gap
+do not correct the purchase-limit tallies (those buyers look as if still holding). Both kinds of
+signal live at most 7 days (rules.MAX_WINDOW), no longer than the default retention, so what a gap
+leaves wrong ages out on its own. There is no current state to re-read instead: inventory keeps
+holds, not these per-buyer counts.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import grpc
 from streamstock.inventory.v1 import (
     events_pb2,
     inventory_service_pb2,
@@ -13,6 +27,9 @@ from streamstock.inventory.v1 import (
 )
 
 from services.riskcontrol.service_layer.ports import EventBatch, HoldChange, HoldFact
+from services.runtime.clients import refusal_metadata, refusal_reason
+
+log = logging.getLogger(__name__)
 
 _CHANGES = {
     "reservation_expired": HoldChange.EXPIRED,
@@ -42,13 +59,45 @@ def hold_fact(event: events_pb2.InventoryEvent) -> HoldFact | None:
     )  # fmt: skip
 
 
+def resume_after_pruning(error: grpc.aio.AioRpcError) -> int | None:
+    """For EVENTS_PRUNED, logs the gap and returns the sequence to resume after; else None."""
+    if refusal_reason(error) != "EVENTS_PRUNED":
+        return None
+    metadata = refusal_metadata(error)
+    reached, oldest = int(metadata["after_sequence"]), int(metadata["oldest_sequence"])
+    log.error(
+        "inventory pruned events %d to %d before riskcontrol read them (its event retention);"
+        " their unpaid expiries, releases and resizes are not counted; resuming after %d",
+        reached + 1,
+        oldest - 1,
+        oldest - 1,
+    )
+    return oldest - 1
+
+
 class GrpcInventoryEvents:
-    """One stream per follow; a broken stream ends the iteration with its error."""
+    """One stream per follow, reopened past a pruned gap; any other broken stream ends the
+    iteration with its error."""
 
     def __init__(self, channel: Any) -> None:
         self._stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
 
     async def follow(self, after_sequence: int) -> AsyncIterator[EventBatch]:
+        after = after_sequence
+        while True:
+            try:
+                async for batch in self._stream(after):
+                    after = batch.last_sequence
+                    yield batch
+                return
+            except grpc.aio.AioRpcError as error:
+                resume = resume_after_pruning(error)
+                if resume is None:
+                    raise
+                after = max(after, resume)
+            yield EventBatch([], after)  # the follower saves its cursor past the gap
+
+    async def _stream(self, after_sequence: int) -> AsyncIterator[EventBatch]:
         request = inventory_service_pb2.WatchEventsRequest(
             after_sequence=after_sequence, event_types=_WATCHED
         )

@@ -14,12 +14,17 @@ from services.sync.domain.policy import AllocationPolicy, Platform, PlatformMode
 from services.sync.domain.quota import PushStatus, Quota
 from services.sync.domain.sales import LineRecord, SaleKind
 from services.sync.service_layer.ports import (
+    Clock,
     PlatformRecord,
     PolicyRecord,
     QuotaRecord,
     ReconciliationRecord,
 )
 
+_REMEMBER = (
+    "INSERT INTO request_results (tenant_id, method, request_id, fingerprint, response,"
+    " create_time) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"
+)
 _QUOTA_SET = ", ".join(f"{c} = ${i + 5}" for i, c in enumerate(rows.QUOTA_COLUMNS))
 
 
@@ -333,7 +338,12 @@ class PostgresTransaction:
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (tenant_id, platform_id, order_id, line_id, kind) DO UPDATE SET
                 quantity = excluded.quantity, applied_units = excluded.applied_units,
-                report_time = now()
+                report_time = now(),
+                -- The line's latest time, so it is forgotten only once every report of it is too
+                -- late; a report without a time keeps it for ever (it cannot be aged).
+                occur_time = CASE WHEN sale_lines.occur_time IS NULL
+                    OR excluded.occur_time IS NULL THEN NULL
+                    ELSE greatest(sale_lines.occur_time, excluded.occur_time) END
             """,
             [
                 (
@@ -381,12 +391,10 @@ class PostgresTransaction:
         return {row["request_id"]: (row["fingerprint"], bytes(row["response"])) for row in found}
 
     async def remember_results(
-        self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]
+        self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]], now: float
     ) -> None:
         await self._db.executemany(
-            "INSERT INTO request_results (tenant_id, method, request_id, fingerprint, response) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            [(tenant_id, method, *answer) for answer in answers],
+            _REMEMBER, [(tenant_id, method, *answer, rows.stamp(now)) for answer in answers]
         )
 
     # reconciliations
@@ -468,6 +476,27 @@ class PostgresStore:
         async with self._pool.acquire() as connection, connection.transaction():
             yield PostgresTransaction(connection)
 
+    # retention: each call is one short statement of its own, found through a BRIN index
+
+    async def forget_request_results(self, answered_before: float, limit: int) -> int:
+        return await self._forget("request_results", "create_time", answered_before, limit)
+
+    async def forget_sale_lines(self, occurred_before: float, limit: int) -> int:
+        return await self._forget("sale_lines", "occur_time", occurred_before, limit)
+
+    async def forget_reconciliations(self, started_before: float, limit: int) -> int:
+        return await self._forget("reconciliations", "start_time", started_before, limit)
+
+    async def _forget(self, table: str, age: str, before: float, limit: int) -> int:
+        deleted = await self._pool.fetchval(
+            f"WITH old AS (SELECT ctid FROM {table} WHERE {age} < $1 LIMIT $2),"
+            f" gone AS (DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM old) RETURNING 1)"
+            " SELECT count(*) FROM gone",
+            rows.stamp(before),
+            limit,
+        )
+        return int(deleted)
+
 
 _REQUEST_KEY = "hashtextextended('sync/' || $1 || '/' || $2 || '/' || $3, 0)"
 
@@ -475,11 +504,12 @@ _REQUEST_KEY = "hashtextextended('sync/' || $1 || '/' || $2 || '/' || $3, 0)"
 class PostgresRequestLog:
     """Results of mutations by request id, kept beside sync's other state. `locks` is a small pool
     of its own for the request ids' locks: held while a mutation runs on the main pool, they must
-    never take the connections the mutations need."""
+    never take the connections the mutations need. Answers are dated by the service's clock."""
 
-    def __init__(self, pool: asyncpg.Pool, locks: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, locks: asyncpg.Pool, clock: Clock) -> None:
         self._pool = pool
         self._locks = locks
+        self._clock = clock
 
     @asynccontextmanager
     async def holding(self, tenant_id: str, method: str, request_id: str) -> AsyncIterator[None]:
@@ -512,13 +542,13 @@ class PostgresRequestLog:
         self, tenant_id: str, method: str, request_id: str, fingerprint: str, response: bytes
     ) -> None:
         await self._pool.execute(
-            "INSERT INTO request_results (tenant_id, method, request_id, fingerprint, response) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            _REMEMBER,
             tenant_id,
             method,
             request_id,
             fingerprint,
             response,
+            rows.stamp(self._clock.now()),
         )
 
 

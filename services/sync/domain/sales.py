@@ -4,12 +4,20 @@ A line is identified by (platform, order, line, kind). A SALE is reported once w
 quantity; a CANCEL or REFUND carries the running total returned so far, so a higher total applies
 the difference and a lower or equal one is a duplicate. A return that arrives before its sale is
 deferred and applied when the sale arrives; returns never exceed the units sold on the line.
+
+Records are kept for a dedup window after the line's occur_time (the latest one of a return's
+reports), then forgotten; a line that happened before the window is refused, seen or not, so a
+repeat of a forgotten line never counts twice. A stored line's time is the one its reports carry,
+never sync's own clock: a repeat carries the same time, so the rule that forgets a record and the
+one that refuses its repeats look at the same value whatever the platform's clock says. A line
+reported without occur_time cannot be aged, so it is never refused and never forgotten.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import IntEnum
 
 from services.sync.domain.errors import InvalidArgument
@@ -78,6 +86,24 @@ class Verdict:
     units: int = 0  # units to apply now (sale units, or the returned difference)
     reason: str = ""
     detail: str = ""
+
+
+def too_late(line: SaleLine, window_start: float | None) -> Verdict | None:
+    """Refuses a line that happened before the dedup window starts (None: no window). Its record
+    may already be forgotten, so counting it could count it twice; a line without occur_time
+    cannot be aged and is remembered for ever instead."""
+    if window_start is None or not line.occur_time or line.occur_time >= window_start:
+        return None
+    return Verdict(
+        LineOutcome.REJECTED,
+        reason="SALE_LINE_TOO_LATE",
+        detail=f"occurred at {_moment(line.occur_time)}, before the dedup window starting at "
+        f"{_moment(window_start)}",
+    )
+
+
+def _moment(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def judge_sale(line: SaleLine, stored: LineRecord | None) -> Verdict:

@@ -56,10 +56,15 @@ def _untoken(token: str, count: int) -> list[str]:
 
 class SyncServicer(sync_service_pb2_grpc.SyncServiceServicer):  # type: ignore[misc]
     def __init__(
-        self, ports: Ports, requests: RequestLog, secret_exists: Callable[[str], bool]
+        self,
+        ports: Ports,
+        requests: RequestLog,
+        secret_exists: Callable[[str], bool],
+        dedup_window: float = 0.0,
     ) -> None:
+        """dedup_window: seconds sale lines are remembered after their occur_time (0: for ever)."""
         self._ports = ports
-        self._sales = sales.SaleReports(ports)
+        self._sales = sales.SaleReports(ports, dedup_window=dedup_window)
         self._requests = requests
         self._secret_exists = secret_exists
 

@@ -133,9 +133,10 @@ class SyncTransaction(Protocol):
         ...
 
     async def remember_results(
-        self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]]
+        self, tenant_id: str, method: str, answers: Sequence[tuple[str, str, bytes]], now: float
     ) -> None:
-        """Stores answers (request id, fingerprint, response) with the transaction's changes."""
+        """Stores answers (request id, fingerprint, response), answered `now`, with the
+        transaction's changes."""
         ...
 
     async def save_reconciliation(self, tenant_id: str, run: ReconciliationRecord) -> None: ...
@@ -155,6 +156,16 @@ class SyncTransaction(Protocol):
 
 class SyncStore(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[SyncTransaction]: ...
+
+    # retention: each deletes at most `limit` rows older than the moment, in a transaction of its
+    # own, and returns how many it deleted
+
+    async def forget_request_results(self, answered_before: float, limit: int) -> int: ...
+    async def forget_sale_lines(self, occurred_before: float, limit: int) -> int:
+        """Lines reported without occur_time are kept."""
+        ...
+
+    async def forget_reconciliations(self, started_before: float, limit: int) -> int: ...
 
 
 class ReconciliationLocks(Protocol):

@@ -32,6 +32,7 @@ from services.sync.domain.sales import (
     Verdict,
     judge_return,
     judge_sale,
+    too_late,
     validate_batch,
 )
 from services.sync.service_layer.coalescer import Coalescer
@@ -101,8 +102,10 @@ class SaleReports:
     once per report, the answers are remembered in the same commit, and the batch's sales of a SKU
     consume the escrow in one inventory call."""
 
-    def __init__(self, ports: Ports, max_batch: int = 64) -> None:
+    def __init__(self, ports: Ports, max_batch: int = 64, dedup_window: float = 0.0) -> None:
+        """dedup_window: seconds a line is remembered after its occur_time (0: for ever)."""
         self._ports = ports
+        self._dedup_window = dedup_window
         self._batches: Coalescer[tuple[str, str], Report, Answer | Exception] = Coalescer(
             self._decide, max_batch
         )
@@ -153,14 +156,15 @@ class SaleReports:
     ) -> None:
         indexes, slots = into
         merged = [line for lines, _ in reports for line in lines]
-        results = await apply_sales(self._ports, tx, *key, merged, next_may_start)
+        window_start = self._ports.clock.now() - self._dedup_window if self._dedup_window else None
+        results = await apply_sales(self._ports, tx, *key, merged, next_may_start, window_start)
         start, kept = 0, []
         for index, (lines, receipt) in zip(indexes, reports, strict=True):
             reply = receipt.encode(results[start : start + len(lines)])
             start += len(lines)
             slots[index] = Answer(reply)
             kept.append((receipt.request_id, receipt.fingerprint, reply))
-        await tx.remember_results(key[0], _METHOD, kept)
+        await tx.remember_results(key[0], _METHOD, kept, self._ports.clock.now())
 
 
 def _sort_out(
@@ -204,11 +208,32 @@ async def apply_sales(
     platform_id: str,
     lines: list[SaleLine],
     calls_done: Callable[[], None] = lambda: None,
+    window_start: float | None = None,
 ) -> list[LineResult]:
     """Applies the lines in the transaction: sales first (judged in order, consumed together),
-    then returns in order, so a return reported with its sale finds the sale applied.
+    then returns in order, so a return reported with its sale finds the sale applied. Lines that
+    happened before `window_start` (the dedup window) are refused and not even looked up.
     `calls_done` is called once inventory was called for every line and only writes are left
     (the next batch may then start: it waits for this one's row locks)."""
+    late = [too_late(line, window_start) for line in lines]
+    if not any(late):
+        return await _apply_in_window(ports, tx, (tenant_id, platform_id), lines, calls_done)
+    timely = [line for line, refusal in zip(lines, late, strict=True) if refusal is None]
+    applied = iter(await _apply_in_window(ports, tx, (tenant_id, platform_id), timely, calls_done))
+    return [
+        LineResult(line, refusal) if refusal else next(applied)
+        for line, refusal in zip(lines, late, strict=True)
+    ]
+
+
+async def _apply_in_window(
+    ports: Ports,
+    tx: SyncTransaction,
+    key: tuple[str, str],
+    lines: list[SaleLine],
+    calls_done: Callable[[], None],
+) -> list[LineResult]:
+    tenant_id, platform_id = key
     await quota_platform(tx, tenant_id, platform_id)
     batch = _Batch(ports, tx, tenant_id, platform_id, {}, {})
     sku_ids = sorted({line.sku_id for line in lines})

@@ -42,6 +42,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_REASON_PLATFORM_MISMATCH: _ClassVar[ErrorReason]
     ERROR_REASON_REQUEST_RACED: _ClassVar[ErrorReason]
     ERROR_REASON_STORAGE_UNAVAILABLE: _ClassVar[ErrorReason]
+    ERROR_REASON_EVENTS_PRUNED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 ERROR_REASON_INVALID_ARGUMENT: ErrorReason
 ERROR_REASON_REQUEST_ID_REUSED: ErrorReason
@@ -69,6 +70,7 @@ ERROR_REASON_SALE_STATUS_CHANGED: ErrorReason
 ERROR_REASON_PLATFORM_MISMATCH: ErrorReason
 ERROR_REASON_REQUEST_RACED: ErrorReason
 ERROR_REASON_STORAGE_UNAVAILABLE: ErrorReason
+ERROR_REASON_EVENTS_PRUNED: ErrorReason
 
 class ReserveLine(_message.Message):
     __slots__ = ("sku_id", "quantity")

@@ -332,6 +332,19 @@ class InventoryServiceServicer:
     def WatchEvents(self, request, context):
         """Streams the event log from a sequence on, then new events as they are committed.
         A consumer resumes after a restart by passing the last sequence it processed.
+        Events stay in the log for the event retention (7 days by default, operator-configured) and
+        then leave it oldest first, as a prefix in sequence order. Each tenant and event type has a
+        horizon, the highest sequence of its events deleted so far. When the horizon of the streamed
+        tenant (all tenants when empty) and event types (all when empty) lies above the position the
+        stream stands at (after_sequence at first, then the last sequence read), events the consumer
+        has not seen are gone: the stream fails with OUT_OF_RANGE / EVENTS_PRUNED rather than skip
+        them, at the start (also for after_sequence 0 on a pruned log) or while streaming (a consumer
+        that fell further behind than the retention). ErrorInfo metadata: after_sequence (the
+        position), oldest_sequence (every event of the tenant and types from there on is kept). The
+        consumer repairs what the missed events would have told it (e.g. re-reads SKUs) and resumes
+        with after_sequence = oldest_sequence - 1. The sku_ids filter does not narrow the horizon:
+        a consumer of a few SKUs is told about pruned events of other SKUs of its tenant and types too.
+        Errors: EVENTS_PRUNED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

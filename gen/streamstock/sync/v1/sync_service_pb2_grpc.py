@@ -38,7 +38,8 @@ class SyncServiceStub:
     return INVALID_ARGUMENT (reason INVALID_ARGUMENT, with a BadRequest naming the field),
     UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH,
     ROLE_NOT_ALLOWED) and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
-    the same request).
+    the same request). Every mutation is idempotent on request_id; an answered request_id is
+    remembered for 7 days (sync's request retention) and a retry after that is a new request.
     """
 
     def __init__(self, channel):
@@ -138,7 +139,8 @@ class SyncServiceServicer:
     return INVALID_ARGUMENT (reason INVALID_ARGUMENT, with a BadRequest naming the field),
     UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH,
     ROLE_NOT_ALLOWED) and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
-    the same request).
+    the same request). Every mutation is idempotent on request_id; an answered request_id is
+    remembered for 7 days (sync's request retention) and a retry after that is a new request.
     """
 
     def RegisterPlatform(self, request, context):
@@ -247,7 +249,8 @@ class SyncServiceServicer:
     def ReportSales(self, request, context):
         """ReportSales applies a batch of sale, cancellation and refund lines from one platform,
         idempotent per line, and returns a result per line (APPLIED, DUPLICATE, DEFERRED or REJECTED
-        with SKU_NOT_ALLOCATED, QUOTA_EXCEEDED, SALE_LINE_CONFLICT or RETURN_EXCEEDS_SALE). Errors:
+        with SKU_NOT_ALLOCATED, QUOTA_EXCEEDED, SALE_LINE_CONFLICT, RETURN_EXCEEDS_SALE or
+        SALE_LINE_TOO_LATE: a line older than the dedup window, see SaleLine). Errors:
         PLATFORM_NOT_FOUND (NOT_FOUND), PLATFORM_NOT_QUOTA_MODE (FAILED_PRECONDITION),
         INVENTORY_UNAVAILABLE (UNAVAILABLE; nothing applied), REQUEST_ID_REUSED (ALREADY_EXISTS).
         Callers: PLATFORM, SERVICE (a platform key bound to a platform reports that platform's sales
@@ -280,7 +283,8 @@ class SyncServiceServicer:
 
     def ListReconciliations(self, request, context):
         """ListReconciliations lists past reconciliations, scheduled and requested, newest first, without
-        their drifts. Errors: only the common ones. Callers: ADMIN, OPERATOR, VIEWER.
+        their drifts. Reconciliations are kept for 90 days after they started (sync's reconciliation
+        retention), then forgotten. Errors: only the common ones. Callers: ADMIN, OPERATOR, VIEWER.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -288,7 +292,8 @@ class SyncServiceServicer:
 
     def GetReconciliation(self, request, context):
         """GetReconciliation returns one reconciliation with its drifts and compensations. Errors:
-        RECONCILIATION_NOT_FOUND (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER.
+        RECONCILIATION_NOT_FOUND (NOT_FOUND), also for one past the reconciliation retention. Callers:
+        ADMIN, OPERATOR, VIEWER.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -394,7 +399,8 @@ class SyncService:
     return INVALID_ARGUMENT (reason INVALID_ARGUMENT, with a BadRequest naming the field),
     UNAUTHENTICATED (API_KEY_MISSING, API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH,
     ROLE_NOT_ALLOWED) and UNAVAILABLE (STORAGE_UNAVAILABLE: a store did not answer in time; retry
-    the same request).
+    the same request). Every mutation is idempotent on request_id; an answered request_id is
+    remembered for 7 days (sync's request retention) and a retry after that is a new request.
     """
 
     @staticmethod
