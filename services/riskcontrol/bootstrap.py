@@ -1,6 +1,6 @@
 """Builds riskcontrol's connections, use cases, background tasks and servicer; nothing connects
-before this runs. riskcontrol's own settings (rules file, hashing secret, Assess budget) come from
-STREAMSTOCK_RISKCONTROL_* variables (settings.py)."""
+before this runs. riskcontrol's own settings (rules file, hashing secret, Assess budget,
+retentions) come from STREAMSTOCK_RISKCONTROL_* variables (settings.py)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from services.riskcontrol.adapters.postgres import (
     PostgresFeedbackCursor,
     PostgresRegistry,
 )
+from services.riskcontrol.adapters.postgres_retention import PostgresRetention
 from services.riskcontrol.adapters.rules_yaml import RulesFileWatcher, YamlRulesParser
 from services.riskcontrol.adapters.signal_store import RedisSignalStore
 from services.riskcontrol.adapters.system import RandomIds, SystemClock
 from services.riskcontrol.domain.keys import KeyHasher
 from services.riskcontrol.entrypoints.access import ACCESS
 from services.riskcontrol.entrypoints.servicer import RiskControlServicer, UseCases
+from services.riskcontrol.service_layer import retention
 from services.riskcontrol.service_layer.access_lists import AccessLists
 from services.riskcontrol.service_layer.assessment import Assessor
 from services.riskcontrol.service_layer.challenges import Challenges
@@ -69,6 +71,13 @@ async def build(settings: ServiceSettings, risk: RiskSettings | None = None) -> 
         repeated("shadow-refresh", operations.refresh_shadow, SHADOW_REFRESH_SECONDS),
         repeated("list-mirror", access_lists.mirror, LIST_MIRROR_SECONDS),
     ]
+    forgetting = retention.Retention(
+        PostgresRetention(connections.pool), clock, risk.request_retention, risk.audit_retention
+    )
+    if forgetting.forgets_anything:
+        background.append(
+            repeated("retention", forgetting.forget_expired, retention.INTERVAL_SECONDS)
+        )
     cleanups = []
     if risk.follow_inventory and "inventory" in settings.peers:
         channel = clients.channel(

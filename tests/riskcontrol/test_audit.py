@@ -174,8 +174,8 @@ async def test_rule_metrics_count_hits_and_refusals(risk: Risk) -> None:
 async def test_a_batch_holding_an_already_stored_decision_keeps_it_and_stores_the_rest(
     risk: Risk, postgres_dsn: str
 ) -> None:
-    """The audit writes batches with COPY; a batch written before a lost acknowledgement (or a
-    request id reused after its replay record expired) must not stall the audit."""
+    """The audit writes batches with COPY; a batch written before a lost acknowledgement must not
+    stall the audit."""
     stored = await risk.assess("user-a", "o1", ip=IP, device=DEVICE)
     await risk.call(
         "GetDecision",

@@ -145,8 +145,9 @@ class PostgresAuditLog:
                 # COPY costs PostgreSQL a fraction of row-by-row inserts; it is all or nothing.
                 await connection.copy_records_to_table("decisions", records=rows, columns=_COLUMNS)
             except asyncpg.UniqueViolationError:
-                # A batch written before a lost acknowledgement, or a request id reused after its
-                # replay record expired: the rows already stored stay as they are.
+                # A batch written before a lost acknowledgement: the rows already stored stay as
+                # they are. (A request id retried after its replay record expired has a decision
+                # of its own, stored beside the first: migration 0003.)
                 await connection.executemany(_INSERT_DECISION, rows)
 
     async def get(self, tenant_id: str, decision_id: str) -> DecisionRecord | None:
@@ -281,10 +282,12 @@ class PostgresRegistry:
         request_id: str,
         fingerprint: str,
         result: dict[str, Any],
+        now: datetime,
     ) -> None:
         await conn.execute(
-            "INSERT INTO requests (tenant_id, request_id, fingerprint, result) VALUES ($1, $2, $3, $4::jsonb)",
-            tenant_id, request_id, fingerprint, json.dumps(result),
+            "INSERT INTO requests (tenant_id, request_id, fingerprint, result, record_time)"
+            " VALUES ($1, $2, $3, $4::jsonb, $5)",
+            tenant_id, request_id, fingerprint, json.dumps(result), now,
         )  # fmt: skip
 
     async def add_list_entry(
@@ -323,8 +326,9 @@ class PostgresRegistry:
             else:
                 if live is not None:
                     await conn.execute(
-                        "UPDATE access_list_entries SET removed = true WHERE tenant_id = $1 AND entry_id = $2",
-                        tenant_id, live["entry_id"],
+                        "UPDATE access_list_entries SET removed = true, remove_time = $3"
+                        " WHERE tenant_id = $1 AND entry_id = $2",
+                        tenant_id, live["entry_id"], entry.update_time,
                     )  # fmt: skip
                 await conn.execute(
                     "INSERT INTO access_list_entries (tenant_id, entry_id, list, key_level, key,"
@@ -334,7 +338,7 @@ class PostgresRegistry:
                 )  # fmt: skip
             await self._remember(
                 conn, tenant_id, request_id, fingerprint,
-                {"entry": _entry_json(stored), "replaced": replaced},
+                {"entry": _entry_json(stored), "replaced": replaced}, entry.update_time,
             )  # fmt: skip
             return stored, replaced
 
@@ -346,15 +350,15 @@ class PostgresRegistry:
             if earlier is not None:
                 return _entry_from_json(earlier["entry"])
             row = await conn.fetchrow(
-                "UPDATE access_list_entries SET removed = true WHERE tenant_id = $1"
+                "UPDATE access_list_entries SET removed = true, remove_time = $3 WHERE tenant_id = $1"
                 " AND entry_id = $2 AND NOT removed RETURNING *",
-                tenant_id, entry_id,
+                tenant_id, entry_id, now,
             )  # fmt: skip
             if row is None:
                 raise AccessListEntryNotFound("the entry is not known", entry_id=entry_id)
             entry = _entry(row)
             await self._remember(
-                conn, tenant_id, request_id, fingerprint, {"entry": _entry_json(entry)}
+                conn, tenant_id, request_id, fingerprint, {"entry": _entry_json(entry)}, now
             )
             return entry
 
@@ -421,7 +425,7 @@ class PostgresRegistry:
             await self._remember(
                 conn, tenant_id, request_id, fingerprint,
                 {"override": setting.override.value, "reason": setting.reason,
-                 "update_time": setting.update_time.isoformat()},
+                 "update_time": setting.update_time.isoformat()}, setting.update_time,
             )  # fmt: skip
             return setting
 
@@ -433,6 +437,7 @@ class PostgresRegistry:
         fingerprint: str,
         kind: OutcomeKind,
         details: dict[str, object],
+        now: datetime,
         also_accepted: Sequence[str] = (),
     ) -> tuple[str, list[str]] | None:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -446,11 +451,12 @@ class PostgresRegistry:
                 )  # fmt: skip
                 return str(earlier["outcome_id"]), list(keys or [])
             await conn.execute(
-                "INSERT INTO outcomes (tenant_id, outcome_id, kind, details) VALUES ($1, $2, $3, $4::jsonb)",
-                tenant_id, outcome_id, kind.value, json.dumps(details),
+                "INSERT INTO outcomes (tenant_id, outcome_id, kind, details, record_time)"
+                " VALUES ($1, $2, $3, $4::jsonb, $5)",
+                tenant_id, outcome_id, kind.value, json.dumps(details), now,
             )  # fmt: skip
             await self._remember(
-                conn, tenant_id, request_id, fingerprint, {"outcome_id": outcome_id}
+                conn, tenant_id, request_id, fingerprint, {"outcome_id": outcome_id}, now
             )
             return None
 

@@ -71,21 +71,22 @@ class Outcomes:
         identity = await self._identity(report)
         digest = self._fingerprint(report)
         outcome_id = self.ids.new_id("out")
+        now = self.clock.now()
         details = {
             "order_id": report.order_id, "user_id": report.user_id, "sku_id": report.sku_id,
             "quantity": report.quantity, "ip_hash": identity.ip_hash,
             "device_hash": identity.device_hash, "decision_id": report.decision_id,
-            "occur_time": (report.occur_time or self.clock.now()).isoformat(), "note": report.note,
+            "occur_time": (report.occur_time or now).isoformat(), "note": report.note,
         }  # fmt: skip
         earlier = await self.registry.record_outcome(
-            report.tenant_id, outcome_id, report.request_id, digest, report.kind, details,
+            report.tenant_id, outcome_id, report.request_id, digest, report.kind, details, now,
             # A retry of a report recorded before fingerprints used the keyed hashes.
             also_accepted=(fingerprint(report),),
         )  # fmt: skip
         if earlier is not None:
             return earlier
         ops = feedback.outcome(report.kind, identity, report.sku_id, outcome_id)
-        await self.store.record_feedback(report.tenant_id, ops, self.clock.now(), MAX_WINDOW)
+        await self.store.record_feedback(report.tenant_id, ops, now, MAX_WINDOW)
         keys = sorted({op.key for op in ops})
         await self.registry.save_outcome_keys(report.tenant_id, outcome_id, keys)
         return outcome_id, keys

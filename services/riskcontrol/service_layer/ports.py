@@ -202,6 +202,7 @@ class Registry(Protocol):
         fingerprint: str,
         kind: OutcomeKind,
         details: dict[str, object],
+        now: datetime,
         also_accepted: Sequence[str] = (),
     ) -> tuple[str, list[str]] | None:
         """None when stored; the original (outcome_id, updated keys) for a retry: a request
@@ -211,6 +212,21 @@ class Registry(Protocol):
     async def save_outcome_keys(
         self, tenant_id: str, outcome_id: str, keys: Sequence[str]
     ) -> None: ...
+
+
+class RetentionStore(Protocol):
+    """Deletes what is past its retention, at most `limit` rows per call (one short transaction
+    each); every method returns how many rows it deleted."""
+
+    async def forget_requests(self, answered_before: datetime, limit: int) -> int: ...
+
+    async def forget_decisions(self, assessed_before: datetime, limit: int) -> int: ...
+
+    async def forget_outcomes(self, recorded_before: datetime, limit: int) -> int: ...
+
+    async def forget_list_entries(self, ended_before: datetime, limit: int) -> int:
+        """Entries that stopped applying (expired or removed) before the time."""
+        ...
 
 
 class FeedbackCursor(Protocol):

@@ -33,6 +33,13 @@ class RiskControlServiceStub:
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
     API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
     (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
+
+    Retention (settings of the deployment): the request_id of a mutation (CompleteChallenge aside,
+    see there) is remembered for 7 days by default, an Assess request_id for 24 hours; a retry after
+    that is a new request. The audit (decisions, reported outcomes, and list entries once they
+    expired or were removed) is kept for 90 days by default, long enough to settle the disputes and
+    chargebacks of a sale and to compare shadow rules over the sales since the last tuning; past it
+    a decision is not found and no list returns it (a read of that range is empty, never an error).
     """
 
     def __init__(self, channel):
@@ -116,6 +123,13 @@ class RiskControlServiceServicer:
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
     API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
     (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
+
+    Retention (settings of the deployment): the request_id of a mutation (CompleteChallenge aside,
+    see there) is remembered for 7 days by default, an Assess request_id for 24 hours; a retry after
+    that is a new request. The audit (decisions, reported outcomes, and list entries once they
+    expired or were removed) is kept for 90 days by default, long enough to settle the disputes and
+    chargebacks of a sale and to compare shadow rules over the sales since the last tuning; past it
+    a decision is not found and no list returns it (a read of that range is empty, never an error).
     """
 
     def Assess(self, request, context):
@@ -124,7 +138,9 @@ class RiskControlServiceServicer:
         and counts the attempt in the signals; an attempt blocked on a key does not inflate that key's
         counters. inventory asks on every hold of a SKU whose risk mode is SHADOW or ENFORCE, with a
         tight deadline (20 ms by default), through AssessBatch. A retry with the same request_id returns the original
-        decision and counts nothing twice; inventory may reuse the hold's own request_id. An attempt
+        decision and counts nothing twice; inventory may reuse the hold's own request_id. The request_id
+        is remembered for 24 hours: a retry after that is a new attempt, assessed, counted and audited
+        with a decision of its own (the first stays in the audit). An attempt
         carrying a valid pass token turns CHALLENGE into ALLOW once. Errors: SIGNAL_STORE_UNAVAILABLE
         or RULES_UNAVAILABLE (UNAVAILABLE, answered within the deadline so the caller applies its
         fail-open or fail-closed policy), REQUEST_ID_REUSED (ALREADY_EXISTS). Callers: SERVICE.
@@ -151,7 +167,9 @@ class RiskControlServiceServicer:
     def CompleteChallenge(self, request, context):
         """CompleteChallenge records the result of a challenge that the platform ran, and for a pass
         returns a single-use pass token bound to the challenged user and SKU, which Assess accepts once
-        before it expires. A failure counts as a signal. Errors: CHALLENGE_NOT_FOUND (NOT_FOUND),
+        before it expires. A failure counts as a signal. The challenge, with the request_id that
+        completed it, is kept until 24 hours after it expires: a retry after that answers
+        CHALLENGE_NOT_FOUND. Errors: CHALLENGE_NOT_FOUND (NOT_FOUND),
         CHALLENGE_EXPIRED and CHALLENGE_ALREADY_COMPLETED (FAILED_PRECONDITION), REQUEST_ID_REUSED
         (ALREADY_EXISTS). Callers: PLATFORM, SERVICE.
         """
@@ -163,7 +181,8 @@ class RiskControlServiceServicer:
         """ReportOutcome feeds an external fact about an order (paid, payment failed, chargeback,
         confirmed abuse or genuine) into the signals of its keys. Facts that inventory's event stream
         already carries (expiries, releases, confirmations) are learnt from the stream and need no
-        report. Errors: DECISION_NOT_FOUND (NOT_FOUND), OUTCOME_DECISION_MISMATCH
+        report. A request_id retried after the request retention (7 days by default) is a new report,
+        counted again. Errors: DECISION_NOT_FOUND (NOT_FOUND), OUTCOME_DECISION_MISMATCH
         (FAILED_PRECONDITION), SIGNAL_STORE_UNAVAILABLE (UNAVAILABLE), REQUEST_ID_REUSED
         (ALREADY_EXISTS). Callers: PLATFORM, SERVICE, OPERATOR, ADMIN.
         """
@@ -173,7 +192,8 @@ class RiskControlServiceServicer:
 
     def AddAccessListEntry(self, request, context):
         """AddAccessListEntry puts a key on the allow or deny list until it expires. Adding a key that is
-        already on the same list replaces its expiry and note and keeps its entry id. Errors:
+        already on the same list replaces its expiry and note and keeps its entry id. A request_id
+        retried after the request retention (7 days by default) is a new addition. Errors:
         ACCESS_LIST_CONFLICT (FAILED_PRECONDITION) when the key is on the other list, REQUEST_ID_REUSED
         (ALREADY_EXISTS). Callers: ADMIN, OPERATOR.
         """
@@ -182,7 +202,8 @@ class RiskControlServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RemoveAccessListEntry(self, request, context):
-        """RemoveAccessListEntry takes a key off its list before it expires. Errors:
+        """RemoveAccessListEntry takes a key off its list before it expires. A request_id retried after
+        the request retention (7 days by default) is a new removal. Errors:
         ACCESS_LIST_ENTRY_NOT_FOUND (NOT_FOUND), REQUEST_ID_REUSED (ALREADY_EXISTS). Callers: ADMIN,
         OPERATOR.
         """
@@ -221,7 +242,9 @@ class RiskControlServiceServicer:
     def SetShadowMode(self, request, context):
         """SetShadowMode sets or clears the tenant-wide shadow override: in forced shadow every decision
         is logged and counted but the caller is told ALLOW. The override is stored, so every replica
-        applies it. Errors: REQUEST_ID_REUSED (ALREADY_EXISTS). Callers: ADMIN.
+        applies it. A request_id retried after the request retention (7 days by default) is a new
+        change. The override itself is kept until changed. Errors: REQUEST_ID_REUSED (ALREADY_EXISTS).
+        Callers: ADMIN.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -229,7 +252,9 @@ class RiskControlServiceServicer:
 
     def ListDecisions(self, request, context):
         """ListDecisions lists audited decisions, newest first, with filters; IP addresses and device ids
-        appear only as keyed hashes. Errors: only the common ones. Callers: ADMIN, OPERATOR, VIEWER.
+        appear only as keyed hashes. Decisions are kept for the audit retention (90 days by default):
+        older ones are not listed, and a time range or page token reaching past it returns what is
+        left (possibly nothing). Errors: only the common ones. Callers: ADMIN, OPERATOR, VIEWER.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -237,7 +262,8 @@ class RiskControlServiceServicer:
 
     def GetDecision(self, request, context):
         """GetDecision returns one audited decision, for example the one named in a RISK_BLOCKED error's
-        metadata. Errors: DECISION_NOT_FOUND (NOT_FOUND). Callers: ADMIN, OPERATOR, VIEWER, SERVICE.
+        metadata. Errors: DECISION_NOT_FOUND (NOT_FOUND), also for a decision past the audit retention
+        (90 days by default). Callers: ADMIN, OPERATOR, VIEWER, SERVICE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -335,6 +361,13 @@ class RiskControlService:
     (reason INVALID_ARGUMENT, with a BadRequest naming the field), UNAUTHENTICATED (API_KEY_MISSING,
     API_KEY_UNKNOWN), PERMISSION_DENIED (TENANT_MISMATCH, ROLE_NOT_ALLOWED) and UNAVAILABLE
     (STORAGE_UNAVAILABLE: a store did not answer in time; retry the same request).
+
+    Retention (settings of the deployment): the request_id of a mutation (CompleteChallenge aside,
+    see there) is remembered for 7 days by default, an Assess request_id for 24 hours; a retry after
+    that is a new request. The audit (decisions, reported outcomes, and list entries once they
+    expired or were removed) is kept for 90 days by default, long enough to settle the disputes and
+    chargebacks of a sale and to compare shadow rules over the sales since the last tuning; past it
+    a decision is not found and no list returns it (a read of that range is empty, never an error).
     """
 
     @staticmethod
