@@ -39,7 +39,14 @@ async def follow_events(session: Session) -> None:
         for event in batch.events:
             apply_event(session, event)
 
-    await _follow(session, "event", session.as_admin, resume, apply)
+    def skip_pruned(refused: Refused) -> None:
+        # Inventory keeps its events for a retention (7 days); on an older stack the log starts
+        # later than 0. This run's SKUs are newer than anything pruned, so none of theirs is lost.
+        if refused.reason == "EVENTS_PRUNED":
+            oldest = int(refused.metadata["oldest_sequence"])
+            session.tally.last_sequence = max(session.tally.last_sequence, oldest - 1)
+
+    await _follow(session, "event", session.as_admin, resume, apply, skip_pruned)
 
 
 async def _follow(
@@ -48,15 +55,19 @@ async def _follow(
     caller: Caller,
     resume: Callable[[], Any],
     apply: Callable[[Any], None],
+    recover: Callable[[Refused], None] = lambda refused: None,
 ) -> None:
-    """Reads a server stream into `apply`; after a drop, opens it again where it stopped."""
+    """Reads a server stream into `apply`; after a drop, lets `recover` move the cursor if the
+    refusal asks for it, then opens the stream again where it stopped."""
     while True:
         caller.rate.record()
         try:
             async for message in resume():
                 apply(message)
         except grpc.aio.AioRpcError as error:
-            session.note(f"{name} stream dropped ({refusal_of(error).reason}); resuming")
+            refused = refusal_of(error)
+            session.note(f"{name} stream dropped ({refused.reason}); resuming")
+            recover(refused)
         await asyncio.sleep(_RETRY_SECONDS)
 
 
