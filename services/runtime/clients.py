@@ -109,6 +109,15 @@ def refusal_reason(error: grpc.aio.AioRpcError) -> str:
     return str(info.reason) if info else str(error.code().name)
 
 
+def pruned_events(error: grpc.aio.AioRpcError) -> tuple[int, int] | None:
+    """For inventory's EVENTS_PRUNED refusal of WatchEvents: the first and last sequence its
+    consumer will never read (it resumes after the last); None for any other error."""
+    if refusal_reason(error) != "EVENTS_PRUNED":
+        return None
+    metadata = refusal_metadata(error)
+    return int(metadata["after_sequence"]) + 1, int(metadata["oldest_sequence"]) - 1
+
+
 def refusal_metadata(error: grpc.aio.AioRpcError) -> dict[str, str]:
     """The ErrorInfo metadata (the refusal's dynamic values) of a StreamStock refusal; empty
     without one."""

@@ -34,7 +34,7 @@ from streamstock.inventory.v1 import (
 
 from services.alerting.domain.events import EventKind, HoldChange, StockEvent, StockLevels
 from services.alerting.domain.sale_status import SaleStatus, SaleStatusChange
-from services.runtime.clients import refusal_metadata, refusal_reason
+from services.runtime.clients import pruned_events
 
 log = logging.getLogger(__name__)
 
@@ -101,18 +101,18 @@ def decode(message: events_pb2.InventoryEvent) -> StockEvent:
 
 def resume_after_pruning(error: grpc.aio.AioRpcError) -> int | None:
     """For EVENTS_PRUNED, logs the gap and returns the sequence to resume after; else None."""
-    if refusal_reason(error) != "EVENTS_PRUNED":
+    gap = pruned_events(error)
+    if gap is None:
         return None
-    metadata = refusal_metadata(error)
-    reached, oldest = int(metadata["after_sequence"]), int(metadata["oldest_sequence"])
+    first, last = gap
     log.error(
         "inventory pruned events %d to %d before alerting read them (its event retention);"
         " their changes are skipped and each SKU catches up at its next event; resuming after %d",
-        reached + 1,
-        oldest - 1,
-        oldest - 1,
+        first,
+        last,
+        last,
     )
-    return oldest - 1
+    return last
 
 
 class WatchEventsSource:

@@ -27,7 +27,7 @@ from streamstock.inventory.v1 import (
 )
 
 from services.riskcontrol.service_layer.ports import EventBatch, HoldChange, HoldFact
-from services.runtime.clients import refusal_metadata, refusal_reason
+from services.runtime.clients import pruned_events
 
 log = logging.getLogger(__name__)
 
@@ -61,18 +61,18 @@ def hold_fact(event: events_pb2.InventoryEvent) -> HoldFact | None:
 
 def resume_after_pruning(error: grpc.aio.AioRpcError) -> int | None:
     """For EVENTS_PRUNED, logs the gap and returns the sequence to resume after; else None."""
-    if refusal_reason(error) != "EVENTS_PRUNED":
+    gap = pruned_events(error)
+    if gap is None:
         return None
-    metadata = refusal_metadata(error)
-    reached, oldest = int(metadata["after_sequence"]), int(metadata["oldest_sequence"])
+    first, last = gap
     log.error(
         "inventory pruned events %d to %d before riskcontrol read them (its event retention);"
         " their unpaid expiries, releases and resizes are not counted; resuming after %d",
-        reached + 1,
-        oldest - 1,
-        oldest - 1,
+        first,
+        last,
+        last,
     )
-    return oldest - 1
+    return last
 
 
 class GrpcInventoryEvents:

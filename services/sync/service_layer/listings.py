@@ -29,7 +29,13 @@ async def push(ports: Ports, platform: Platform, quota: Quota, listing: Listing)
     try:
         ack = await ports.pusher.push(tenant_id, platform, quota.sku_id, listing, ports.clock.now())
     except PushFailed as failure:
-        log.warning("push failed", extra={"platform": platform_id, "sku": quota.sku_id})
+        log.warning(
+            "push to %s of %s failed: %s",
+            platform_id,
+            quota.sku_id,
+            failure,
+            extra={"platform": platform_id, "sku": quota.sku_id},
+        )
         await _settle_push(ports, quota, listing, str(failure) or "push failed")
         return
     if ack is None:
