@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 
 import grpc
@@ -12,7 +13,7 @@ import pytest
 from streamstock.inventory.v1 import stock_pb2
 from streamstock.sync.v1 import errors_pb2, sales_pb2
 
-from tests.sync.conftest import SyncFactory, SyncStack, reason_of, unique
+from tests.sync.conftest import SyncFactory, SyncStack, metadata_of, reason_of, unique
 
 SALE, CANCEL, REFUND = (
     sales_pb2.SALE_KIND_SALE,
@@ -292,6 +293,31 @@ async def test_a_malformed_line_fails_the_batch_naming_it_and_changes_nothing(
     assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
     assert reason_of(refused.value) == "INVALID_ARGUMENT"
     assert (await stack.sku_stock(sku_id)).sold == 0
+
+
+async def test_a_line_dated_more_than_a_day_ahead_fails_the_batch_naming_it(
+    sync_stack: SyncFactory,
+) -> None:
+    """A line dated far in the future would be remembered that much past the dedup window; a
+    platform clock a few hours fast is still accepted."""
+    stack = await sync_stack()
+    sku_id, platform_id = await allocated(stack, on_hand=20)
+    soon, far = sale_line("o1", sku_id, SALE, 1), sale_line("o2", sku_id, SALE, 1)
+    soon.occur_time.FromSeconds(int(time.time()) + 6 * 3600)
+    far.occur_time.FromSeconds(int(time.time()) + 2 * 86400)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await report(stack, platform_id, [soon, far])
+    assert (
+        refused.value.code(),
+        reason_of(refused.value),
+        metadata_of(refused.value)["field"],
+    ) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        "lines[1].occur_time",
+    )
+    assert (await stack.sku_stock(sku_id)).sold == 0
+    assert await report(stack, platform_id, [soon]) == [sales_pb2.SALE_LINE_OUTCOME_APPLIED]
 
 
 async def test_reports_of_unknown_platforms_and_other_tenants_are_refused(

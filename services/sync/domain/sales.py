@@ -23,6 +23,9 @@ from enum import IntEnum
 from services.sync.domain.errors import InvalidArgument
 
 MAX_LINES = 1000
+# How far ahead of sync's clock a line's occur_time may be (platform clocks drift, time zones get
+# mixed up); a line dated later would be remembered that much longer than the dedup window.
+MAX_AHEAD_SECONDS = 86_400.0
 # inventory's business ids: the order id and SKU travel on to it.
 BUSINESS_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 
@@ -49,7 +52,7 @@ class SaleLine:
     quantity: int
     occur_time: float = 0.0
 
-    def validate(self, index: int) -> None:
+    def validate(self, index: int, now: float) -> None:
         where = f"lines[{index}]"
         for name in ("order_id", "line_id", "sku_id"):
             value = getattr(self, name)
@@ -61,13 +64,17 @@ class SaleLine:
             raise InvalidArgument(f"{where}.kind", "must be SALE, CANCEL or REFUND")
         if self.quantity <= 0 or self.quantity > 1_000_000:
             raise InvalidArgument(f"{where}.quantity", "must be 1 to 1,000,000")
+        if self.occur_time > now + MAX_AHEAD_SECONDS:
+            raise InvalidArgument(
+                f"{where}.occur_time", f"is more than a day after now ({_moment(now)})"
+            )
 
 
-def validate_batch(lines: list[SaleLine]) -> None:
+def validate_batch(lines: list[SaleLine], now: float) -> None:
     if not 1 <= len(lines) <= MAX_LINES:
         raise InvalidArgument("lines", f"must hold 1 to {MAX_LINES} lines")
     for index, line in enumerate(lines):
-        line.validate(index)
+        line.validate(index, now)
 
 
 @dataclass(frozen=True)

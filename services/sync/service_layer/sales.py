@@ -118,7 +118,7 @@ class SaleReports:
         before."""
         if not platform_id:
             raise InvalidArgument("platform_id", "is required")
-        validate_batch(lines)
+        validate_batch(lines, self._ports.clock.now())
         answer = await self._batches.submit((tenant_id, platform_id), (lines, receipt))
         if isinstance(answer, Exception):
             raise answer
