@@ -120,6 +120,23 @@ class Storage:
         await close_pool(self.pool)
 
 
+async def delete_batch(
+    pool: asyncpg.Pool, table: str, older: str, before: object, limit: int
+) -> int:
+    """One batch of a retention: deletes at most `limit` rows of `table` for which the condition
+    `older` (comparing a column with $1 = `before`) holds, in one statement, its own short
+    transaction; returns how many went. The condition is checked again on delete, so a row
+    changed meanwhile is judged on what it holds now. `table` and `older` are the adapter's own
+    constants, never caller input."""
+    deleted = await pool.execute(
+        f"DELETE FROM {table} WHERE ctid = ANY(ARRAY("
+        f"SELECT ctid FROM {table} WHERE {older} LIMIT $2)) AND {older}",
+        before,
+        limit,
+    )
+    return int(deleted.rsplit(" ", 1)[1])
+
+
 async def close_pool(pool: asyncpg.Pool) -> None:
     """Closes a pool once its borrowed connections come back, within POOL_CLOSE_SECONDS; a
     connection still borrowed then (a task that outlived the drain) is cut off, so a shutdown

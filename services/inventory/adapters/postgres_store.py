@@ -32,6 +32,7 @@ from services.inventory.service_layer.ports import (
     RequestsRaced,
     ReservationFilter,
 )
+from services.runtime.storage import delete_batch
 
 # Events are stored encoded, without their sequence number (the row's column is the truth).
 EncodeEvent = Callable[[Change], bytes]
@@ -776,14 +777,7 @@ class PostgresStore:
         return await _with_lines(self._pool, rows) if rows else []
 
     async def forget_requests(self, answered_before: datetime, limit: int) -> int:
-        deleted = await self._pool.fetchval(
-            "WITH old AS (SELECT ctid FROM requests WHERE created_at < $1 LIMIT $2),"
-            " gone AS (DELETE FROM requests WHERE ctid IN (SELECT ctid FROM old) RETURNING 1)"
-            " SELECT count(*) FROM gone",
-            answered_before,
-            limit,
-        )
-        return int(deleted)
+        return await delete_batch(self._pool, "requests", "created_at < $1", answered_before, limit)
 
     async def sku_ids(self, tenant_id: str) -> list[str]:
         rows = await self._pool.fetch(

@@ -7,6 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
+from services.runtime.storage import delete_batch
+
 # Each table and what makes one of its rows older than a time ($1).
 _REQUESTS = ("requests", "record_time < $1")
 _DECISIONS = ("decisions", "assess_time < $1")
@@ -33,12 +35,4 @@ class PostgresRetention:
 
     async def _forget(self, table: tuple[str, str], before: datetime, limit: int) -> int:
         name, older = table
-        # The condition is checked again on delete: a row changed meanwhile (an entry given a
-        # new expiry) is judged on what it holds now.
-        deleted = await self._pool.execute(
-            f"DELETE FROM {name} WHERE ctid = ANY(ARRAY("
-            f"SELECT ctid FROM {name} WHERE {older} LIMIT $2)) AND {older}",
-            before,
-            limit,
-        )
-        return int(deleted.rsplit(" ", 1)[1])
+        return await delete_batch(self._pool, name, older, before, limit)

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
+from services.runtime.storage import delete_batch
 from services.sync.adapters import rows
 from services.sync.domain.policy import AllocationPolicy, Platform, PlatformMode
 from services.sync.domain.quota import PushStatus, Quota
@@ -488,14 +489,7 @@ class PostgresStore:
         return await self._forget("reconciliations", "start_time", started_before, limit)
 
     async def _forget(self, table: str, age: str, before: float, limit: int) -> int:
-        deleted = await self._pool.fetchval(
-            f"WITH old AS (SELECT ctid FROM {table} WHERE {age} < $1 LIMIT $2),"
-            f" gone AS (DELETE FROM {table} WHERE ctid IN (SELECT ctid FROM old) RETURNING 1)"
-            " SELECT count(*) FROM gone",
-            rows.stamp(before),
-            limit,
-        )
-        return int(deleted)
+        return await delete_batch(self._pool, table, f"{age} < $1", rows.stamp(before), limit)
 
 
 _REQUEST_KEY = "hashtextextended('sync/' || $1 || '/' || $2 || '/' || $3, 0)"
