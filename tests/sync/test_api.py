@@ -330,7 +330,7 @@ async def test_restocked_units_are_split_by_the_weights_before_any_sale(
 
 
 async def test_a_tenant_default_policy_covers_skus_without_their_own(
-    sync_stack: SyncFactory,
+    sync_stack: SyncFactory, sync_db: asyncpg.Pool
 ) -> None:
     stack = await sync_stack()
     sku_id = await stack.create_sku(on_hand=7)
@@ -342,6 +342,11 @@ async def test_a_tenant_default_policy_covers_skus_without_their_own(
         assert quotas[platform.platform_id].quota_units == 7
     finally:
         await disable_default(stack)
+        # The pass gave this platform a quota of every SKU of the tenant, earlier tests' too. Its
+        # simulator stops with the test: left behind, those quotas would send every later
+        # periodic pass pushing hundreds of SKUs to a closed port (and the end-to-end tests'
+        # platforms would wait behind them).
+        await sync_db.execute("DELETE FROM quotas WHERE platform_id = $1", platform.platform_id)
 
 
 async def disable_default(stack: SyncStack) -> None:
