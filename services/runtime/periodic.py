@@ -6,8 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
+
+# Rows a retention job deletes per statement: short transactions beside the hot paths.
+RETENTION_BATCH = 5_000
+
+Moment = TypeVar("Moment")
 
 
 def stopping() -> bool:
@@ -47,3 +53,14 @@ async def in_batches(delete: Callable[[int], Awaitable[int]], batch: int) -> int
         deleted_total += deleted
         if deleted < batch:
             return deleted_total
+
+
+async def forget_older(
+    what: str, delete: Callable[[Moment, int], Awaitable[int]], before: Moment
+) -> int:
+    """A retention: delete(before, n) removes at most n rows older than `before`; called until
+    nothing is left, RETENTION_BATCH rows at a time. Logs how many went; returns it."""
+    forgotten = await in_batches(lambda batch: delete(before, batch), RETENTION_BATCH)
+    if forgotten:
+        log.info("forgot %d %s older than %s", forgotten, what, before)
+    return forgotten

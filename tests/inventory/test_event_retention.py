@@ -21,6 +21,7 @@ from services.inventory.entrypoints.mapping import encode_event
 from services.inventory.service_layer import queries, retention
 from services.inventory.service_layer.ports import EventWindow
 from services.inventory.settings import InventorySettings
+from services.runtime import periodic
 from services.runtime.settings import SettingsError
 from tests.conftest import API_KEYS, StartService, schema_pool
 from tests.inventory import event_log, sync_api
@@ -77,7 +78,7 @@ async def kept_sequences(dsn: str) -> list[int]:
 async def test_the_job_prunes_events_older_than_the_retention_and_keeps_recent_ones(
     monkeypatch: pytest.MonkeyPatch, pruning_inventory: PruningInventory, own_dsn: str
 ) -> None:
-    monkeypatch.setattr(retention, "BATCH", 2)  # several batches, each its own transaction
+    monkeypatch.setattr(periodic, "RETENTION_BATCH", 2)  # several batches, each its own transaction
     acme, globex = pruning_inventory.client(), pruning_inventory.client("globex")
     sku = await acme.create_sku(10, hold_ttl=LONG_TTL)
     held = await acme.hold(sku, 2)

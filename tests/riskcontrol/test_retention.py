@@ -19,6 +19,7 @@ from services.riskcontrol import bootstrap
 from services.riskcontrol.adapters.postgres_retention import PostgresRetention
 from services.riskcontrol.service_layer import retention
 from services.riskcontrol.service_layer.retention import Retention
+from services.runtime import periodic
 from tests.conftest import schema_pool
 from tests.inventory.sync_api import ManualClock
 from tests.riskcontrol.conftest import StartRisk
@@ -190,7 +191,7 @@ async def test_the_job_deletes_in_batches_until_nothing_is_past_the_retention(
     postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows of the year 2000, older than anything else in the session's database."""
-    monkeypatch.setattr(retention, "FORGET_BATCH", 2)
+    monkeypatch.setattr(periodic, "RETENTION_BATCH", 2)
     day = timedelta(days=1)
     start = datetime(2000, 1, 1, tzinfo=UTC)
     tenant = new_tenant()

@@ -210,14 +210,9 @@ class SimulatedPlatform(listing_grpc.PlatformListingServiceServicer):  # type: i
             listing.sold_units -= 1
             self.tally.cancelled += 1
             self._cancelled.add(order_id)
-            cancel = sales_pb2.SaleLine(
-                order_id=order_id,
-                line_id="1",
-                sku_id=sku_id,
-                kind=sales_pb2.SALE_KIND_CANCEL,
-                quantity=1,
-                occur_time=sold_at,
-            )
+            cancel = sales_pb2.SaleLine()
+            cancel.CopyFrom(sale)  # the same line, unit and time, cancelled
+            cancel.kind = sales_pb2.SALE_KIND_CANCEL
             lines = [cancel, sale] if self._random.random() < odd.cancel_first else [sale, cancel]
         for line in lines:
             delay = self._random.randint(1, 5) if self._random.random() < odd.late else 0

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.alerting.service_layer.ports import Store, Transaction
-from services.runtime.periodic import in_batches
+from services.runtime.periodic import RETENTION_BATCH, in_batches
 
 log = logging.getLogger(__name__)
 
-PRUNE_BATCH = 5_000
 KEEP_FOREVER = timedelta(0)
 
 Delete = Callable[[Transaction, datetime, int], Awaitable[int]]
@@ -84,7 +83,7 @@ def retentions_in_order(kept: Retentions) -> list[Retention]:
 
 
 async def prune_rows(
-    store: Store, now: datetime, retention: Retention, batch: int = PRUNE_BATCH
+    store: Store, now: datetime, retention: Retention, batch: int = RETENTION_BATCH
 ) -> int:
     """Deletes `batch` rows older than the retention per transaction until a transaction deletes
     fewer; returns the total (0 at once when the rows are kept forever)."""
@@ -115,7 +114,7 @@ def _only(rows: str, kept: Retentions) -> Retention:
 
 
 async def prune_change_log(
-    store: Store, now: datetime, retention: timedelta, batch: int = PRUNE_BATCH
+    store: Store, now: datetime, retention: timedelta, batch: int = RETENTION_BATCH
 ) -> int:
     """Prunes until nothing older than the retention is left; returns how many changes went."""
     return await prune_rows(
@@ -124,7 +123,7 @@ async def prune_change_log(
 
 
 async def prune_samples(
-    store: Store, now: datetime, retention: timedelta, batch: int = PRUNE_BATCH
+    store: Store, now: datetime, retention: timedelta, batch: int = RETENTION_BATCH
 ) -> int:
     """Prunes the samples of plans closed longer ago than the retention; returns how many went."""
     return await prune_rows(

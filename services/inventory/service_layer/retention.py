@@ -13,39 +13,22 @@ Holds, their lines and the ledger are never deleted: they are the sales and stoc
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from services.inventory.service_layer.unit import Unit
-from services.runtime.periodic import in_batches
+from services.runtime.periodic import forget_older
 
-log = logging.getLogger(__name__)
-
-# Rows deleted per statement: short transactions beside the hold path.
-BATCH = 5_000
 # How often the background jobs look for rows past their retention.
 INTERVAL_SECONDS = 300.0
 
 
 async def forget_old_requests(unit: Unit, retention: timedelta) -> int:
     """Deletes every request record older than the retention, a batch at a time."""
-    return await _delete_older(unit, retention, unit.store.forget_requests, "request records")
+    return await forget_older(
+        "request records", unit.store.forget_requests, unit.clock.now() - retention
+    )
 
 
 async def prune_old_events(unit: Unit, retention: timedelta) -> int:
     """Deletes the events committed before the retention, oldest first, a batch at a time."""
-    return await _delete_older(unit, retention, unit.store.prune_events, "events")
-
-
-async def _delete_older(
-    unit: Unit,
-    retention: timedelta,
-    delete: Callable[[datetime, int], Awaitable[int]],
-    what: str,
-) -> int:
-    before = unit.clock.now() - retention
-    deleted = await in_batches(lambda batch: delete(before, batch), BATCH)
-    if deleted:
-        log.info("deleted %d %s older than %s", deleted, what, retention)
-    return deleted
+    return await forget_older("events", unit.store.prune_events, unit.clock.now() - retention)

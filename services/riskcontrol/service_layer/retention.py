@@ -15,17 +15,14 @@ traffic and are kept.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from services.riskcontrol.service_layer.ports import Clock, RetentionStore
-from services.runtime.periodic import in_batches
+from services.runtime.periodic import forget_older
 
 log = logging.getLogger(__name__)
 
-# Rows deleted per statement: short transactions beside the audit writer.
-FORGET_BATCH = 5_000
 # How often the background job looks for rows past their retention.
 INTERVAL_SECONDS = 300.0
 
@@ -47,21 +44,14 @@ class Retention:
         now = self.clock.now()
         forgotten = 0
         if self.requests is not None:
-            forgotten += await _forget(
+            forgotten += await forget_older(
                 "request records", self.store.forget_requests, now - self.requests
             )
         if self.audit is not None:
             before = now - self.audit
-            forgotten += await _forget("decisions", self.store.forget_decisions, before)
-            forgotten += await _forget("outcomes", self.store.forget_outcomes, before)
-            forgotten += await _forget("ended list entries", self.store.forget_list_entries, before)
+            forgotten += await forget_older("decisions", self.store.forget_decisions, before)
+            forgotten += await forget_older("outcomes", self.store.forget_outcomes, before)
+            forgotten += await forget_older(
+                "ended list entries", self.store.forget_list_entries, before
+            )
         return forgotten
-
-
-async def _forget(
-    what: str, delete: Callable[[datetime, int], Awaitable[int]], before: datetime
-) -> int:
-    forgotten = await in_batches(lambda batch: delete(before, batch), FORGET_BATCH)
-    if forgotten:
-        log.info("forgot %d %s older than %s", forgotten, what, before.isoformat())
-    return forgotten

@@ -17,13 +17,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services.runtime.periodic import in_batches
+from services.runtime.periodic import forget_older
 from services.sync.service_layer.deps import Ports
 
 log = logging.getLogger(__name__)
 
-# Rows deleted per statement: short transactions beside the report path.
-FORGET_BATCH = 5_000
 # How often the background job looks for rows past their retention.
 INTERVAL_SECONDS = 300.0
 # Sale lines are kept this much longer than the dedup window: a replica whose clock runs behind
@@ -52,12 +50,5 @@ async def forget_old_rows(ports: Ports, kept: Retentions) -> dict[str, int]:
     forgotten: dict[str, int] = {}
     for table, seconds, forget in jobs:
         if seconds:
-            forgotten[table] = await _forget(table, forget, now - seconds)
+            forgotten[table] = await forget_older(table, forget, now - seconds)
     return forgotten
-
-
-async def _forget(table: str, forget: Callable[[float, int], Awaitable[int]], before: float) -> int:
-    count = await in_batches(lambda batch: forget(before, batch), FORGET_BATCH)
-    if count:
-        log.info("forgot %d rows of %s", count, table, extra={"before": before})
-    return count
