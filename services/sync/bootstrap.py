@@ -20,6 +20,7 @@ from services.sync.adapters.postgres_store import (
     PostgresRequestLog,
     PostgresStore,
 )
+from services.sync.domain.breaker import Cooldown
 from services.sync.entrypoints.access import ACCESS
 from services.sync.entrypoints.servicer import SyncServicer
 from services.sync.service_layer import retention, schedule
@@ -64,6 +65,7 @@ async def build(
         clock=clock,
         new_id=lambda: uuid.uuid4().hex,
         locks=PostgresReconciliationLocks(connections.pool),
+        cooldown=Cooldown(options.platform_cooldown_seconds, options.platform_cooldown_max_seconds),
     )
     # Mutations wait here for a retry's first attempt; 4 run at once at most (they are
     # configuration changes and listing acknowledgements, each a few milliseconds).

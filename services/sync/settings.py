@@ -5,6 +5,11 @@ STREAMSTOCK_SYNC_RECONCILE_INTERVAL_SECONDS   scheduled reconciliation (default 
 STREAMSTOCK_SYNC_RECONCILE_REPAIR             book compensations on schedule (default true)
 STREAMSTOCK_SYNC_PUSH_ATTEMPTS                attempts per push before it counts as failed (3)
 STREAMSTOCK_SYNC_PUSH_BACKOFF_SECONDS         first retry delay, doubling up to 1 s (0.05)
+STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS    after a push failed every attempt, the platform's
+                                              next pushes wait this long (then one is sent as a
+                                              probe), doubling with every failed push in a row
+                                              (default 5, the rebalance interval; 0: no wait)
+STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_MAX_SECONDS  the cap of that wait (default 60)
 STREAMSTOCK_SYNC_SECRET_<REF>                 the bearer token of credentials_ref <ref>
                                               (upper case, non-alphanumerics as _)
 STREAMSTOCK_SYNC_REQUEST_RETENTION_SECONDS    how long an answered request id is remembered; a
@@ -14,7 +19,7 @@ STREAMSTOCK_SYNC_SALE_LINE_RETENTION_SECONDS  the dedup window: sale lines are r
                                               refused as SALE_LINE_TOO_LATE (2592000 = 30 days)
 STREAMSTOCK_SYNC_RECONCILIATION_RETENTION_SECONDS  reconciliation history (7776000 = 90 days)
 
-Every retention is in seconds, 0 keeps the rows for ever (and, for sale lines, refuses no line as
+A negative cooldown is refused at start. Every retention is in seconds, 0 keeps the rows for ever (and, for sale lines, refuses no line as
 too late); a negative value is refused at start.
 """
 
@@ -46,6 +51,13 @@ def _retention(env: Mapping[str, str], name: str, default: float) -> float:
     return seconds
 
 
+def _not_negative(env: Mapping[str, str], name: str, default: float) -> float:
+    seconds = _float(env, name, default)
+    if not 0 <= seconds < math.inf:
+        raise SettingsError(f"{name} must be 0 or more seconds, got {seconds}")
+    return seconds
+
+
 DAY = 24 * 3600.0
 
 
@@ -60,6 +72,9 @@ class SyncSettings:
     reconcile_repair: bool = True
     push_attempts: int = 3
     push_backoff_seconds: float = 0.05
+    # A platform that is down costs one failed push per cooldown, not one per SKU of every pass.
+    platform_cooldown_seconds: float = 5.0
+    platform_cooldown_max_seconds: float = 60.0
     secrets: Mapping[str, str] = field(default_factory=dict)
     request_retention_seconds: float = 7 * DAY
     # The dedup window of sale lines: a platform redelivers a report within hours or days, and
@@ -81,6 +96,14 @@ class SyncSettings:
             in ("1", "true", "yes"),
             push_attempts=max(1, int(_float(env, "STREAMSTOCK_SYNC_PUSH_ATTEMPTS", 3))),
             push_backoff_seconds=_float(env, "STREAMSTOCK_SYNC_PUSH_BACKOFF_SECONDS", 0.05),
+            platform_cooldown_seconds=_not_negative(
+                env, "STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS", cls.platform_cooldown_seconds
+            ),
+            platform_cooldown_max_seconds=_not_negative(
+                env,
+                "STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_MAX_SECONDS",
+                cls.platform_cooldown_max_seconds,
+            ),
             secrets={k: v for k, v in env.items() if k.startswith(SECRET_PREFIX)},
             request_retention_seconds=_retention(
                 env, "STREAMSTOCK_SYNC_REQUEST_RETENTION_SECONDS", cls.request_retention_seconds

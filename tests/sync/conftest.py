@@ -192,14 +192,19 @@ async def sync_stack(
         rebalance_interval: float = 3600.0,
         reconcile_interval: float = 0.0,
         platform_keys: Mapping[str, str] | None = None,
+        platform_cooldown: tuple[float, float] = (0.2, 1.0),
     ) -> SyncStack:
         """platform_keys: more keys of acme's platforms for sync, key -> the platform it is
-        bound to ('' for a key of every platform)."""
+        bound to ('' for a key of every platform). platform_cooldown: how long pushes to a
+        platform whose push failed wait, first and at most (compressed, as the passes are)."""
         monkeypatch.setenv("STREAMSTOCK_SYNC_REBALANCE_INTERVAL_SECONDS", str(rebalance_interval))
         monkeypatch.setenv("STREAMSTOCK_SYNC_RECONCILE_INTERVAL_SECONDS", str(reconcile_interval))
         monkeypatch.setenv("STREAMSTOCK_SYNC_PUSH_ATTEMPTS", "2")
         monkeypatch.setenv("STREAMSTOCK_SYNC_PUSH_BACKOFF_SECONDS", "0.01")
         monkeypatch.setenv("STREAMSTOCK_SYNC_SECRET_PLATFORM_TOKEN", "s3cret")
+        cooldown, cooldown_cap = platform_cooldown
+        monkeypatch.setenv("STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS", str(cooldown))
+        monkeypatch.setenv("STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_MAX_SECONDS", str(cooldown_cap))
         inventory = await start_service("inventory", postgres_pool_size=4)
         sync = await start_service(
             "sync",

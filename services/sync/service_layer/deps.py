@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from services.sync.domain.breaker import Cooldown
 from services.sync.domain.errors import PlatformNotFound, PlatformNotQuotaMode
 from services.sync.domain.policy import AllocationPolicy, Platform, PlatformMode
 from services.sync.service_layer.ports import (
@@ -26,6 +27,8 @@ class Ports:
     clock: Clock
     new_id: Callable[[], str]
     locks: ReconciliationLocks
+    # how long pushes to a platform whose pushes failed wait (domain/breaker.py)
+    cooldown: Cooldown = field(default_factory=Cooldown)
 
 
 async def quota_platform(tx: SyncTransaction, tenant_id: str, platform_id: str) -> PlatformRecord:

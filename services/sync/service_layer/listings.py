@@ -47,11 +47,21 @@ async def push(ports: Ports, platform: Platform, quota: Quota, listing: Listing)
         await _acknowledge(ports, tx, (tenant_id, platform_id, quota.sku_id), answer)
 
 
-async def _settle_push(ports: Ports, quota: Quota, listing: Listing, error: str) -> None:
+async def hold_back(ports: Ports, quota: Quota, listing: Listing) -> None:
+    """A push not sent while its platform cools down (service_layer/breaker.py): the version is
+    left FAILING for a later pass, and the platform's health is not touched (only attempts made
+    count as failures). Nothing else changes, escrow included."""
+    await _settle_push(ports, quota, listing, "platform cooling down", attempted=False)
+
+
+async def _settle_push(
+    ports: Ports, quota: Quota, listing: Listing, error: str, attempted: bool = True
+) -> None:
     """Records a failed push (FAILING) or one the platform will acknowledge later."""
     status = PushStatus.FAILING if error else PushStatus.AWAITING_ACK
     async with ports.store.transaction() as tx:
-        await tx.record_push(quota.tenant_id, quota.platform_id, error, ports.clock.now())
+        if attempted:
+            await tx.record_push(quota.tenant_id, quota.platform_id, error, ports.clock.now())
         current = await tx.lock_quota(quota.tenant_id, quota.sku_id, quota.platform_id)
         if current.pushed_version == listing.version:
             await tx.save_quota(current.with_status(status), ports.clock.now())

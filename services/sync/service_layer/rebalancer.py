@@ -12,9 +12,10 @@ from services.sync.domain.errors import InvalidArgument
 from services.sync.domain.policy import AllocationPolicy, Platform
 from services.sync.domain.quota import Listing, PushStatus, Quota
 from services.sync.domain.rebalance import Outcome, QuotaView, SkuPlan, SkuView, as_dry_run, plan
+from services.sync.service_layer.breaker import PassBreaker
 from services.sync.service_layer.deps import Ports, effective_policy, eligible
 from services.sync.service_layer.escrow import set_escrow
-from services.sync.service_layer.listings import push, settle_timed_out_shrink
+from services.sync.service_layer.listings import hold_back, push, settle_timed_out_shrink
 from services.sync.service_layer.ports import EscrowRefused, PlatformRecord, SyncTransaction
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,8 @@ async def rebalance(
             raise InvalidArgument(f"sku_ids[{index}]", "must not be empty")
     if not sku_ids:
         sku_ids = await _skus_of(ports, tenant_id)
-    plans = [await rebalance_sku(ports, tenant_id, sku_id, dry_run) for sku_id in sku_ids]
+    breaker = PassBreaker(ports.cooldown)
+    plans = [await rebalance_sku(ports, tenant_id, sku_id, dry_run, breaker) for sku_id in sku_ids]
     return PassResult(len(sku_ids), plans)
 
 
@@ -55,16 +57,29 @@ async def _skus_of(ports: Ports, tenant_id: str) -> list[str]:
     return sorted({*known, *await ports.escrow.sku_ids(tenant_id)})
 
 
-async def rebalance_sku(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> SkuPlan:
-    result = await _round(ports, tenant_id, sku_id, dry_run)
+async def rebalance_sku(
+    ports: Ports,
+    tenant_id: str,
+    sku_id: str,
+    dry_run: bool,
+    breaker: PassBreaker | None = None,
+) -> SkuPlan:
+    """breaker: the pass's, when the SKU is one of a pass; otherwise the SKU is a pass of its own."""
+    breaker = breaker or PassBreaker(ports.cooldown)
+    result = await _round(ports, (tenant_id, sku_id), dry_run, breaker)
     for _ in range(_ROUNDS - 1):
         if dry_run or result.outcome is not Outcome.APPLIED or not result.shrinks:
             break
-        result = await _round(ports, tenant_id, sku_id, dry_run)
+        result = await _round(ports, (tenant_id, sku_id), dry_run, breaker)
     return result
 
 
-async def _round(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> SkuPlan:
+async def _round(
+    ports: Ports, key: tuple[str, str], dry_run: bool, breaker: PassBreaker
+) -> SkuPlan:
+    """One plan and its moves, over the platforms' health as it is now (a push that failed in an
+    earlier round or SKU of the pass already shows)."""
+    tenant_id, sku_id = key
     stock = await ports.escrow.stock(tenant_id, sku_id)
     async with ports.store.transaction() as tx:
         found = await effective_policy(tx, tenant_id, sku_id)
@@ -88,7 +103,7 @@ async def _round(ports: Ports, tenant_id: str, sku_id: str, dry_run: bool) -> Sk
             if target != quota.target_units:
                 await tx.set_target(tenant_id, sku_id, quota.platform_id, target)
         await tx.mark_rebalanced(tenant_id, sku_id, ports.clock.now())
-    await _move(ports, tenant_id, result, platforms, quotas, policy.pool_reserve_units)
+    await _move(ports, tenant_id, result, (platforms, breaker), quotas, policy.pool_reserve_units)
     return result
 
 
@@ -162,17 +177,19 @@ async def _move(
     ports: Ports,
     tenant_id: str,
     result: SkuPlan,
-    platforms: dict[str, PlatformRecord],
+    health: tuple[dict[str, PlatformRecord], PassBreaker],
     quotas: dict[str, Quota],
     reserve: int,
 ) -> None:
     """Shrinks are pushed first; the grows follow only once no shrink of the SKU awaits its
-    acknowledgement (platforms that answer at once let them follow in the same pass)."""
+    acknowledgement (platforms that answer at once let them follow in the same pass). Pushes to
+    a platform cooling down are prepared (a shrink's ack timeout starts) but not sent."""
+    platforms = health[0]
     shrinks: list[tuple[Platform, Quota, Listing]] = []
     for platform_id, units in sorted(result.shrinks.items()):
         prepared = await _prepare_shrink(ports, quotas[platform_id], units)
         shrinks += _with_platform(platforms, prepared)
-    await _push_all(ports, shrinks)
+    await _push_all(ports, shrinks, health)
     grows: list[tuple[Platform, Quota, Listing]] = []
     if result.grows and not await _shrink_pending(ports, tenant_id, result.sku_id):
         for platform_id, units in sorted(result.grows.items()):
@@ -183,11 +200,25 @@ async def _move(
     for platform_id, quota in sorted(quotas.items()):
         if platform_id not in moved and (quota.needs_push or quota.push_status in _RETRYING):
             grows += _with_platform(platforms, await _prepare_repush(ports, quota))
-    await _push_all(ports, grows)
+    await _push_all(ports, grows, health)
 
 
-async def _push_all(ports: Ports, pushes: list[tuple[Platform, Quota, Listing]]) -> None:
-    await asyncio.gather(*(push(ports, p, q, listing) for p, q, listing in pushes))
+async def _push_all(
+    ports: Ports,
+    pushes: list[tuple[Platform, Quota, Listing]],
+    health: tuple[dict[str, PlatformRecord], PassBreaker],
+) -> None:
+    """In parallel across platforms; those cooling down are held back without a network call."""
+    platforms, breaker = health
+    now = ports.clock.now()
+    await asyncio.gather(
+        *(
+            hold_back(ports, q, listing)
+            if breaker.waits(q.tenant_id, platforms[p.platform_id], now)
+            else push(ports, p, q, listing)
+            for p, q, listing in pushes
+        )
+    )
 
 
 async def _shrink_pending(ports: Ports, tenant_id: str, sku_id: str) -> bool:
