@@ -23,6 +23,7 @@ from streamstock.sync.v1 import (
 )
 
 from services.runtime.auth import digest
+from services.sync import bootstrap as sync_bootstrap
 from tests.conftest import API_KEYS, RunningService, StartService, schema_pool
 from tests.inventory.conftest import metadata_of, reason_of  # noqa: F401 - re-exported to the sync tests
 from tools.platform_sim.platform import Misbehaviour, SimulatedPlatform
@@ -179,6 +180,27 @@ class SyncStack:
 
 
 SyncFactory = Callable[..., Awaitable[SyncStack]]
+
+
+@dataclass
+class ManualClock:
+    """sync's clock, moved only by the test (inventory keeps the real one)."""
+
+    current: float = field(default_factory=lambda: float(int(time.time())))
+
+    def now(self) -> float:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += seconds
+
+
+@pytest.fixture
+def manual_clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """sync started after this fixture (list it before sync_stack) runs on the ManualClock."""
+    manual = ManualClock()
+    monkeypatch.setattr(sync_bootstrap, "SystemClock", lambda: manual)
+    return manual
 
 
 @pytest.fixture

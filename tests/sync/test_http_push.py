@@ -14,7 +14,7 @@ from aiohttp import web
 from streamstock.sync.v1 import platforms_pb2, quotas_pb2
 
 from services.sync.domain.backoff import delays
-from tests.sync.conftest import SyncFactory, SyncStack, seconds, unique
+from tests.sync.conftest import ManualClock, SyncFactory, SyncStack, seconds, unique
 
 
 @dataclass
@@ -152,7 +152,7 @@ async def test_a_503_is_retried_with_backoff_and_the_second_answer_counts(
 
 
 async def test_a_push_failing_every_attempt_then_succeeding_resets_the_failure_count(
-    sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
+    manual_clock: ManualClock, sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
 ) -> None:
     platform = http_platform[0]
     stack, sku_id, platform_id = await _allocated_after(sync_stack, http_platform, [503, 429])
@@ -162,8 +162,10 @@ async def test_a_push_failing_every_attempt_then_succeeding_resets_the_failure_c
     health = await _health(stack, platform_id)
     assert (health.reachable, health.consecutive_failures) == (False, 1)
     assert "429" in health.last_error
-    # The next pass shrinks the unreachable platform; it answers this time, so it is reachable
-    # again and grows back to its share in the same pass.
+    # The pass after the platform's cooldown (the conftest's 0.2 s) shrinks the unreachable
+    # platform; it answers this time, so it is reachable again and grows back to its share in
+    # the same pass.
+    manual_clock.advance(0.2)
     await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
     health = await _health(stack, platform_id)
     assert (health.reachable, health.consecutive_failures) == (True, 0)

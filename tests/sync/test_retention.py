@@ -6,8 +6,6 @@ a manual clock."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -16,9 +14,15 @@ import pytest
 from google.protobuf import timestamp_pb2
 from streamstock.sync.v1 import errors_pb2, sales_pb2
 
-from services.sync import bootstrap as sync_bootstrap
 from services.sync.service_layer import retention
-from tests.sync.conftest import SyncFactory, SyncStack, eventually, reason_of, unique
+from tests.sync.conftest import (
+    ManualClock,
+    SyncFactory,
+    SyncStack,
+    eventually,
+    reason_of,
+    unique,
+)
 from tests.sync.test_sale_reports import allocated
 
 SALE, CANCEL = sales_pb2.SALE_KIND_SALE, sales_pb2.SALE_KIND_CANCEL
@@ -33,27 +37,12 @@ HOUR, DAY = 3600.0, 86400.0
 WINDOW = DAY  # the dedup window of these tests
 
 
-@dataclass
-class ManualClock:
-    """sync's clock, moved only by the test (inventory keeps the real one)."""
-
-    current: float = field(default_factory=lambda: float(int(time.time())))
-
-    def now(self) -> float:
-        return self.current
-
-    def advance(self, seconds: float) -> None:
-        self.current += seconds
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+def clock(manual_clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> ManualClock:
     """sync started after this fixture (list it first) runs on the ManualClock, and its retention
     job every 50 ms."""
-    manual = ManualClock()
-    monkeypatch.setattr(sync_bootstrap, "SystemClock", lambda: manual)
     monkeypatch.setattr(retention, "INTERVAL_SECONDS", 0.05)
-    return manual
+    return manual_clock
 
 
 def stamp(seconds: float) -> timestamp_pb2.Timestamp:
