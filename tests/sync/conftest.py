@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from aiohttp import web
 from google.protobuf import duration_pb2
 from streamstock.inventory.v1 import inventory_service_pb2 as inventory_api
 from streamstock.inventory.v1 import inventory_service_pb2_grpc, stock_pb2
@@ -26,6 +27,7 @@ from services.runtime.auth import digest
 from services.sync import bootstrap as sync_bootstrap
 from tests.conftest import API_KEYS, RunningService, StartService, schema_pool
 from tests.inventory.conftest import metadata_of, reason_of  # noqa: F401 - re-exported to the sync tests
+from tests.sync.http_platform import HttpPlatform
 from tools.platform_sim.platform import Misbehaviour, SimulatedPlatform
 
 TENANT = "acme"
@@ -149,16 +151,37 @@ class SyncStack:
         )
         return platform
 
+    async def add_http_platform(self, url: str, request_timeout: float = 1.0) -> str:
+        """Registers an HTTP platform with the bearer token below; request_timeout: its push
+        deadline."""
+        platform_id = unique("http")
+        await self.admin.RegisterPlatform(
+            request_id=unique("register"),
+            platform=platforms_pb2.Platform(
+                platform_id=platform_id,
+                mode=platforms_pb2.PLATFORM_MODE_QUOTA,
+                push_endpoint=platforms_pb2.PushEndpoint(
+                    kind=platforms_pb2.PUSH_ENDPOINT_KIND_HTTP,
+                    url=url,
+                    credentials_ref="platform-token",
+                    request_timeout=seconds(request_timeout),
+                ),
+            ),
+        )
+        return platform_id
+
     async def set_policy(
         self,
         sku_id: str,
         shares: list[tuple[str, float]],
         min_units: Mapping[str, int] | None = None,
+        max_units: Mapping[str, int] | None = None,
         **fields: Any,
     ) -> None:
-        """Weights per platform, and the minimum quota of those `min_units` names."""
+        """Weights per platform, and the minimum (maximum) quota of those `min_units`
+        (`max_units`) names."""
         fields.setdefault("velocity_half_life", seconds(2))
-        minimums = min_units or {}
+        minimums, maximums = min_units or {}, max_units or {}
         await self.admin.UpsertAllocationPolicy(
             request_id=unique("policy"),
             policy=allocation_pb2.AllocationPolicy(
@@ -166,7 +189,10 @@ class SyncStack:
                 enabled=True,
                 shares=[
                     allocation_pb2.PlatformShare(
-                        platform_id=p, weight=w, min_units=minimums.get(p, 0)
+                        platform_id=p,
+                        weight=w,
+                        min_units=minimums.get(p, 0),
+                        max_units=maximums.get(p, 0),
                     )
                     for p, w in shares
                 ],
@@ -270,6 +296,22 @@ async def sync_stack(
     for stack in stacks:
         for platform in stack.platforms:
             await platform.stop()
+
+
+@pytest.fixture
+async def http_platform() -> AsyncIterator[tuple[HttpPlatform, str]]:
+    """An HTTP platform and its push URL on a free loopback port."""
+    platform = HttpPlatform()
+    app = web.Application()
+    app.router.add_post("/push", platform.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield platform, f"http://127.0.0.1:{port}/push"
+    platform.released.set()
+    await runner.cleanup()
 
 
 @pytest.fixture

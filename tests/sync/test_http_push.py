@@ -4,84 +4,19 @@ holds back the grow of another platform."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-from aiohttp import web
-from streamstock.sync.v1 import platforms_pb2, quotas_pb2
+from streamstock.sync.v1 import quotas_pb2
 
 from services.sync.domain.backoff import delays
-from tests.sync.conftest import ManualClock, SyncFactory, SyncStack, seconds, unique
-
-
-@dataclass
-class HttpPlatform:
-    """Answers pushes at once, or with 202 when `later` is set; the `failures` queued are answered
-    first, one per request, with that HTTP status."""
-
-    later: bool = False
-    failures: list[int] = field(default_factory=list)
-    pushes: list[dict[str, Any]] = field(default_factory=list)
-    push_times: list[float] = field(default_factory=list)
-    authorizations: list[str] = field(default_factory=list)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.authorizations.append(request.headers.get("Authorization", ""))
-        self.push_times.append(time.monotonic())
-        body = await request.json()
-        self.pushes.append(body)
-        if self.failures:
-            return web.Response(status=self.failures.pop(0))
-        if self.later:
-            return web.Response(status=202)
-        return web.json_response(
-            {
-                "acknowledgedVersion": body["version"],
-                "listedUnits": body.get("listedUnits", "0"),  # JSON leaves zeros out
-                "platformSoldUnits": body.get("soldUnitsApplied", "0"),
-            }
-        )
-
-
-@pytest.fixture
-async def http_platform() -> AsyncIterator[tuple[HttpPlatform, str]]:
-    platform = HttpPlatform()
-    app = web.Application()
-    app.router.add_post("/push", platform.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield platform, f"http://127.0.0.1:{port}/push"
-    await runner.cleanup()
-
-
-async def _register(stack: Any, url: str) -> str:
-    platform_id = unique("http")
-    await stack.admin.RegisterPlatform(
-        request_id=unique("register"),
-        platform=platforms_pb2.Platform(
-            platform_id=platform_id,
-            mode=platforms_pb2.PLATFORM_MODE_QUOTA,
-            push_endpoint=platforms_pb2.PushEndpoint(
-                kind=platforms_pb2.PUSH_ENDPOINT_KIND_HTTP,
-                url=url,
-                credentials_ref="platform-token",
-                request_timeout=seconds(1),
-            ),
-        ),
-    )
-    return platform_id
+from tests.sync.conftest import ManualClock, SyncFactory, SyncStack, unique
+from tests.sync.http_platform import HttpPlatform
 
 
 async def _allocated(stack: SyncStack, url: str, on_hand: int) -> tuple[str, str]:
     """A SKU all of whose units the HTTP platform gets, pushed once."""
     sku_id = await stack.create_sku(on_hand=on_hand)
-    platform_id = await _register(stack, url)
+    platform_id = await stack.add_http_platform(url)
     await stack.set_policy(sku_id, [(platform_id, 1.0)])
     await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])
     return sku_id, platform_id
@@ -207,7 +142,7 @@ async def test_a_grow_waits_until_the_shrink_of_a_slow_platform_is_acknowledged(
     slow_platform, url = http_platform
     stack = await sync_stack()
     sku_id = await stack.create_sku(on_hand=24)
-    slow = await _register(stack, url)
+    slow = await stack.add_http_platform(url)
     fast = (await stack.add_platform(rate=1)).platform_id
     await stack.set_policy(sku_id, [(slow, 1.0), (fast, 1.0)], pool_reserve_units=4)
     await stack.admin.Rebalance(request_id=unique("pass"), sku_ids=[sku_id])

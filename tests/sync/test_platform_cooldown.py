@@ -1,0 +1,58 @@
+"""The cooldown of a platform whose pushes fail (domain/breaker.py): none while reachable, doubling
+from the base with every failed push in a row, never above the cap, off with a base of 0."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.sync.domain.breaker import Cooldown
+
+COOLDOWN = Cooldown(base_seconds=5.0, cap_seconds=60.0)
+FAILED_AT = 1_000.0
+
+
+def test_a_reachable_platform_never_cools_down() -> None:
+    assert COOLDOWN.retry_time(True, 0, None) is None
+    # Reachable again after a success: the failures are reset, but even a stale count or failure
+    # time left beside reachable=true keeps nothing waiting.
+    assert COOLDOWN.retry_time(True, 7, FAILED_AT) is None
+    assert not COOLDOWN.cooling(True, 7, FAILED_AT, FAILED_AT)
+
+
+def test_an_unreachable_platform_waits_out_the_base_after_its_first_failure() -> None:
+    assert COOLDOWN.retry_time(False, 1, FAILED_AT) == FAILED_AT + 5.0
+    assert COOLDOWN.cooling(False, 1, FAILED_AT, FAILED_AT)
+    assert COOLDOWN.cooling(False, 1, FAILED_AT, FAILED_AT + 4.999)
+    # At the retry time exactly the next push goes out: it is the probe.
+    assert not COOLDOWN.cooling(False, 1, FAILED_AT, FAILED_AT + 5.0)
+
+
+def test_the_cooldown_doubles_with_every_failure_in_a_row_up_to_the_cap() -> None:
+    assert [COOLDOWN.seconds(n) for n in range(1, 7)] == [5.0, 10.0, 20.0, 40.0, 60.0, 60.0]
+    assert COOLDOWN.seconds(10_000) == 60.0  # no overflow however long the outage
+    assert COOLDOWN.retry_time(False, 3, FAILED_AT) == FAILED_AT + 20.0
+    assert COOLDOWN.cooling(False, 3, FAILED_AT, FAILED_AT + 19.0)
+    assert not COOLDOWN.cooling(False, 2, FAILED_AT, FAILED_AT + 19.0)
+
+
+def test_no_failure_on_record_or_a_zero_base_means_no_wait() -> None:
+    assert COOLDOWN.seconds(0) == 0.0
+    assert COOLDOWN.retry_time(False, 0, FAILED_AT) is None  # unreachable before any push
+    assert COOLDOWN.retry_time(False, 2, None) is None
+    off = Cooldown(base_seconds=0.0, cap_seconds=60.0)
+    assert off.retry_time(False, 5, FAILED_AT) is None
+    assert not off.cooling(False, 5, FAILED_AT, FAILED_AT)
+
+
+@given(
+    base=st.floats(0.01, 100.0),
+    cap=st.floats(0.0, 1_000.0),
+    failures=st.integers(1, 2_000),
+)
+def test_the_cooldown_never_shrinks_with_more_failures_and_never_passes_the_cap(
+    base: float, cap: float, failures: int
+) -> None:
+    cooldown = Cooldown(base, cap)
+    assert cooldown.seconds(failures) <= cooldown.seconds(failures + 1) <= cap
+    assert cooldown.seconds(1) == min(base, cap)
