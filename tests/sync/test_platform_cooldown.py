@@ -1,12 +1,18 @@
 """The cooldown of a platform whose pushes fail (domain/breaker.py): none while reachable, doubling
-from the base with every failed push in a row, never above the cap, off with a base of 0."""
+from the base with every failed push in a row, never above the cap, off with a base of 0; its
+settings, and the deployment setting them as the service reads them."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.runtime.settings import SettingsError
 from services.sync.domain.breaker import Cooldown
+from services.sync.settings import SyncSettings
+from tools.manifests.pods import environment, services
+from tools.manifests.render import OVERLAYS, render
 
 COOLDOWN = Cooldown(base_seconds=5.0, cap_seconds=60.0)
 FAILED_AT = 1_000.0
@@ -56,3 +62,30 @@ def test_the_cooldown_never_shrinks_with_more_failures_and_never_passes_the_cap(
     cooldown = Cooldown(base, cap)
     assert cooldown.seconds(failures) <= cooldown.seconds(failures + 1) <= cap
     assert cooldown.seconds(1) == min(base, cap)
+
+
+def test_the_cooldown_defaults_to_the_rebalance_interval_capped_at_a_minute() -> None:
+    settings = SyncSettings.from_env({})
+    assert settings.platform_cooldown_seconds == settings.rebalance_interval_seconds == 5.0
+    assert settings.platform_cooldown_max_seconds == 60.0
+    off = SyncSettings.from_env({"STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS": "0"})
+    assert off.platform_cooldown_seconds == 0
+    for name in (
+        "STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS",
+        "STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_MAX_SECONDS",
+    ):
+        for bad in ("-1", "nan", "inf", "soon"):
+            with pytest.raises(SettingsError, match=name):
+                SyncSettings.from_env({name: bad})
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_deployment_sets_the_cooldown_as_the_service_reads_it(overlay: str) -> None:
+    manifests = render(overlay)
+    sync = next(w for w in services(manifests) if w.name == "sync")
+    env = {k: v.value for k, v in environment(sync.container("service"), manifests).items()}
+    settings = SyncSettings.from_env({k: v for k, v in env.items() if v})
+    assert (settings.platform_cooldown_seconds, settings.platform_cooldown_max_seconds) == (
+        float(env["STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS"] or "nan"),
+        float(env["STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_MAX_SECONDS"] or "nan"),
+    )

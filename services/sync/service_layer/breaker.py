@@ -16,10 +16,13 @@ log = logging.getLogger(__name__)
 
 
 class PassBreaker:
-    """One per pass (a tenant's periodic pass, a Rebalance call, an acknowledgement's SKU)."""
+    """One per pass (a tenant's periodic pass, a Rebalance call, an acknowledgement's SKU).
+    quiet: judge without logging (the SKU pass each acknowledgement runs would otherwise repeat,
+    once per acknowledgement, what the periodic pass says once per interval)."""
 
-    def __init__(self, cooldown: Cooldown) -> None:
+    def __init__(self, cooldown: Cooldown, quiet: bool = False) -> None:
         self._cooldown = cooldown
+        self._quiet = quiet
         self._told: set[tuple[str, str]] = set()
 
     def waits(self, tenant_id: str, record: PlatformRecord, now: float) -> bool:
@@ -31,7 +34,7 @@ class PassBreaker:
         if until is None or now >= until:
             return False
         platform_id = record.platform.platform_id
-        if (tenant_id, platform_id) not in self._told:
+        if not self._quiet and (tenant_id, platform_id) not in self._told:
             self._told.add((tenant_id, platform_id))
             log.warning(
                 "pushes to %s wait until %s after %d failed pushes in a row",

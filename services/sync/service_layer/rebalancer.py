@@ -64,8 +64,9 @@ async def rebalance_sku(
     dry_run: bool,
     breaker: PassBreaker | None = None,
 ) -> SkuPlan:
-    """breaker: the pass's, when the SKU is one of a pass; otherwise the SKU is a pass of its own."""
-    breaker = breaker or PassBreaker(ports.cooldown)
+    """breaker: the pass's, when the SKU is one of a pass; otherwise the SKU is a quiet pass of its
+    own (an acknowledgement's)."""
+    breaker = breaker or PassBreaker(ports.cooldown, quiet=True)
     result = await _round(ports, (tenant_id, sku_id), dry_run, breaker)
     for _ in range(_ROUNDS - 1):
         if dry_run or result.outcome is not Outcome.APPLIED or not result.shrinks:
