@@ -6,7 +6,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -95,6 +95,14 @@ class SyncStack:
     stock: Caller  # inventory as acme's admin
     platforms: list[SimulatedPlatform] = field(default_factory=list)
 
+    def as_tenant(self, tenant_id: str, admin_key: str) -> SyncStack:
+        """The same services, called as another tenant's admin."""
+        return replace(
+            self,
+            admin=replace(self.admin, tenant_id=tenant_id, key=admin_key),
+            stock=replace(self.stock, tenant_id=tenant_id, key=admin_key),
+        )
+
     async def create_sku(self, on_hand: int) -> str:
         sku_id = unique("sku")
         await self.stock.CreateSku(
@@ -151,10 +159,12 @@ class SyncStack:
         )
         return platform
 
-    async def add_http_platform(self, url: str, request_timeout: float = 1.0) -> str:
+    async def add_http_platform(
+        self, url: str, request_timeout: float = 1.0, platform_id: str = ""
+    ) -> str:
         """Registers an HTTP platform with the bearer token below; request_timeout: its push
         deadline."""
-        platform_id = unique("http")
+        platform_id = platform_id or unique("http")
         await self.admin.RegisterPlatform(
             request_id=unique("register"),
             platform=platforms_pb2.Platform(

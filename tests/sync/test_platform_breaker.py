@@ -6,12 +6,14 @@ fails makes the next cooldown longer, one that succeeds lets every waiting push 
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from typing import Any
 
 import pytest
 from streamstock.sync.v1 import quotas_pb2
 
+from tests.conftest import API_KEYS
 from tests.sync.conftest import ManualClock, SyncFactory, SyncStack, unique
 from tests.sync.http_platform import HttpPlatform
 
@@ -174,3 +176,36 @@ async def test_pushes_wait_out_the_cooldown_and_the_probe_decides(
     for sku_id in sku_ids:
         quota = (await assert_within_stock(stack, sku_id, 6))[platform_id]
         assert (quota.quota_units, quota.listed_units, quota.push_status) == (3, 3, IN_SYNC)
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on: every attempt is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/push"
+
+
+async def test_a_platform_down_for_one_tenant_holds_back_no_other_tenant(
+    sync_stack: SyncFactory, http_platform: tuple[HttpPlatform, str]
+) -> None:
+    platform, url = http_platform
+    acme = await sync_stack(platform_cooldown=(10.0, 60.0))
+    globex = acme.as_tenant("globex", API_KEYS.globex_admin)
+    # One platform id in both tenants: globex's endpoint is down, acme's answers.
+    platform_id = await acme.add_http_platform(url)
+    await globex.add_http_platform(closed_port_url(), platform_id=platform_id)
+    down_sku, up_sku = await globex.create_sku(on_hand=4), await acme.create_sku(on_hand=4)
+    await globex.set_policy(down_sku, [(platform_id, 1.0)])
+    await acme.set_policy(up_sku, [(platform_id, 1.0)])
+
+    await rebalance(globex, [down_sku])
+    down = await health_of(globex, platform_id)
+    assert (down.reachable, down.consecutive_failures) == (False, 1)
+    # globex's platform cools down for 10 s; acme's of the same id is pushed to at once.
+    await rebalance(acme, [up_sku])
+    assert [(p["tenantId"], p["skuId"]) for p in platform.pushes] == [("acme", up_sku)]
+    quota = (await acme.quotas(up_sku))[platform_id]
+    assert (quota.quota_units, quota.listed_units, quota.push_status) == (4, 4, IN_SYNC)
+    up = await health_of(acme, platform_id)
+    assert (up.reachable, up.consecutive_failures) == (True, 0)

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from services.runtime.settings import SettingsError
 from services.sync.domain.breaker import Cooldown
 from services.sync.settings import SyncSettings
-from tools.manifests.pods import environment, services
-from tools.manifests.render import OVERLAYS, render
+from tests.sync.test_retention_rules import deployed_environment
+from tools.manifests.render import OVERLAYS
 
 COOLDOWN = Cooldown(base_seconds=5.0, cap_seconds=60.0)
 FAILED_AT = 1_000.0
@@ -81,9 +81,7 @@ def test_the_cooldown_defaults_to_the_rebalance_interval_capped_at_a_minute() ->
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_the_deployment_sets_the_cooldown_as_the_service_reads_it(overlay: str) -> None:
-    manifests = render(overlay)
-    sync = next(w for w in services(manifests) if w.name == "sync")
-    env = {k: v.value for k, v in environment(sync.container("service"), manifests).items()}
+    env = deployed_environment(overlay)
     settings = SyncSettings.from_env({k: v for k, v in env.items() if v})
     assert (settings.platform_cooldown_seconds, settings.platform_cooldown_max_seconds) == (
         float(env["STREAMSTOCK_SYNC_PLATFORM_COOLDOWN_SECONDS"] or "nan"),

@@ -62,11 +62,16 @@ def test_a_retention_of_zero_keeps_for_ever_and_a_bad_one_is_refused() -> None:
             SyncSettings.from_env({"STREAMSTOCK_SYNC_REQUEST_RETENTION_SECONDS": bad})
 
 
-@pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_deployment_sets_every_retention_as_the_service_reads_it(overlay: str) -> None:
+def deployed_environment(overlay: str) -> dict[str, str]:
+    """sync's environment as the overlay deploys it."""
     manifests = render(overlay)
     sync = next(w for w in services(manifests) if w.name == "sync")
-    env = {k: v.value for k, v in environment(sync.container("service"), manifests).items()}
+    return {k: v.value for k, v in environment(sync.container("service"), manifests).items()}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_deployment_sets_every_retention_as_the_service_reads_it(overlay: str) -> None:
+    env = deployed_environment(overlay)
     names = [name for name in env if name.startswith("STREAMSTOCK_SYNC_") and "RETENTION" in name]
 
     settings = SyncSettings.from_env({k: v for k, v in env.items() if v})
