@@ -67,20 +67,19 @@ async def rebalance_sku(
     """breaker: the pass's, when the SKU is one of a pass; otherwise the SKU is a quiet pass of its
     own (an acknowledgement's)."""
     breaker = breaker or PassBreaker(ports.cooldown, quiet=True)
-    result = await _round(ports, (tenant_id, sku_id), dry_run, breaker)
+    result = await _round(ports, tenant_id, sku_id, dry_run, breaker)
     for _ in range(_ROUNDS - 1):
         if dry_run or result.outcome is not Outcome.APPLIED or not result.shrinks:
             break
-        result = await _round(ports, (tenant_id, sku_id), dry_run, breaker)
+        result = await _round(ports, tenant_id, sku_id, dry_run, breaker)
     return result
 
 
 async def _round(
-    ports: Ports, key: tuple[str, str], dry_run: bool, breaker: PassBreaker
+    ports: Ports, tenant_id: str, sku_id: str, dry_run: bool, breaker: PassBreaker
 ) -> SkuPlan:
     """One plan and its moves, over the platforms' health as it is now (a push that failed in an
     earlier round or SKU of the pass already shows)."""
-    tenant_id, sku_id = key
     stock = await ports.escrow.stock(tenant_id, sku_id)
     async with ports.store.transaction() as tx:
         found = await effective_policy(tx, tenant_id, sku_id)
