@@ -34,6 +34,7 @@ from services.riskcontrol.service_layer.ports import (
     Registry,
     SignalStore,
 )
+from services.runtime.periodic import stopping
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,7 @@ class EventFollower:
                 await self.follow_once()
             except Exception:
                 log.warning("inventory event stream broke; resuming", exc_info=True)
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
+            if stopping():
                 # The stream client swallowed (or turned into an error) the cancellation that
                 # stops the service: do not resume.
                 raise asyncio.CancelledError
