@@ -187,7 +187,11 @@ def _ops(fact: HoldFact, identity: Identity) -> list[feedback.FeedbackOp]:
         member = f"{fact.reservation_id}:{fact.sku_id}"
         return feedback.unpaid_expiry(identity, fact.sku_id, member)
     if fact.change is HoldChange.RELEASED:
-        return feedback.release(identity, fact.sku_id, fact.quantity)
-    if fact.change is HoldChange.RESIZED:
-        return feedback.resize(identity, fact.sku_id, fact.line_quantity)
+        return feedback.release(identity, fact.sku_id, fact.reservation_id, fact.quantity)
+    if fact.change is HoldChange.RESIZED or (
+        fact.change is HoldChange.CREATED and fact.risk_decision_id
+    ):
+        return feedback.hold_made(
+            identity, fact.sku_id, fact.reservation_id, fact.line_quantity, fact.risk_decision_id
+        )
     return []
