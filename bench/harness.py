@@ -104,6 +104,16 @@ def start_process(
 
 
 @dataclass(frozen=True)
+class CpuCost:
+    """CPU seconds spent during a load: by the whole machine, by the load's client (this process)
+    and by the server under test."""
+
+    machine: float
+    client: float
+    server: float
+
+
+@dataclass(frozen=True)
 class Load:
     """Figures of one closed-loop load: `concurrency` requests always in flight."""
 
@@ -113,18 +123,44 @@ class Load:
     seconds: float
     p50_ms: float
     p99_ms: float
+    cpu: CpuCost | None = None
 
     @property
     def per_second(self) -> float:
         return self.completed / self.seconds
 
+    def cpu_us(self, seconds: float) -> float:
+        """CPU seconds spent over the load, as microseconds per completed request."""
+        return seconds / max(self.completed, 1) * 1e6
+
 
 Call = Callable[[int], Awaitable[bool]]
 
 
-async def closed_loop(name: str, call: Call, concurrency: int, seconds: float) -> Load:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy so far, over all its cores (/proc/stat)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(value) for value in Path("/proc/stat").read_text().split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_now(server_pid: int) -> CpuCost:
+    return CpuCost(machine_busy_seconds(), time.process_time(), cpu_seconds(server_pid))
+
+
+async def closed_loop(
+    name: str, call: Call, concurrency: int, seconds: float, server_pid: int | None = None
+) -> Load:
     """Runs `call(n)` from `concurrency` workers for `seconds`; call returns whether it succeeded
-    (a refusal the benchmark expects also counts as completed)."""
+    (a refusal the benchmark expects also counts as completed). With `server_pid`, the load also
+    tells the CPU it cost: the machine's, this client's and that server's."""
     latencies: list[float] = []
     ok = 0
     counter = iter(range(10**9))
@@ -138,9 +174,18 @@ async def closed_loop(name: str, call: Call, concurrency: int, seconds: float) -
             latencies.append(time.perf_counter() - started)
             ok += succeeded
 
+    before = _cpu_now(server_pid) if server_pid else None
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    cpu = None
+    if server_pid and before:
+        after = _cpu_now(server_pid)
+        cpu = CpuCost(
+            after.machine - before.machine,
+            after.client - before.client,
+            after.server - before.server,
+        )
     latencies.sort()
     return Load(
         name,
@@ -149,7 +194,42 @@ async def closed_loop(name: str, call: Call, concurrency: int, seconds: float) -
         elapsed,
         latencies[len(latencies) // 2] * 1000,
         latencies[int(len(latencies) * 0.99)] * 1000,
+        cpu,
     )
+
+
+def cpu_ceiling(load: Load) -> float:
+    """Requests per second the machine's cores would allow at the load's CPU cost per request,
+    with nothing else running (infinite without a measured cost)."""
+    if load.cpu is None or load.cpu.machine <= 0:
+        return float("inf")
+    return (os.cpu_count() or 1) * 1e6 / load.cpu_us(load.cpu.machine)
+
+
+def cpu_table(loads: list[Load], server: str) -> list[str]:
+    """Markdown rows: what each load cost in CPU per request, and the rate the machine's cores
+    would allow at that cost if nothing else ran (a CPU-bound ceiling, to compare with the
+    measured rate)."""
+    cores = os.cpu_count() or 1
+    rows = [
+        f"| load | machine CPU us/request | client | {server} | the rest (PostgreSQL, Redis, ...)"
+        f" | {cores} cores allow /s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for load in loads:
+        if load.cpu is None:
+            continue
+        machine, client, served = (
+            load.cpu_us(load.cpu.machine),
+            load.cpu_us(load.cpu.client),
+            load.cpu_us(load.cpu.server),
+        )
+        rows.append(
+            f"| {load.name} | {machine:,.0f} | {client:,.0f} | {served:,.0f} |"
+            f" {max(machine - client - served, 0):,.0f} | {cpu_ceiling(load):,.0f} |"
+        )
+    rows += ["", "The machine column counts every process on the machine: run on a quiet machine."]
+    return rows
 
 
 def write_section(title: str, command: str, body: str) -> None:

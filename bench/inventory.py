@@ -5,12 +5,10 @@ the service's memory. `python -m bench inventory` (or `make bench`)."""
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 import grpc
@@ -23,6 +21,9 @@ from bench.harness import (
     Load,
     Servers,
     closed_loop,
+    cpu_ceiling,
+    cpu_seconds,
+    cpu_table,
     servers,
     start_process,
     write_section,
@@ -112,7 +113,7 @@ async def answered(call: grpc.aio.UnaryUnaryCall) -> bool:
     return False
 
 
-async def _echo_load(address: str) -> Load:
+async def _echo_load(address: str, server_pid: int | None = None) -> Load:
     async with grpc.aio.insecure_channel(address) as channel:
         echo_call = echo.echo_call(channel)
 
@@ -124,7 +125,7 @@ async def _echo_load(address: str) -> Load:
             return False
 
         await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
-        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS)
+        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS, server_pid)
 
 
 async def _hold_load(
@@ -133,6 +134,7 @@ async def _hold_load(
     on_hand: int,
     risk_mode: int = stock_pb2.RISK_MODE_OFF,
     decisions: Decisions | None = None,
+    server_pid: int | None = None,
 ) -> Load:
     async with grpc.aio.insecure_channel(address) as admin:
         stub = inventory_service_pb2_grpc.InventoryServiceStub(admin)
@@ -143,7 +145,7 @@ async def _hold_load(
     async with channel:
         await closed_loop("warm-up", hold, CONCURRENCY, 1.0)  # type: ignore[arg-type]
         decisions.decided = 0
-        return await closed_loop(name, hold, CONCURRENCY, SECONDS)  # type: ignore[arg-type]
+        return await closed_loop(name, hold, CONCURRENCY, SECONDS, server_pid)  # type: ignore[arg-type]
 
 
 async def _insert_expired_holds(dsn: str, sku_id: str, count: int) -> None:
@@ -212,12 +214,6 @@ class Expiry:
         )
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _expiry(address: str, dsn: str, pid: int) -> Expiry:
     """Seconds until every one of EXPIRED_HOLDS due holds is booked back to stock (counters and
     ledger, not just reads), by SweepExpired calls and the service's own sweeper together."""
@@ -225,7 +221,7 @@ async def _expiry(address: str, dsn: str, pid: int) -> Expiry:
         stub = inventory_service_pb2_grpc.InventoryServiceStub(channel)
         sku_id = await _create_sku(stub, EXPIRED_HOLDS)
         await _insert_expired_holds(dsn, sku_id, EXPIRED_HOLDS)
-        cpu = _cpu_seconds(pid)
+        cpu = cpu_seconds(pid)
         started = time.perf_counter()
         swept_here = 0
         for attempt in range(1000):
@@ -240,7 +236,7 @@ async def _expiry(address: str, dsn: str, pid: int) -> Expiry:
             if await _booked_reserved(dsn, sku_id) == 0:
                 break
         elapsed = time.perf_counter() - started
-    return Expiry(elapsed, swept_here, _cpu_seconds(pid) - cpu)
+    return Expiry(elapsed, swept_here, cpu_seconds(pid) - cpu)
 
 
 async def _booked_reserved(dsn: str, sku_id: str) -> int:
@@ -282,10 +278,22 @@ def _measure(stack: Servers) -> str:
     _, echo_p, inventory_p, naive_p = processes
     decisions = Decisions()
     try:
-        a = asyncio.run(_echo_load(echo_p.address))
-        b = asyncio.run(_hold_load("B: naive hold (txn per request)", naive_p.address, 10**9))
-        c = asyncio.run(_hold_load("C: StreamStock hold", inventory_p.address, 10**9))
-        d = asyncio.run(_hold_load("D: StreamStock sold-out refusal", inventory_p.address, 0))
+        served = inventory_p.popen.pid
+        a = asyncio.run(_echo_load(echo_p.address, echo_p.popen.pid))
+        b = asyncio.run(
+            _hold_load(
+                "B: naive hold (txn per request)",
+                naive_p.address,
+                10**9,
+                server_pid=naive_p.popen.pid,
+            )
+        )
+        c = asyncio.run(
+            _hold_load("C: StreamStock hold", inventory_p.address, 10**9, server_pid=served)
+        )
+        d = asyncio.run(
+            _hold_load("D: StreamStock sold-out refusal", inventory_p.address, 0, server_pid=served)
+        )
         e = asyncio.run(
             _hold_load(
                 "E: StreamStock hold, risk ENFORCE",
@@ -293,6 +301,7 @@ def _measure(stack: Servers) -> str:
                 10**9,
                 stock_pb2.RISK_MODE_ENFORCE,
                 decisions,
+                served,
             )
         )
         rss = inventory_p.peak_rss_mb
@@ -341,6 +350,18 @@ def _measure(stack: Servers) -> str:
         f"| E holds answered by riskcontrol within its 20 ms deadline | {decisions.decided:,}"
         f" of {e.ok:,} (the rest held unanswered: the SKU fails open) | - |",
         f"| inventory peak RSS ≤ 250 MB | {rss:.0f} MB | {'yes' if rss <= 250 else 'NO'} |",
+        "",
+        "What each request cost in CPU over the measured seconds (the server is the echo process",
+        "for A, the naive service for B, inventory for C to E; riskcontrol's share of E is in",
+        "the rest), and the rate the cores would allow at that cost with nothing else running:",
+        "",
+        *cpu_table([a, b, c, d, e], "server"),
+        "",
+        *(
+            f"At its CPU cost {load.name[:1]} could reach at most"
+            f" {cpu_ceiling(load) / a.per_second:.2f} x A's measured rate on this machine."
+            for load in (c, d)
+        ),
     ]
     return "\n".join(lines)
 
@@ -408,14 +429,14 @@ def _risk_load(address: str, risk_pid: int) -> tuple[Load, int, float]:
         async with channel:
             await closed_loop("warm-up", hold, CONCURRENCY, 1.0)  # type: ignore[arg-type]
             decisions.decided = 0
-            before = _cpu_seconds(risk_pid)
+            before = cpu_seconds(risk_pid)
             load = await closed_loop(
                 "E: StreamStock hold, risk ENFORCE",
                 hold,  # type: ignore[arg-type]
                 CONCURRENCY,
                 SECONDS,
             )
-            spent.append(_cpu_seconds(risk_pid) - before)
+            spent.append(cpu_seconds(risk_pid) - before)
             return load
 
     load = asyncio.run(measure())

@@ -9,7 +9,6 @@ import asyncio
 import itertools
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import grpc
 from streamstock.riskcontrol.v1 import assessment_pb2
@@ -21,11 +20,12 @@ from bench.harness import (
     Load,
     Process,
     closed_loop,
+    cpu_ceiling,
+    cpu_table,
     servers,
     start_process,
     write_section,
 )
-from bench.inventory import _cpu_seconds
 from tools.devstack.dev_keys import SERVICE_KEY
 
 CONCURRENCY = 64
@@ -61,7 +61,7 @@ def _attempt(n: int, rng: random.Random) -> api.AssessRequest:
     )
 
 
-async def _echo_load(address: str) -> Load:
+async def _echo_load(address: str, server_pid: int) -> Load:
     async with grpc.aio.insecure_channel(address) as channel:
         call = echo.echo_call(channel)
 
@@ -70,7 +70,7 @@ async def _echo_load(address: str) -> Load:
             return True
 
         await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
-        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS)
+        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS, server_pid)
 
 
 ASSESS = f"/{api.DESCRIPTOR.services_by_name['RiskControlService'].full_name}/Assess"
@@ -86,20 +86,9 @@ def _request(run: str, n: int, rng: random.Random) -> api.AssessRequest:
     return request
 
 
-@dataclass(frozen=True)
-class Served:
-    """A load on riskcontrol and the CPU seconds its process spent on it (warm-up excluded)."""
-
-    load: Load
-    cpu_seconds: float
-
-    def cpu_per_attempt_us(self) -> float:
-        return self.cpu_seconds / max(self.load.completed, 1) * 1e6
-
-
 async def _calls(
     server: Process, method: str, body: Callable[[int], bytes], name: str, concurrency: int
-) -> Served:
+) -> Load:
     """`concurrency` callers sending body(0), body(1), ... to `method`; UNAVAILABLE counts as
     completed, not answered."""
     async with grpc.aio.insecure_channel(server.address) as channel:
@@ -118,12 +107,10 @@ async def _calls(
                 return False
 
         await closed_loop("warm-up", send, concurrency, 1.0)
-        cpu = _cpu_seconds(server.popen.pid)
-        load = await closed_loop(name, send, concurrency, SECONDS)
-        return Served(load, _cpu_seconds(server.popen.pid) - cpu)
+        return await closed_loop(name, send, concurrency, SECONDS, server.popen.pid)
 
 
-async def _assess_load(server: Process, run: str) -> Served:
+async def _assess_load(server: Process, run: str) -> Load:
     rng = random.Random(4)
     prepared = [_request(run, n, rng).SerializeToString() for n in range(PREPARED)]
 
@@ -144,7 +131,7 @@ def _batch(run: str, first: int, rng: random.Random) -> bytes:
     return api.AssessBatchRequest(tenant_id=TENANT, requests=requests).SerializeToString()
 
 
-async def _assess_batch_load(server: Process, run: str) -> Served:
+async def _assess_batch_load(server: Process, run: str) -> Load:
     """Figures per attempt: each call's latency counts for each of its attempts."""
     rng = random.Random(4)
     prepared = [_batch(run, first, rng) for first in range(0, PREPARED, BATCH)]
@@ -152,17 +139,16 @@ async def _assess_batch_load(server: Process, run: str) -> Served:
     def body(n: int) -> bytes:
         return prepared[n] if n < len(prepared) else _batch(run, n * BATCH, rng)
 
-    served = await _calls(server, ASSESS_BATCH, body, "calls", CONCURRENCY // BATCH)
-    calls = served.load
-    per_attempt = Load(
+    calls = await _calls(server, ASSESS_BATCH, body, "calls", CONCURRENCY // BATCH)
+    return Load(
         f"RB: AssessBatch of {BATCH} ({run}), per attempt",
         calls.completed * BATCH,
         calls.ok * BATCH,
         calls.seconds,
         calls.p50_ms,
         calls.p99_ms,
+        calls.cpu,
     )
-    return Served(per_attempt, served.cpu_seconds)
 
 
 def _row(load: Load) -> str:
@@ -181,14 +167,13 @@ def run() -> str:
         ]
         echo_p, risk_p = processes
         try:
-            a = asyncio.run(_echo_load(echo_p.address))
-            assessed = asyncio.run(_assess_load(risk_p, "crowd"))
-            batched = asyncio.run(_assess_batch_load(risk_p, "batch"))
+            a = asyncio.run(_echo_load(echo_p.address, echo_p.popen.pid))
+            r = asyncio.run(_assess_load(risk_p, "crowd"))
+            rb = asyncio.run(_assess_batch_load(risk_p, "batch"))
             rss = risk_p.peak_rss_mb
         finally:
             for process in processes:
                 process.stop()
-    r, rb = assessed.load, batched.load
     checks = [
         (
             "Assess throughput ≥ 0.8 x A",
@@ -213,9 +198,16 @@ def run() -> str:
         "|---|---|---|",
         *(f"| {name} | {ratio:.2f} | {'yes' if met else 'NO'} |" for name, ratio, met in checks),
         f"| AssessBatch attempts/s (x A) | {rb.per_second / a.per_second:.2f} | - |",
-        f"| riskcontrol CPU per attempt, Assess | {assessed.cpu_per_attempt_us():,.0f} us | - |",
-        f"| riskcontrol CPU per attempt, AssessBatch | {batched.cpu_per_attempt_us():,.0f} us | - |",
         f"| riskcontrol peak RSS | {rss:.0f} MB | - |",
+        "",
+        "What each request (each attempt for RB) cost in CPU over the measured seconds (the",
+        "server is the echo process for A, riskcontrol for R and RB), and the rate the cores would",
+        "allow at that cost with nothing else running:",
+        "",
+        *cpu_table([a, r, rb], "server"),
+        "",
+        f"At its CPU cost R could reach at most {cpu_ceiling(r) / a.per_second:.2f} x A's"
+        " measured rate on this machine.",
     ]
     return "\n".join(lines)
 

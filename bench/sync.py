@@ -32,6 +32,8 @@ from bench.harness import (
     Load,
     Servers,
     closed_loop,
+    cpu_ceiling,
+    cpu_table,
     servers,
     start_process,
     write_section,
@@ -81,7 +83,7 @@ def rebalance_pass() -> tuple[float, int]:
     return time.perf_counter() - started, moved
 
 
-async def _echo_load(address: str) -> Load:
+async def _echo_load(address: str, server_pid: int) -> Load:
     async with grpc.aio.insecure_channel(address) as channel:
         call = echo.echo_call(channel)
 
@@ -90,7 +92,7 @@ async def _echo_load(address: str) -> Load:
             return True
 
         await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
-        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS)
+        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS, server_pid)
 
 
 async def _allocated_sku(
@@ -158,7 +160,9 @@ async def _allocated_sku(
     return sku_id, platform.platform_id, platform
 
 
-async def _report_load(name: str, sync_address: str, inventory_address: str, lines: int) -> Load:
+async def _report_load(
+    name: str, sync_address: str, inventory_address: str, lines: int, server_pid: int
+) -> Load:
     sku_id, platform_id, platform = await _allocated_sku(sync_address, inventory_address)
     run = [uuid.uuid4().hex[:6]]  # new for the measured load: its reports must not be retries
     async with grpc.aio.insecure_channel(sync_address) as channel:
@@ -190,7 +194,7 @@ async def _report_load(name: str, sync_address: str, inventory_address: str, lin
 
         await closed_loop("warm-up", report, CONCURRENCY, 1.0)
         run[0] = uuid.uuid4().hex[:6]
-        load = await closed_loop(name, report, CONCURRENCY, SECONDS)
+        load = await closed_loop(name, report, CONCURRENCY, SECONDS, server_pid)
     await platform.stop()
     return load
 
@@ -217,13 +221,21 @@ def _measure(stack: Servers) -> list[str]:
         },
     )
     try:
-        a = asyncio.run(_echo_load(echo_p.address))
+        a = asyncio.run(_echo_load(echo_p.address, echo_p.popen.pid))
         print(_row(a, 1), flush=True)
         one = asyncio.run(
-            _report_load("B: ReportSales, 1 line", sync_p.address, inventory_p.address, 1)
+            _report_load(
+                "B: ReportSales, 1 line", sync_p.address, inventory_p.address, 1, sync_p.popen.pid
+            )
         )
         many = asyncio.run(
-            _report_load("C: ReportSales, 20 lines", sync_p.address, inventory_p.address, 20)
+            _report_load(
+                "C: ReportSales, 20 lines",
+                sync_p.address,
+                inventory_p.address,
+                20,
+                sync_p.popen.pid,
+            )
         )
     finally:
         for process in (sync_p, inventory_p, echo_p):
@@ -242,6 +254,15 @@ def _measure(stack: Servers) -> list[str]:
         f"ReportSales (1 line) / echo: {one.per_second / a.per_second:.3f}"
         f"   (target ≥ 0.8: {'met' if one.per_second >= 0.8 * a.per_second else 'NOT met'})",
         f"ReportSales lines/s (20 per call) / echo calls/s: {many.per_second * 20 / a.per_second:.3f}",
+        "",
+        "What each call cost in CPU over the measured seconds (the server is the echo process for",
+        "A, sync for B and C; inventory's share is in the rest), and the rate the cores would",
+        "allow at that cost with nothing else running:",
+        "",
+        *cpu_table([a, one, many], "server"),
+        "",
+        f"At its CPU cost B could reach at most {cpu_ceiling(one) / a.per_second:.2f} x A's"
+        " measured rate on this machine.",
     ]
 
 

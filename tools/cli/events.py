@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated
 
 import typer
@@ -11,6 +11,7 @@ from streamstock.inventory.v1 import events_pb2
 from streamstock.inventory.v1 import inventory_service_pb2 as api
 
 from tools.cli import output
+from tools.cli.errors import CallError
 from tools.cli.options import After, Json, Limit, choice, enum_value
 from tools.cli.session import session_of
 
@@ -71,6 +72,9 @@ def watch(
 ) -> None:
     """Stream events from a sequence on, then live as they commit; Ctrl-C stops.
 
+    From the start of the log means from the oldest event inventory still keeps (it prunes
+    events after its retention, 7 days by default).
+
     With --json each event is one JSON line.
     """
     session = session_of(ctx, as_json)
@@ -81,5 +85,32 @@ def watch(
         event_types=[enum_value(events_pb2.EventType, chosen) for chosen in event_type or []],
     )
     session.follow(
-        session.inventory().WatchEvents, request, limit=limit, describe=event_line, items=_events
+        session.inventory().WatchEvents,
+        request,
+        limit=limit,
+        describe=event_line,
+        items=_events,
+        resume=_from_oldest_kept(request) if after == 0 else None,
     )
+
+
+def _from_oldest_kept(
+    request: api.WatchEventsRequest,
+) -> Callable[[CallError], api.WatchEventsRequest | None]:
+    """Watching from the start of the log means from its oldest event still kept: inventory
+    prunes events after a retention (7 days by default) and refuses a cursor behind them with
+    EVENTS_PRUNED. Said on stderr, so that --json output stays one event per line. A watch from an
+    explicit --from behind the retention still fails: those events are asked for and gone."""
+
+    def resume(error: CallError) -> api.WatchEventsRequest | None:
+        if error.reason != "EVENTS_PRUNED" or request.after_sequence != 0:
+            return None
+        oldest = int(error.metadata["oldest_sequence"])
+        output.console(stderr=True).print(
+            f"[dim]events before #{oldest} were pruned by inventory's retention; "
+            f"starting at #{oldest}[/]"
+        )
+        request.after_sequence = oldest - 1
+        return request
+
+    return resume

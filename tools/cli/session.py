@@ -90,17 +90,28 @@ class Session:
         limit: int,
         describe: Callable[[Any], str],
         items: Callable[[Iterator[Any]], Iterator[Any]] = iter,
+        resume: Callable[[errors.CallError], Any | None] | None = None,
     ) -> None:
         """Prints a stream's items as they come (one JSON line each with --json) until `limit`
-        items (0: until Ctrl-C or the server ends it)."""
-        with self.stream(method, request) as responses:
-            for count, item in enumerate(items(responses), start=1):
-                if self.as_json:
-                    output.print_json(item, compact=True)
-                else:
-                    output.line(describe(item))
-                if count == limit:
-                    return
+        items (0: until Ctrl-C or the server ends it). `resume` may answer a refusal of the stream
+        with the request that opens it again; without one (None), the refusal ends the command."""
+        printed = 0
+        while request is not None:
+            with self.stream(method, request) as responses:
+                request = None  # opened again only if `resume` answers a refusal
+                try:
+                    for item in items(responses):
+                        if self.as_json:
+                            output.print_json(item, compact=True)
+                        else:
+                            output.line(describe(item))
+                        printed += 1
+                        if printed == limit:
+                            return
+                except grpc.RpcError as error:
+                    request = resume(errors.CallError.of(error)) if resume else None
+                    if request is None:
+                        raise
 
     def fail(self, error: grpc.RpcError) -> NoReturn:
         errors.report(errors.CallError.of(error), as_json=self.as_json)
