@@ -45,7 +45,7 @@ async def build(settings: ServiceSettings, risk: RiskSettings | None = None) -> 
     connections = await storage.connect_postgres_and_redis(settings, schema="riskcontrol")
     clock, ids = SystemClock(), RandomIds()
     hasher = KeyHasher(risk.key_secret.encode())
-    store = RedisSignalStore(connections.redis)
+    store = RedisSignalStore(connections.redis, risk.provisional_grace)
     audit = PostgresAuditLog(connections.pool)
     registry = PostgresRegistry(connections.pool)
     parser = YamlRulesParser()

@@ -9,6 +9,8 @@
         mutations are remembered (604800: 7 days); a retry after that is a new request
     STREAMSTOCK_RISKCONTROL_AUDIT_RETENTION_SECONDS    how long decisions, reported outcomes and
         ended list entries are kept (7776000: 90 days); at least the request retention
+    STREAMSTOCK_RISKCONTROL_PROVISIONAL_GRACE_SECONDS  how long an allowed attempt counts against
+        its buyer's purchase limit without inventory's event reporting its hold (120)
 
 A retention of 0 keeps the rows forever.
 """
@@ -44,8 +46,17 @@ class RiskSettings:
     # chargebacks of a sale (a presale runs weeks from deposit to delivery) and to compare shadow
     # rules over the sales since the last tuning.
     audit_retention_seconds: float = 90 * DAY_SECONDS
+    # An allowed attempt that inventory refused (or whose hold call failed) never becomes a hold
+    # and no event tells riskcontrol: its units stop counting against the buyer's purchase limit
+    # after this. Well above a hold's deadline (seconds at most) and the follower's normal lag.
+    provisional_grace_seconds: float = 120.0
 
     def __post_init__(self) -> None:
+        grace = self.provisional_grace_seconds
+        if not math.isfinite(grace) or grace <= 0:
+            raise SettingsError(
+                f"riskcontrol provisional_grace_seconds must be positive, not {grace}"
+            )
         for name in ("request_retention_seconds", "audit_retention_seconds"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
@@ -58,6 +69,10 @@ class RiskSettings:
                 "STREAMSTOCK_RISKCONTROL_AUDIT_RETENTION_SECONDS must be 0 (keep) or at least one"
                 " day and at least STREAMSTOCK_RISKCONTROL_REQUEST_RETENTION_SECONDS (not 0)"
             )
+
+    @property
+    def provisional_grace(self) -> timedelta:
+        return timedelta(seconds=self.provisional_grace_seconds)
 
     @property
     def request_retention(self) -> timedelta | None:
@@ -82,6 +97,7 @@ class RiskSettings:
             poll = number("RULES_POLL_SECONDS", 1)
             requests = number("REQUEST_RETENTION_SECONDS", cls.request_retention_seconds)
             audit = number("AUDIT_RETENTION_SECONDS", cls.audit_retention_seconds)
+            grace = number("PROVISIONAL_GRACE_SECONDS", cls.provisional_grace_seconds)
         except ValueError as exc:
             raise SettingsError(f"riskcontrol number setting is malformed: {exc}") from exc
         return cls(
@@ -93,6 +109,7 @@ class RiskSettings:
             not in ("0", "false", "no"),
             request_retention_seconds=requests,
             audit_retention_seconds=audit,
+            provisional_grace_seconds=grace,
         )
 
 

@@ -1,7 +1,7 @@
 """A stand-in for inventory's WatchEvents, served over real gRPC from generated stubs.
 
 The riskcontrol tests publish through it exactly the hold changes they need (expired unpaid holds,
-releases, resizes), when they need them, without running inventory and waiting for its expiry
+releases, resizes, created holds with their decision), when they need them, without running inventory and waiting for its expiry
 sweeper; riskcontrol's follower consumes them as it consumes inventory's own stream. The tests in
 tests/integration run the real inventory.
 """
@@ -46,6 +46,7 @@ class FakeInventoryEvents(inventory_service_pb2_grpc.InventoryServiceServicer):
             order_id=str(hold["order"]),
             quantity=int(hold.get("quantity", 1)),  # type: ignore[call-overload]
             line_quantity=int(hold.get("line_quantity", 0)),  # type: ignore[call-overload]
+            risk_decision_id=str(hold.get("decision", "")),
             purpose=reservation_pb2.RESERVATION_PURPOSE_BUYER,
             buyer=buyer,
         )

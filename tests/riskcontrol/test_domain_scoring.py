@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from hypothesis import given
@@ -126,14 +127,16 @@ def test_the_plan_shares_probes_and_keys_sku_levels_per_line() -> None:
     )
 
 
-def test_a_resize_sets_the_order_units_and_counts_a_cart_edit() -> None:
+def test_a_resize_counts_its_growth_over_the_hold_and_a_cart_edit() -> None:
     rules = (rule("d", 1, level=KeyLevel.USER_SKU, signal=Signal.PURCHASE_LIMIT_RATIO),
              rule("e", 1, level=KeyLevel.USER_SKU, signal=Signal.CART_EDITS))  # fmt: skip
-    resize = attempt(AttemptLine("s1", 3, 1, 2), kind=AttemptKind.RESIZE)
+    resize = dataclasses.replace(
+        attempt(AttemptLine("s1", 3, 1, 2), kind=AttemptKind.RESIZE), reservation_id="r1"
+    )
 
     limit, edits = plan_signals(RuleSet("v", "s", rules, THRESHOLDS), resize, IDENTITY, "a1").probes
 
-    assert limit.replace and limit.amount == 3
+    assert (limit.amount, limit.previous, limit.member) == (3, 1, "h:r1")
     assert edits.write and edits.kind is ProbeKind.COUNT
 
 

@@ -61,7 +61,8 @@ async def test_the_follow_moves_past_the_pruned_gap_and_yields_later_hold_change
 
     assert (list(gap.facts), gap.last_sequence) == ([], pruned)
     assert [(f.change, f.reservation_id, f.quantity) for f in after_gap.facts] == [
-        (HoldChange.RELEASED, later.reservation_id, 2)
+        (HoldChange.CREATED, later.reservation_id, 2),
+        (HoldChange.RELEASED, later.reservation_id, 2),
     ]
     assert after_gap.last_sequence == await pruning_inventory.head()
     assert gap_logged(caplog, 1, pruned)

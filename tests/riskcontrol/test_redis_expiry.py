@@ -15,7 +15,7 @@ from tests.riskcontrol.fake_inventory import FakeInventoryEvents
 from tests.riskcontrol.helpers import CHALLENGE, rewrite
 from tests.riskcontrol.test_access_lists import DENY, add, device_key
 from tests.riskcontrol.test_challenges import FAILED, PASSED, challenged, complete
-from tests.riskcontrol.test_hold_feedback import SKU, applied, resized
+from tests.riskcontrol.test_hold_feedback import SKU, applied, held, resized
 from tests.riskcontrol.test_outcomes import report
 
 pytestmark = pytest.mark.usefixtures("wide_budget")  # judges keys, not time
@@ -51,7 +51,7 @@ async def test_every_key_riskcontrol_writes_to_redis_expires(
     await complete(risk, failing.challenge.challenge_id, FAILED, "cc-2")
     # The purchase-limit tally, then what inventory's events do to it and to unpaid expiries.
     await risk.assess("u1", "o1", SKU, 2, limit=5, ip="203.0.113.9", device="phone-9")
-    await risk.assess("u1", "o2", SKU, 1, limit=5)
+    await held(risk, inventory, "u1", "o2", 1)  # a hold inventory made: confirmed in the tally
     await risk.assess(
         "u1", "o1", SKU, 3, limit=5, kind=assessment_pb2.ATTEMPT_KIND_RESIZE, previous=2
     )

@@ -11,10 +11,11 @@ from typing import Any
 from services.riskcontrol.adapters.rules_yaml import YamlRulesParser
 from services.riskcontrol.adapters.signal_store import RedisSignalStore
 from services.riskcontrol.adapters.system import RandomIds
+from services.riskcontrol.domain import feedback
 from services.riskcontrol.domain.attempt import Attempt, AttemptKind, AttemptLine
 from services.riskcontrol.domain.keys import KeyHasher
 from services.riskcontrol.domain.records import DecisionRecord
-from services.riskcontrol.domain.rules import Decision, LockStage
+from services.riskcontrol.domain.rules import MAX_WINDOW, Decision, LockStage
 from services.riskcontrol.service_layer.assessment import Assessor
 from services.riskcontrol.service_layer.rulebook import RuleBook, ShadowBook
 from services.riskcontrol.settings import DEFAULT_RULES_FILE
@@ -73,6 +74,16 @@ def attempt(tenant: str, user: str, quantity: int = 1, limit: int = 0) -> Attemp
     )  # fmt: skip
 
 
+async def inventory_held(risk: Assessor, record: DecisionRecord) -> None:
+    """inventory's created event for the allowed attempt's hold, as the follower applies it."""
+    held, (line,) = record.attempt, record.attempt.lines
+    ops = feedback.hold_made(
+        held.identity(risk.hasher), line.sku_id, f"r-{held.order_id}", line.quantity,
+        record.decision_id,
+    )  # fmt: skip
+    await risk.store.record_feedback(held.tenant_id, ops, risk.clock.now(), MAX_WINDOW)
+
+
 def fired(record: DecisionRecord) -> set[str]:
     return {reason.rule_id for reason in record.verdict.reasons if not reason.shadow}
 
@@ -99,14 +110,16 @@ async def test_a_burst_straddling_a_window_edge_still_fires(redis_client: Any) -
 async def test_units_under_the_purchase_limit_do_not_age_out_while_the_user_keeps_buying(
     redis_client: Any,
 ) -> None:
-    """A purchase limit is a cap for the sale, not a rate (the seed's 限购): units held 2 h 10 min
-    ago still count while the user kept buying; the 2 h window is the tally's memory after the
+    """A purchase limit is a cap for the sale, not a rate (the seed's 限购): units held (their
+    holds made, as inventory's events tell) 2 h 10 min ago still count while the user kept buying; the 2 h window is the tally's memory after the
     user's last counted attempt."""
     clock = SaleClock()
     risk, tenant = assessor(redis_client, clock), new_tenant()
     first = await risk.assess(attempt(tenant, "collector", limit=2), 2.0)
+    await inventory_held(risk, first)
     clock.at(110 * 60)
     second = await risk.assess(attempt(tenant, "collector", limit=2), 2.0)
+    await inventory_held(risk, second)
     clock.at(130 * 60)
     third = await risk.assess(attempt(tenant, "collector", limit=2), 2.0)
 

@@ -95,6 +95,8 @@ class ReservationChanged:
     release_reason: ReleaseReason | None
     quantity: int
     line_quantity: int
+    # riskcontrol's decision that admitted the hold or its latest growth ("" without one).
+    risk_decision_id: str = ""
 
     @classmethod
     def of(cls, reservation: Reservation, quantity: int, line_quantity: int) -> ReservationChanged:
@@ -109,6 +111,7 @@ class ReservationChanged:
             reservation.release_reason,
             quantity,
             line_quantity,
+            reservation.risk_decision_id,
         )
 
 

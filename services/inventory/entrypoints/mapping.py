@@ -188,6 +188,7 @@ def _payload(payload: ev.Payload) -> object:
                 ),
                 expire_time=timestamp(payload.expires_at),
                 release_reason=payload.release_reason.value if payload.release_reason else 0,
+                risk_decision_id=payload.risk_decision_id,
             )
         case ev.SoldReturned():
             return events_pb2.SoldReturned(
@@ -245,3 +246,4 @@ def _fill_reservation_event(
         _set_time(body.expire_time, payload.expires_at)
     if payload.release_reason is not None:
         body.release_reason = payload.release_reason.value
+    body.risk_decision_id = payload.risk_decision_id

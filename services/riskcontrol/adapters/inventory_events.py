@@ -1,12 +1,15 @@
-"""Follows inventory's WatchEvents stream and turns buyer-hold changes into HoldFacts.
+"""Follows inventory's WatchEvents stream and turns buyer-hold changes into HoldFacts: created
+holds confirm the purchase-limit units riskcontrol counted for their decision; expiries, releases
+and resizes update the signals.
 
 Inventory keeps its events for a retention (7 days by default). When riskcontrol was away longer,
 WatchEvents answers EVENTS_PRUNED with the oldest sequence still kept: the follow logs an error
 naming the gap, hands the follower an empty batch ending just before that sequence (so its cursor
 moves past the gap) and streams on from there, instead of asking for the lost events forever.
 What the skipped events would have told riskcontrol is lost, not repaired: unpaid expiries of the
-gap are not counted (those buyers look better than they were), and releases and resizes of the gap
-do not correct the purchase-limit tallies (those buyers look as if still holding). Both kinds of
+gap are not counted (those buyers look better than they were), releases and resizes of the gap
+do not correct the purchase-limit tallies (those buyers look as if still holding), and holds
+created in the gap are not confirmed (their units stop counting after the provisional grace). Both kinds of
 signal live at most 7 days (rules.MAX_WINDOW), no longer than the default retention, so what a gap
 leaves wrong ages out on its own. There is no current state to re-read instead: inventory keeps
 holds, not these per-buyer counts.
@@ -32,12 +35,14 @@ from services.runtime.clients import pruned_events
 log = logging.getLogger(__name__)
 
 _CHANGES = {
+    "reservation_created": HoldChange.CREATED,
     "reservation_expired": HoldChange.EXPIRED,
     "reservation_released": HoldChange.RELEASED,
     "reservation_confirmed": HoldChange.CONFIRMED,
     "reservation_resized": HoldChange.RESIZED,
 }
 _WATCHED = [
+    events_pb2.EVENT_TYPE_RESERVATION_CREATED,
     events_pb2.EVENT_TYPE_RESERVATION_EXPIRED,
     events_pb2.EVENT_TYPE_RESERVATION_RELEASED,
     events_pb2.EVENT_TYPE_RESERVATION_CONFIRMED,
@@ -56,6 +61,7 @@ def hold_fact(event: events_pb2.InventoryEvent) -> HoldFact | None:
     return HoldFact(
         event.tenant_id, event.sku_id, change, line.reservation_id, line.user_id,
         line.order_id, line.quantity, line.buyer.ip, line.buyer.device_id, line.line_quantity,
+        line.risk_decision_id,
     )  # fmt: skip
 
 

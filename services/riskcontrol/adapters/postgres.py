@@ -30,6 +30,7 @@ from services.riskcontrol.domain.records import (
 )
 from services.riskcontrol.domain.scoring import AccessList
 from services.riskcontrol.service_layer.ports import DecisionFilter, Page, RecordedRequest
+from services.runtime.periodic import stopping
 
 log = logging.getLogger(__name__)
 _COLUMNS = (
@@ -111,8 +112,7 @@ class PostgresAuditLog:
                 await self.flush()
             except (OSError, asyncpg.PostgresError):
                 log.warning("decision audit write failed; retrying", exc_info=True)
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
+            if stopping():
                 # The driver swallowed (or turned into an error) the cancellation that stops us.
                 raise asyncio.CancelledError
 

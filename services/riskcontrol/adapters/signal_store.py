@@ -5,7 +5,8 @@ Key layout (the tenant is the hash tag, so all keys of a script share a Redis Cl
     rc:{tenant}:pass:<token>              a pass token (user, SKUs, expiry, state)
     rc:{tenant}:challenge:<challenge_id>  a challenge (user, SKUs, expiry, state, hashes)
     rc:{tenant}:acl:<canonical key>       "allow:<entry id>" or "deny:<entry id>", expiring
-    rc:{tenant}:<signal>:<canonical key>  a counter: sorted set (sliding log) or hash (tally)
+    rc:{tenant}:<signal>:<canonical key>  a counter: sorted set (sliding log) or hash (tally,
+                                          fields of domain/tally.py)
 
 Tagging by tenant trades spreading one tenant over many nodes for a single script per Assess:
 attempt keys span SKU, user, IP and device, and a script's keys must share a slot.
@@ -22,6 +23,7 @@ from typing import Any
 import redis.exceptions
 
 from services.riskcontrol.adapters.script_batch import ScriptBatch
+from services.riskcontrol.domain import tally
 from services.riskcontrol.domain.errors import RequestIdReused, SignalStoreUnavailable
 from services.riskcontrol.domain.feedback import FeedbackOp
 from services.riskcontrol.domain.keys import KeyLevel
@@ -39,6 +41,7 @@ from services.riskcontrol.service_layer.ports import (
 _UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 REQUEST_KEEP = timedelta(hours=24)
 CHALLENGE_KEEP = timedelta(hours=24)
+PROVISIONAL_GRACE = timedelta(seconds=120)  # RiskSettings.provisional_grace_seconds's default
 _NO_TOKEN = "-"
 _REQUEST_KEEP_MS = int(REQUEST_KEEP.total_seconds() * 1000)
 _CHALLENGE_KEEP_MS = int(CHALLENGE_KEEP.total_seconds() * 1000)
@@ -60,8 +63,12 @@ def _script(name: str) -> str:
 
 
 class RedisSignalStore:
-    def __init__(self, client: Any) -> None:
+    """`provisional_grace`: how long an allowed attempt counts against a purchase limit without
+    inventory's event confirming its hold (domain/tally.py)."""
+
+    def __init__(self, client: Any, provisional_grace: timedelta = PROVISIONAL_GRACE) -> None:
         self._client = client
+        self._grace_ms = int(provisional_grace.total_seconds() * 1000)
         self._assess = ScriptBatch(client, _script("assess"))
         self._complete = client.register_script(_script("complete_challenge"))
         self._feedback = client.register_script(_script("record_feedback"))
@@ -99,7 +106,7 @@ class RedisSignalStore:
             group = groups.setdefault(p.key, len(groups) + 1)
             probes.append(
                 [p.kind, p.window_ms, max(p.retention_ms, p.window_ms), p.member,
-                 p.amount, p.limit, 1 if p.write else 0, 1 if p.replace else 0, group]
+                 p.amount, p.limit, 1 if p.write else 0, p.previous, group]
             )  # fmt: skip
         checks = [
             [c.probe + 1, c.rule.threshold, c.rule.score, _floor(c.rule.minimum_decision)]
@@ -125,6 +132,7 @@ class RedisSignalStore:
             expire_ms,
             expire_ms - now_ms + _CHALLENGE_KEEP_MS,
             _REQUEST_KEEP_MS,
+            self._grace_ms,
         ]
 
     async def read(self, tenant_id: str, probes: Sequence[Probe], now: datetime) -> list[float]:
@@ -133,17 +141,18 @@ class RedisSignalStore:
             key = self.counter_key(tenant_id, probe.signal, probe.key)
             since = _ms(now) - probe.window_ms
             try:
-                values.append(await self._read_one(key, probe, since))
+                values.append(await self._read_one(key, probe, since, _ms(now)))
             except _UNAVAILABLE as exc:
                 raise SignalStoreUnavailable(
                     "the signal store is not reachable", budget_ms=0
                 ) from exc
         return values
 
-    async def _read_one(self, key: str, probe: Probe, since: int) -> float:
+    async def _read_one(self, key: str, probe: Probe, since: int, now_ms: int) -> float:
         if probe.signal is Signal.PURCHASE_LIMIT_RATIO:
-            tally = await self._client.hgetall(key)
-            return float(sum(int(v) for v in tally.values()))
+            fields = await self._client.hgetall(key)
+            units = {field.decode(): int(value) for field, value in fields.items()}
+            return float(tally.counted(units, now_ms, self._grace_ms))
         if probe.signal is Signal.QUANTITY_VELOCITY:
             members = await self._client.zrangebyscore(key, since, "+inf")
             return float(sum(int(m.rsplit(b"|", 1)[1]) for m in members))
@@ -158,9 +167,7 @@ class RedisSignalStore:
         document = {
             "now": _ms(now),
             "retention": int(retention.total_seconds() * 1000),
-            "ops": [
-                {"kind": op.action.value, "member": op.member, "amount": op.amount} for op in ops
-            ],
+            "ops": [_feedback_op(op) for op in ops],
         }
         await self._run(self._feedback, keys, [json.dumps(document)])
 
@@ -255,6 +262,11 @@ def _result(script: ScriptAttempt, reply: Any) -> ScriptResult | RequestIdReused
         token=_TOKENS[token],
         replay=bool(replay),
     )
+
+
+def _feedback_op(op: FeedbackOp) -> dict[str, Any]:
+    return {"kind": op.action.value, "member": op.member, "amount": op.amount,
+            "decision": op.decision, "fallback": op.fallback}  # fmt: skip
 
 
 def _array(value: Any) -> list[Any]:

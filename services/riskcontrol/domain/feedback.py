@@ -1,6 +1,7 @@
 """Feedback: which counters a fact about an order updates.
 
-Facts come from inventory's event stream (a hold expired unpaid, was released or resized) and from
+Facts come from inventory's event stream (a hold was created, expired unpaid, was released or
+resized) and from
 ReportOutcome (payment failed, chargeback, confirmed abuse or genuine). Each becomes operations on
 the identity keys of the buyer; the member of a sliding log is the fact's own id, so a replayed
 fact counts once.
@@ -14,6 +15,7 @@ from enum import Enum
 from services.riskcontrol.domain.keys import Identity, KeyLevel, canonical_key
 from services.riskcontrol.domain.records import OutcomeKind
 from services.riskcontrol.domain.rules import Signal
+from services.riskcontrol.domain.tally import hold_field
 
 
 class FeedbackAction(Enum):
@@ -25,11 +27,17 @@ class FeedbackAction(Enum):
 
 @dataclass(frozen=True)
 class FeedbackOp:
+    """On a purchase-limit tally, `member` is the hold's field, `decision` the decision whose
+    provisional attempt the hold confirms, and `fallback` the order's field the version before
+    provisional attempts counted the hold in (domain/tally.py)."""
+
     action: FeedbackAction
     signal: Signal
     key: str
     member: str = ""
     amount: int = 0
+    decision: str = ""
+    fallback: str = ""
 
 
 _FACT_LEVELS = (KeyLevel.USER, KeyLevel.USER_SKU, KeyLevel.IP, KeyLevel.DEVICE)
@@ -58,32 +66,39 @@ def unpaid_expiry(identity: Identity, sku_id: str, fact_id: str) -> list[Feedbac
     ]
 
 
-def release(identity: Identity, sku_id: str, units: int) -> list[FeedbackOp]:
-    """Released units no longer count against the purchase limit of the user and SKU."""
+def release(identity: Identity, sku_id: str, reservation_id: str, units: int) -> list[FeedbackOp]:
+    """A released hold no longer counts against the purchase limit of the user and SKU (a
+    release settles the hold's whole line: its field goes, so a replayed event changes nothing)."""
     key = canonical_key(KeyLevel.USER_SKU, identity, sku_id)
     if key is None or units <= 0:
         return []
     return [
         FeedbackOp(
-            FeedbackAction.UNTALLY, Signal.PURCHASE_LIMIT_RATIO, key, identity.order_id, units
+            FeedbackAction.UNTALLY, Signal.PURCHASE_LIMIT_RATIO, key, hold_field(reservation_id),
+            units, fallback=identity.order_id,
         )
-    ]
+    ]  # fmt: skip
 
 
-def resize(identity: Identity, sku_id: str, line_units: int) -> list[FeedbackOp]:
-    """A resized hold counts against the purchase limit with what its line now holds, grown or
-    shrunk: the order's units in the tally become `line_units` (an absolute value, so a replayed
-    event changes nothing and a late one is corrected by the next). Only an order the tally
-    already counts is set: a hold riskcontrol never assessed (a SKU whose risk mode is OFF, a
-    fail-open hold) does not start counting on a resize."""
+def hold_made(
+    identity: Identity, sku_id: str, reservation_id: str, line_units: int, decision_id: str
+) -> list[FeedbackOp]:
+    """A hold inventory made (or resized, grown or shrunk) counts against the purchase limit
+    with what its line now holds (an absolute value, so a replayed event changes nothing and a
+    late one is corrected by the next), and the provisional attempt of its decision stops
+    counting apart: it is confirmed. A hold counts when the tally counts it already or it carries
+    a decision of riskcontrol (even one whose attempt lapsed, the follower lagging past the grace)
+    on a tally that lives; a hold riskcontrol never assessed (a SKU whose risk mode is OFF, a
+    fail-open hold) does not start counting."""
     key = canonical_key(KeyLevel.USER_SKU, identity, sku_id)
     if key is None:
         return []
     return [
         FeedbackOp(
-            FeedbackAction.RETALLY, Signal.PURCHASE_LIMIT_RATIO, key, identity.order_id, line_units
+            FeedbackAction.RETALLY, Signal.PURCHASE_LIMIT_RATIO, key, hold_field(reservation_id),
+            line_units, decision_id, identity.order_id,
         )
-    ]
+    ]  # fmt: skip
 
 
 def outcome(kind: OutcomeKind, identity: Identity, sku_id: str, fact_id: str) -> list[FeedbackOp]:

@@ -8,8 +8,9 @@ Counters and what a write adds:
 - ATTEMPT_VELOCITY, CART_EDITS: a sliding log of attempt ids (sorted set by time);
 - QUANTITY_VELOCITY: a sliding log of (attempt id, units);
 - DISTINCT_ACCOUNTS: users by last-seen time (sorted set), so the count in a window is exact;
-- PURCHASE_LIMIT_RATIO: units attempted per order on a user and SKU, over the limit (a cap for
-  the sale, not a rate: the window is how long the tally lives after its last write);
+- PURCHASE_LIMIT_RATIO: units of the user's holds and in-flight attempts on a SKU, over the
+  limit (domain/tally.py; a cap for the sale, not a rate: the window is how long the tally lives
+  after its last write);
 - UNPAID_EXPIRIES, PAYMENT_FAILURES, CHARGEBACKS, CHALLENGE_FAILURES: sliding logs written by
   feedback, only read by an attempt.
 """
@@ -23,6 +24,7 @@ from typing import NamedTuple
 from services.riskcontrol.domain.attempt import Attempt, AttemptKind, AttemptLine
 from services.riskcontrol.domain.keys import Identity, KeyLevel, attempt_keys
 from services.riskcontrol.domain.rules import LockStage, Rule, RuleSet, Signal
+from services.riskcontrol.domain.tally import hold_field
 
 
 class ProbeKind(IntEnum):
@@ -49,9 +51,11 @@ _KIND = {
 
 
 class Probe(NamedTuple):
-    """One counter read (and maybe written) by an attempt. `replace` makes a LIMIT write set the
-    order's units instead of adding to them (an edited cart line). A named tuple: an Assess builds
-    a dozen of them, and a frozen dataclass costs several times more to construct."""
+    """One counter read (and maybe written) by an attempt. For a LIMIT probe of a RESIZE,
+    `previous` is the line's units before it (`amount` the units after) and `member` the resized
+    hold's tally field: the attempt adds the growth over what the tally counts for that hold (or
+    over `previous` when it counts none). A named tuple: an Assess builds a dozen of them, and a
+    frozen dataclass costs several times more to construct."""
 
     signal: Signal
     level: KeyLevel
@@ -63,7 +67,7 @@ class Probe(NamedTuple):
     amount: int = 0
     limit: int = 0
     write: bool = False
-    replace: bool = False
+    previous: int = 0
 
 
 class Check(NamedTuple):
@@ -164,6 +168,7 @@ def _probe(
 ) -> Probe | None:
     """The probe of one rule on one key; `units` are the units the line (or attempt) adds."""
     rule, kind = compiled.rule, compiled.kind
+    previous = 0
     if rule.signal is Signal.CART_EDITS:
         member, amount, write, limit = attempt_id, 1, resize, 0
     elif kind is ProbeKind.COUNT:
@@ -175,11 +180,13 @@ def _probe(
     elif kind is ProbeKind.LIMIT:
         if line is None or line.purchase_limit <= 0:
             return None
-        member, amount = attempt.order_id, line.quantity if resize else units
-        write, limit = True, line.purchase_limit
+        member, amount, write, limit = "", units, True, line.purchase_limit
+        if resize:
+            member = hold_field(attempt.reservation_id) if attempt.reservation_id else ""
+            amount, previous = line.quantity, line.previous_quantity
     else:
         member, amount, write, limit = "", 0, False, 0
     return Probe(
         rule.signal, rule.key_level, key, compiled.window_ms, compiled.retention_ms, kind,
-        member, amount, limit, write, resize and kind is ProbeKind.LIMIT,
+        member, amount, limit, write, previous,
     )  # fmt: skip

@@ -34,6 +34,7 @@ from services.riskcontrol.service_layer.ports import (
     Registry,
     SignalStore,
 )
+from services.runtime.periodic import stopping
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,7 @@ class EventFollower:
                 await self.follow_once()
             except Exception:
                 log.warning("inventory event stream broke; resuming", exc_info=True)
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
+            if stopping():
                 # The stream client swallowed (or turned into an error) the cancellation that
                 # stops the service: do not resume.
                 raise asyncio.CancelledError
@@ -187,7 +187,11 @@ def _ops(fact: HoldFact, identity: Identity) -> list[feedback.FeedbackOp]:
         member = f"{fact.reservation_id}:{fact.sku_id}"
         return feedback.unpaid_expiry(identity, fact.sku_id, member)
     if fact.change is HoldChange.RELEASED:
-        return feedback.release(identity, fact.sku_id, fact.quantity)
-    if fact.change is HoldChange.RESIZED:
-        return feedback.resize(identity, fact.sku_id, fact.line_quantity)
+        return feedback.release(identity, fact.sku_id, fact.reservation_id, fact.quantity)
+    if fact.change is HoldChange.RESIZED or (
+        fact.change is HoldChange.CREATED and fact.risk_decision_id
+    ):
+        return feedback.hold_made(
+            identity, fact.sku_id, fact.reservation_id, fact.line_quantity, fact.risk_decision_id
+        )
     return []

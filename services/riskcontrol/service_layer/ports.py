@@ -246,12 +246,14 @@ class HoldChange(Enum):
     RELEASED = 2
     CONFIRMED = 3
     RESIZED = 4
+    CREATED = 5
 
 
 @dataclass(frozen=True)
 class HoldFact:
     """One buyer-hold change from inventory's event stream: `quantity` is the units the change
-    moved (negative when a resize shrank the line), `line_quantity` what the line holds after."""
+    moved (negative when a resize shrank the line), `line_quantity` what the line holds after,
+    `risk_decision_id` riskcontrol's decision that admitted the hold or its latest growth."""
 
     tenant_id: str
     sku_id: str
@@ -263,6 +265,7 @@ class HoldFact:
     ip: str
     device_id: str
     line_quantity: int = 0
+    risk_decision_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ class SalePolicyChanged(_message.Message):
     def __init__(self, policy: _Optional[_Union[_stock_pb2.SalePolicy, _Mapping]] = ...) -> None: ...
 
 class ReservationEvent(_message.Message):
-    __slots__ = ("reservation_id", "user_id", "order_id", "quantity", "line_quantity", "state", "purpose", "buyer", "expire_time", "release_reason")
+    __slots__ = ("reservation_id", "user_id", "order_id", "quantity", "line_quantity", "state", "purpose", "buyer", "expire_time", "release_reason", "risk_decision_id")
     RESERVATION_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -142,6 +142,7 @@ class ReservationEvent(_message.Message):
     BUYER_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     RELEASE_REASON_FIELD_NUMBER: _ClassVar[int]
+    RISK_DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     reservation_id: str
     user_id: str
     order_id: str
@@ -152,7 +153,8 @@ class ReservationEvent(_message.Message):
     buyer: _reservation_pb2.BuyerContext
     expire_time: _timestamp_pb2.Timestamp
     release_reason: _reservation_pb2.ReleaseReason
-    def __init__(self, reservation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., order_id: _Optional[str] = ..., quantity: _Optional[int] = ..., line_quantity: _Optional[int] = ..., state: _Optional[_Union[_reservation_pb2.ReservationState, str]] = ..., purpose: _Optional[_Union[_reservation_pb2.ReservationPurpose, str]] = ..., buyer: _Optional[_Union[_reservation_pb2.BuyerContext, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., release_reason: _Optional[_Union[_reservation_pb2.ReleaseReason, str]] = ...) -> None: ...
+    risk_decision_id: str
+    def __init__(self, reservation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., order_id: _Optional[str] = ..., quantity: _Optional[int] = ..., line_quantity: _Optional[int] = ..., state: _Optional[_Union[_reservation_pb2.ReservationState, str]] = ..., purpose: _Optional[_Union[_reservation_pb2.ReservationPurpose, str]] = ..., buyer: _Optional[_Union[_reservation_pb2.BuyerContext, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., release_reason: _Optional[_Union[_reservation_pb2.ReleaseReason, str]] = ..., risk_decision_id: _Optional[str] = ...) -> None: ...
 
 class SoldReturned(_message.Message):
     __slots__ = ("quantity", "order_id", "note")

@@ -11,13 +11,37 @@
 -- has another fingerprint.
 --   1 now  2 fingerprint  3 attempt_id  4 user  5 skus  6 token  7 list groups  8 probes
 --   9 checks  10 challenge score  11 block score  12 enforce  13 ip hash  14 device hash
---   15 challenge expire ms  16 challenge keep ms  17 request keep ms
--- A probe is [kind, window, retention, member, amount, limit, write, replace, group]; `group`
+--   15 challenge expire ms  16 challenge keep ms  17 request keep ms  18 provisional grace ms
+-- A probe is [kind, window, retention, member, amount, limit, write, previous, group]; `group`
 -- numbers the probe's key text (probes on one key share it) and a list group names the probe
 -- key equal to that list key (0: none). A check is [probe, threshold, score, floor].
+-- A purchase-limit tally (kind 5) has the fields of domain/tally.py: an allowed attempt writes
+-- 'p:<now>:<attempt id>' = the units it adds, provisional until inventory's event confirms its
+-- hold; one older than the grace no longer counts and is deleted here by a writing attempt.
 
 -- probe fields
-local KIND, WINDOW, RETENTION, MEMBER, AMOUNT, LIMIT, WRITE, REPLACE, GROUP = 1, 2, 3, 4, 5, 6, 7, 8, 9
+local KIND, WINDOW, RETENTION, MEMBER, AMOUNT, LIMIT, WRITE, PREVIOUS, GROUP = 1, 2, 3, 4, 5, 6, 7, 8, 9
+
+-- The units a tally counts for attempt `a`, and the units the attempt adds: for a RESIZE
+-- (`previous` > 0) its growth over what the tally counts for the hold (`member`), or over the
+-- line's previous units when it counts none. Deletes lapsed provisional attempts if `write`.
+local function tally(key, p, now, grace)
+  local fields = redis.call('HGETALL', key)
+  local total, held, lapsed = 0, nil, {}
+  for j = 1, #fields, 2 do
+    local at = string.match(fields[j], '^p:(%d+):')
+    if at and tonumber(at) <= now - grace then
+      lapsed[#lapsed + 1] = fields[j]
+    else
+      local units = tonumber(fields[j + 1])
+      total = total + units
+      if fields[j] == p[MEMBER] then held = units end
+    end
+  end
+  if p[WRITE] == 1 and #lapsed > 0 then redis.call('HDEL', key, unpack(lapsed)) end
+  if p[PREVIOUS] > 0 then return total, p[AMOUNT] - (held or p[PREVIOUS]) end
+  return total, p[AMOUNT]
+end
 
 -- One attempt `a` whose keys are KEYS[offset + 1 ...]; returns its reply as JSON text.
 local function assess(a, offset)
@@ -85,20 +109,17 @@ local function assess(a, offset)
   end
 
   local base = 3 + lists
-  local observed = {}
+  local observed, adds = {}, {}
   for i, p in ipairs(probes) do
     local key = keys[base + i]
     local since = now - p[WINDOW]
     local kind = p[KIND]
     if kind == 5 then
-      -- A purchase limit is a cap, not a rate: every order in the tally counts, whatever the
-      -- window; the key expires `retention` after the last counted attempt.
-      local tally = redis.call('HGETALL', key)
-      local total = 0
-      for j = 1, #tally, 2 do
-        if not (p[REPLACE] == 1 and tally[j] == p[MEMBER]) then total = total + tonumber(tally[j + 1]) end
-      end
-      observed[i] = (total + p[AMOUNT]) / p[LIMIT]
+      -- A purchase limit is a cap, not a rate: every hold and attempt in flight counts, whatever
+      -- the window; the key expires `retention` after the last counted attempt.
+      local total
+      total, adds[i] = tally(key, p, now, a[18])
+      observed[i] = (total + adds[i]) / p[LIMIT]
     else
       if p[WRITE] == 1 then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - p[RETENTION])) end
       if kind == 2 then
@@ -145,11 +166,7 @@ local function assess(a, offset)
       written[key] = true
       local kind = p[KIND]
       if kind == 5 then
-        if p[REPLACE] == 1 then
-          redis.call('HSET', key, p[MEMBER], p[AMOUNT])
-        else
-          redis.call('HINCRBY', key, p[MEMBER], p[AMOUNT])
-        end
+        if adds[i] > 0 then redis.call('HSET', key, 'p:' .. now .. ':' .. a[3], adds[i]) end
       elseif kind == 2 then
         redis.call('ZADD', key, now, p[MEMBER] .. '|' .. p[AMOUNT])
       else
