@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 import grpc
+import pytest
 from streamstock.riskcontrol.v1 import riskcontrol_service_pb2_grpc as risk_rpc
 
 from tests.conftest import RunningService, StartService, forget_riskcontrol_cursor
@@ -34,11 +35,14 @@ def handled(risk: RunningService, method: str) -> float:
 
 
 async def test_concurrent_holds_are_assessed_in_batches_and_hoarders_are_stopped(
-    start_service: StartService, postgres_dsn: str
+    start_service: StartService, postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Wide deadlines, inventory's and riskcontrol's own Redis budget (100 ms): this test judges
+    # decisions, not speed (the benchmark judges speed). The first batch carries all 51 attempts,
+    # and on a loaded 2-core machine with a Redis Cluster its scripts took over 100 ms once.
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "5000")
     inventory, risk = await start_services(start_service, postgres_dsn)
     client = acme_client(inventory)
-    # A wide deadline: this test judges decisions, not speed (the benchmark judges speed).
     sku = await client.create_sku(1000, risk_deadline=seconds(5), per_user_limit=2, **ENFORCE)
 
     async def hold(user: str, device: str) -> str:
