@@ -27,9 +27,7 @@ async def test_the_source_resumes_after_the_pruned_gap_and_streams_later_events(
     pruning_inventory: PruningInventory, caplog: pytest.LogCaptureFixture
 ) -> None:
     acme = pruning_inventory.client()
-    gone = await acme.create_sku(10, hold_ttl=LONG_TTL)
-    await acme.hold(gone, 1)
-    pruned = await pruning_inventory.prune_everything_so_far()
+    pruned = await pruning_inventory.prune_an_earlier_sale()
     kept = await acme.create_sku(7, hold_ttl=LONG_TTL)
     channel = clients.channel(pruning_inventory.address, API_KEYS.service, 5.0)
     source = WatchEventsSource(channel, retry_seconds=30)  # a retry would time the test out

@@ -24,9 +24,7 @@ async def test_a_watch_from_the_start_begins_at_the_oldest_event_kept(
     pruning_inventory: PruningInventory,
 ) -> None:
     acme = pruning_inventory.client()
-    gone = await acme.create_sku(10, hold_ttl=LONG_TTL)
-    await acme.hold(gone, 1)
-    pruned = await pruning_inventory.prune_everything_so_far()
+    pruned = await pruning_inventory.prune_an_earlier_sale()
     kept = await acme.create_sku(7, hold_ttl=LONG_TTL)
     await acme.call("Restock", sku_id=kept, quantity=2)
     cli = Cli(addresses={"inventory": pruning_inventory.address})
@@ -46,9 +44,7 @@ async def test_a_watch_from_a_sequence_the_retention_pruned_fails_with_the_oldes
     pruning_inventory: PruningInventory,
 ) -> None:
     acme = pruning_inventory.client()
-    sku_id = await acme.create_sku(10, hold_ttl=LONG_TTL)
-    await acme.hold(sku_id, 1)
-    pruned = await pruning_inventory.prune_everything_so_far()
+    pruned = await pruning_inventory.prune_an_earlier_sale()
     await acme.create_sku(7, hold_ttl=LONG_TTL)
     cli = Cli(addresses={"inventory": pruning_inventory.address})
 

@@ -99,6 +99,13 @@ class PruningInventory:
     async def head(self) -> int:
         return await head(self.dsn)
 
+    async def prune_an_earlier_sale(self) -> int:
+        """An earlier sale (a SKU of acme created and held) whose events are all pruned; returns
+        the last sequence pruned: the log kept starts after it."""
+        acme = self.client()
+        await acme.hold(await acme.create_sku(10, hold_ttl=LONG_TTL), 1)
+        return await self.prune_everything_so_far()
+
     async def prune_everything_so_far(self) -> int:
         """Moves the clock past the retention and waits until the job pruned every event
         committed before; returns the last sequence pruned. Later events are recent."""

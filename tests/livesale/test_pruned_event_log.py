@@ -34,8 +34,7 @@ async def test_the_event_follower_resumes_after_the_pruned_log_and_tallies_the_r
     pruning_inventory: PruningInventory,
 ) -> None:
     acme = pruning_inventory.client()
-    await acme.hold(await acme.create_sku(10, hold_ttl=LONG_TTL), 1)  # an earlier sale's events
-    pruned = await pruning_inventory.prune_everything_so_far()
+    pruned = await pruning_inventory.prune_an_earlier_sale()
     sku_id = await acme.create_sku(5, hold_ttl=LONG_TTL)
     session = Session(
         scenario=parse_scenario(TINY),
