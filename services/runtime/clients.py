@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -116,6 +117,28 @@ def pruned_events(error: grpc.aio.AioRpcError) -> tuple[int, int] | None:
         return None
     metadata = refusal_metadata(error)
     return int(metadata["after_sequence"]) + 1, int(metadata["oldest_sequence"]) - 1
+
+
+def resume_after_pruned_events(
+    error: grpc.aio.AioRpcError, reader: str, lost: str, logger: logging.Logger
+) -> int | None:
+    """For inventory's EVENTS_PRUNED refusal of WatchEvents: logs the gap at ERROR on `logger`,
+    naming the `reader` and what the gap `lost` it, and returns the sequence to resume after;
+    None for any other error."""
+    gap = pruned_events(error)
+    if gap is None:
+        return None
+    first, last = gap
+    logger.error(
+        "inventory pruned events %d to %d before %s read them (its event retention); %s;"
+        " resuming after %d",
+        first,
+        last,
+        reader,
+        lost,
+        last,
+    )
+    return last
 
 
 def refusal_metadata(error: grpc.aio.AioRpcError) -> dict[str, str]:

@@ -34,7 +34,7 @@ from streamstock.inventory.v1 import (
 
 from services.alerting.domain.events import EventKind, HoldChange, StockEvent, StockLevels
 from services.alerting.domain.sale_status import SaleStatus, SaleStatusChange
-from services.runtime.clients import pruned_events
+from services.runtime.clients import resume_after_pruned_events
 
 log = logging.getLogger(__name__)
 
@@ -99,22 +99,6 @@ def decode(message: events_pb2.InventoryEvent) -> StockEvent:
     )
 
 
-def resume_after_pruning(error: grpc.aio.AioRpcError) -> int | None:
-    """For EVENTS_PRUNED, logs the gap and returns the sequence to resume after; else None."""
-    gap = pruned_events(error)
-    if gap is None:
-        return None
-    first, last = gap
-    log.error(
-        "inventory pruned events %d to %d before alerting read them (its event retention);"
-        " their changes are skipped and each SKU catches up at its next event; resuming after %d",
-        first,
-        last,
-        last,
-    )
-    return last
-
-
 class WatchEventsSource:
     """Follows InventoryService.WatchEvents for every tenant (a service key), reconnecting with
     backoff; each response's events become one batch. Past a pruned gap it resumes at once."""
@@ -136,7 +120,12 @@ class WatchEventsSource:
                         after = batch[-1].sequence
                         yield batch
             except grpc.aio.AioRpcError as error:
-                resume = resume_after_pruning(error)
+                resume = resume_after_pruned_events(
+                    error,
+                    "alerting",
+                    "their changes are skipped and each SKU catches up at its next event",
+                    log,
+                )
                 if resume is not None:
                     after = max(after, resume)
                     continue

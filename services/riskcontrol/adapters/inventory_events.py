@@ -30,7 +30,7 @@ from streamstock.inventory.v1 import (
 )
 
 from services.riskcontrol.service_layer.ports import EventBatch, HoldChange, HoldFact
-from services.runtime.clients import pruned_events
+from services.runtime.clients import resume_after_pruned_events
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +65,6 @@ def hold_fact(event: events_pb2.InventoryEvent) -> HoldFact | None:
     )  # fmt: skip
 
 
-def resume_after_pruning(error: grpc.aio.AioRpcError) -> int | None:
-    """For EVENTS_PRUNED, logs the gap and returns the sequence to resume after; else None."""
-    gap = pruned_events(error)
-    if gap is None:
-        return None
-    first, last = gap
-    log.error(
-        "inventory pruned events %d to %d before riskcontrol read them (its event retention);"
-        " their unpaid expiries, releases and resizes are not counted; resuming after %d",
-        first,
-        last,
-        last,
-    )
-    return last
-
-
 class GrpcInventoryEvents:
     """One stream per follow, reopened past a pruned gap; any other broken stream ends the
     iteration with its error."""
@@ -97,7 +81,12 @@ class GrpcInventoryEvents:
                     yield batch
                 return
             except grpc.aio.AioRpcError as error:
-                resume = resume_after_pruning(error)
+                resume = resume_after_pruned_events(
+                    error,
+                    "riskcontrol",
+                    "their unpaid expiries, releases and resizes are not counted",
+                    log,
+                )
                 if resume is None:
                     raise
                 after = max(after, resume)
