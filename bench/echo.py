@@ -10,6 +10,7 @@ from typing import Any
 
 import grpc
 
+from bench.harness import ADMIN_KEY, Load, closed_loop
 from services.runtime.main import run
 from services.runtime.server import Registration, ServiceParts
 from services.runtime.settings import ServiceSettings
@@ -35,6 +36,20 @@ async def build(settings: ServiceSettings) -> ServiceParts:
 
 def echo_call(channel: grpc.aio.Channel) -> grpc.aio.UnaryUnaryMultiCallable:
     return channel.unary_unary(METHOD)
+
+
+async def echo_load(address: str, server_pid: int, concurrency: int, seconds: float) -> Load:
+    """Baseline A: `concurrency` callers of Echo for `seconds` after 1 s of warm-up, with the CPU
+    the load cost (the echo process as its server)."""
+    async with grpc.aio.insecure_channel(address) as channel:
+        call = echo_call(channel)
+
+        async def ping(n: int) -> bool:
+            await call(b"", metadata=(("x-api-key", ADMIN_KEY),), timeout=10)
+            return True
+
+        await closed_loop("warm-up", ping, concurrency, 1.0)
+        return await closed_loop("A: echo (same runtime)", ping, concurrency, seconds, server_pid)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from streamstock.riskcontrol.v1 import riskcontrol_service_pb2 as api
 
 from bench import echo
 from bench.harness import (
-    ADMIN_KEY,
     Load,
     Process,
     closed_loop,
@@ -59,18 +58,6 @@ def _attempt(n: int, rng: random.Random) -> api.AssessRequest:
         ),
         caller_mode=assessment_pb2.ENFORCEMENT_MODE_ENFORCE,
     )
-
-
-async def _echo_load(address: str, server_pid: int) -> Load:
-    async with grpc.aio.insecure_channel(address) as channel:
-        call = echo.echo_call(channel)
-
-        async def ping(n: int) -> bool:
-            await call(b"", metadata=(("x-api-key", ADMIN_KEY),), timeout=10)
-            return True
-
-        await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
-        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS, server_pid)
 
 
 ASSESS = f"/{api.DESCRIPTOR.services_by_name['RiskControlService'].full_name}/Assess"
@@ -167,7 +154,7 @@ def run() -> str:
         ]
         echo_p, risk_p = processes
         try:
-            a = asyncio.run(_echo_load(echo_p.address, echo_p.popen.pid))
+            a = asyncio.run(echo.echo_load(echo_p.address, echo_p.popen.pid, CONCURRENCY, SECONDS))
             r = asyncio.run(_assess_load(risk_p, "crowd"))
             rb = asyncio.run(_assess_batch_load(risk_p, "batch"))
             rss = risk_p.peak_rss_mb

@@ -83,18 +83,6 @@ def rebalance_pass() -> tuple[float, int]:
     return time.perf_counter() - started, moved
 
 
-async def _echo_load(address: str, server_pid: int) -> Load:
-    async with grpc.aio.insecure_channel(address) as channel:
-        call = echo.echo_call(channel)
-
-        async def ping(n: int) -> bool:
-            await call(b"", metadata=ADMIN, timeout=10)
-            return True
-
-        await closed_loop("warm-up", ping, CONCURRENCY, 1.0)
-        return await closed_loop("A: echo (same runtime)", ping, CONCURRENCY, SECONDS, server_pid)
-
-
 async def _allocated_sku(
     sync_address: str, inventory_address: str
 ) -> tuple[str, str, SimulatedPlatform]:
@@ -221,7 +209,7 @@ def _measure(stack: Servers) -> list[str]:
         },
     )
     try:
-        a = asyncio.run(_echo_load(echo_p.address, echo_p.popen.pid))
+        a = asyncio.run(echo.echo_load(echo_p.address, echo_p.popen.pid, CONCURRENCY, SECONDS))
         print(_row(a, 1), flush=True)
         one = asyncio.run(
             _report_load(
