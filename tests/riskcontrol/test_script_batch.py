@@ -1,6 +1,7 @@
-"""Assess scripts of concurrent requests share pipelines to Redis: each still gets its own
-decision, a Redis that lost its scripts (restart, SCRIPT FLUSH) is given them again, and request
-records written by the previous script format still replay."""
+"""Concurrent Assess calls of a tenant are assessed together, in one script per batch, and
+scripts share pipelines to Redis: each attempt still gets its own decision, as if assessed one
+after the other, a Redis that lost its scripts (restart, SCRIPT FLUSH) is given them again, and
+request records written by the previous script format still replay."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import grpc
 import pytest
+from redis.asyncio.cluster import RedisCluster
 
 from tests.riskcontrol.conftest import StartRisk
 from tests.riskcontrol.helpers import ALLOW, BLOCK, Risk, bounded, error_reason, reason_ids
@@ -32,6 +34,38 @@ async def test_concurrent_attempts_each_get_their_own_decision(
     assert all("purchase-limit-exceeded" in reason_ids(r) for r in hoarder if r.decision == BLOCK)
     assert all(r.decision == ALLOW for r in others)
     assert len({r.decision_id for r in responses}) == len(responses)
+
+
+async def test_concurrent_calls_of_a_tenant_share_one_script_per_batch(
+    start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch, redis_client: Any
+) -> None:
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+    risk = await start_risk()
+    await risk.assess("warm-up", "o0")  # loads the script
+    before = await _scripts_run(redis_client)
+
+    calls = [risk.assess("hoarder", f"h{i}", limit=3, request_id=f"h{i}") for i in range(20)]
+    calls += [risk.assess(f"buyer-{i}", f"b{i}", limit=3) for i in range(40)]
+    responses = await bounded(calls, concurrency=60)
+    scripts = await _scripts_run(redis_client) - before
+
+    # One call after the other would have run 60 scripts.
+    assert 0 < scripts < len(calls) * 3 // 4, scripts
+    hoarder, others = responses[:20], responses[20:]
+    assert sorted(r.decision for r in hoarder) == [ALLOW] * 3 + [BLOCK] * 17
+    assert all(r.decision == ALLOW for r in others)
+    retried = await risk.assess("hoarder", "h0", limit=3, request_id="h0")
+    assert (retried.decision_id, retried.decision) == (hoarder[0].decision_id, hoarder[0].decision)
+
+
+async def _scripts_run(client: Any) -> int:
+    """How many Assess scripts Redis (every node of a cluster) has run: EVALSHA calls."""
+    if isinstance(client, RedisCluster):
+        nodes = await client.info("commandstats", target_nodes=RedisCluster.ALL_NODES)
+        per_node = list(nodes.values())
+    else:
+        per_node = [await client.info("commandstats")]
+    return sum(node.get("cmdstat_evalsha", {}).get("calls", 0) for node in per_node)
 
 
 async def test_a_redis_that_lost_the_script_gets_it_again(

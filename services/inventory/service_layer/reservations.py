@@ -16,7 +16,6 @@ from services.inventory.domain.reservation import Reservation, ReservationPurpos
 from services.inventory.domain.sku import Sku
 from services.inventory.domain.stock import LedgerReason
 from services.inventory.service_layer import commands
-from services.inventory.service_layer.coalescer import Coalescer
 from services.inventory.service_layer.holds import Outcome, place_holds, replay
 from services.inventory.service_layer.ports import Order, RequestsRaced, Transaction
 from services.inventory.service_layer.screening import RiskScreen
@@ -28,6 +27,7 @@ from services.inventory.service_layer.settlement import (
     settle,
 )
 from services.inventory.service_layer.unit import Unit
+from services.runtime.coalescer import Coalescer
 
 # Holds of one SKU decided in one transaction at most; bounds a transaction's length.
 MAX_BATCH = 256

@@ -1,9 +1,12 @@
 """Assess: plan the signals, run them atomically in the store, score, audit.
 
 A batch of attempts of one tenant is assessed in one store round trip (one script, each attempt
-atomic in turn) and audited with the background writer's next batch; a single attempt is a batch
-of one. An attempt refused on its own (bad input, reused request id) gets its refusal as its
-outcome and costs the others nothing; what stops every attempt (no rules, no store) raises.
+atomic in turn) and audited with the background writer's next batch. Single attempts of a tenant
+that arrive while one of its batches is in the store queue and become its next batch, so a crowd
+of Assess calls costs one script per batch, not one per call; alone, an attempt is a batch of one
+and waits for nothing. An attempt refused on its own (bad input, reused request id) gets its
+refusal as its outcome and costs the others nothing; what stops every attempt (no rules, no store)
+raises.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from services.riskcontrol.domain.attempt import (
+    MAX_BATCH,
     Attempt,
     EnforcementMode,
     validate_attempt,
@@ -46,6 +50,7 @@ from services.riskcontrol.service_layer.ports import (
     SignalStore,
 )
 from services.riskcontrol.service_layer.rulebook import RuleBook, ShadowBook
+from services.runtime.coalescer import Coalescer
 
 # What one attempt of a batch comes to: its decision, or the refusal Assess would have raised.
 Outcome = DecisionRecord | RiskControlError
@@ -66,6 +71,15 @@ class _Planned:
     script: ScriptAttempt
 
 
+@dataclass(frozen=True)
+class _Single:
+    """An Assess call waiting for its tenant's next batch: the attempt and when its budget ends
+    (event loop time)."""
+
+    attempt: Attempt
+    deadline: float
+
+
 @dataclass
 class Assessor:
     store: SignalStore
@@ -78,11 +92,27 @@ class Assessor:
     metrics: DecisionMetrics
     challenge_ttl: timedelta = timedelta(minutes=5)
 
+    def __post_init__(self) -> None:
+        self._singles: Coalescer[str, _Single, DecisionRecord] = Coalescer(
+            self._assess_singles, MAX_BATCH
+        )
+
     async def assess(self, attempt: Attempt, budget_seconds: float) -> DecisionRecord:
-        (outcome,) = await self.assess_batch([attempt], budget_seconds)
-        if isinstance(outcome, RiskControlError):
-            raise outcome
-        return outcome
+        """The attempt's decision, assessed with the tenant's other single attempts in flight.
+        Raises its refusal, or SignalStoreUnavailable when its budget runs out first (the attempt
+        stays queued and is decided with its batch, so a retry with its request id replays it)."""
+        deadline = asyncio.get_running_loop().time() + budget_seconds
+        try:
+            async with asyncio.timeout(budget_seconds):
+                return await self._singles.submit(attempt.tenant_id, _Single(attempt, deadline))
+        except TimeoutError as exc:
+            raise _out_of_budget(budget_seconds) from exc
+
+    async def _assess_singles(self, tenant_id: str, singles: Sequence[_Single]) -> list[Outcome]:
+        """Given the budget of its most patient caller; each caller stops at its own."""
+        now = asyncio.get_running_loop().time()
+        budget = max(max(single.deadline for single in singles) - now, 0.001)
+        return await self.assess_batch([single.attempt for single in singles], budget)
 
     async def assess_batch(
         self, attempts: Sequence[Attempt], budget_seconds: float
@@ -158,10 +188,7 @@ class Assessor:
             async with asyncio.timeout(budget_seconds):
                 return await self.store.assess(scripts)
         except TimeoutError as exc:
-            raise SignalStoreUnavailable(
-                "the signal store did not answer within the assessment budget",
-                budget_ms=round(budget_seconds * 1000),
-            ) from exc
+            raise _out_of_budget(budget_seconds) from exc
 
     def _record(self, item: _Planned, result: ScriptResult, rule_set: RuleSet) -> DecisionRecord:
         attempt = item.script.attempt
@@ -212,3 +239,10 @@ class Assessor:
                 item.script.attempt.tenant_id, result.attempt_id
             )
             outcomes[item.position] = original or self._record(item, result, rule_set)
+
+
+def _out_of_budget(budget_seconds: float) -> SignalStoreUnavailable:
+    return SignalStoreUnavailable(
+        "the signal store did not answer within the assessment budget",
+        budget_ms=round(budget_seconds * 1000),
+    )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from services.inventory.service_layer.coalescer import Coalescer
+from services.runtime.coalescer import Coalescer
 
 
 class Recorder:
