@@ -1,10 +1,12 @@
 """A platform that is down does not stall the rebalancing of the healthy ones (issue 6): once a push
 to it failed every attempt, its pushes wait out a cooldown kept in its stored health, without a
 network call, and stay FAILING; the first push after the cooldown is the probe, and a probe that
-fails makes the next cooldown longer, one that succeeds lets every waiting push go."""
+fails makes the next cooldown longer, one that succeeds lets every waiting push go. Passes that find
+the cooldown over at once (replicas, Rebalance calls) send one probe between them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import time
@@ -176,6 +178,41 @@ async def test_pushes_wait_out_the_cooldown_and_the_probe_decides(
     for sku_id in sku_ids:
         quota = (await assert_within_stock(stack, sku_id, 6))[platform_id]
         assert (quota.quota_units, quota.listed_units, quota.push_status) == (3, 3, IN_SYNC)
+
+
+async def test_concurrent_passes_after_a_cooldown_send_one_probe_between_them(
+    manual_clock: ManualClock,
+    sync_stack: SyncFactory,
+    http_platform: tuple[HttpPlatform, str],
+) -> None:
+    hole, url = http_platform
+    stack = await sync_stack(platform_cooldown=(10.0, 60.0))
+    hole_id = await stack.add_http_platform(url, request_timeout=0.5)
+    sku_ids = [await stack.create_sku(on_hand=6) for _ in range(4)]
+    for sku_id in sku_ids:
+        await stack.set_policy(sku_id, [(hole_id, 1.0)])
+    await rebalance(stack, sku_ids)
+    # The host swallows every request from now on; every SKU must shrink to 3.
+    hole.swallowing = True
+    for sku_id in sku_ids:
+        await stack.set_policy(sku_id, [(hole_id, 1.0)], max_units={hole_id: 3})
+    await rebalance(stack, sku_ids)
+    assert (await health_of(stack, hole_id)).consecutive_failures == 1
+    sent_before = len(hole.pushes)
+
+    # The cooldown is over; four passes (one per SKU) reach the platform at once. Each probe waits
+    # for its deadline, so the passes overlap: without a claim, each would send its own.
+    manual_clock.advance(10.5)
+    await asyncio.gather(*(rebalance(stack, [sku_id]) for sku_id in sku_ids))
+
+    probes = hole.pushes[sent_before:]
+    assert len(probes) == ATTEMPTS, [p["skuId"] for p in probes]
+    assert len({p["requestId"] for p in probes}) == 1
+    health = await health_of(stack, hole_id)
+    assert (health.reachable, health.consecutive_failures) == (False, 2)
+    for sku_id in sku_ids:
+        quota = (await assert_within_stock(stack, sku_id, 6))[hole_id]
+        assert (quota.push_status, quota.quota_units) == (FAILING, 6)
 
 
 def closed_port_url() -> str:

@@ -1,5 +1,6 @@
 """The cooldown of a platform whose pushes fail (domain/breaker.py): none while reachable, doubling
-from the base with every failed push in a row, never above the cap, off with a base of 0; its
+from the base with every failed push in a row, never above the cap, off with a base of 0, started
+again by a claimed probe; its
 settings, and the deployment setting them as the service reads them."""
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ def test_the_cooldown_doubles_with_every_failure_in_a_row_up_to_the_cap() -> Non
     assert COOLDOWN.retry_time(False, 3, FAILED_AT) == FAILED_AT + 20.0
     assert COOLDOWN.cooling(False, 3, FAILED_AT, FAILED_AT + 19.0)
     assert not COOLDOWN.cooling(False, 2, FAILED_AT, FAILED_AT + 19.0)
+
+
+def test_a_claimed_probe_starts_the_cooldown_again_until_its_outcome() -> None:
+    probed_at = FAILED_AT + 5.0
+    assert COOLDOWN.retry_time(False, 1, FAILED_AT, probed_at) == probed_at + 5.0
+    assert COOLDOWN.cooling(False, 1, FAILED_AT, probed_at + 4.0, probe_time=probed_at)
+    # A claim older than the last failure (the probe failed) changes nothing: the failure counts.
+    failed_again = probed_at + 1.0
+    assert COOLDOWN.retry_time(False, 2, failed_again, probed_at) == failed_again + 10.0
+    # A probe that succeeded leaves the platform reachable: its claim keeps nothing waiting.
+    assert COOLDOWN.retry_time(True, 0, FAILED_AT, probed_at) is None
 
 
 def test_no_failure_on_record_or_a_zero_base_means_no_wait() -> None:

@@ -113,6 +113,25 @@ class PostgresTransaction:
             rows.stamp(now),
         )
 
+    async def claim_probe(
+        self, tenant_id: str, platform_id: str, failures: int, cooled_before: float, now: float
+    ) -> bool:
+        claimed = await self._db.fetchval(
+            """
+            UPDATE platforms SET probe_time = $5
+            WHERE tenant_id = $1 AND platform_id = $2 AND NOT reachable
+              AND consecutive_failures = $3 AND last_failure_time <= $4
+              AND (probe_time IS NULL OR probe_time <= $4)
+            RETURNING true
+            """,
+            tenant_id,
+            platform_id,
+            failures,
+            rows.stamp(cooled_before),
+            rows.stamp(now),
+        )
+        return bool(claimed)
+
     # policies
 
     async def policy(self, tenant_id: str, sku_id: str) -> PolicyRecord | None:

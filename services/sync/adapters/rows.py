@@ -57,6 +57,7 @@ def platform_of(row: Row) -> PlatformRecord:
         seconds(row["last_success_time"]),
         seconds(row["last_failure_time"]),
         row["last_error"],
+        seconds(row["probe_time"]),
     )
     return PlatformRecord(
         platform, health, row["create_time"].timestamp(), row["update_time"].timestamp()

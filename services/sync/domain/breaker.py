@@ -2,7 +2,10 @@
 every failed push in a row, up to a cap. Until then its pushes wait without a network call, so a
 platform that is down (or swallows requests until their deadline) costs one failed push per
 cooldown instead of one per SKU; the first push after the cooldown is the probe. Computed from the
-platform's stored health, so every replica, and a restarted one, agrees."""
+platform's stored health, so every replica, and a restarted one, agrees. A pass claims the probe in
+the stored health before sending it; the claim starts the cooldown again for everyone else, so of
+the passes that find a cooldown over at once exactly one probes, and the others wait for its
+outcome (a probe that fails starts a longer cooldown, one that succeeds ends them)."""
 
 from __future__ import annotations
 
@@ -27,18 +30,28 @@ class Cooldown:
         return min(self.cap_seconds, self.base_seconds * 2.0**doublings)
 
     def retry_time(
-        self, reachable: bool, failures: int, last_failure_time: float | None
+        self,
+        reachable: bool,
+        failures: int,
+        last_failure_time: float | None,
+        probe_time: float | None = None,
     ) -> float | None:
-        """The moment the platform's next push may go out (the probe); None when it does not cool
-        down at all (reachable, or no failure on record)."""
+        """The moment the platform's next push may go out (the probe): a cooldown after its last
+        failure or its last probe claim, whichever is later; None when it does not cool down at
+        all (reachable, or no failure on record)."""
         wait = self.seconds(failures)
         if reachable or last_failure_time is None or wait <= 0:
             return None
-        return last_failure_time + wait
+        return max(last_failure_time, probe_time or last_failure_time) + wait
 
     def cooling(
-        self, reachable: bool, failures: int, last_failure_time: float | None, now: float
+        self,
+        reachable: bool,
+        failures: int,
+        last_failure_time: float | None,
+        now: float,
+        probe_time: float | None = None,
     ) -> bool:
         """Whether pushes to the platform wait at `now`."""
-        until = self.retry_time(reachable, failures, last_failure_time)
+        until = self.retry_time(reachable, failures, last_failure_time, probe_time)
         return until is not None and now < until

@@ -25,6 +25,7 @@ class PlatformHealth:
     last_success_time: float | None = None
     last_failure_time: float | None = None
     last_error: str = ""
+    probe_time: float | None = None  # when a pass last claimed the probe (domain/breaker.py)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,13 @@ class SyncTransaction(Protocol):
     async def record_push(
         self, tenant_id: str, platform_id: str, error: str, now: float
     ) -> None: ...
+    async def claim_probe(
+        self, tenant_id: str, platform_id: str, failures: int, cooled_before: float, now: float
+    ) -> bool:
+        """Records `now` as the platform's probe time if it is still down with `failures` failed
+        pushes in a row, and neither its last failure nor its last probe claim is later than
+        `cooled_before`; whether it did (only then may the caller send the probe)."""
+        ...
 
     async def policy(self, tenant_id: str, sku_id: str) -> PolicyRecord | None: ...
     async def upsert_policy(self, tenant_id: str, policy: AllocationPolicy, now: float) -> None: ...

@@ -41,7 +41,7 @@ async def rebalance(
             raise InvalidArgument(f"sku_ids[{index}]", "must not be empty")
     if not sku_ids:
         sku_ids = await _skus_of(ports, tenant_id)
-    breaker = PassBreaker(ports.cooldown)
+    breaker = PassBreaker(ports.cooldown, ports.store)
     plans = [await rebalance_sku(ports, tenant_id, sku_id, dry_run, breaker) for sku_id in sku_ids]
     return PassResult(len(sku_ids), plans)
 
@@ -66,7 +66,7 @@ async def rebalance_sku(
 ) -> SkuPlan:
     """breaker: the pass's, when the SKU is one of a pass; otherwise the SKU is a quiet pass of its
     own (an acknowledgement's)."""
-    breaker = breaker or PassBreaker(ports.cooldown, quiet=True)
+    breaker = breaker or PassBreaker(ports.cooldown, ports.store, quiet=True)
     result = await _round(ports, tenant_id, sku_id, dry_run, breaker)
     for _ in range(_ROUNDS - 1):
         if dry_run or result.outcome is not Outcome.APPLIED or not result.shrinks:
@@ -211,14 +211,14 @@ async def _push_all(
     """In parallel across platforms; those cooling down are held back without a network call."""
     platforms, breaker = health
     now = ports.clock.now()
-    await asyncio.gather(
-        *(
-            hold_back(ports, q, listing)
-            if breaker.waits(q.tenant_id, platforms[p.platform_id], now)
-            else push(ports, p, q, listing)
-            for p, q, listing in pushes
-        )
-    )
+
+    async def send(platform: Platform, quota: Quota, listing: Listing) -> None:
+        if await breaker.waits(quota.tenant_id, platforms[platform.platform_id], now):
+            await hold_back(ports, quota, listing)
+        else:
+            await push(ports, platform, quota, listing)
+
+    await asyncio.gather(*(send(*planned) for planned in pushes))
 
 
 async def _shrink_pending(ports: Ports, tenant_id: str, sku_id: str) -> bool:
