@@ -27,7 +27,7 @@ from services.inventory.service_layer.settlement import (
     settle,
 )
 from services.inventory.service_layer.unit import Unit
-from services.runtime.coalescer import Coalescer
+from services.runtime.coalescer import Coalescer, Handover
 
 # Holds of one SKU decided in one transaction at most; bounds a transaction's length.
 MAX_BATCH = 256
@@ -55,7 +55,7 @@ class Holds:
             self._decide, max_batch
         )
         self._refusals: Coalescer[SkuKey, commands.Reserve, Reservation] = Coalescer(
-            self._refuse_sold_out, max_batch, self._pause
+            self._refuse_sold_out, max_batch, pause=self._pause
         )
         self._refused_at: dict[SkuKey, datetime] = {}
 
@@ -116,7 +116,9 @@ class Holds:
             raise outcome from refusal
         return outcome
 
-    async def _decide(self, key: SkuKey, batch: Sequence[commands.Reserve]) -> list[Outcome]:
+    async def _decide(
+        self, key: SkuKey, batch: Sequence[commands.Reserve], _next_may_start: Handover
+    ) -> list[Outcome]:
         # Screened while the SKU still sold: it may have sold out meanwhile.
         if await self._unit.gate.is_sold_out(*key, self._unit.clock.now()):
             return await self._refuse(key, batch)
@@ -124,7 +126,7 @@ class Holds:
         return await self._in_transaction(batch)
 
     async def _refuse_sold_out(
-        self, key: SkuKey, batch: Sequence[commands.Reserve]
+        self, key: SkuKey, batch: Sequence[commands.Reserve], _next_may_start: Handover
     ) -> list[Outcome]:
         self._refused_at[key] = self._unit.clock.now()
         return await self._refuse(key, batch)

@@ -50,7 +50,7 @@ from services.riskcontrol.service_layer.ports import (
     SignalStore,
 )
 from services.riskcontrol.service_layer.rulebook import RuleBook, ShadowBook
-from services.runtime.coalescer import Coalescer
+from services.runtime.coalescer import Coalescer, Handover
 
 # What one attempt of a batch comes to: its decision, or the refusal Assess would have raised.
 Outcome = DecisionRecord | RiskControlError
@@ -108,7 +108,9 @@ class Assessor:
         except TimeoutError as exc:
             raise _out_of_budget(budget_seconds) from exc
 
-    async def _assess_singles(self, tenant_id: str, singles: Sequence[_Single]) -> list[Outcome]:
+    async def _assess_singles(
+        self, tenant_id: str, singles: list[_Single], _next_may_start: Handover
+    ) -> list[Outcome]:
         """Given the budget of its most patient caller; each caller stops at its own."""
         now = asyncio.get_running_loop().time()
         budget = max(max(single.deadline for single in singles) - now, 0.001)

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from services.runtime.coalescer import Coalescer
 from services.sync.domain.errors import InvalidArgument, RequestIdReused
 from services.sync.domain.policy import DEFAULT_HALF_LIFE_SECONDS
 from services.sync.domain.quota import Quota
@@ -35,7 +36,6 @@ from services.sync.domain.sales import (
     too_late,
     validate_batch,
 )
-from services.sync.service_layer.coalescer import Coalescer
 from services.sync.service_layer.deps import Ports, effective_policy, quota_platform
 from services.sync.service_layer.escrow import inventory_request_id, set_escrow
 from services.sync.service_layer.ports import EscrowRefused, SyncTransaction
@@ -106,8 +106,9 @@ class SaleReports:
         """dedup_window: seconds a line is remembered after its occur_time (0: for ever)."""
         self._ports = ports
         self._dedup_window = dedup_window
-        self._batches: Coalescer[tuple[str, str], Report, Answer | Exception] = Coalescer(
-            self._decide, max_batch
+        # Group commit: a platform's callers report again right after their answers.
+        self._batches: Coalescer[tuple[str, str], Report, Answer] = Coalescer(
+            self._decide, max_batch, linger=0.25, max_linger=0.025
         )
 
     async def report(
@@ -119,10 +120,7 @@ class SaleReports:
         if not platform_id:
             raise InvalidArgument("platform_id", "is required")
         validate_batch(lines, self._ports.clock.now())
-        answer = await self._batches.submit((tenant_id, platform_id), (lines, receipt))
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
+        return await self._batches.submit((tenant_id, platform_id), (lines, receipt))
 
     async def _decide(
         self, key: tuple[str, str], reports: list[Report], next_may_start: Callable[[], None]
