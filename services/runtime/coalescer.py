@@ -17,8 +17,9 @@ Three ways for a key's owner to shape its batches, each off unless asked for:
   queued as the key had in flight, instead of starting with the first one back and leaving the
   rest to queue behind it. A key quiet for longer than its last batch took does not wait.
 - Pause (`pause(key)` seconds): a key whose batches are decided faster than calls arrive stays at
-  small batches; its owner may have each batch wait that long for more (or until the batch is
-  full) before it starts.
+  small batches; its owner may have each batch not yet full wait that long for more before it
+  starts. (A plain sleep: waking as soon as the batch is full measured slower for inventory's
+  sold-out refusals, about 50 us more CPU per refusal.)
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class Coalescer(Generic[K, T, R]):
                 if not self._running.get(key):
                     await self._gather(key, queue, min(self._max_batch, expected))
                 if len(queue) < self._max_batch and (pause := self._pause(key)) > 0:
-                    await self._wait_for(key, queue, self._max_batch, pause)
+                    await asyncio.sleep(pause)
                 batch, queue[:] = queue[: self._max_batch], queue[self._max_batch :]
                 handed_over = asyncio.Event()
                 self._running[key] = self._running.get(key, 0) + 1
@@ -154,17 +155,12 @@ class Coalescer(Generic[K, T, R]):
         if pace is None or now - pace.ended > pace.took or len(queue) >= target:
             return
         wait = min(self._max_linger, pace.took * self._linger)
-        if wait > 0:
-            await self._wait_for(key, queue, target, wait)
-
-    async def _wait_for(self, key: K, queue: Sequence[object], target: int, seconds: float) -> None:
-        """Returns once `target` calls of the key are queued, or after `seconds`."""
-        if len(queue) >= target:
+        if wait <= 0:
             return
         full = asyncio.Event()
         self._awaited[key] = (target, full)
         try:
-            await asyncio.wait_for(full.wait(), seconds)
+            await asyncio.wait_for(full.wait(), wait)
         except TimeoutError:
             pass
         finally:
