@@ -19,34 +19,47 @@ COOLDOWN = Cooldown(base_seconds=5.0, cap_seconds=60.0)
 FAILED_AT = 1_000.0
 
 
+def cooling(
+    cooldown: Cooldown,
+    reachable: bool,
+    failures: int,
+    last_failure_time: float | None,
+    now: float,
+    probe_time: float | None = None,
+) -> bool:
+    """Whether pushes to the platform wait at `now`, as the pass breaker judges it."""
+    until = cooldown.retry_time(reachable, failures, last_failure_time, probe_time)
+    return until is not None and now < until
+
+
 def test_a_reachable_platform_never_cools_down() -> None:
     assert COOLDOWN.retry_time(True, 0, None) is None
     # Reachable again after a success: the failures are reset, but even a stale count or failure
     # time left beside reachable=true keeps nothing waiting.
     assert COOLDOWN.retry_time(True, 7, FAILED_AT) is None
-    assert not COOLDOWN.cooling(True, 7, FAILED_AT, FAILED_AT)
+    assert not cooling(COOLDOWN, True, 7, FAILED_AT, FAILED_AT)
 
 
 def test_an_unreachable_platform_waits_out_the_base_after_its_first_failure() -> None:
     assert COOLDOWN.retry_time(False, 1, FAILED_AT) == FAILED_AT + 5.0
-    assert COOLDOWN.cooling(False, 1, FAILED_AT, FAILED_AT)
-    assert COOLDOWN.cooling(False, 1, FAILED_AT, FAILED_AT + 4.999)
+    assert cooling(COOLDOWN, False, 1, FAILED_AT, FAILED_AT)
+    assert cooling(COOLDOWN, False, 1, FAILED_AT, FAILED_AT + 4.999)
     # At the retry time exactly the next push goes out: it is the probe.
-    assert not COOLDOWN.cooling(False, 1, FAILED_AT, FAILED_AT + 5.0)
+    assert not cooling(COOLDOWN, False, 1, FAILED_AT, FAILED_AT + 5.0)
 
 
 def test_the_cooldown_doubles_with_every_failure_in_a_row_up_to_the_cap() -> None:
     assert [COOLDOWN.seconds(n) for n in range(1, 7)] == [5.0, 10.0, 20.0, 40.0, 60.0, 60.0]
     assert COOLDOWN.seconds(10_000) == 60.0  # no overflow however long the outage
     assert COOLDOWN.retry_time(False, 3, FAILED_AT) == FAILED_AT + 20.0
-    assert COOLDOWN.cooling(False, 3, FAILED_AT, FAILED_AT + 19.0)
-    assert not COOLDOWN.cooling(False, 2, FAILED_AT, FAILED_AT + 19.0)
+    assert cooling(COOLDOWN, False, 3, FAILED_AT, FAILED_AT + 19.0)
+    assert not cooling(COOLDOWN, False, 2, FAILED_AT, FAILED_AT + 19.0)
 
 
 def test_a_claimed_probe_starts_the_cooldown_again_until_its_outcome() -> None:
     probed_at = FAILED_AT + 5.0
     assert COOLDOWN.retry_time(False, 1, FAILED_AT, probed_at) == probed_at + 5.0
-    assert COOLDOWN.cooling(False, 1, FAILED_AT, probed_at + 4.0, probe_time=probed_at)
+    assert cooling(COOLDOWN, False, 1, FAILED_AT, probed_at + 4.0, probe_time=probed_at)
     # A claim older than the last failure (the probe failed) changes nothing: the failure counts.
     failed_again = probed_at + 1.0
     assert COOLDOWN.retry_time(False, 2, failed_again, probed_at) == failed_again + 10.0
@@ -60,7 +73,7 @@ def test_no_failure_on_record_or_a_zero_base_means_no_wait() -> None:
     assert COOLDOWN.retry_time(False, 2, None) is None
     off = Cooldown(base_seconds=0.0, cap_seconds=60.0)
     assert off.retry_time(False, 5, FAILED_AT) is None
-    assert not off.cooling(False, 5, FAILED_AT, FAILED_AT)
+    assert not cooling(off, False, 5, FAILED_AT, FAILED_AT)
 
 
 @given(

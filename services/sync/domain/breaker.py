@@ -43,15 +43,3 @@ class Cooldown:
         if reachable or last_failure_time is None or wait <= 0:
             return None
         return max(last_failure_time, probe_time or last_failure_time) + wait
-
-    def cooling(
-        self,
-        reachable: bool,
-        failures: int,
-        last_failure_time: float | None,
-        now: float,
-        probe_time: float | None = None,
-    ) -> bool:
-        """Whether pushes to the platform wait at `now`."""
-        until = self.retry_time(reachable, failures, last_failure_time, probe_time)
-        return until is not None and now < until
