@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
+import msgpack  # type: ignore[import-untyped]
 import redis.exceptions
 
 from services.riskcontrol.adapters.script_batch import ScriptBatch
@@ -47,7 +48,6 @@ _REQUEST_KEEP_MS = int(REQUEST_KEEP.total_seconds() * 1000)
 _CHALLENGE_KEEP_MS = int(CHALLENGE_KEEP.total_seconds() * 1000)
 _SIGNAL_NAMES = {signal: signal.name.lower() for signal in Signal}
 _TOKENS = {status.name.lower(): status for status in PassTokenStatus}
-_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def _ms(moment: datetime) -> int:
@@ -87,7 +87,9 @@ class RedisSignalStore:
         """The attempts of one tenant in one script call, in order."""
         keys: list[str] = []
         documents = [self._document(script, keys) for script in scripts]
-        raw = await self._run(self._assess, keys, [_compact(documents)])
+        # Keys go as bytes: redis-py passes bytes through, where it encodes each text again.
+        encoded = [key.encode() for key in keys]
+        raw = await self._run(self._assess, encoded, [msgpack.packb(documents)])
         return [_result(s, reply) for s, reply in zip(scripts, json.loads(raw), strict=True)]
 
     def _document(self, script: ScriptAttempt, keys: list[str]) -> list[Any]:
@@ -235,7 +237,7 @@ class RedisSignalStore:
         except _UNAVAILABLE as exc:
             raise SignalStoreUnavailable("the signal store is not reachable", budget_ms=0) from exc
 
-    async def _run(self, script: Any, keys: list[str], args: list[Any]) -> Any:
+    async def _run(self, script: Any, keys: Sequence[str | bytes], args: list[Any]) -> Any:
         try:
             return await script(keys=keys, args=args)
         except _UNAVAILABLE as exc:

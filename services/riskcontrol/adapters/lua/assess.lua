@@ -3,8 +3,8 @@
 -- writes of the counters the attempt was not refused on. A later attempt sees what an earlier one
 -- wrote, as if each were its own script. Every key carries the tenant hash tag, so the script runs
 -- on one Redis Cluster slot.
--- ARGV[1] is a JSON array of attempts, each one compact JSON array built by signal_store.py
--- (positions below). KEYS holds each attempt's keys after the previous attempt's: its request
+-- ARGV[1] is a MessagePack array of attempts, each an array built by signal_store.py (positions
+-- below; flags are 0 or 1, no field is nil). KEYS holds each attempt's keys after the previous attempt's: its request
 -- record, pass token and challenge, then its list keys, then one key per probe.
 -- The reply is a JSON array with one entry per attempt: [attempt_id, now, token, observed, hits,
 -- decision, replay], or ['reused', stored fingerprint, stored reply] for a request id whose record
@@ -190,7 +190,7 @@ end
 
 local replies = {}
 local offset = 0
-for i, a in ipairs(cjson.decode(ARGV[1])) do
+for i, a in ipairs(cmsgpack.unpack(ARGV[1])) do
   replies[i] = assess(a, offset)
   offset = offset + 3 + #a[7] + #a[8]
 end
