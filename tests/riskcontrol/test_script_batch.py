@@ -36,6 +36,24 @@ async def test_concurrent_attempts_each_get_their_own_decision(
     assert len({r.decision_id for r in responses}) == len(responses)
 
 
+async def test_ids_in_any_script_reach_the_counters_of_their_own_keys(
+    start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Attempts reach Redis as MessagePack with their keys as UTF-8 bytes: a user id in Chinese
+    # must key the same counters in both, and one differing by a character must key others.
+    monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
+    risk = await start_risk()
+    calls = [risk.assess("买家甲", f"订单-{i}", "商品-1", limit=2, request_id=f"jia-{i}")
+             for i in range(4)]  # fmt: skip
+    calls += [risk.assess("买家乙", "订单-9", "商品-1", limit=2, device="手机-乙")]
+    responses = await bounded(calls, concurrency=5)
+
+    assert sorted(r.decision for r in responses[:4]) == [ALLOW] * 2 + [BLOCK] * 2
+    assert responses[4].decision == ALLOW
+    retried = await risk.assess("买家甲", "订单-0", "商品-1", limit=2, request_id="jia-0")
+    assert retried.decision_id == responses[0].decision_id
+
+
 async def test_concurrent_calls_of_a_tenant_share_one_script_per_batch(
     start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch, redis_client: Any
 ) -> None:
