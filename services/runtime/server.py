@@ -67,8 +67,9 @@ class _GenericHandlersOnly:
     """The server as generated add_*_to_server functions see it: each service is served by its
     generic handler (a lookup by method name) and not also as registered methods. grpc's asyncio
     server keeps one pending request task per registered method and waits on all of them again
-    after every call, a cost per RPC that grows with the number of methods (inventory has dozens;
-    A/B figures in the commit)."""
+    after every call, a cost per RPC that grows with the number of methods (inventory has ~30:
+    ~21 us per wait against ~10 us with one, in isolation; end to end below this machine's
+    noise, see commit cdaf3d6)."""
 
     def __init__(self, server: grpc.aio.Server) -> None:
         self._server = server

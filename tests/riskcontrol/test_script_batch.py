@@ -39,8 +39,9 @@ async def test_concurrent_attempts_each_get_their_own_decision(
 async def test_ids_in_any_script_reach_the_counters_of_their_own_keys(
     start_risk: StartRisk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Attempts reach Redis as MessagePack with their keys as UTF-8 bytes: a user id in Chinese
-    # must key the same counters in both, and one differing by a character must key others.
+    # Attempts reach the script as MessagePack and their keys as UTF-8 bytes: the Chinese ids
+    # packed in an attempt must name the same counters as its keys (the limit holds, a retry
+    # finds its request record), and an id differing by one character must name others.
     monkeypatch.setenv("STREAMSTOCK_RISKCONTROL_ASSESS_BUDGET_MS", "2000")
     risk = await start_risk()
     calls = [risk.assess("买家甲", f"订单-{i}", "商品-1", limit=2, request_id=f"jia-{i}")

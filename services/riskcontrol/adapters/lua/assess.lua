@@ -4,8 +4,9 @@
 -- wrote, as if each were its own script. Every key carries the tenant hash tag, so the script runs
 -- on one Redis Cluster slot.
 -- ARGV[1] is a MessagePack array of attempts, each an array built by signal_store.py (positions
--- below; flags are 0 or 1, no field is nil). KEYS holds each attempt's keys after the previous attempt's: its request
--- record, pass token and challenge, then its list keys, then one key per probe.
+-- below; flags are 0 or 1, no field is nil). KEYS holds each attempt's keys after the previous
+-- attempt's: its request record, pass token and challenge, then its list keys, then one key per
+-- probe.
 -- The reply is a JSON array with one entry per attempt: [attempt_id, now, token, observed, hits,
 -- decision, replay], or ['reused', stored fingerprint, stored reply] for a request id whose record
 -- has another fingerprint.
